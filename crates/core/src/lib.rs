@@ -1,0 +1,14 @@
+//! attnscope-core: the CPU reference of attnscope, and so its specification.
+//!
+//! Pure Rust: no `web-sys`, no `wgpu`. It builds and tests natively in seconds and
+//! compiles to wasm32, where it is also the in-browser CPU fallback. Every engine
+//! (the WebGPU one in `attnscope-gpu`) must equal what this crate computes.
+#![warn(missing_docs)]
+
+pub mod matrix;
+pub mod positional_encoding;
+
+pub use matrix::Matrix;
+pub use positional_encoding::{
+    position_similarity, positional_encoding, relative_similarity_profile, PeError, PeParams,
+};

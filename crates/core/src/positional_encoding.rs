@@ -1,0 +1,227 @@
+//! Sinusoidal positional encoding ("Attention Is All You Need", Vaswani et al. 2017, §3.5).
+//!
+//! ```text
+//! ω_i           = 1 / base^(2i / d)                 i = 0 .. d/2 - 1
+//! PE(pos, 2i)   = sin(pos · ω_i)
+//! PE(pos, 2i+1) = cos(pos · ω_i)
+//! ```
+//!
+//! Angles are computed in `f64` and rounded once to `f32`, so every value is the
+//! correctly-rounded `f32` of the formula up to one `f64` rounding of the angle.
+//!
+//! The position-similarity matrix has a closed form, because
+//! `sin a·sin b + cos a·cos b = cos(a − b)`:
+//!
+//! ```text
+//! PE(p)·PE(q) = Σ_i cos((p − q) · ω_i)
+//! ```
+//!
+//! It depends only on the offset `p − q`: that is the relative-position structure the
+//! explorer shows, and it lets the whole `n × n` matrix cost `O(n·d + n²)` instead of `O(n²·d)`.
+
+use crate::Matrix;
+use thiserror::Error;
+
+/// Largest model width the explorer accepts.
+pub const MAX_D_MODEL: usize = 1024;
+/// Largest number of positions the explorer accepts.
+pub const MAX_POSITIONS: usize = 2048;
+/// The base of the original paper.
+pub const DEFAULT_BASE: f64 = 10_000.0;
+
+/// Why a positional-encoding request was refused. Checked before anything is allocated.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum PeError {
+    /// `d_model` is outside `2..=MAX_D_MODEL`.
+    #[error("d_model must be between 2 and {MAX_D_MODEL}, got {0}")]
+    DModelOutOfRange(usize),
+    /// `d_model` is odd: dimensions come in (sin, cos) pairs.
+    #[error("d_model must be even (dimensions come in sin/cos pairs), got {0}")]
+    DModelOdd(usize),
+    /// The number of positions is outside `1..=MAX_POSITIONS`.
+    #[error("positions must be between 1 and {MAX_POSITIONS}, got {0}")]
+    PositionsOutOfRange(usize),
+    /// The base is not a finite number greater than 1.
+    #[error("base must be a finite number greater than 1, got {0}")]
+    BaseInvalid(f64),
+}
+
+/// Validated parameters of a positional encoding: build with [`PeParams::new`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PeParams {
+    positions: usize,
+    d_model: usize,
+    base: f64,
+}
+
+impl PeParams {
+    /// Checks the parameters against the explorer's limits.
+    pub fn new(positions: usize, d_model: usize, base: f64) -> Result<Self, PeError> {
+        if !(2..=MAX_D_MODEL).contains(&d_model) {
+            return Err(PeError::DModelOutOfRange(d_model));
+        }
+        if d_model % 2 != 0 {
+            return Err(PeError::DModelOdd(d_model));
+        }
+        if !(1..=MAX_POSITIONS).contains(&positions) {
+            return Err(PeError::PositionsOutOfRange(positions));
+        }
+        if !base.is_finite() || base <= 1.0 {
+            return Err(PeError::BaseInvalid(base));
+        }
+        Ok(Self { positions, d_model, base })
+    }
+
+    /// Number of positions (rows of the PE matrix).
+    pub fn positions(&self) -> usize {
+        self.positions
+    }
+
+    /// Model width (columns of the PE matrix).
+    pub fn d_model(&self) -> usize {
+        self.d_model
+    }
+
+    /// The base of the geometric progression of wavelengths.
+    pub fn base(&self) -> f64 {
+        self.base
+    }
+
+    /// The angular frequencies ω_i = base^(−2i/d), one per (sin, cos) pair.
+    pub fn frequencies(&self) -> Vec<f64> {
+        let d = self.d_model as f64;
+        (0..self.d_model / 2)
+            .map(|i| self.base.powf(-(2.0 * i as f64) / d))
+            .collect()
+    }
+
+    /// The value PE(`pos`, `dim`) of the formula, for any position (not only those in range).
+    pub fn value(&self, pos: usize, dim: usize) -> f32 {
+        let d = self.d_model as f64;
+        let pair = (dim / 2) as f64;
+        let angle = pos as f64 / self.base.powf(2.0 * pair / d);
+        (if dim % 2 == 0 { angle.sin() } else { angle.cos() }) as f32
+    }
+}
+
+/// The PE matrix, `positions × d_model` (row = position, column = dimension).
+pub fn positional_encoding(params: &PeParams) -> Matrix {
+    let (n, d) = (params.positions, params.d_model);
+    let frequencies = params.frequencies(); // (d/2)
+    let mut data = Vec::with_capacity(n * d); // (n, d)
+    for pos in 0..n {
+        for &omega in &frequencies {
+            let (sin, cos) = (pos as f64 * omega).sin_cos();
+            data.push(sin as f32);
+            data.push(cos as f32);
+        }
+    }
+    Matrix::from_vec(n, d, data).expect("n·d values were pushed")
+}
+
+/// s(k) = PE(p)·PE(p + k) = Σ_i cos(k·ω_i) for offsets k = 0 .. positions − 1.
+pub fn relative_similarity_profile(params: &PeParams) -> Vec<f32> {
+    let frequencies = params.frequencies();
+    (0..params.positions)
+        .map(|k| frequencies.iter().map(|&w| (k as f64 * w).cos()).sum::<f64>() as f32)
+        .collect()
+}
+
+/// The position-similarity matrix S[p][q] = PE(p)·PE(q), `positions × positions`,
+/// filled from the closed form s(|p − q|) (see the module documentation).
+pub fn position_similarity(params: &PeParams) -> Matrix {
+    let n = params.positions;
+    let profile = relative_similarity_profile(params); // (n)
+    let mut data = Vec::with_capacity(n * n); // (n, n)
+    for p in 0..n {
+        data.extend((0..n).map(|q| profile[p.abs_diff(q)]));
+    }
+    Matrix::from_vec(n, n, data).expect("n·n values were pushed")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn params(n: usize, d: usize) -> PeParams {
+        PeParams::new(n, d, DEFAULT_BASE).unwrap()
+    }
+
+    #[test]
+    fn hand_computed_values() {
+        let pe = positional_encoding(&params(3, 4));
+        assert_eq!(pe.get(1, 0), Some(1f64.sin() as f32));
+        assert_eq!(pe.get(1, 1), Some(1f64.cos() as f32));
+        // ω_1 = 10000^(-2/4) = 0.01
+        assert_eq!(pe.get(2, 2), Some(0.02f64.sin() as f32));
+        assert_eq!(pe.get(2, 3), Some(0.02f64.cos() as f32));
+        // Position 0 alternates sin 0 = 0 and cos 0 = 1.
+        assert_eq!(pe.row(0), &[0.0, 1.0, 0.0, 1.0]);
+    }
+
+    #[test]
+    fn limits_are_checked_before_allocation() {
+        assert_eq!(PeParams::new(10, 7, 1e4), Err(PeError::DModelOdd(7)));
+        assert_eq!(PeParams::new(10, 0, 1e4), Err(PeError::DModelOutOfRange(0)));
+        assert_eq!(
+            PeParams::new(10, 1_000_000_000, 1e4),
+            Err(PeError::DModelOutOfRange(1_000_000_000))
+        );
+        assert_eq!(PeParams::new(0, 8, 1e4), Err(PeError::PositionsOutOfRange(0)));
+        assert_eq!(PeParams::new(2049, 8, 1e4), Err(PeError::PositionsOutOfRange(2049)));
+        assert_eq!(PeParams::new(10, 8, 1.0), Err(PeError::BaseInvalid(1.0)));
+        assert!(matches!(PeParams::new(10, 8, f64::NAN), Err(PeError::BaseInvalid(_))));
+        assert!(PeParams::new(10, 8, f64::INFINITY).is_err());
+        assert!(PeParams::new(MAX_POSITIONS, MAX_D_MODEL, 1.0001).is_ok());
+    }
+
+    #[test]
+    fn error_messages_name_the_limit() {
+        let message = PeParams::new(10, 7, 1e4).unwrap_err().to_string();
+        assert!(message.contains("even"), "{message}");
+        let message = PeParams::new(5000, 8, 1e4).unwrap_err().to_string();
+        assert!(message.contains("2048"), "{message}");
+    }
+
+    #[test]
+    fn similarity_has_the_diagonal_d_over_2() {
+        let s = position_similarity(&params(16, 64));
+        for p in 0..16 {
+            assert!((s.get(p, p).unwrap() - 32.0).abs() < 1e-5);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn matrix_matches_the_formula(n in 1usize..64, half_d in 1usize..64, base in 1.5f64..1e5) {
+            let p = PeParams::new(n, 2 * half_d, base).unwrap();
+            let pe = positional_encoding(&p);
+            prop_assert_eq!((pe.rows(), pe.cols()), (n, 2 * half_d));
+            for pos in 0..n {
+                for dim in 0..2 * half_d {
+                    let i = (dim / 2) as f64;
+                    let angle = pos as f64 / base.powf(2.0 * i / (2 * half_d) as f64);
+                    let want = if dim % 2 == 0 { angle.sin() } else { angle.cos() };
+                    let got = pe.get(pos, dim).unwrap() as f64;
+                    prop_assert!((got - want).abs() <= 1e-6, "PE({pos},{dim}) = {got}, formula {want}");
+                    prop_assert!((p.value(pos, dim) as f64 - want).abs() <= 1e-6);
+                }
+            }
+        }
+
+        #[test]
+        fn closed_form_similarity_equals_dot_products(n in 1usize..48, half_d in 1usize..48) {
+            let p = params(n, 2 * half_d);
+            let pe = positional_encoding(&p);
+            let s = position_similarity(&p);
+            for a in 0..n {
+                for b in 0..n {
+                    let dot: f64 = pe.row(a).iter().zip(pe.row(b)).map(|(x, y)| (*x as f64) * (*y as f64)).sum();
+                    let got = s.get(a, b).unwrap() as f64;
+                    prop_assert!((got - dot).abs() <= 1e-5 * (1.0 + dot.abs()) * half_d as f64, "S[{a}][{b}] = {got}, dot {dot}");
+                }
+            }
+        }
+    }
+}

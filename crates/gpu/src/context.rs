@@ -1,0 +1,174 @@
+//! The long-lived GPU context: adapter, device and queue, requested once.
+
+use thiserror::Error;
+
+/// Why the GPU engine cannot run here. The message is shown to the user next to the
+/// CPU fallback, so it says what is missing in plain words.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum GpuUnavailable {
+    /// The browser does not expose `navigator.gpu` at all.
+    #[error("this browser does not expose WebGPU (navigator.gpu is missing)")]
+    NoWebGpuApi,
+    /// WebGPU exists but no adapter was granted.
+    #[error("no WebGPU adapter was granted ({0})")]
+    NoAdapter(String),
+    /// The adapter is below the limits attnscope needs; names the first failing limit.
+    #[error("the GPU's {limit} is {available}, attnscope needs {required}")]
+    LimitTooLow {
+        /// The WebGPU name of the limit.
+        limit: &'static str,
+        /// What attnscope asks for.
+        required: u64,
+        /// What the adapter offers.
+        available: u64,
+    },
+    /// The device request itself failed.
+    #[error("the GPU device could not be created ({0})")]
+    Device(String),
+}
+
+/// What the status chip and the performance readout say about the adapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdapterSummary {
+    /// The adapter's description, or a generic label when the browser hides it.
+    pub name: String,
+    /// The wgpu backend in use ("BrowserWebGpu" in the browser, "Vulkan" natively).
+    pub backend: String,
+    /// Whether it is a software (fallback/CPU) adapter, such as SwiftShader or lavapipe.
+    pub software: bool,
+}
+
+impl AdapterSummary {
+    fn from_info(info: &wgpu::AdapterInfo) -> Self {
+        let software = info.device_type == wgpu::DeviceType::Cpu;
+        let name = match info.name.trim() {
+            "" if software => "software adapter".to_owned(),
+            "" => "GPU adapter".to_owned(),
+            name => name.to_owned(),
+        };
+        Self { name, backend: format!("{:?}", info.backend), software }
+    }
+}
+
+/// One adapter, device and queue for the life of the page (or of a test).
+#[derive(Debug, Clone)]
+pub struct GpuContext {
+    /// The device every kernel is created on.
+    pub device: wgpu::Device,
+    /// The queue every forward is submitted to.
+    pub queue: wgpu::Queue,
+    /// The limits the device was created with (only what the adapter has).
+    pub limits: wgpu::Limits,
+    /// A description of the adapter for the UI.
+    pub adapter: AdapterSummary,
+}
+
+/// The limits attnscope asks for: WebGPU's downlevel defaults, which every conformant
+/// adapter offers. Later kernels check their needs against [`GpuContext::limits`].
+pub fn required_limits() -> wgpu::Limits {
+    wgpu::Limits::downlevel_defaults()
+}
+
+impl GpuContext {
+    /// Requests an adapter and a device with [`required_limits`].
+    ///
+    /// Never blocks: in the browser this awaits WebGPU's promises.
+    pub async fn request() -> Result<Self, GpuUnavailable> {
+        #[cfg(target_arch = "wasm32")]
+        if !browser_exposes_webgpu() {
+            return Err(GpuUnavailable::NoWebGpuApi);
+        }
+        let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle();
+        descriptor.backends = if cfg!(target_arch = "wasm32") {
+            wgpu::Backends::BROWSER_WEBGPU
+        } else {
+            wgpu::Backends::VULKAN
+        };
+        let instance = wgpu::Instance::new(descriptor);
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: wgpu::PowerPreference::HighPerformance,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuUnavailable::NoAdapter(e.to_string()))?;
+        Self::from_adapter(&adapter).await
+    }
+
+    /// Creates the device on a given adapter, asking only for limits it has.
+    pub async fn from_adapter(adapter: &wgpu::Adapter) -> Result<Self, GpuUnavailable> {
+        let available = adapter.limits();
+        let required = required_limits();
+        let mut first_failure = None;
+        required.check_limits_with_fail_fn(&available, false, |limit, required, available| {
+            first_failure.get_or_insert(GpuUnavailable::LimitTooLow { limit, required, available });
+        });
+        if let Some(failure) = first_failure {
+            return Err(failure);
+        }
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("attnscope"),
+                required_limits: required.clone(),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuUnavailable::Device(e.to_string()))?;
+        Ok(Self { device, queue, limits: required, adapter: AdapterSummary::from_info(&adapter.get_info()) })
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn browser_exposes_webgpu() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let gpu = js_sys::Reflect::get(&window.navigator(), &wasm_bindgen::JsValue::from_str("gpu"));
+    matches!(gpu, Ok(value) if !value.is_undefined() && !value.is_null())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_names_hidden_adapters_by_kind() {
+        let mut info = wgpu::AdapterInfo {
+            name: String::new(),
+            vendor: 0,
+            device: 0,
+            device_type: wgpu::DeviceType::Cpu,
+            device_pci_bus_id: String::new(),
+            driver: String::new(),
+            driver_info: String::new(),
+            backend: wgpu::Backend::BrowserWebGpu,
+            subgroup_min_size: 0,
+            subgroup_max_size: 0,
+            transient_saves_memory: None,
+            limit_bucket: None,
+        };
+        assert_eq!(AdapterSummary::from_info(&info).name, "software adapter");
+        assert!(AdapterSummary::from_info(&info).software);
+        info.name = "NVIDIA H100".into();
+        info.device_type = wgpu::DeviceType::DiscreteGpu;
+        let summary = AdapterSummary::from_info(&info);
+        assert_eq!((summary.name.as_str(), summary.software), ("NVIDIA H100", false));
+    }
+
+    /// A real device: Mesa's lavapipe in CI, any Vulkan GPU elsewhere.
+    #[test]
+    fn a_native_vulkan_device_is_granted() {
+        let context = pollster::block_on(GpuContext::request()).expect("a Vulkan adapter (install mesa-vulkan-drivers)");
+        assert!(context.limits.max_storage_buffers_per_shader_stage >= 4);
+        assert_eq!(context.adapter.backend, "Vulkan");
+    }
+
+    #[test]
+    fn limit_failures_are_named() {
+        let message = GpuUnavailable::LimitTooLow {
+            limit: "max_storage_buffers_per_shader_stage",
+            required: 4,
+            available: 0,
+        }
+        .to_string();
+        assert!(message.contains("max_storage_buffers_per_shader_stage"), "{message}");
+    }
+}

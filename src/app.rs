@@ -1,0 +1,149 @@
+//! The app root: one reducible state (route, theme, backend, layout), the header and the
+//! route switch.
+
+use crate::backend::Backend;
+use crate::components::UiContext;
+use crate::route::{Location, Route};
+use crate::theme::Theme;
+use crate::views::{home::HomeView, not_found::NotFoundView, pe::PeView};
+use gloo_events::EventListener;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Everything the app shell knows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    /// The route and query in the URL.
+    pub location: Location,
+    /// The colour theme.
+    pub theme: Theme,
+    /// The compute backend.
+    pub backend: Backend,
+    /// Bumped on every window resize.
+    pub layout_generation: u32,
+}
+
+/// What can happen to the app shell.
+pub enum AppAction {
+    /// The URL's hash changed (link, back/forward, typed address).
+    Navigated(Location),
+    /// The user switched theme.
+    ToggleTheme,
+    /// Backend detection finished.
+    BackendFound(Backend),
+    /// The window was resized.
+    Resized,
+}
+
+impl Reducible for AppState {
+    type Action = AppAction;
+
+    fn reduce(self: Rc<Self>, action: AppAction) -> Rc<Self> {
+        let mut state = (*self).clone();
+        match action {
+            AppAction::Navigated(location) => state.location = location,
+            AppAction::ToggleTheme => {
+                state.theme = state.theme.toggled();
+                state.theme.persist();
+            }
+            AppAction::BackendFound(backend) => state.backend = backend,
+            AppAction::Resized => state.layout_generation = state.layout_generation.wrapping_add(1),
+        }
+        Rc::new(state)
+    }
+}
+
+/// The whole page under `#app`.
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(|| AppState {
+        location: Location::current(),
+        theme: Theme::initial(),
+        backend: Backend::Detecting,
+        layout_generation: 0,
+    });
+
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |()| {
+            let window = crate::dom::window();
+            let on_hash = {
+                let dispatch = dispatch.clone();
+                EventListener::new(&window, "hashchange", move |_| dispatch.dispatch(AppAction::Navigated(Location::current())))
+            };
+            let on_resize = {
+                let dispatch = dispatch.clone();
+                EventListener::new(&window, "resize", move |_| dispatch.dispatch(AppAction::Resized))
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                dispatch.dispatch(AppAction::BackendFound(Backend::detect().await));
+            });
+            move || drop((on_hash, on_resize))
+        });
+    }
+    use_effect_with(state.theme, |theme| theme.apply());
+
+    let ui = UiContext { dark: state.theme.is_dark(), layout_generation: state.layout_generation };
+    let toggle_theme = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(AppAction::ToggleTheme))
+    };
+    let skip_to_main = Callback::from(|_: MouseEvent| {
+        if let Some(main) = crate::dom::document().get_element_by_id("main") {
+            let _ = main.unchecked_into_html_element().focus();
+        }
+    });
+    let route = &state.location.route;
+    let nav_link = |target: Route, label: &'static str| {
+        let current = *route == target;
+        html! { <a href={target.href()} aria-current={current.then_some("page")}>{ label }</a> }
+    };
+    let next_theme = state.theme.toggled().name();
+    let view = match route {
+        Route::Home => html! { <HomeView /> },
+        Route::PositionalEncoding => {
+            html! { <PeView key={state.location.to_hash()} query={state.location.query.clone()} /> }
+        }
+        Route::DebugPanic => panic!("deliberate panic from #/debug/panic, to test the error banner"),
+        Route::NotFound(path) => html! { <NotFoundView path={path.clone()} /> },
+    };
+
+    html! {
+        <ContextProvider<UiContext> context={ui}>
+            <button type="button" class="skip-link" onclick={skip_to_main}>{ "Skip to content" }</button>
+            <header class="site-header">
+                <div class="brand">
+                    <a class="product" href={Route::Home.href()}>{ "attnscope" }</a>
+                    <span class="tagline">{ "See what every attention head looks at — live, on your own GPU." }</span>
+                </div>
+                <nav aria-label="Views">
+                    { nav_link(Route::Home, "Home") }
+                    { nav_link(Route::PositionalEncoding, "Positional encoding") }
+                </nav>
+                <div class="header-tools">
+                    <span id="backend-chip" class="chip" data-backend={state.backend.kind()} role="status" title={state.backend.label()}>
+                        { state.backend.label() }
+                    </span>
+                    <button id="theme-toggle" type="button" class="theme-toggle" onclick={toggle_theme}
+                        aria-label={format!("Switch to the {next_theme} theme")} aria-pressed={state.theme.is_dark().to_string()}>
+                        { if state.theme.is_dark() { "☀ Light" } else { "☾ Dark" } }
+                    </button>
+                </div>
+            </header>
+            <main id="main" tabindex="-1">{ view }</main>
+            <footer class="site-footer">
+                { "attnscope runs entirely in your browser; nothing you type leaves this page." }
+            </footer>
+        </ContextProvider<UiContext>>
+    }
+}
+
+trait UncheckedHtml {
+    fn unchecked_into_html_element(self) -> web_sys::HtmlElement;
+}
+
+impl UncheckedHtml for web_sys::Element {
+    fn unchecked_into_html_element(self) -> web_sys::HtmlElement {
+        wasm_bindgen::JsCast::unchecked_into(self)
+    }
+}

@@ -1,0 +1,31 @@
+//! PNG and SVG export buttons of a plot, with an inline message if an export fails.
+
+use yew::prelude::*;
+
+/// Props of [`ExportButtons`].
+#[derive(Properties, PartialEq)]
+pub struct ExportButtonsProps {
+    /// What is exported, for the buttons' accessible names ("PE matrix").
+    pub what: AttrValue,
+    /// Exports a PNG; returns why not on failure.
+    pub on_png: Callback<(), Result<(), String>>,
+    /// Exports an SVG; returns why not on failure.
+    pub on_svg: Callback<(), Result<(), String>>,
+}
+
+/// "PNG" and "SVG" buttons.
+#[component]
+pub fn ExportButtons(props: &ExportButtonsProps) -> Html {
+    let failure = use_state(|| None::<String>);
+    let run = |export: Callback<(), Result<(), String>>| {
+        let failure = failure.clone();
+        Callback::from(move |_: MouseEvent| failure.set(export.emit(()).err()))
+    };
+    html! {
+        <div class="export" role="group" aria-label={format!("Export the {}", props.what)}>
+            <button type="button" onclick={run(props.on_png.clone())} aria-label={format!("Download the {} as PNG", props.what)}>{ "PNG" }</button>
+            <button type="button" onclick={run(props.on_svg.clone())} aria-label={format!("Download the {} as SVG", props.what)}>{ "SVG" }</button>
+            if let Some(why) = &*failure { <span class="field-message error" role="alert">{ format!("Export failed: {why}") }</span> }
+        </div>
+    }
+}

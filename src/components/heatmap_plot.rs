@@ -1,0 +1,198 @@
+//! A heatmap widget: canvas (HiDPI), exact value under the pointer or keyboard cursor,
+//! PNG/SVG export.
+
+use super::export_buttons::ExportButtons;
+use super::{arrow_step, clamp_step, use_ui};
+use crate::plot::heatmap::{cell_at, draw_heatmap_frame, HeatmapSpec};
+use crate::plot::{canvas, export, PlotRect, PlotStyle};
+use attnscope_core::Matrix;
+use std::rc::Rc;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+/// Props of [`HeatmapPlot`].
+#[derive(Properties, PartialEq)]
+pub struct HeatmapPlotProps {
+    /// The canvas's id.
+    pub id: AttrValue,
+    /// The figure's caption.
+    pub caption: AttrValue,
+    /// The values (row r drawn r cells from the top).
+    pub matrix: Rc<Matrix>,
+    /// The values at the ends of the colour scale.
+    pub range: (f32, f32),
+    /// Caption of the column axis.
+    pub x_label: AttrValue,
+    /// Caption of the row axis.
+    pub y_label: AttrValue,
+    /// How a row index is named in the readout ("pos").
+    pub row_name: AttrValue,
+    /// How a column index is named in the readout ("dim").
+    pub col_name: AttrValue,
+    /// Height of the canvas in CSS pixels.
+    pub css_height: f64,
+    /// File name (without extension) of exports.
+    pub export_name: AttrValue,
+    /// Called with (row, column) when a cell is clicked or Enter is pressed on it.
+    #[prop_or_default]
+    pub on_pick: Option<Callback<(usize, usize)>>,
+    /// Called after every repaint.
+    #[prop_or_default]
+    pub on_painted: Option<Callback<()>>,
+}
+
+/// The plot's geometry after its last paint: data area (device px) and device px per CSS px.
+#[derive(Debug, Clone, Copy, Default)]
+struct Geometry {
+    rect: PlotRect,
+    scale: f64,
+}
+
+/// A heatmap of a matrix with axes, colour bar, readout and export.
+#[component]
+pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
+    let ui = use_ui();
+    let canvas_ref = use_node_ref();
+    let geometry = use_mut_ref(Geometry::default);
+    let cursor = use_state(|| None::<(usize, usize)>);
+    let failure = use_state(|| None::<String>);
+
+    {
+        let (canvas_ref, geometry, failure) = (canvas_ref.clone(), geometry.clone(), failure.clone());
+        let deps = (props.matrix.clone(), props.range, ui, props.x_label.clone(), props.y_label.clone(), props.css_height);
+        let on_painted = props.on_painted.clone();
+        use_effect_with(deps, move |(matrix, range, ui, x_label, y_label, css_height)| {
+            let Some(element) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
+            let started = crate::dom::now_ms();
+            let scale = canvas::fit_to_css_box(&element, *css_height);
+            let style = PlotStyle::for_theme(ui.dark, scale);
+            let spec = HeatmapSpec { matrix, range: *range, x_label, y_label };
+            let painted = canvas::drawing_area(&element)
+                .and_then(|root| draw_heatmap_frame(&root, &spec, &style))
+                .and_then(|rect| canvas::blit_cells(&element, matrix, *range, rect).map(|()| rect));
+            match painted {
+                Ok(rect) => {
+                    *geometry.borrow_mut() = Geometry { rect, scale };
+                    canvas::publish_rect(&element, rect);
+                    let _ = element.set_attribute("data-draw-ms", &format!("{:.2}", crate::dom::now_ms() - started));
+                    failure.set(None);
+                }
+                Err(why) => failure.set(Some(why)),
+            }
+            if let Some(on_painted) = on_painted {
+                on_painted.emit(());
+            }
+        });
+    }
+
+    let matrix = props.matrix.clone();
+    let (rows, cols) = (matrix.rows(), matrix.cols());
+    let current = cursor.filter(|&(r, c)| r < rows && c < cols);
+
+    let onmousemove = {
+        let (cursor, geometry, matrix) = (cursor.clone(), geometry.clone(), matrix.clone());
+        Callback::from(move |event: MouseEvent| {
+            let Geometry { rect, scale } = *geometry.borrow();
+            let point = (event.offset_x() as f64 * scale, event.offset_y() as f64 * scale);
+            let cell = rect.fraction_at(point.0, point.1).and_then(|f| cell_at(&matrix, f));
+            if cell.is_some() && cell != *cursor {
+                cursor.set(cell);
+            }
+        })
+    };
+    let onmouseleave = {
+        let cursor = cursor.clone();
+        Callback::from(move |_: MouseEvent| cursor.set(None))
+    };
+    let onclick = {
+        let on_pick = props.on_pick.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let (Some(on_pick), Some(cell)) = (&on_pick, current) {
+                on_pick.emit(cell);
+            }
+        })
+    };
+    let onkeydown = {
+        let (cursor, on_pick) = (cursor.clone(), props.on_pick.clone());
+        Callback::from(move |event: KeyboardEvent| {
+            let (r, c) = current.unwrap_or((0, 0));
+            if let Some((dr, dc)) = arrow_step(&event) {
+                event.prevent_default();
+                cursor.set(Some((clamp_step(r, dr, rows), clamp_step(c, dc, cols))));
+            } else if event.key() == "Home" {
+                event.prevent_default();
+                cursor.set(Some((0, 0)));
+            } else if event.key() == "Enter" {
+                if let (Some(on_pick), Some(cell)) = (&on_pick, current) {
+                    on_pick.emit(cell);
+                }
+            }
+        })
+    };
+
+    let readout = match current.and_then(|(r, c)| matrix.get(r, c).map(|v| (r, c, v))) {
+        Some((r, c, v)) => format!("{} {r} · {} {c} = {v:.6}", props.row_name, props.col_name),
+        None => format!("Hover a cell, or focus the plot and use the arrow keys, to read {} × {} values.", props.row_name, props.col_name),
+    };
+    let marker = current.map(|(r, c)| {
+        let Geometry { rect, scale } = *geometry.borrow();
+        let (cw, ch) = (rect.width as f64 / cols as f64, rect.height as f64 / rows as f64);
+        let style = format!(
+            "left:{:.1}px;top:{:.1}px;width:{:.1}px;height:{:.1}px",
+            (rect.left as f64 + c as f64 * cw) / scale,
+            (rect.top as f64 + r as f64 * ch) / scale,
+            (cw / scale).max(3.0),
+            (ch / scale).max(3.0)
+        );
+        html! { <div class="cell-marker" aria-hidden="true" {style}></div> }
+    });
+
+    let on_png = {
+        let (canvas_ref, name) = (canvas_ref.clone(), props.export_name.clone());
+        Callback::from(move |()| {
+            let element = canvas_ref.cast::<HtmlCanvasElement>().ok_or("the plot is not on the page")?;
+            export::download_url(&export::png_data_url(&element)?, &format!("{name}.png"))
+        })
+    };
+    let on_svg = {
+        let canvas_ref = canvas_ref.clone();
+        let (matrix, range, name) = (props.matrix.clone(), props.range, props.export_name.clone());
+        let (x_label, y_label, css_height) = (props.x_label.clone(), props.y_label.clone(), props.css_height);
+        Callback::from(move |()| {
+            let element = canvas_ref.cast::<HtmlCanvasElement>().ok_or("the plot is not on the page")?;
+            let size = (element.client_width().max(120) as u32, css_height as u32);
+            let style = PlotStyle::for_theme(ui.dark, 1.0);
+            let spec = HeatmapSpec { matrix: &matrix, range, x_label: &x_label, y_label: &y_label };
+            let (svg, rect) = export::svg_document(size, |root| draw_heatmap_frame(root, &spec, &style))?;
+            let cells = export::png_data_url(&canvas::cells_canvas(&matrix, range)?)?;
+            export::download_text(&export::embed_image(&svg, rect, &cells), "image/svg+xml", &format!("{name}.svg"))
+        })
+    };
+
+    let readout_id = format!("{}-readout", props.id);
+    html! {
+        <figure class="plot">
+            <figcaption>
+                <span class="plot-title">{ &props.caption }</span>
+                <ExportButtons what={props.caption.clone()} {on_png} {on_svg} />
+            </figcaption>
+            <div class="plot-canvas-wrap">
+                <canvas
+                    id={props.id.clone()}
+                    ref={canvas_ref}
+                    tabindex="0"
+                    role="img"
+                    aria-label={format!("{}: {rows} × {cols} heatmap. Arrow keys move a cursor over the cells.", props.caption)}
+                    aria-describedby={readout_id.clone()}
+                    data-rows={rows.to_string()}
+                    data-cols={cols.to_string()}
+                    data-range={format!("{},{}", props.range.0, props.range.1)}
+                    {onmousemove} {onmouseleave} {onclick} {onkeydown}
+                />
+                { for marker }
+            </div>
+            <p id={readout_id} class="readout" aria-live="polite">{ readout }</p>
+            if let Some(why) = &*failure { <p class="field-message error" role="alert">{ why }</p> }
+        </figure>
+    }
+}

@@ -1,0 +1,42 @@
+//! Reusable yew components: controls and plot widgets that views compose.
+
+pub mod curves_plot;
+pub mod export_buttons;
+pub mod heatmap_plot;
+pub mod notices;
+pub mod number_field;
+
+use yew::prelude::*;
+
+/// What every plot needs from the page: the theme and a counter bumped on resize.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UiContext {
+    /// Whether the dark theme is active.
+    pub dark: bool,
+    /// Bumped when the window is resized, so canvases re-measure.
+    pub layout_generation: u32,
+}
+
+/// The page's [`UiContext`] (a light, un-resized page outside a provider).
+#[hook]
+pub fn use_ui() -> UiContext {
+    use_context::<UiContext>().unwrap_or(UiContext { dark: false, layout_generation: 0 })
+}
+
+/// A keyboard cursor step from a key: (row delta, column delta), `None` for other keys.
+/// Shift moves ten cells at a time.
+pub fn arrow_step(event: &KeyboardEvent) -> Option<(i64, i64)> {
+    let big = if event.shift_key() { 10 } else { 1 };
+    match event.key().as_str() {
+        "ArrowUp" => Some((-big, 0)),
+        "ArrowDown" => Some((big, 0)),
+        "ArrowLeft" => Some((0, -big)),
+        "ArrowRight" => Some((0, big)),
+        _ => None,
+    }
+}
+
+/// `value + delta`, kept inside `0..len`.
+pub fn clamp_step(value: usize, delta: i64, len: usize) -> usize {
+    (value as i64 + delta).clamp(0, len.saturating_sub(1) as i64) as usize
+}

@@ -1,0 +1,27 @@
+//! A dismissible list of notices (e.g. URL parameters that were ignored).
+
+use yew::prelude::*;
+
+/// Props of [`Notices`].
+#[derive(Properties, PartialEq)]
+pub struct NoticesProps {
+    /// The messages; nothing is shown when empty.
+    pub messages: Vec<String>,
+    /// Called when the user dismisses them.
+    pub on_dismiss: Callback<()>,
+}
+
+/// Notices in a polite live region, with a dismiss button.
+#[component]
+pub fn Notices(props: &NoticesProps) -> Html {
+    if props.messages.is_empty() {
+        return html! {};
+    }
+    let dismiss = props.on_dismiss.reform(|_: MouseEvent| ());
+    html! {
+        <div class="notice" role="status" data-testid="notices">
+            <ul>{ for props.messages.iter().map(|m| html! { <li>{ m }</li> }) }</ul>
+            <button type="button" class="notice-dismiss" onclick={dismiss} aria-label="Dismiss these notices">{ "Dismiss" }</button>
+        </div>
+    }
+}

@@ -1,0 +1,94 @@
+//! Canvas plumbing: HiDPI sizing, the plotters canvas backend, and image-data cell blits.
+
+use super::{colormap::fill_rgba, plot_err, PlotRect, PlotResult};
+use attnscope_core::Matrix;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+/// Sizes a canvas's backing store to its CSS width × `css_height`, times devicePixelRatio,
+/// so plots stay crisp on HiDPI screens. Returns the scale (device pixels per CSS pixel).
+pub fn fit_to_css_box(canvas: &HtmlCanvasElement, css_height: f64) -> f64 {
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 4.0);
+    let css_width = f64::from(canvas.client_width().max(120));
+    let _ = canvas.style().set_property("height", &format!("{css_height}px"));
+    canvas.set_width((css_width * ratio).round() as u32);
+    canvas.set_height((css_height * ratio).round() as u32);
+    ratio
+}
+
+/// The plotters drawing area over a whole canvas.
+pub fn drawing_area(canvas: &HtmlCanvasElement) -> PlotResult<DrawingArea<CanvasBackend, Shift>> {
+    CanvasBackend::with_canvas_object(canvas.clone())
+        .map(IntoDrawingArea::into_drawing_area)
+        .ok_or_else(|| "the canvas has no 2D context".to_owned())
+}
+
+fn context_2d(canvas: &HtmlCanvasElement) -> PlotResult<CanvasRenderingContext2d> {
+    canvas
+        .get_context("2d")
+        .map_err(plot_err)?
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+        .ok_or_else(|| "the canvas has no 2D context".to_owned())
+}
+
+/// A canvas of `cols × rows` pixels holding one pixel per matrix cell, coloured on `range`.
+pub fn cells_canvas(matrix: &Matrix, (low, high): (f32, f32)) -> PlotResult<HtmlCanvasElement> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| "no document".to_owned())?;
+    let canvas: HtmlCanvasElement = document
+        .create_element("canvas")
+        .map_err(plot_err)?
+        .dyn_into()
+        .map_err(plot_err)?;
+    let (cols, rows) = (matrix.cols() as u32, matrix.rows() as u32);
+    canvas.set_width(cols.max(1));
+    canvas.set_height(rows.max(1));
+    if cols == 0 || rows == 0 {
+        return Ok(canvas);
+    }
+    let mut rgba = Vec::new();
+    fill_rgba(matrix.as_slice(), low, high, &mut rgba);
+    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), cols, rows)
+        .map_err(plot_err)?;
+    context_2d(&canvas)?.put_image_data(&image, 0.0, 0.0).map_err(plot_err)?;
+    Ok(canvas)
+}
+
+/// Paints the cells of `matrix` into `rect` of `canvas`, nearest-neighbour scaled, so every
+/// cell has exactly its colour whatever the zoom.
+pub fn blit_cells(
+    canvas: &HtmlCanvasElement,
+    matrix: &Matrix,
+    range: (f32, f32),
+    rect: PlotRect,
+) -> PlotResult<()> {
+    let cells = cells_canvas(matrix, range)?;
+    let context = context_2d(canvas)?;
+    context.set_image_smoothing_enabled(false);
+    context
+        .draw_image_with_html_canvas_element_and_dw_and_dh(
+            &cells,
+            rect.left as f64,
+            rect.top as f64,
+            rect.width as f64,
+            rect.height as f64,
+        )
+        .map_err(plot_err)
+}
+
+/// Writes where the data area is (device pixels) onto the canvas as data attributes, so
+/// tests and tools can find the pixel of a given cell.
+pub fn publish_rect(canvas: &HtmlCanvasElement, rect: PlotRect) {
+    for (name, value) in [
+        ("data-plot-left", rect.left),
+        ("data-plot-top", rect.top),
+        ("data-plot-width", rect.width),
+        ("data-plot-height", rect.height),
+    ] {
+        let _ = canvas.set_attribute(name, &value.to_string());
+    }
+}

@@ -1,0 +1,85 @@
+//! Export of plots: PNG from the canvas, SVG from the same draw function on plotters' SVG
+//! backend (heatmap cells embedded as one PNG image, not one element per cell).
+
+use super::{plot_err, PlotRect, PlotResult};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_svg::SVGBackend;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlAnchorElement, HtmlCanvasElement};
+
+/// Renders a plot with `draw` into an SVG document of `size` (CSS pixels).
+pub fn svg_document<T>(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> PlotResult<T>,
+) -> PlotResult<(String, T)> {
+    let mut svg = String::new();
+    let drawn = {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let drawn = draw(&root)?;
+        root.present().map_err(plot_err)?;
+        drawn
+    };
+    Ok((svg, drawn))
+}
+
+/// Adds an `<image>` (a PNG data URL) covering `rect` as the last element of an SVG document.
+pub fn embed_image(svg: &str, rect: PlotRect, png_data_url: &str) -> String {
+    let image = format!(
+        r#"<image x="{}" y="{}" width="{}" height="{}" preserveAspectRatio="none" style="image-rendering:pixelated" href="{}"/>"#,
+        rect.left, rect.top, rect.width, rect.height, png_data_url
+    );
+    match svg.rfind("</svg>") {
+        Some(end) => format!("{}{}\n{}", &svg[..end], image, &svg[end..]),
+        None => svg.to_owned(),
+    }
+}
+
+/// The canvas's pixels as a PNG data URL.
+pub fn png_data_url(canvas: &HtmlCanvasElement) -> PlotResult<String> {
+    canvas.to_data_url_with_type("image/png").map_err(plot_err)
+}
+
+/// Offers `url` to the user as a download named `filename`.
+pub fn download_url(url: &str, filename: &str) -> PlotResult<()> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| "no document".to_owned())?;
+    let anchor: HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(plot_err)?
+        .dyn_into()
+        .map_err(plot_err)?;
+    anchor.set_href(url);
+    anchor.set_download(filename);
+    anchor.click();
+    Ok(())
+}
+
+/// Offers `text` to the user as a file named `filename` of type `mime`.
+pub fn download_text(text: &str, mime: &str, filename: &str) -> PlotResult<()> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(plot_err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(plot_err)?;
+    let result = download_url(&url, filename);
+    // Revoking at once can cancel the download in some browsers: give it a minute.
+    crate::dom::after_ms(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_goes_last_inside_the_svg() {
+        let rect = PlotRect { left: 1, top: 2, width: 30, height: 40 };
+        let svg = embed_image("<svg a=\"1\">\n<rect/>\n</svg>\n", rect, "data:image/png;base64,AA");
+        assert!(svg.starts_with("<svg a=\"1\">\n<rect/>\n<image x=\"1\" y=\"2\" width=\"30\" height=\"40\""));
+        assert!(svg.trim_end().ends_with("</svg>"));
+    }
+}

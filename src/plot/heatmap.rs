@@ -1,0 +1,107 @@
+//! A matrix heatmap: rows top to bottom, columns left to right, with a colour bar.
+
+use super::{plot_err, PlotRect, PlotResult, PlotStyle};
+use attnscope_core::Matrix;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// What a heatmap shows.
+#[derive(Debug, Clone, Copy)]
+pub struct HeatmapSpec<'a> {
+    /// The values; row `r` is drawn `r` cells from the top.
+    pub matrix: &'a Matrix,
+    /// The values mapped to the two ends of the colour scale.
+    pub range: (f32, f32),
+    /// Caption of the horizontal (column) axis.
+    pub x_label: &'a str,
+    /// Caption of the vertical (row) axis.
+    pub y_label: &'a str,
+}
+
+/// Number of steps in the drawn colour bar.
+const COLORBAR_STEPS: usize = 96;
+
+/// Draws axes, labels and the colour bar of a heatmap and returns the data area, into which
+/// the caller blits the cells (see [`super::canvas::blit_cells`]).
+pub fn draw_heatmap_frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &HeatmapSpec<'_>,
+    style: &PlotStyle,
+) -> PlotResult<PlotRect> {
+    root.fill(&style.background).map_err(plot_err)?;
+    let (width, _) = root.dim_in_pixel();
+    let bar_width = style.px(78.0).min(width / 3);
+    let (main, bar) = root.split_horizontally(width.saturating_sub(bar_width));
+    let rows = spec.matrix.rows() as f64;
+    let cols = spec.matrix.cols() as f64;
+    let mut chart = ChartBuilder::on(&main)
+        .margin_top(style.px(8.0))
+        .margin_right(style.px(8.0))
+        .x_label_area_size(style.px(38.0))
+        .y_label_area_size(style.px(50.0))
+        // Rows grow downwards: the y axis runs over −rows..0 and its labels drop the sign.
+        .build_cartesian_2d(0.0..cols, -rows..0.0)
+        .map_err(plot_err)?;
+    let integer = |v: &f64| format!("{}", v.abs().round() as i64);
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(spec.x_label)
+        .y_desc(spec.y_label)
+        .x_labels(6)
+        .y_labels(6)
+        .x_label_formatter(&integer)
+        .y_label_formatter(&integer)
+        .label_style(style.text(12.0))
+        .axis_desc_style(style.text(13.0))
+        .axis_style(style.foreground.stroke_width(style.px(1.0)))
+        .draw()
+        .map_err(plot_err)?;
+    let rect = PlotRect::from_ranges(chart.plotting_area().get_pixel_range());
+    draw_colorbar(&bar, spec.range, style)?;
+    Ok(rect)
+}
+
+/// A vertical colour bar from `low` (bottom) to `high` (top) with value labels.
+fn draw_colorbar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (low, high): (f32, f32),
+    style: &PlotStyle,
+) -> PlotResult<()> {
+    let (low, high) = (low as f64, high as f64);
+    let high = if high > low { high } else { low + 1.0 };
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(style.px(8.0))
+        .margin_bottom(style.px(38.0))
+        .margin_left(style.px(6.0))
+        .y_label_area_size(0)
+        .right_y_label_area_size(style.px(44.0))
+        .build_cartesian_2d(0.0..1.0, low..high)
+        .map_err(plot_err)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .disable_x_axis()
+        .y_labels(5)
+        .y_label_formatter(&|v| format!("{v:.2}"))
+        .label_style(style.text(11.0))
+        .axis_style(style.foreground.stroke_width(style.px(1.0)))
+        .draw()
+        .map_err(plot_err)?;
+    let step = (high - low) / COLORBAR_STEPS as f64;
+    chart
+        .draw_series((0..COLORBAR_STEPS).map(|i| {
+            let [r, g, b] = super::colormap::viridis((i as f32 + 0.5) / COLORBAR_STEPS as f32);
+            let y0 = low + step * i as f64;
+            Rectangle::new([(0.0, y0), (1.0, y0 + step)], RGBColor(r, g, b).filled())
+        }))
+        .map_err(plot_err)?;
+    Ok(())
+}
+
+/// The (row, column) of the cell under a point of the data area, given as fractions 0..1.
+pub fn cell_at(matrix: &Matrix, (fx, fy): (f64, f64)) -> Option<(usize, usize)> {
+    let row = (fy * matrix.rows() as f64).floor() as usize;
+    let col = (fx * matrix.cols() as f64).floor() as usize;
+    (row < matrix.rows() && col < matrix.cols()).then_some((row, col))
+}

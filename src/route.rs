@@ -1,0 +1,177 @@
+//! The app's routes and view parameters, both kept in the URL's hash (`#/pe?d=128`).
+//!
+//! Hash routing works on any static host and under any sub-path (GitHub Pages' `/attnscope/`)
+//! without server rewrites: the server only ever sees `index.html`.
+
+use crate::dom;
+
+/// A view of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `#/` – what attnscope is, and the way into each view.
+    Home,
+    /// `#/pe` – the positional-encoding explorer.
+    PositionalEncoding,
+    /// `#/debug/panic` – panics on purpose, to prove the error banner (used by the tests).
+    DebugPanic,
+    /// Anything else; holds the path that was asked for.
+    NotFound(String),
+}
+
+impl Route {
+    /// The path of the route inside the hash.
+    pub fn path(&self) -> &str {
+        match self {
+            Route::Home => "/",
+            Route::PositionalEncoding => "/pe",
+            Route::DebugPanic => "/debug/panic",
+            Route::NotFound(path) => path,
+        }
+    }
+
+    fn from_path(path: &str) -> Self {
+        match path.trim_end_matches('/') {
+            "" => Route::Home,
+            "/pe" => Route::PositionalEncoding,
+            "/debug/panic" => Route::DebugPanic,
+            _ => Route::NotFound(path.to_owned()),
+        }
+    }
+
+    /// The `href` of a link to this route.
+    pub fn href(&self) -> String {
+        format!("#{}", self.path())
+    }
+}
+
+/// Query parameters in the order they appeared.
+pub type Query = Vec<(String, String)>;
+
+/// A route and its query, as read from or written to the URL's hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The view.
+    pub route: Route,
+    /// Its parameters.
+    pub query: Query,
+}
+
+impl Location {
+    /// Parses a hash such as `#/pe?d=128&n=64` (the leading `#` is optional).
+    pub fn parse(hash: &str) -> Self {
+        let hash = hash.strip_prefix('#').unwrap_or(hash);
+        let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
+        let path = if path.starts_with('/') { percent_decode(path) } else { format!("/{}", percent_decode(path)) };
+        let query = query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (percent_decode(key), percent_decode(value))
+            })
+            .collect();
+        Self { route: Route::from_path(&path), query }
+    }
+
+    /// The hash that restores this location.
+    pub fn to_hash(&self) -> String {
+        let mut hash = format!("#{}", self.route.path());
+        for (i, (key, value)) in self.query.iter().enumerate() {
+            hash.push(if i == 0 { '?' } else { '&' });
+            hash.push_str(&percent_encode(key));
+            hash.push('=');
+            hash.push_str(&percent_encode(value));
+        }
+        hash
+    }
+
+    /// The location in the page's URL now.
+    pub fn current() -> Self {
+        Self::parse(&dom::window().location().hash().unwrap_or_default())
+    }
+
+    /// Writes this location into the URL without a new history entry and without a
+    /// `hashchange` event (the view already shows it).
+    pub fn replace_current(&self) {
+        if Self::current() == *self {
+            return;
+        }
+        if let Ok(history) = dom::window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&self.to_hash()));
+        }
+    }
+}
+
+/// Decodes `%XX` escapes and `+` (as space); malformed escapes are kept literally.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(byte) => {
+                        out.push(byte);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Escapes everything but unreserved characters and `,` (kept readable in lists).
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~,".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_round_trip() {
+        for hash in ["#/", "#/pe", "#/pe?d=128&n=64&dims=0,1", "#/nowhere"] {
+            assert_eq!(Location::parse(hash).to_hash(), hash);
+        }
+        assert_eq!(Location::parse("").route, Route::Home);
+        assert_eq!(Location::parse("#pe").route, Route::PositionalEncoding);
+        assert_eq!(Location::parse("#/pe/").route, Route::PositionalEncoding);
+        assert_eq!(Location::parse("#/x%20y").route, Route::NotFound("/x y".into()));
+    }
+
+    #[test]
+    fn queries_decode_and_survive_garbage() {
+        let location = Location::parse("#/pe?d=1%32&&x&base=%zz&=v&n=a+b");
+        assert_eq!(
+            location.query,
+            vec![
+                ("d".into(), "12".into()),
+                ("x".into(), "".into()),
+                ("base".into(), "%zz".into()),
+                ("".into(), "v".into()),
+                ("n".into(), "a b".into()),
+            ]
+        );
+        assert_eq!(percent_decode("%"), "%");
+        assert_eq!(percent_decode("%4"), "%4");
+        assert_eq!(percent_decode("%E2%82%AC"), "€");
+        assert_eq!(percent_decode("%FF"), "\u{fffd}");
+        assert_eq!(percent_encode("a b&c=€"), "a%20b%26c%3D%E2%82%AC");
+    }
+}

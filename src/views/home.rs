@@ -1,0 +1,24 @@
+//! The home view: what attnscope is, and the way into each view.
+
+use crate::route::Route;
+use yew::prelude::*;
+
+/// The landing page.
+#[component]
+pub fn HomeView() -> Html {
+    html! {
+        <section class="view home" aria-labelledby="home-title">
+            <h1 id="home-title">{ "Watch attention happen" }</h1>
+            <p class="lede">
+                { "attnscope runs small attention models on your own GPU through WebGPU and shows what every head attends to while you type. Nothing is sent anywhere: the models, the maths and the plots all live in this page." }
+            </p>
+            <ul class="cards">
+                <li class="card">
+                    <h2><a href={Route::PositionalEncoding.href()}>{ "Positional encoding" }</a></h2>
+                    <p>{ "The sinusoidal encoding of “Attention Is All You Need”: the matrix, the curves of each dimension, and why dot products of positions reveal their distance." }</p>
+                </li>
+            </ul>
+            <p class="muted">{ "Coming next: live multi-head attention of a Transformer and a BiLSTM, and an English→Spanish translator with its alignment." }</p>
+        </section>
+    }
+}

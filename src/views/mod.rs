@@ -1,0 +1,5 @@
+//! The app's views, one per route.
+
+pub mod home;
+pub mod not_found;
+pub mod pe;

@@ -1,0 +1,236 @@
+//! The positional-encoding explorer (`#/pe`): the PE matrix, curves of chosen dimensions and
+//! the position-similarity matrix, all from `attnscope_core::positional_encoding`.
+
+pub mod settings;
+
+use crate::components::curves_plot::CurvesPlot;
+use crate::components::heatmap_plot::HeatmapPlot;
+use crate::components::notices::Notices;
+use crate::components::number_field::NumberField;
+use crate::plot::curves::Series;
+use crate::route::{Location, Query, Route};
+use attnscope_core::{position_similarity, positional_encoding, Matrix};
+use settings::{Field, PeSettings};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The explorer's form: what each control shows, why it is refused, and the valid settings
+/// the plots draw (the last valid value of every control).
+#[derive(Debug, Clone, PartialEq)]
+struct PeForm {
+    settings: PeSettings,
+    texts: [String; 4],
+    errors: [Option<String>; 4],
+    notices: Vec<String>,
+}
+
+/// What the user did to the form.
+enum PeAction {
+    /// Typed into a control.
+    Edit(Field, String),
+    /// Pressed a spin key on a control.
+    Step(Field, f64),
+    /// Picked a column of the PE matrix: draw that dimension's curve.
+    AddDim(usize),
+    /// Dismissed the URL notices.
+    DismissNotices,
+}
+
+fn slot(field: Field) -> usize {
+    Field::ALL.iter().position(|f| *f == field).expect("every field is listed")
+}
+
+impl PeForm {
+    fn new(settings: PeSettings, notices: Vec<String>) -> Self {
+        let texts = Field::ALL.map(|field| settings.text(field));
+        Self { settings, texts, errors: Default::default(), notices }
+    }
+
+    fn synced(mut self, settings: PeSettings) -> Self {
+        self.texts = Field::ALL.map(|field| settings.text(field));
+        self.errors = Default::default();
+        self.settings = settings;
+        self
+    }
+}
+
+impl Reducible for PeForm {
+    type Action = PeAction;
+
+    fn reduce(self: Rc<Self>, action: PeAction) -> Rc<Self> {
+        let mut form = (*self).clone();
+        match action {
+            PeAction::Edit(field, text) => {
+                let i = slot(field);
+                match form.settings.with(field, &text) {
+                    Ok(settings) => {
+                        form.settings = settings;
+                        form.errors[i] = None;
+                    }
+                    Err(why) => form.errors[i] = Some(why),
+                }
+                form.texts[i] = text;
+            }
+            PeAction::Step(field, steps) => {
+                let next = form.settings.stepped(field, steps);
+                let i = slot(field);
+                form.settings = next;
+                form.texts[i] = form.settings.text(field);
+                form.errors[i] = None;
+            }
+            PeAction::AddDim(dim) => {
+                let next = form.settings.with_dim(dim);
+                form = form.synced(next);
+            }
+            PeAction::DismissNotices => form.notices.clear(),
+        }
+        Rc::new(form)
+    }
+}
+
+/// Props of [`PeView`].
+#[derive(Properties, PartialEq)]
+pub struct PeViewProps {
+    /// The URL query the view starts from.
+    pub query: Query,
+}
+
+/// The PE matrix, curves and similarity matrix for one setting.
+struct PeData {
+    pe: Rc<Matrix>,
+    similarity: Rc<Matrix>,
+    similarity_range: (f32, f32),
+}
+
+/// The positional-encoding explorer.
+#[component]
+pub fn PeView(props: &PeViewProps) -> Html {
+    let form = use_reducer(|| {
+        let (settings, notices) = PeSettings::from_query(&props.query);
+        PeForm::new(settings, notices)
+    });
+    let edited_at = use_mut_ref(|| None::<f64>);
+    let params = form.settings.params;
+
+    let data = use_memo(params, |params| {
+        let similarity = position_similarity(params);
+        let similarity_range = similarity.min_max().unwrap_or((0.0, 1.0));
+        PeData { pe: Rc::new(positional_encoding(params)), similarity: Rc::new(similarity), similarity_range }
+    });
+    let (drawn, hidden) = form.settings.drawable_dims();
+    let series = use_memo((data.pe.clone(), drawn.clone()), |(pe, dims)| {
+        let series: Vec<Series> = dims
+            .iter()
+            .map(|&dim| Series {
+                label: format!("dim {dim} ({}, i={})", if dim % 2 == 0 { "sin" } else { "cos" }, dim / 2),
+                values: (0..pe.rows()).filter_map(|pos| pe.get(pos, dim)).collect(),
+            })
+            .collect();
+        Rc::new(series)
+    });
+
+    {
+        let settings = form.settings.clone();
+        use_effect_with(settings, |settings| {
+            Location { route: Route::PositionalEncoding, query: settings.to_query() }.replace_current();
+        });
+    }
+
+    let dispatch = form.dispatcher();
+    let edit = |field: Field| {
+        let (dispatch, edited_at) = (dispatch.clone(), edited_at.clone());
+        Callback::from(move |text: String| {
+            *edited_at.borrow_mut() = Some(crate::dom::now_ms());
+            dispatch.dispatch(PeAction::Edit(field, text));
+        })
+    };
+    let step = |field: Field| {
+        let (dispatch, edited_at) = (dispatch.clone(), edited_at.clone());
+        Some(Callback::from(move |steps: f64| {
+            *edited_at.borrow_mut() = Some(crate::dom::now_ms());
+            dispatch.dispatch(PeAction::Step(field, steps));
+        }))
+    };
+    let on_pick_dim = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |(_pos, dim): (usize, usize)| dispatch.dispatch(PeAction::AddDim(dim)))
+    };
+    let on_dismiss = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |()| dispatch.dispatch(PeAction::DismissNotices))
+    };
+    // Keystroke → painted plots, written straight to the DOM (no re-render for a number).
+    let on_painted = {
+        let edited_at = edited_at.clone();
+        Callback::from(move |()| {
+            let Some(started) = *edited_at.borrow() else { return };
+            let elapsed = crate::dom::now_ms() - started;
+            if let Some(element) = crate::dom::document().get_element_by_id("pe-perf") {
+                let _ = element.set_attribute("data-update-ms", &format!("{elapsed:.2}"));
+                element.set_text_content(Some(&format!("Last update: {elapsed:.1} ms from input to painted plots.")));
+            }
+        })
+    };
+
+    let error = |field: Field| form.errors[slot(field)].clone().map(AttrValue::from);
+    let text = |field: Field| AttrValue::from(form.texts[slot(field)].clone());
+    let bounds = |field: Field| {
+        let (low, high, _, _) = field.bounds();
+        (low, high)
+    };
+    let dims_hint = if hidden.is_empty() {
+        format!("Up to {} dimensions, comma-separated; or click a column of the matrix.", settings::MAX_CURVES)
+    } else {
+        format!(
+            "Not drawn (beyond d_model = {}): {}.",
+            params.d_model(),
+            hidden.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+        )
+    };
+    let (n, d) = (params.positions(), params.d_model());
+    let height = |rows: usize| (180.0 + rows as f64 * 0.9).clamp(260.0, 440.0);
+
+    html! {
+        <section id="pe-view" class="view" aria-labelledby="pe-title">
+            <h1 id="pe-title">{ "Positional encoding" }</h1>
+            <Notices messages={form.notices.clone()} {on_dismiss} />
+            <p class="lede">
+                { "A Transformer sees a bag of tokens unless each position gets its own signature. The sinusoidal encoding gives position " }
+                <var>{ "pos" }</var>{ " the vector " }
+                <code>{ "PE(pos, 2i) = sin(pos / base" }<sup>{ "2i/d" }</sup>{ ")" }</code>{ ", " }
+                <code>{ "PE(pos, 2i+1) = cos(pos / base" }<sup>{ "2i/d" }</sup>{ ")" }</code>
+                { ": each pair of dimensions turns at its own speed, from one radian per position down to one turn in 2π·base positions." }
+            </p>
+            <form class="controls" aria-label="Positional-encoding settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                <NumberField id="pe-d-model" label="d_model" text={text(Field::DModel)} error={error(Field::DModel)}
+                    hint={Some(AttrValue::from("Even, 2 – 1024. ↑/↓ steps by 2."))} bounds={bounds(Field::DModel)}
+                    value_now={Some(d as f64)} on_edit={edit(Field::DModel)} on_step={step(Field::DModel)} />
+                <NumberField id="pe-positions" label="positions" text={text(Field::Positions)} error={error(Field::Positions)}
+                    hint={Some(AttrValue::from("1 – 2048."))} bounds={bounds(Field::Positions)}
+                    value_now={Some(n as f64)} on_edit={edit(Field::Positions)} on_step={step(Field::Positions)} />
+                <NumberField id="pe-base" label="base" text={text(Field::Base)} error={error(Field::Base)}
+                    hint={Some(AttrValue::from("Greater than 1; the paper uses 10000."))} bounds={bounds(Field::Base)}
+                    value_now={Some(params.base())} on_edit={edit(Field::Base)} on_step={step(Field::Base)} />
+                <NumberField id="pe-dims" label="curves of dimensions" text={text(Field::Dims)} error={error(Field::Dims)}
+                    hint={Some(AttrValue::from(dims_hint))} bounds={(0.0, (d - 1) as f64)} on_edit={edit(Field::Dims)} />
+            </form>
+            <p id="pe-perf" class="perf" aria-live="off"></p>
+            <div class="plots">
+                <HeatmapPlot id="pe-matrix" caption={format!("PE matrix · {n} positions × {d} dimensions")}
+                    matrix={data.pe.clone()} range={(-1.0, 1.0)} x_label="dimension" y_label="position"
+                    row_name="pos" col_name="dim" css_height={height(n)} export_name="pe-matrix"
+                    on_pick={on_pick_dim} on_painted={on_painted.clone()} />
+                <CurvesPlot id="pe-curves" caption="Dimensions over positions" series={(*series).clone()}
+                    y_range={(-1.05, 1.05)} x_label="position" y_label="PE value" x_name="pos"
+                    css_height={300.0} export_name="pe-curves" />
+                <HeatmapPlot id="pe-similarity" caption={format!("Position similarity PE(p)·PE(q) · {n} × {n}")}
+                    matrix={data.similarity.clone()} range={data.similarity_range} x_label="position q" y_label="position p"
+                    row_name="p" col_name="q" css_height={height(n)} export_name="pe-similarity" on_painted={on_painted} />
+            </div>
+            <p class="note">
+                { "PE(p)·PE(q) = Σ" }<sub>{ "i" }</sub>{ " cos((p − q)·ω" }<sub>{ "i" }</sub>
+                { ") depends only on the offset p − q: every diagonal of the similarity matrix is constant, which is how attention can read relative position." }
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,293 @@
+//! The explorer's settings: parsed and checked from text fields and from the URL.
+//!
+//! Pure logic (no DOM), unit-tested natively. Invalid input is refused with a message and
+//! the last valid settings stay in force, so a bad keystroke never blanks a plot.
+
+use crate::route::Query;
+use attnscope_core::positional_encoding::{PeParams, DEFAULT_BASE, MAX_D_MODEL, MAX_POSITIONS};
+
+/// How many dimension curves can be drawn at once.
+pub const MAX_CURVES: usize = 6;
+
+/// One control of the explorer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// d_model.
+    DModel,
+    /// Number of positions.
+    Positions,
+    /// The base of the wavelengths.
+    Base,
+    /// The dimensions drawn as curves.
+    Dims,
+}
+
+impl Field {
+    /// Every field, in display order.
+    pub const ALL: [Field; 4] = [Field::DModel, Field::Positions, Field::Base, Field::Dims];
+
+    /// The URL parameter name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::DModel => "d",
+            Field::Positions => "n",
+            Field::Base => "base",
+            Field::Dims => "dims",
+        }
+    }
+
+    fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|field| field.key() == key)
+    }
+
+    /// Smallest and largest value, step and large step of a numeric field.
+    pub fn bounds(self) -> (f64, f64, f64, f64) {
+        match self {
+            Field::DModel => (2.0, MAX_D_MODEL as f64, 2.0, 32.0),
+            Field::Positions => (1.0, MAX_POSITIONS as f64, 1.0, 64.0),
+            Field::Base => (1.5, 1e9, 100.0, 1000.0),
+            Field::Dims => (0.0, 0.0, 0.0, 0.0),
+        }
+    }
+}
+
+/// Valid settings: what the plots show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeSettings {
+    /// Positions, d_model and base.
+    pub params: PeParams,
+    /// Dimensions drawn as curves (any order; those ≥ d_model are not drawn).
+    pub dims: Vec<usize>,
+}
+
+impl Default for PeSettings {
+    fn default() -> Self {
+        Self {
+            params: PeParams::new(128, 128, DEFAULT_BASE).expect("defaults are valid"),
+            dims: vec![10, 11, 30, 31],
+        }
+    }
+}
+
+impl PeSettings {
+    /// The current value of a field as the text a control shows.
+    pub fn text(&self, field: Field) -> String {
+        match field {
+            Field::DModel => self.params.d_model().to_string(),
+            Field::Positions => self.params.positions().to_string(),
+            Field::Base => format_number(self.params.base()),
+            Field::Dims => self.dims.iter().map(usize::to_string).collect::<Vec<_>>().join(", "),
+        }
+    }
+
+    /// The settings with `field` set from `text`, or why `text` is refused.
+    pub fn with(&self, field: Field, text: &str) -> Result<Self, String> {
+        let (positions, d_model, base) =
+            (self.params.positions(), self.params.d_model(), self.params.base());
+        let params = match field {
+            Field::DModel => PeParams::new(positions, parse_whole(text)?, base),
+            Field::Positions => PeParams::new(parse_whole(text)?, d_model, base),
+            Field::Base => PeParams::new(positions, d_model, parse_real(text)?),
+            Field::Dims => {
+                return Ok(Self { params: self.params, dims: parse_dims(text)? });
+            }
+        }
+        .map_err(|e| e.to_string())?;
+        Ok(Self { params, dims: self.dims.clone() })
+    }
+
+    /// The settings with a numeric field moved by `steps` steps (clamped to its bounds).
+    pub fn stepped(&self, field: Field, steps: f64) -> Self {
+        let (low, high, step, _) = field.bounds();
+        let current = match field {
+            Field::DModel => self.params.d_model() as f64,
+            Field::Positions => self.params.positions() as f64,
+            Field::Base => self.params.base(),
+            Field::Dims => return self.clone(),
+        };
+        let next = (current + steps * step).clamp(low, high);
+        self.with(field, &format_number(next)).unwrap_or_else(|_| self.clone())
+    }
+
+    /// Dims that are drawn (below d_model), and those that are not.
+    pub fn drawable_dims(&self) -> (Vec<usize>, Vec<usize>) {
+        self.dims.iter().partition(|&&dim| dim < self.params.d_model())
+    }
+
+    /// The settings with `dim` added to the curves (the oldest one goes when full).
+    pub fn with_dim(&self, dim: usize) -> Self {
+        let mut dims = self.dims.clone();
+        if !dims.contains(&dim) {
+            if dims.len() == MAX_CURVES {
+                dims.remove(0);
+            }
+            dims.push(dim);
+        }
+        Self { params: self.params, dims }
+    }
+
+    /// The URL query that restores these settings.
+    pub fn to_query(&self) -> Query {
+        Field::ALL
+            .into_iter()
+            .map(|field| (field.key().to_owned(), self.text(field).replace(' ', "")))
+            .collect()
+    }
+
+    /// Settings from a URL query: valid parameters are applied in order, every other one is
+    /// ignored with a notice saying why.
+    pub fn from_query(query: &Query) -> (Self, Vec<String>) {
+        let mut settings = Self::default();
+        let mut notices = Vec::new();
+        for (key, value) in query {
+            let Some(field) = Field::from_key(key) else {
+                notices.push(format!("Ignored unknown parameter “{}”.", shorten(key)));
+                continue;
+            };
+            match settings.with(field, value) {
+                Ok(next) => settings = next,
+                Err(why) => notices.push(format!("Ignored {}=“{}”: {why}.", key, shorten(value))),
+            }
+        }
+        (settings, notices)
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(40).collect();
+    if chars.next().is_some() { format!("{head}…") } else { head }
+}
+
+/// Formats a number without a trailing `.0` for whole values.
+pub fn format_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 { format!("{}", value as i64) } else { format!("{value}") }
+}
+
+/// A whole number, or why not. Huge values parse (and are refused by the range check);
+/// nothing is allocated from them.
+fn parse_whole(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("enter a number".to_owned());
+    }
+    if let Ok(value) = text.parse::<u64>() {
+        return Ok(usize::try_from(value).unwrap_or(usize::MAX));
+    }
+    match text.parse::<f64>() {
+        Ok(value) if value < 0.0 => Err(format!("must be positive, got {}", shorten(text))),
+        Ok(value) if value.fract() == 0.0 && value.is_finite() => Ok(if value >= usize::MAX as f64 { usize::MAX } else { value as usize }),
+        Ok(_) => Err(format!("“{}” is not a whole number", shorten(text))),
+        Err(_) => Err(format!("“{}” is not a number", shorten(text))),
+    }
+}
+
+/// A real number, or why not (non-finite values are returned and refused by the check).
+fn parse_real(text: &str) -> Result<f64, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("enter a number".to_owned());
+    }
+    text.parse::<f64>().map_err(|_| format!("“{}” is not a number", shorten(text)))
+}
+
+/// A comma- or space-separated list of at most [`MAX_CURVES`] distinct dimensions.
+pub fn parse_dims(text: &str) -> Result<Vec<usize>, String> {
+    let mut dims = Vec::new();
+    for part in text.split([',', ' ', ';']).filter(|part| !part.is_empty()) {
+        let dim = match part.parse::<u64>() {
+            Ok(dim) if dim < MAX_D_MODEL as u64 => dim as usize,
+            Ok(_) => return Err(format!("dimensions go up to {}", MAX_D_MODEL - 1)),
+            Err(_) => return Err(format!("“{}” is not a dimension number", shorten(part))),
+        };
+        if !dims.contains(&dim) {
+            dims.push(dim);
+        }
+        if dims.len() > MAX_CURVES {
+            return Err(format!("at most {MAX_CURVES} curves at a time"));
+        }
+    }
+    Ok(dims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> Query {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_round_trip_through_the_url() {
+        let settings = PeSettings::default();
+        let (back, notices) = PeSettings::from_query(&settings.to_query());
+        assert_eq!(back, settings);
+        assert!(notices.is_empty());
+    }
+
+    #[test]
+    fn bad_input_is_refused_with_a_reason() {
+        let s = PeSettings::default();
+        for (field, text, needle) in [
+            (Field::DModel, "7", "even"),
+            (Field::DModel, "0", "between 2 and 1024"),
+            (Field::DModel, "-4", "positive"),
+            (Field::DModel, "1000000000", "between 2 and 1024"),
+            (Field::DModel, "99999999999999999999999", "between 2 and 1024"),
+            (Field::DModel, "1e9", "between 2 and 1024"),
+            (Field::DModel, "abc", "not a number"),
+            (Field::DModel, "", "enter a number"),
+            (Field::DModel, "12.5", "not a whole number"),
+            (Field::Positions, "0", "between 1 and 2048"),
+            (Field::Positions, "1e12", "between 1 and 2048"),
+            (Field::Base, "1", "greater than 1"),
+            (Field::Base, "-5", "greater than 1"),
+            (Field::Base, "inf", "finite"),
+            (Field::Base, "NaN", "finite"),
+            (Field::Base, "x", "not a number"),
+            (Field::Dims, "1,a", "not a dimension"),
+            (Field::Dims, "5000", "up to 1023"),
+            (Field::Dims, "0,1,2,3,4,5,6", "at most 6"),
+        ] {
+            let why = s.with(field, text).expect_err(text);
+            assert!(why.contains(needle), "{field:?} {text:?}: {why}");
+        }
+        assert_eq!(s.with(Field::DModel, " 64 ").unwrap().params.d_model(), 64);
+        assert_eq!(s.with(Field::Dims, "3 ,3, 9").unwrap().dims, vec![3, 9]);
+        assert_eq!(s.with(Field::Dims, "").unwrap().dims, Vec::<usize>::new());
+    }
+
+    #[test]
+    fn steps_clamp_to_the_bounds() {
+        let s = PeSettings::default();
+        assert_eq!(s.stepped(Field::DModel, 1.0).params.d_model(), 130);
+        assert_eq!(s.stepped(Field::DModel, -1000.0).params.d_model(), 2);
+        assert_eq!(s.stepped(Field::Positions, 1e6).params.positions(), 2048);
+        assert_eq!(s.stepped(Field::Base, 1.0).params.base(), 10_100.0);
+    }
+
+    #[test]
+    fn garbage_parameters_are_ignored_with_notices() {
+        let (settings, notices) = PeSettings::from_query(&query(&[
+            ("d", "64"),
+            ("n", "abc"),
+            ("zoom", "3"),
+            ("base", "0.5"),
+            ("dims", "0,1,70"),
+        ]));
+        assert_eq!(settings.params.d_model(), 64);
+        assert_eq!(settings.params.positions(), 128);
+        assert_eq!(settings.drawable_dims(), (vec![0, 1], vec![70]));
+        assert_eq!(notices.len(), 3, "{notices:?}");
+        assert!(notices[0].contains("n=“abc”"));
+        assert!(notices[1].contains("unknown parameter “zoom”"));
+    }
+
+    #[test]
+    fn adding_a_dim_drops_the_oldest_when_full() {
+        let s = PeSettings::default().with(Field::Dims, "0,1,2,3,4,5").unwrap();
+        assert_eq!(s.with_dim(9).dims, vec![1, 2, 3, 4, 5, 9]);
+        assert_eq!(s.with_dim(3).dims, s.dims);
+    }
+}

@@ -1,0 +1,100 @@
+// Shared harness of the end-to-end tests: a static server for dist/ (under a sub-path, as on
+// GitHub Pages), Debian's Chromium through playwright-core, and guards that record console
+// errors and any request that leaves the page's origin.
+import { createServer } from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const DIST = join(ROOT, 'dist');
+export const OUTPUT = join(ROOT, 'test-output');
+export const SUB_PATH = '/attnscope/';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png',
+  '.safetensors': 'application/octet-stream',
+};
+
+/** Serves dist/ at http://127.0.0.1:<port>/attnscope/ ; resolves to { origin, base, close }. */
+export async function serveDist() {
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!path.startsWith(SUB_PATH)) { res.writeHead(404).end('not under ' + SUB_PATH); return; }
+    const rest = path.slice(SUB_PATH.length);
+    const file = normalize(join(DIST, rest === '' || rest.endsWith('/') ? rest + 'index.html' : rest));
+    if (!file.startsWith(DIST)) { res.writeHead(403).end(); return; }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, base: origin + SUB_PATH, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Launches Debian's Chromium, headless, with or without WebGPU. */
+export async function launch({ webgpu = true } = {}) {
+  const args = [
+    '--no-sandbox', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic',
+  ];
+  // playwright-core gives every launch a fresh, empty profile directory of its own.
+  if (webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan');
+  else args.push('--disable-features=WebGPU,Vulkan', '--disable-gpu');
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args });
+}
+
+/** A page that records console errors, page errors and requests outside `origin`. */
+export async function guardedPage(browser, origin, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const problems = { consoleErrors: [], foreignRequests: [] };
+  page.on('console', (m) => { if (m.type() === 'error') problems.consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => problems.consoleErrors.push(String(e)));
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin + '/') && !url.startsWith('data:') && !url.startsWith('blob:')) {
+      problems.foreignRequests.push(url);
+    }
+  });
+  return { page, context, problems };
+}
+
+/** Waits until the backend chip has finished detecting; returns { kind, text }. */
+export async function backendChip(page) {
+  const chip = page.locator('#backend-chip');
+  await page.waitForFunction(() => document.querySelector('#backend-chip')?.dataset.backend !== 'detecting', null, { timeout: 20000 });
+  return { kind: await chip.getAttribute('data-backend'), text: (await chip.textContent()).trim() };
+}
+
+/** The RGBA of the canvas pixel at the centre of heatmap cell (row, col). */
+export async function cellPixel(page, canvasId, row, col) {
+  return page.evaluate(([id, row, col]) => {
+    const c = document.getElementById(id);
+    const n = (k) => Number(c.dataset[k]);
+    const x = n('plotLeft') + (col + 0.5) * n('plotWidth') / n('cols');
+    const y = n('plotTop') + (row + 0.5) * n('plotHeight') / n('rows');
+    return Array.from(c.getContext('2d').getImageData(Math.floor(x), Math.floor(y), 1, 1).data);
+  }, [canvasId, row, col]);
+}
+
+/** A cheap fingerprint of all the canvas's pixels. */
+export async function canvasFingerprint(page, canvasId) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i += 7) h = Math.imul(h ^ d[i], 16777619);
+    return `${c.width}x${c.height}:${h >>> 0}`;
+  }, canvasId);
+}
+
+export async function screenshot(page, name) {
+  await mkdir(OUTPUT, { recursive: true });
+  await page.screenshot({ path: join(OUTPUT, name), fullPage: true });
+}
