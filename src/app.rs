@@ -69,11 +69,15 @@ pub fn App() -> Html {
             let window = crate::dom::window();
             let on_hash = {
                 let dispatch = dispatch.clone();
-                EventListener::new(&window, "hashchange", move |_| dispatch.dispatch(AppAction::Navigated(Location::current())))
+                EventListener::new(&window, "hashchange", move |_| {
+                    dispatch.dispatch(AppAction::Navigated(Location::current()))
+                })
             };
             let on_resize = {
                 let dispatch = dispatch.clone();
-                EventListener::new(&window, "resize", move |_| dispatch.dispatch(AppAction::Resized))
+                EventListener::new(&window, "resize", move |_| {
+                    dispatch.dispatch(AppAction::Resized)
+                })
             };
             wasm_bindgen_futures::spawn_local(async move {
                 dispatch.dispatch(AppAction::BackendFound(Backend::detect().await));
@@ -83,7 +87,10 @@ pub fn App() -> Html {
     }
     use_effect_with(state.theme, |theme| theme.apply());
 
-    let ui = UiContext { dark: state.theme.is_dark(), layout_generation: state.layout_generation };
+    let ui = UiContext {
+        dark: state.theme.is_dark(),
+        layout_generation: state.layout_generation,
+    };
     let toggle_theme = {
         let dispatch = state.dispatcher();
         Callback::from(move |_: MouseEvent| dispatch.dispatch(AppAction::ToggleTheme))
@@ -104,7 +111,9 @@ pub fn App() -> Html {
         Route::PositionalEncoding => {
             html! { <PeView key={state.location.to_hash()} query={state.location.query.clone()} /> }
         }
-        Route::DebugPanic => panic!("deliberate panic from #/debug/panic, to test the error banner"),
+        Route::DebugPanic => {
+            panic!("deliberate panic from #/debug/panic, to test the error banner")
+        }
         Route::NotFound(path) => html! { <NotFoundView path={path.clone()} /> },
     };
 

@@ -20,7 +20,13 @@ pub fn now_ms() -> f64 {
 
 /// A value from `localStorage`, if storage is allowed and the key is set.
 pub fn stored(key: &str) -> Option<String> {
-    window().local_storage().ok().flatten()?.get_item(key).ok().flatten()
+    window()
+        .local_storage()
+        .ok()
+        .flatten()?
+        .get_item(key)
+        .ok()
+        .flatten()
 }
 
 /// Writes `localStorage[key]`; silently does nothing where storage is blocked.

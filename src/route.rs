@@ -61,7 +61,11 @@ impl Location {
     pub fn parse(hash: &str) -> Self {
         let hash = hash.strip_prefix('#').unwrap_or(hash);
         let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
-        let path = if path.starts_with('/') { percent_decode(path) } else { format!("/{}", percent_decode(path)) };
+        let path = if path.starts_with('/') {
+            percent_decode(path)
+        } else {
+            format!("/{}", percent_decode(path))
+        };
         let query = query
             .split('&')
             .filter(|pair| !pair.is_empty())
@@ -70,7 +74,10 @@ impl Location {
                 (percent_decode(key), percent_decode(value))
             })
             .collect();
-        Self { route: Route::from_path(&path), query }
+        Self {
+            route: Route::from_path(&path),
+            query,
+        }
     }
 
     /// The hash that restores this location.
@@ -97,7 +104,11 @@ impl Location {
             return;
         }
         if let Ok(history) = dom::window().history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&self.to_hash()));
+            let _ = history.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&self.to_hash()),
+            );
         }
     }
 }
@@ -110,7 +121,10 @@ pub fn percent_decode(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'%' if i + 2 < bytes.len() => {
-                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                match std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                {
                     Some(byte) => {
                         out.push(byte);
                         i += 3;
@@ -152,7 +166,10 @@ mod tests {
         assert_eq!(Location::parse("").route, Route::Home);
         assert_eq!(Location::parse("#pe").route, Route::PositionalEncoding);
         assert_eq!(Location::parse("#/pe/").route, Route::PositionalEncoding);
-        assert_eq!(Location::parse("#/x%20y").route, Route::NotFound("/x y".into()));
+        assert_eq!(
+            Location::parse("#/x%20y").route,
+            Route::NotFound("/x y".into())
+        );
     }
 
     #[test]

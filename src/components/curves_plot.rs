@@ -41,19 +41,40 @@ pub fn CurvesPlot(props: &CurvesPlotProps) -> Html {
     // (series index, x)
     let cursor = use_state(|| None::<(usize, usize)>);
     let failure = use_state(|| None::<String>);
-    let len = props.series.iter().map(|s| s.values.len()).max().unwrap_or(0);
+    let len = props
+        .series
+        .iter()
+        .map(|s| s.values.len())
+        .max()
+        .unwrap_or(0);
     let current = cursor.filter(|&(s, x)| s < props.series.len() && x < len);
 
     {
-        let (canvas_ref, geometry, failure) = (canvas_ref.clone(), geometry.clone(), failure.clone());
-        let deps = (props.series.clone(), props.y_range, ui, current.map(|c| c.1), props.css_height);
+        let (canvas_ref, geometry, failure) =
+            (canvas_ref.clone(), geometry.clone(), failure.clone());
+        let deps = (
+            props.series.clone(),
+            props.y_range,
+            ui,
+            current.map(|c| c.1),
+            props.css_height,
+        );
         let (x_label, y_label) = (props.x_label.clone(), props.y_label.clone());
         use_effect_with(deps, move |(series, y_range, ui, cursor_x, css_height)| {
-            let Some(element) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
+            let Some(element) = canvas_ref.cast::<HtmlCanvasElement>() else {
+                return;
+            };
             let scale = canvas::fit_to_css_box(&element, *css_height);
             let style = PlotStyle::for_theme(ui.dark, scale);
-            let spec = CurvesSpec { series, y_range: *y_range, x_label: &x_label, y_label: &y_label, cursor_x: *cursor_x };
-            match canvas::drawing_area(&element).and_then(|root| draw_curves(&root, &spec, &style)) {
+            let spec = CurvesSpec {
+                series,
+                y_range: *y_range,
+                x_label: &x_label,
+                y_label: &y_label,
+                cursor_x: *cursor_x,
+            };
+            match canvas::drawing_area(&element).and_then(|root| draw_curves(&root, &spec, &style))
+            {
                 Ok(rect) => {
                     *geometry.borrow_mut() = (rect, scale);
                     canvas::publish_rect(&element, rect);
@@ -68,7 +89,13 @@ pub fn CurvesPlot(props: &CurvesPlotProps) -> Html {
         let series = props.series.clone();
         let y_range = props.y_range;
         move |fraction: (f64, f64)| {
-            let spec = CurvesSpec { series: &series, y_range, x_label: "", y_label: "", cursor_x: None };
+            let spec = CurvesSpec {
+                series: &series,
+                y_range,
+                x_label: "",
+                y_label: "",
+                cursor_x: None,
+            };
             nearest_point(&spec, fraction)
         }
     };
@@ -76,7 +103,10 @@ pub fn CurvesPlot(props: &CurvesPlotProps) -> Html {
         let (cursor, geometry) = (cursor.clone(), geometry.clone());
         Callback::from(move |event: MouseEvent| {
             let (rect, scale) = *geometry.borrow();
-            let point = (event.offset_x() as f64 * scale, event.offset_y() as f64 * scale);
+            let point = (
+                event.offset_x() as f64 * scale,
+                event.offset_y() as f64 * scale,
+            );
             let hit = rect.fraction_at(point.0, point.1).and_then(&spec_for_hit);
             if hit.is_some() && hit != *cursor {
                 cursor.set(hit);
@@ -91,13 +121,18 @@ pub fn CurvesPlot(props: &CurvesPlotProps) -> Html {
     let onkeydown = {
         let cursor = cursor.clone();
         Callback::from(move |event: KeyboardEvent| {
-            let Some((ds, dx)) = arrow_step(&event) else { return };
+            let Some((ds, dx)) = arrow_step(&event) else {
+                return;
+            };
             if count == 0 {
                 return;
             }
             event.prevent_default();
             let (s, x) = current.unwrap_or((0, 0));
-            cursor.set(Some((clamp_step(s, ds.signum(), count), clamp_step(x, dx, len))));
+            cursor.set(Some((
+                clamp_step(s, ds.signum(), count),
+                clamp_step(x, dx, len),
+            )));
         })
     };
 
@@ -113,19 +148,37 @@ pub fn CurvesPlot(props: &CurvesPlotProps) -> Html {
     let on_png = {
         let (canvas_ref, name) = (canvas_ref.clone(), props.export_name.clone());
         Callback::from(move |()| {
-            let element = canvas_ref.cast::<HtmlCanvasElement>().ok_or("the plot is not on the page")?;
+            let element = canvas_ref
+                .cast::<HtmlCanvasElement>()
+                .ok_or("the plot is not on the page")?;
             export::download_url(&export::png_data_url(&element)?, &format!("{name}.png"))
         })
     };
     let on_svg = {
         let canvas_ref = canvas_ref.clone();
-        let (series, y_range, name) = (props.series.clone(), props.y_range, props.export_name.clone());
-        let (x_label, y_label, css_height) = (props.x_label.clone(), props.y_label.clone(), props.css_height);
+        let (series, y_range, name) = (
+            props.series.clone(),
+            props.y_range,
+            props.export_name.clone(),
+        );
+        let (x_label, y_label, css_height) = (
+            props.x_label.clone(),
+            props.y_label.clone(),
+            props.css_height,
+        );
         Callback::from(move |()| {
-            let element = canvas_ref.cast::<HtmlCanvasElement>().ok_or("the plot is not on the page")?;
+            let element = canvas_ref
+                .cast::<HtmlCanvasElement>()
+                .ok_or("the plot is not on the page")?;
             let size = (element.client_width().max(120) as u32, css_height as u32);
             let style = PlotStyle::for_theme(ui.dark, 1.0);
-            let spec = CurvesSpec { series: &series, y_range, x_label: &x_label, y_label: &y_label, cursor_x: None };
+            let spec = CurvesSpec {
+                series: &series,
+                y_range,
+                x_label: &x_label,
+                y_label: &y_label,
+                cursor_x: None,
+            };
             let (svg, _) = export::svg_document(size, |root| draw_curves(root, &spec, &style))?;
             export::download_text(&svg, "image/svg+xml", &format!("{name}.svg"))
         })

@@ -58,31 +58,54 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
     let failure = use_state(|| None::<String>);
 
     {
-        let (canvas_ref, geometry, failure) = (canvas_ref.clone(), geometry.clone(), failure.clone());
-        let deps = (props.matrix.clone(), props.range, ui, props.x_label.clone(), props.y_label.clone(), props.css_height);
+        let (canvas_ref, geometry, failure) =
+            (canvas_ref.clone(), geometry.clone(), failure.clone());
+        let deps = (
+            props.matrix.clone(),
+            props.range,
+            ui,
+            props.x_label.clone(),
+            props.y_label.clone(),
+            props.css_height,
+        );
         let on_painted = props.on_painted.clone();
-        use_effect_with(deps, move |(matrix, range, ui, x_label, y_label, css_height)| {
-            let Some(element) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
-            let started = crate::dom::now_ms();
-            let scale = canvas::fit_to_css_box(&element, *css_height);
-            let style = PlotStyle::for_theme(ui.dark, scale);
-            let spec = HeatmapSpec { matrix, range: *range, x_label, y_label };
-            let painted = canvas::drawing_area(&element)
-                .and_then(|root| draw_heatmap_frame(&root, &spec, &style))
-                .and_then(|rect| canvas::blit_cells(&element, matrix, *range, rect).map(|()| rect));
-            match painted {
-                Ok(rect) => {
-                    *geometry.borrow_mut() = Geometry { rect, scale };
-                    canvas::publish_rect(&element, rect);
-                    let _ = element.set_attribute("data-draw-ms", &format!("{:.2}", crate::dom::now_ms() - started));
-                    failure.set(None);
+        use_effect_with(
+            deps,
+            move |(matrix, range, ui, x_label, y_label, css_height)| {
+                let Some(element) = canvas_ref.cast::<HtmlCanvasElement>() else {
+                    return;
+                };
+                let started = crate::dom::now_ms();
+                let scale = canvas::fit_to_css_box(&element, *css_height);
+                let style = PlotStyle::for_theme(ui.dark, scale);
+                let spec = HeatmapSpec {
+                    matrix,
+                    range: *range,
+                    x_label,
+                    y_label,
+                };
+                let painted = canvas::drawing_area(&element)
+                    .and_then(|root| draw_heatmap_frame(&root, &spec, &style))
+                    .and_then(|rect| {
+                        canvas::blit_cells(&element, matrix, *range, rect).map(|()| rect)
+                    });
+                match painted {
+                    Ok(rect) => {
+                        *geometry.borrow_mut() = Geometry { rect, scale };
+                        canvas::publish_rect(&element, rect);
+                        let _ = element.set_attribute(
+                            "data-draw-ms",
+                            &format!("{:.2}", crate::dom::now_ms() - started),
+                        );
+                        failure.set(None);
+                    }
+                    Err(why) => failure.set(Some(why)),
                 }
-                Err(why) => failure.set(Some(why)),
-            }
-            if let Some(on_painted) = on_painted {
-                on_painted.emit(());
-            }
-        });
+                if let Some(on_painted) = on_painted {
+                    on_painted.emit(());
+                }
+            },
+        );
     }
 
     let matrix = props.matrix.clone();
@@ -93,8 +116,13 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
         let (cursor, geometry, matrix) = (cursor.clone(), geometry.clone(), matrix.clone());
         Callback::from(move |event: MouseEvent| {
             let Geometry { rect, scale } = *geometry.borrow();
-            let point = (event.offset_x() as f64 * scale, event.offset_y() as f64 * scale);
-            let cell = rect.fraction_at(point.0, point.1).and_then(|f| cell_at(&matrix, f));
+            let point = (
+                event.offset_x() as f64 * scale,
+                event.offset_y() as f64 * scale,
+            );
+            let cell = rect
+                .fraction_at(point.0, point.1)
+                .and_then(|f| cell_at(&matrix, f));
             if cell.is_some() && cell != *cursor {
                 cursor.set(cell);
             }
@@ -132,11 +160,17 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
 
     let readout = match current.and_then(|(r, c)| matrix.get(r, c).map(|v| (r, c, v))) {
         Some((r, c, v)) => format!("{} {r} · {} {c} = {v:.6}", props.row_name, props.col_name),
-        None => format!("Hover a cell, or focus the plot and use the arrow keys, to read {} × {} values.", props.row_name, props.col_name),
+        None => format!(
+            "Hover a cell, or focus the plot and use the arrow keys, to read {} × {} values.",
+            props.row_name, props.col_name
+        ),
     };
     let marker = current.map(|(r, c)| {
         let Geometry { rect, scale } = *geometry.borrow();
-        let (cw, ch) = (rect.width as f64 / cols as f64, rect.height as f64 / rows as f64);
+        let (cw, ch) = (
+            rect.width as f64 / cols as f64,
+            rect.height as f64 / rows as f64,
+        );
         let style = format!(
             "left:{:.1}px;top:{:.1}px;width:{:.1}px;height:{:.1}px",
             (rect.left as f64 + c as f64 * cw) / scale,
@@ -150,22 +184,40 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
     let on_png = {
         let (canvas_ref, name) = (canvas_ref.clone(), props.export_name.clone());
         Callback::from(move |()| {
-            let element = canvas_ref.cast::<HtmlCanvasElement>().ok_or("the plot is not on the page")?;
+            let element = canvas_ref
+                .cast::<HtmlCanvasElement>()
+                .ok_or("the plot is not on the page")?;
             export::download_url(&export::png_data_url(&element)?, &format!("{name}.png"))
         })
     };
     let on_svg = {
         let canvas_ref = canvas_ref.clone();
         let (matrix, range, name) = (props.matrix.clone(), props.range, props.export_name.clone());
-        let (x_label, y_label, css_height) = (props.x_label.clone(), props.y_label.clone(), props.css_height);
+        let (x_label, y_label, css_height) = (
+            props.x_label.clone(),
+            props.y_label.clone(),
+            props.css_height,
+        );
         Callback::from(move |()| {
-            let element = canvas_ref.cast::<HtmlCanvasElement>().ok_or("the plot is not on the page")?;
+            let element = canvas_ref
+                .cast::<HtmlCanvasElement>()
+                .ok_or("the plot is not on the page")?;
             let size = (element.client_width().max(120) as u32, css_height as u32);
             let style = PlotStyle::for_theme(ui.dark, 1.0);
-            let spec = HeatmapSpec { matrix: &matrix, range, x_label: &x_label, y_label: &y_label };
-            let (svg, rect) = export::svg_document(size, |root| draw_heatmap_frame(root, &spec, &style))?;
+            let spec = HeatmapSpec {
+                matrix: &matrix,
+                range,
+                x_label: &x_label,
+                y_label: &y_label,
+            };
+            let (svg, rect) =
+                export::svg_document(size, |root| draw_heatmap_frame(root, &spec, &style))?;
             let cells = export::png_data_url(&canvas::cells_canvas(&matrix, range)?)?;
-            export::download_text(&export::embed_image(&svg, rect, &cells), "image/svg+xml", &format!("{name}.svg"))
+            export::download_text(
+                &export::embed_image(&svg, rect, &cells),
+                "image/svg+xml",
+                &format!("{name}.svg"),
+            )
         })
     };
 

@@ -20,7 +20,10 @@ pub struct UiContext {
 /// The page's [`UiContext`] (a light, un-resized page outside a provider).
 #[hook]
 pub fn use_ui() -> UiContext {
-    use_context::<UiContext>().unwrap_or(UiContext { dark: false, layout_generation: 0 })
+    use_context::<UiContext>().unwrap_or(UiContext {
+        dark: false,
+        layout_generation: 0,
+    })
 }
 
 /// A keyboard cursor step from a key: (row delta, column delta), `None` for other keys.

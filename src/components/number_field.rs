@@ -36,7 +36,9 @@ pub struct NumberFieldProps {
 #[component]
 pub fn NumberField(props: &NumberFieldProps) -> Html {
     let oninput = props.on_edit.reform(|event: InputEvent| {
-        event.target_unchecked_into::<web_sys::HtmlInputElement>().value()
+        event
+            .target_unchecked_into::<web_sys::HtmlInputElement>()
+            .value()
     });
     let on_step = props.on_step.clone();
     let onkeydown = Callback::from(move |event: KeyboardEvent| {

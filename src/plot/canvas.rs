@@ -1,5 +1,6 @@
 //! Canvas plumbing: HiDPI sizing, the plotters canvas backend, and image-data cell blits.
 
+use super::fast_canvas::FastCanvas;
 use super::{colormap::fill_rgba, plot_err, PlotRect, PlotResult};
 use attnscope_core::Matrix;
 use plotters::coord::Shift;
@@ -10,20 +11,35 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 /// Sizes a canvas's backing store to its CSS width × `css_height`, times devicePixelRatio,
 /// so plots stay crisp on HiDPI screens. Returns the scale (device pixels per CSS pixel).
+/// The backing store is only reallocated when its size changes.
 pub fn fit_to_css_box(canvas: &HtmlCanvasElement, css_height: f64) -> f64 {
-    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 4.0);
+    let ratio = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 4.0);
+    let style = canvas.style();
+    let height = format!("{css_height}px");
+    if style.get_property_value("height").ok().as_deref() != Some(height.as_str()) {
+        let _ = style.set_property("height", &height);
+    }
     let css_width = f64::from(canvas.client_width().max(120));
-    let _ = canvas.style().set_property("height", &format!("{css_height}px"));
-    canvas.set_width((css_width * ratio).round() as u32);
-    canvas.set_height((css_height * ratio).round() as u32);
+    let (width, height) = (
+        (css_width * ratio).round() as u32,
+        (css_height * ratio).round() as u32,
+    );
+    if canvas.width() != width {
+        canvas.set_width(width);
+    }
+    if canvas.height() != height {
+        canvas.set_height(height);
+    }
     ratio
 }
 
 /// The plotters drawing area over a whole canvas.
-pub fn drawing_area(canvas: &HtmlCanvasElement) -> PlotResult<DrawingArea<CanvasBackend, Shift>> {
-    CanvasBackend::with_canvas_object(canvas.clone())
-        .map(IntoDrawingArea::into_drawing_area)
-        .ok_or_else(|| "the canvas has no 2D context".to_owned())
+pub fn drawing_area(canvas: &HtmlCanvasElement) -> PlotResult<DrawingArea<FastCanvas, Shift>> {
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| "the canvas has no 2D context".to_owned())?;
+    Ok(FastCanvas::new(backend, context_2d(canvas)?).into_drawing_area())
 }
 
 fn context_2d(canvas: &HtmlCanvasElement) -> PlotResult<CanvasRenderingContext2d> {
@@ -54,7 +70,9 @@ pub fn cells_canvas(matrix: &Matrix, (low, high): (f32, f32)) -> PlotResult<Html
     fill_rgba(matrix.as_slice(), low, high, &mut rgba);
     let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), cols, rows)
         .map_err(plot_err)?;
-    context_2d(&canvas)?.put_image_data(&image, 0.0, 0.0).map_err(plot_err)?;
+    context_2d(&canvas)?
+        .put_image_data(&image, 0.0, 0.0)
+        .map_err(plot_err)?;
     Ok(canvas)
 }
 

@@ -1,38 +1,21 @@
-//! Value → colour: viridis, perceptually uniform and readable with every common colour-vision
-//! deficiency, and an Okabe–Ito palette for lines.
+//! Colours of plots: viridis for values (from `attnscope_core::colormap`), and an Okabe–Ito
+//! palette for lines.
 
-use super::viridis_table::VIRIDIS;
+pub use attnscope_core::colormap::{color_for, fill_rgba, viridis};
 use plotters::style::RGBColor;
-
-/// The viridis colour at `t` in 0..=1 (clamped; NaN maps to the low end).
-pub fn viridis(t: f32) -> [u8; 3] {
-    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
-    VIRIDIS[(t * 255.0).round() as usize]
-}
-
-/// The colour of `value` on a scale from `low` to `high` (a flat range maps to the middle).
-pub fn color_for(value: f32, low: f32, high: f32) -> [u8; 3] {
-    let span = high - low;
-    if span.abs() <= f32::EPSILON * low.abs().max(high.abs()).max(1.0) {
-        return viridis(0.5);
-    }
-    viridis((value - low) / span)
-}
-
-/// Fills `rgba` (4 bytes per value) with the colours of `values` on `low..=high`.
-pub fn fill_rgba(values: &[f32], low: f32, high: f32, rgba: &mut Vec<u8>) {
-    rgba.clear();
-    rgba.reserve(values.len() * 4);
-    for &value in values {
-        let [r, g, b] = color_for(value, low, high);
-        rgba.extend_from_slice(&[r, g, b, 255]);
-    }
-}
 
 /// Okabe–Ito colours for lines, ordered for contrast on the light or the dark background.
 pub fn line_palette(dark: bool) -> [RGBColor; 6] {
-    let blue = if dark { RGBColor(0x56, 0xb4, 0xe9) } else { RGBColor(0x00, 0x72, 0xb2) };
-    let last = if dark { RGBColor(0xf0, 0xe4, 0x42) } else { RGBColor(0x00, 0x00, 0x00) };
+    let blue = if dark {
+        RGBColor(0x56, 0xb4, 0xe9)
+    } else {
+        RGBColor(0x00, 0x72, 0xb2)
+    };
+    let last = if dark {
+        RGBColor(0xf0, 0xe4, 0x42)
+    } else {
+        RGBColor(0x00, 0x00, 0x00)
+    };
     [
         blue,
         RGBColor(0xd5, 0x5e, 0x00),
@@ -41,27 +24,4 @@ pub fn line_palette(dark: bool) -> [RGBColor; 6] {
         RGBColor(0xe6, 0x9f, 0x00),
         last,
     ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ends_and_middle_of_the_scale() {
-        assert_eq!(color_for(-1.0, -1.0, 1.0), [68, 1, 84]);
-        assert_eq!(color_for(0.0, -1.0, 1.0), [33, 145, 140]);
-        assert_eq!(color_for(1.0, -1.0, 1.0), [253, 231, 37]);
-        assert_eq!(color_for(9.0, -1.0, 1.0), [253, 231, 37]);
-        assert_eq!(color_for(f32::NAN, -1.0, 1.0), [68, 1, 84]);
-        assert_eq!(color_for(3.0, 3.0, 3.0), viridis(0.5));
-    }
-
-    #[test]
-    fn viridis_gets_lighter_monotonically() {
-        let luma = |[r, g, b]: [u8; 3]| 0.2126 * r as f32 + 0.7152 * g as f32 + 0.0722 * b as f32;
-        for i in 1..256 {
-            assert!(luma(VIRIDIS[i]) >= luma(VIRIDIS[i - 1]) - 0.5, "entry {i}");
-        }
-    }
 }

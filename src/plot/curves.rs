@@ -35,7 +35,13 @@ pub fn draw_curves<DB: DrawingBackend>(
     style: &PlotStyle,
 ) -> PlotResult<PlotRect> {
     root.fill(&style.background).map_err(plot_err)?;
-    let len = spec.series.iter().map(|s| s.values.len()).max().unwrap_or(1).max(1);
+    let len = spec
+        .series
+        .iter()
+        .map(|s| s.values.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let x_max = (len - 1).max(1) as f64;
     let (y0, y1) = (spec.y_range.0 as f64, spec.y_range.1 as f64);
     let mut chart = ChartBuilder::on(root)
@@ -44,7 +50,12 @@ pub fn draw_curves<DB: DrawingBackend>(
         .y_label_area_size(style.px(50.0))
         .build_cartesian_2d(0.0..x_max, y0..y1)
         .map_err(plot_err)?;
-    let grid = RGBAColor(style.foreground.0, style.foreground.1, style.foreground.2, 0.12);
+    let grid = RGBAColor(
+        style.foreground.0,
+        style.foreground.1,
+        style.foreground.2,
+        0.12,
+    );
     chart
         .configure_mesh()
         .light_line_style(TRANSPARENT)
@@ -61,7 +72,12 @@ pub fn draw_curves<DB: DrawingBackend>(
         .draw()
         .map_err(plot_err)?;
     if let Some(x) = spec.cursor_x {
-        let rule = RGBAColor(style.foreground.0, style.foreground.1, style.foreground.2, 0.5);
+        let rule = RGBAColor(
+            style.foreground.0,
+            style.foreground.1,
+            style.foreground.2,
+            0.5,
+        );
         chart
             .draw_series(std::iter::once(PathElement::new(
                 vec![(x as f64, y0), (x as f64, y1)],
@@ -75,7 +91,11 @@ pub fn draw_curves<DB: DrawingBackend>(
         let line = color.stroke_width(style.px(2.0));
         chart
             .draw_series(LineSeries::new(
-                series.values.iter().enumerate().map(|(x, &y)| (x as f64, y as f64)),
+                series
+                    .values
+                    .iter()
+                    .enumerate()
+                    .map(|(x, &y)| (x as f64, y as f64)),
                 line,
             ))
             .map_err(plot_err)?
@@ -94,7 +114,9 @@ pub fn draw_curves<DB: DrawingBackend>(
             .draw()
             .map_err(plot_err)?;
     }
-    Ok(PlotRect::from_ranges(chart.plotting_area().get_pixel_range()))
+    Ok(PlotRect::from_ranges(
+        chart.plotting_area().get_pixel_range(),
+    ))
 }
 
 /// The series nearest (in y) to a point at fraction (fx, fy) of the data area, with its x.

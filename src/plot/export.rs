@@ -61,7 +61,8 @@ pub fn download_text(text: &str, mime: &str, filename: &str) -> PlotResult<()> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(plot_err)?;
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(plot_err)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(plot_err)?;
     let result = download_url(&url, filename);
     // Revoking at once can cancel the download in some browsers: give it a minute.
@@ -77,9 +78,20 @@ mod tests {
 
     #[test]
     fn image_goes_last_inside_the_svg() {
-        let rect = PlotRect { left: 1, top: 2, width: 30, height: 40 };
-        let svg = embed_image("<svg a=\"1\">\n<rect/>\n</svg>\n", rect, "data:image/png;base64,AA");
-        assert!(svg.starts_with("<svg a=\"1\">\n<rect/>\n<image x=\"1\" y=\"2\" width=\"30\" height=\"40\""));
+        let rect = PlotRect {
+            left: 1,
+            top: 2,
+            width: 30,
+            height: 40,
+        };
+        let svg = embed_image(
+            "<svg a=\"1\">\n<rect/>\n</svg>\n",
+            rect,
+            "data:image/png;base64,AA",
+        );
+        assert!(svg.starts_with(
+            "<svg a=\"1\">\n<rect/>\n<image x=\"1\" y=\"2\" width=\"30\" height=\"40\""
+        ));
         assert!(svg.trim_end().ends_with("</svg>"));
     }
 }

@@ -9,8 +9,8 @@ pub mod canvas;
 pub mod colormap;
 pub mod curves;
 pub mod export;
+pub mod fast_canvas;
 pub mod heatmap;
-mod viridis_table;
 
 use plotters::prelude::*;
 
@@ -29,7 +29,12 @@ pub struct PlotRect {
 
 impl PlotRect {
     fn from_ranges((x, y): (std::ops::Range<i32>, std::ops::Range<i32>)) -> Self {
-        Self { left: x.start, top: y.start, width: x.end - x.start, height: y.end - y.start }
+        Self {
+            left: x.start,
+            top: y.start,
+            width: x.end - x.start,
+            height: y.end - y.start,
+        }
     }
 
     /// The fraction (0..1, 0..1) of the data area under a point, or `None` outside it.
@@ -61,7 +66,12 @@ impl PlotStyle {
         } else {
             (RGBColor(0x1d, 0x23, 0x2e), RGBColor(0xff, 0xff, 0xff))
         };
-        Self { foreground, background, scale: scale.clamp(0.5, 4.0), dark }
+        Self {
+            foreground,
+            background,
+            scale: scale.clamp(0.5, 4.0),
+            dark,
+        }
     }
 
     /// A length in backend pixels for `css_px` CSS pixels.
@@ -71,7 +81,9 @@ impl PlotStyle {
 
     /// The text style for labels at `css_px` CSS pixels.
     pub fn text(&self, css_px: f64) -> TextStyle<'static> {
-        ("sans-serif", css_px * self.scale).into_font().color(&self.foreground)
+        ("sans-serif", css_px * self.scale)
+            .into_font()
+            .color(&self.foreground)
     }
 }
 

@@ -70,7 +70,7 @@ test('PE explorer: known pixels, keyboard change, hover, URL state', async () =>
   const rect = await page.evaluate(() => {
     const c = document.getElementById('pe-matrix');
     const s = c.width / c.clientWidth;
-    return { x: (+c.dataset.plotLeft + 2) / s, y: (+c.dataset.plotTop + 2) / s };
+    return { x: (+c.dataset.plotLeft + 1) / s, y: (+c.dataset.plotTop + 1) / s };
   });
   await page.mouse.move(box.x + rect.x, box.y + rect.y);
   await page.waitForFunction(() => /pos 0 · dim 0 = 0\.000000/.test(document.getElementById('pe-matrix-readout').textContent));

@@ -5,10 +5,10 @@
 //! (the WebGPU one in `attnscope-gpu`) must equal what this crate computes.
 #![warn(missing_docs)]
 
+pub mod colormap;
 pub mod matrix;
 pub mod positional_encoding;
+mod viridis_table;
 
 pub use matrix::Matrix;
-pub use positional_encoding::{
-    position_similarity, positional_encoding, relative_similarity_profile, PeError, PeParams,
-};
+pub use positional_encoding::{positional_encoding, PeError, PeParams, PositionalEncoding};

@@ -46,7 +46,11 @@ impl AdapterSummary {
             "" => "GPU adapter".to_owned(),
             name => name.to_owned(),
         };
-        Self { name, backend: format!("{:?}", info.backend), software }
+        Self {
+            name,
+            backend: format!("{:?}", info.backend),
+            software,
+        }
     }
 }
 
@@ -101,7 +105,11 @@ impl GpuContext {
         let required = required_limits();
         let mut first_failure = None;
         required.check_limits_with_fail_fn(&available, false, |limit, required, available| {
-            first_failure.get_or_insert(GpuUnavailable::LimitTooLow { limit, required, available });
+            first_failure.get_or_insert(GpuUnavailable::LimitTooLow {
+                limit,
+                required,
+                available,
+            });
         });
         if let Some(failure) = first_failure {
             return Err(failure);
@@ -114,13 +122,20 @@ impl GpuContext {
             })
             .await
             .map_err(|e| GpuUnavailable::Device(e.to_string()))?;
-        Ok(Self { device, queue, limits: required, adapter: AdapterSummary::from_info(&adapter.get_info()) })
+        Ok(Self {
+            device,
+            queue,
+            limits: required,
+            adapter: AdapterSummary::from_info(&adapter.get_info()),
+        })
     }
 }
 
 #[cfg(target_arch = "wasm32")]
 fn browser_exposes_webgpu() -> bool {
-    let Some(window) = web_sys::window() else { return false };
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
     let gpu = js_sys::Reflect::get(&window.navigator(), &wasm_bindgen::JsValue::from_str("gpu"));
     matches!(gpu, Ok(value) if !value.is_undefined() && !value.is_null())
 }
@@ -150,13 +165,17 @@ mod tests {
         info.name = "NVIDIA H100".into();
         info.device_type = wgpu::DeviceType::DiscreteGpu;
         let summary = AdapterSummary::from_info(&info);
-        assert_eq!((summary.name.as_str(), summary.software), ("NVIDIA H100", false));
+        assert_eq!(
+            (summary.name.as_str(), summary.software),
+            ("NVIDIA H100", false)
+        );
     }
 
     /// A real device: Mesa's lavapipe in CI, any Vulkan GPU elsewhere.
     #[test]
     fn a_native_vulkan_device_is_granted() {
-        let context = pollster::block_on(GpuContext::request()).expect("a Vulkan adapter (install mesa-vulkan-drivers)");
+        let context = pollster::block_on(GpuContext::request())
+            .expect("a Vulkan adapter (install mesa-vulkan-drivers)");
         assert!(context.limits.max_storage_buffers_per_shader_stage >= 4);
         assert_eq!(context.adapter.backend, "Vulkan");
     }
@@ -169,6 +188,9 @@ mod tests {
             available: 0,
         }
         .to_string();
-        assert!(message.contains("max_storage_buffers_per_shader_stage"), "{message}");
+        assert!(
+            message.contains("max_storage_buffers_per_shader_stage"),
+            "{message}"
+        );
     }
 }

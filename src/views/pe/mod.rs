@@ -9,7 +9,7 @@ use crate::components::notices::Notices;
 use crate::components::number_field::NumberField;
 use crate::plot::curves::Series;
 use crate::route::{Location, Query, Route};
-use attnscope_core::{position_similarity, positional_encoding, Matrix};
+use attnscope_core::{positional_encoding, Matrix};
 use settings::{Field, PeSettings};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -37,13 +37,21 @@ enum PeAction {
 }
 
 fn slot(field: Field) -> usize {
-    Field::ALL.iter().position(|f| *f == field).expect("every field is listed")
+    Field::ALL
+        .iter()
+        .position(|f| *f == field)
+        .expect("every field is listed")
 }
 
 impl PeForm {
     fn new(settings: PeSettings, notices: Vec<String>) -> Self {
         let texts = Field::ALL.map(|field| settings.text(field));
-        Self { settings, texts, errors: Default::default(), notices }
+        Self {
+            settings,
+            texts,
+            errors: Default::default(),
+            notices,
+        }
     }
 
     fn synced(mut self, settings: PeSettings) -> Self {
@@ -113,16 +121,25 @@ pub fn PeView(props: &PeViewProps) -> Html {
     let params = form.settings.params;
 
     let data = use_memo(params, |params| {
-        let similarity = position_similarity(params);
+        let encoding = positional_encoding(params);
+        let similarity = encoding.similarity();
         let similarity_range = similarity.min_max().unwrap_or((0.0, 1.0));
-        PeData { pe: Rc::new(positional_encoding(params)), similarity: Rc::new(similarity), similarity_range }
+        PeData {
+            pe: Rc::new(encoding.into_matrix()),
+            similarity: Rc::new(similarity),
+            similarity_range,
+        }
     });
     let (drawn, hidden) = form.settings.drawable_dims();
     let series = use_memo((data.pe.clone(), drawn.clone()), |(pe, dims)| {
         let series: Vec<Series> = dims
             .iter()
             .map(|&dim| Series {
-                label: format!("dim {dim} ({}, i={})", if dim % 2 == 0 { "sin" } else { "cos" }, dim / 2),
+                label: format!(
+                    "dim {dim} ({}, i={})",
+                    if dim % 2 == 0 { "sin" } else { "cos" },
+                    dim / 2
+                ),
                 values: (0..pe.rows()).filter_map(|pos| pe.get(pos, dim)).collect(),
             })
             .collect();
@@ -132,7 +149,11 @@ pub fn PeView(props: &PeViewProps) -> Html {
     {
         let settings = form.settings.clone();
         use_effect_with(settings, |settings| {
-            Location { route: Route::PositionalEncoding, query: settings.to_query() }.replace_current();
+            Location {
+                route: Route::PositionalEncoding,
+                query: settings.to_query(),
+            }
+            .replace_current();
         });
     }
 
@@ -163,11 +184,15 @@ pub fn PeView(props: &PeViewProps) -> Html {
     let on_painted = {
         let edited_at = edited_at.clone();
         Callback::from(move |()| {
-            let Some(started) = *edited_at.borrow() else { return };
+            let Some(started) = *edited_at.borrow() else {
+                return;
+            };
             let elapsed = crate::dom::now_ms() - started;
             if let Some(element) = crate::dom::document().get_element_by_id("pe-perf") {
                 let _ = element.set_attribute("data-update-ms", &format!("{elapsed:.2}"));
-                element.set_text_content(Some(&format!("Last update: {elapsed:.1} ms from input to painted plots.")));
+                element.set_text_content(Some(&format!(
+                    "Last update: {elapsed:.1} ms from input to painted plots."
+                )));
             }
         })
     };
@@ -179,12 +204,19 @@ pub fn PeView(props: &PeViewProps) -> Html {
         (low, high)
     };
     let dims_hint = if hidden.is_empty() {
-        format!("Up to {} dimensions, comma-separated; or click a column of the matrix.", settings::MAX_CURVES)
+        format!(
+            "Up to {} dimensions, comma-separated; or click a column of the matrix.",
+            settings::MAX_CURVES
+        )
     } else {
         format!(
             "Not drawn (beyond d_model = {}): {}.",
             params.d_model(),
-            hidden.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+            hidden
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     };
     let (n, d) = (params.positions(), params.d_model());

@@ -76,24 +76,38 @@ impl PeSettings {
             Field::DModel => self.params.d_model().to_string(),
             Field::Positions => self.params.positions().to_string(),
             Field::Base => format_number(self.params.base()),
-            Field::Dims => self.dims.iter().map(usize::to_string).collect::<Vec<_>>().join(", "),
+            Field::Dims => self
+                .dims
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 
     /// The settings with `field` set from `text`, or why `text` is refused.
     pub fn with(&self, field: Field, text: &str) -> Result<Self, String> {
-        let (positions, d_model, base) =
-            (self.params.positions(), self.params.d_model(), self.params.base());
+        let (positions, d_model, base) = (
+            self.params.positions(),
+            self.params.d_model(),
+            self.params.base(),
+        );
         let params = match field {
             Field::DModel => PeParams::new(positions, parse_whole(text)?, base),
             Field::Positions => PeParams::new(parse_whole(text)?, d_model, base),
             Field::Base => PeParams::new(positions, d_model, parse_real(text)?),
             Field::Dims => {
-                return Ok(Self { params: self.params, dims: parse_dims(text)? });
+                return Ok(Self {
+                    params: self.params,
+                    dims: parse_dims(text)?,
+                });
             }
         }
         .map_err(|e| e.to_string())?;
-        Ok(Self { params, dims: self.dims.clone() })
+        Ok(Self {
+            params,
+            dims: self.dims.clone(),
+        })
     }
 
     /// The settings with a numeric field moved by `steps` steps (clamped to its bounds).
@@ -106,12 +120,15 @@ impl PeSettings {
             Field::Dims => return self.clone(),
         };
         let next = (current + steps * step).clamp(low, high);
-        self.with(field, &format_number(next)).unwrap_or_else(|_| self.clone())
+        self.with(field, &format_number(next))
+            .unwrap_or_else(|_| self.clone())
     }
 
     /// Dims that are drawn (below d_model), and those that are not.
     pub fn drawable_dims(&self) -> (Vec<usize>, Vec<usize>) {
-        self.dims.iter().partition(|&&dim| dim < self.params.d_model())
+        self.dims
+            .iter()
+            .partition(|&&dim| dim < self.params.d_model())
     }
 
     /// The settings with `dim` added to the curves (the oldest one goes when full).
@@ -123,7 +140,10 @@ impl PeSettings {
             }
             dims.push(dim);
         }
-        Self { params: self.params, dims }
+        Self {
+            params: self.params,
+            dims,
+        }
     }
 
     /// The URL query that restores these settings.
@@ -156,12 +176,20 @@ impl PeSettings {
 fn shorten(text: &str) -> String {
     let mut chars = text.chars();
     let head: String = chars.by_ref().take(40).collect();
-    if chars.next().is_some() { format!("{head}…") } else { head }
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
 }
 
 /// Formats a number without a trailing `.0` for whole values.
 pub fn format_number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 { format!("{}", value as i64) } else { format!("{value}") }
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
 }
 
 /// A whole number, or why not. Huge values parse (and are refused by the range check);
@@ -176,7 +204,13 @@ fn parse_whole(text: &str) -> Result<usize, String> {
     }
     match text.parse::<f64>() {
         Ok(value) if value < 0.0 => Err(format!("must be positive, got {}", shorten(text))),
-        Ok(value) if value.fract() == 0.0 && value.is_finite() => Ok(if value >= usize::MAX as f64 { usize::MAX } else { value as usize }),
+        Ok(value) if value.fract() == 0.0 && value.is_finite() => {
+            Ok(if value >= usize::MAX as f64 {
+                usize::MAX
+            } else {
+                value as usize
+            })
+        }
         Ok(_) => Err(format!("“{}” is not a whole number", shorten(text))),
         Err(_) => Err(format!("“{}” is not a number", shorten(text))),
     }
@@ -188,7 +222,8 @@ fn parse_real(text: &str) -> Result<f64, String> {
     if text.is_empty() {
         return Err("enter a number".to_owned());
     }
-    text.parse::<f64>().map_err(|_| format!("“{}” is not a number", shorten(text)))
+    text.parse::<f64>()
+        .map_err(|_| format!("“{}” is not a number", shorten(text)))
 }
 
 /// A comma- or space-separated list of at most [`MAX_CURVES`] distinct dimensions.
@@ -215,7 +250,10 @@ mod tests {
     use super::*;
 
     fn query(pairs: &[(&str, &str)]) -> Query {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -234,7 +272,11 @@ mod tests {
             (Field::DModel, "0", "between 2 and 1024"),
             (Field::DModel, "-4", "positive"),
             (Field::DModel, "1000000000", "between 2 and 1024"),
-            (Field::DModel, "99999999999999999999999", "between 2 and 1024"),
+            (
+                Field::DModel,
+                "99999999999999999999999",
+                "between 2 and 1024",
+            ),
             (Field::DModel, "1e9", "between 2 and 1024"),
             (Field::DModel, "abc", "not a number"),
             (Field::DModel, "", "enter a number"),
@@ -286,7 +328,9 @@ mod tests {
 
     #[test]
     fn adding_a_dim_drops_the_oldest_when_full() {
-        let s = PeSettings::default().with(Field::Dims, "0,1,2,3,4,5").unwrap();
+        let s = PeSettings::default()
+            .with(Field::Dims, "0,1,2,3,4,5")
+            .unwrap();
         assert_eq!(s.with_dim(9).dims, vec![1, 2, 3, 4, 5, 9]);
         assert_eq!(s.with_dim(3).dims, s.dims);
     }
