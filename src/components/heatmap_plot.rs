@@ -36,9 +36,6 @@ pub struct HeatmapPlotProps {
     /// Called with (row, column) when a cell is clicked or Enter is pressed on it.
     #[prop_or_default]
     pub on_pick: Option<Callback<(usize, usize)>>,
-    /// Called after every repaint.
-    #[prop_or_default]
-    pub on_painted: Option<Callback<()>>,
 }
 
 /// The plot's geometry after its last paint: data area (device px) and device px per CSS px.
@@ -68,7 +65,6 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
             props.y_label.clone(),
             props.css_height,
         );
-        let on_painted = props.on_painted.clone();
         use_effect_with(
             deps,
             move |(matrix, range, ui, x_label, y_label, css_height)| {
@@ -100,9 +96,6 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
                         failure.set(None);
                     }
                     Err(why) => failure.set(Some(why)),
-                }
-                if let Some(on_painted) = on_painted {
-                    on_painted.emit(());
                 }
             },
         );

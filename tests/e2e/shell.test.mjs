@@ -109,7 +109,7 @@ test('bad input is refused next to the control and never blanks the plots', asyn
     ['#pe-d-model', 'abc', /not a number/],
     ['#pe-d-model', '', /enter a number/],
     ['#pe-positions', '0', /between 1 and 2048/],
-    ['#pe-positions', '99999999999', /between 1 and 2048/],
+    ['#pe-positions', '99999999999', /“99999999999” is far too large/],
     ['#pe-base', '1', /greater than 1/],
     ['#pe-base', 'Infinity', /finite/],
     ['#pe-dims', 'x', /not a dimension/],

@@ -66,7 +66,7 @@ impl PeParams {
         if !(2..=MAX_D_MODEL).contains(&d_model) {
             return Err(PeError::DModelOutOfRange(d_model));
         }
-        if d_model % 2 != 0 {
+        if !d_model.is_multiple_of(2) {
             return Err(PeError::DModelOdd(d_model));
         }
         if !(1..=MAX_POSITIONS).contains(&positions) {
@@ -110,7 +110,7 @@ impl PeParams {
         let d = self.d_model as f64;
         let pair = (dim / 2) as f64;
         let angle = pos as f64 / self.base.powf(2.0 * pair / d);
-        (if dim % 2 == 0 {
+        (if dim.is_multiple_of(2) {
             angle.sin()
         } else {
             angle.cos()

@@ -172,6 +172,7 @@ mod tests {
     }
 
     /// A real device: Mesa's lavapipe in CI, any Vulkan GPU elsewhere.
+    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn a_native_vulkan_device_is_granted() {
         let context = pollster::block_on(GpuContext::request())

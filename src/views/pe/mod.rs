@@ -22,16 +22,18 @@ struct PeForm {
     texts: [String; 4],
     errors: [Option<String>; 4],
     notices: Vec<String>,
+    /// When the input that produced the current settings arrived (`performance.now()`).
+    changed_at: Option<f64>,
 }
 
 /// What the user did to the form.
 enum PeAction {
-    /// Typed into a control.
-    Edit(Field, String),
-    /// Pressed a spin key on a control.
-    Step(Field, f64),
-    /// Picked a column of the PE matrix: draw that dimension's curve.
-    AddDim(usize),
+    /// Typed into a control, at a time.
+    Edit(Field, String, f64),
+    /// Pressed a spin key on a control, at a time.
+    Step(Field, f64, f64),
+    /// Picked a column of the PE matrix (at a time): draw that dimension's curve.
+    AddDim(usize, f64),
     /// Dismissed the URL notices.
     DismissNotices,
 }
@@ -51,6 +53,7 @@ impl PeForm {
             texts,
             errors: Default::default(),
             notices,
+            changed_at: None,
         }
     }
 
@@ -67,8 +70,14 @@ impl Reducible for PeForm {
 
     fn reduce(self: Rc<Self>, action: PeAction) -> Rc<Self> {
         let mut form = (*self).clone();
+        let at = match action {
+            PeAction::Edit(_, _, at) | PeAction::Step(_, _, at) | PeAction::AddDim(_, at) => {
+                Some(at)
+            }
+            PeAction::DismissNotices => None,
+        };
         match action {
-            PeAction::Edit(field, text) => {
+            PeAction::Edit(field, text, _) => {
                 let i = slot(field);
                 match form.settings.with(field, &text) {
                     Ok(settings) => {
@@ -79,18 +88,21 @@ impl Reducible for PeForm {
                 }
                 form.texts[i] = text;
             }
-            PeAction::Step(field, steps) => {
+            PeAction::Step(field, steps, _) => {
                 let next = form.settings.stepped(field, steps);
                 let i = slot(field);
                 form.settings = next;
                 form.texts[i] = form.settings.text(field);
                 form.errors[i] = None;
             }
-            PeAction::AddDim(dim) => {
+            PeAction::AddDim(dim, _) => {
                 let next = form.settings.with_dim(dim);
                 form = form.synced(next);
             }
             PeAction::DismissNotices => form.notices.clear(),
+        }
+        if form.settings != self.settings {
+            form.changed_at = at;
         }
         Rc::new(form)
     }
@@ -117,7 +129,6 @@ pub fn PeView(props: &PeViewProps) -> Html {
         let (settings, notices) = PeSettings::from_query(&props.query);
         PeForm::new(settings, notices)
     });
-    let edited_at = use_mut_ref(|| None::<f64>);
     let params = form.settings.params;
 
     let data = use_memo(params, |params| {
@@ -147,46 +158,17 @@ pub fn PeView(props: &PeViewProps) -> Html {
     });
 
     {
-        let settings = form.settings.clone();
-        use_effect_with(settings, |settings| {
+        // Children's effects (the plots' paints) run before this one, so the time measured
+        // here is input → painted plots. Written straight to the DOM: a number is no reason
+        // to render again.
+        let changed_at = form.changed_at;
+        use_effect_with(form.settings.clone(), move |settings| {
             Location {
                 route: Route::PositionalEncoding,
                 query: settings.to_query(),
             }
             .replace_current();
-        });
-    }
-
-    let dispatch = form.dispatcher();
-    let edit = |field: Field| {
-        let (dispatch, edited_at) = (dispatch.clone(), edited_at.clone());
-        Callback::from(move |text: String| {
-            *edited_at.borrow_mut() = Some(crate::dom::now_ms());
-            dispatch.dispatch(PeAction::Edit(field, text));
-        })
-    };
-    let step = |field: Field| {
-        let (dispatch, edited_at) = (dispatch.clone(), edited_at.clone());
-        Some(Callback::from(move |steps: f64| {
-            *edited_at.borrow_mut() = Some(crate::dom::now_ms());
-            dispatch.dispatch(PeAction::Step(field, steps));
-        }))
-    };
-    let on_pick_dim = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |(_pos, dim): (usize, usize)| dispatch.dispatch(PeAction::AddDim(dim)))
-    };
-    let on_dismiss = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |()| dispatch.dispatch(PeAction::DismissNotices))
-    };
-    // Keystroke → painted plots, written straight to the DOM (no re-render for a number).
-    let on_painted = {
-        let edited_at = edited_at.clone();
-        Callback::from(move |()| {
-            let Some(started) = *edited_at.borrow() else {
-                return;
-            };
+            let Some(started) = changed_at else { return };
             let elapsed = crate::dom::now_ms() - started;
             if let Some(element) = crate::dom::document().get_element_by_id("pe-perf") {
                 let _ = element.set_attribute("data-update-ms", &format!("{elapsed:.2}"));
@@ -194,9 +176,32 @@ pub fn PeView(props: &PeViewProps) -> Html {
                     "Last update: {elapsed:.1} ms from input to painted plots."
                 )));
             }
+        });
+    }
+
+    let dispatch = form.dispatcher();
+    let edit = |field: Field| {
+        let dispatch = dispatch.clone();
+        Callback::from(move |text: String| {
+            dispatch.dispatch(PeAction::Edit(field, text, crate::dom::now_ms()))
         })
     };
-
+    let step = |field: Field| {
+        let dispatch = dispatch.clone();
+        Some(Callback::from(move |steps: f64| {
+            dispatch.dispatch(PeAction::Step(field, steps, crate::dom::now_ms()))
+        }))
+    };
+    let on_pick_dim = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |(_pos, dim): (usize, usize)| {
+            dispatch.dispatch(PeAction::AddDim(dim, crate::dom::now_ms()))
+        })
+    };
+    let on_dismiss = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |()| dispatch.dispatch(PeAction::DismissNotices))
+    };
     let error = |field: Field| form.errors[slot(field)].clone().map(AttrValue::from);
     let text = |field: Field| AttrValue::from(form.texts[slot(field)].clone());
     let bounds = |field: Field| {
@@ -251,13 +256,13 @@ pub fn PeView(props: &PeViewProps) -> Html {
                 <HeatmapPlot id="pe-matrix" caption={format!("PE matrix · {n} positions × {d} dimensions")}
                     matrix={data.pe.clone()} range={(-1.0, 1.0)} x_label="dimension" y_label="position"
                     row_name="pos" col_name="dim" css_height={height(n)} export_name="pe-matrix"
-                    on_pick={on_pick_dim} on_painted={on_painted.clone()} />
+                    on_pick={on_pick_dim} />
                 <CurvesPlot id="pe-curves" caption="Dimensions over positions" series={(*series).clone()}
                     y_range={(-1.05, 1.05)} x_label="position" y_label="PE value" x_name="pos"
                     css_height={300.0} export_name="pe-curves" />
                 <HeatmapPlot id="pe-similarity" caption={format!("Position similarity PE(p)·PE(q) · {n} × {n}")}
                     matrix={data.similarity.clone()} range={data.similarity_range} x_label="position q" y_label="position p"
-                    row_name="p" col_name="q" css_height={height(n)} export_name="pe-similarity" on_painted={on_painted} />
+                    row_name="p" col_name="q" css_height={height(n)} export_name="pe-similarity" />
             </div>
             <p class="note">
                 { "PE(p)·PE(q) = Σ" }<sub>{ "i" }</sub>{ " cos((p − q)·ω" }<sub>{ "i" }</sub>

@@ -199,18 +199,21 @@ fn parse_whole(text: &str) -> Result<usize, String> {
     if text.is_empty() {
         return Err("enter a number".to_owned());
     }
+    // Anything above this is out of every range; refusing it here keeps the user's own digits
+    // in the message (wasm32's usize would otherwise saturate at 4294967295).
+    const TOO_LARGE: f64 = 1e9;
+    let too_large = || format!("“{}” is far too large", shorten(text));
     if let Ok(value) = text.parse::<u64>() {
-        return Ok(usize::try_from(value).unwrap_or(usize::MAX));
+        return if value as f64 > TOO_LARGE {
+            Err(too_large())
+        } else {
+            Ok(value as usize)
+        };
     }
     match text.parse::<f64>() {
         Ok(value) if value < 0.0 => Err(format!("must be positive, got {}", shorten(text))),
-        Ok(value) if value.fract() == 0.0 && value.is_finite() => {
-            Ok(if value >= usize::MAX as f64 {
-                usize::MAX
-            } else {
-                value as usize
-            })
-        }
+        Ok(value) if value > TOO_LARGE => Err(too_large()),
+        Ok(value) if value.fract() == 0.0 => Ok(value as usize),
         Ok(_) => Err(format!("“{}” is not a whole number", shorten(text))),
         Err(_) => Err(format!("“{}” is not a number", shorten(text))),
     }
@@ -275,14 +278,20 @@ mod tests {
             (
                 Field::DModel,
                 "99999999999999999999999",
-                "between 2 and 1024",
+                "“99999999999999999999999” is far too large",
             ),
             (Field::DModel, "1e9", "between 2 and 1024"),
+            (Field::DModel, "1e10", "far too large"),
             (Field::DModel, "abc", "not a number"),
             (Field::DModel, "", "enter a number"),
             (Field::DModel, "12.5", "not a whole number"),
             (Field::Positions, "0", "between 1 and 2048"),
-            (Field::Positions, "1e12", "between 1 and 2048"),
+            (Field::Positions, "1e12", "“1e12” is far too large"),
+            (
+                Field::Positions,
+                "99999999999",
+                "“99999999999” is far too large",
+            ),
             (Field::Base, "1", "greater than 1"),
             (Field::Base, "-5", "greater than 1"),
             (Field::Base, "inf", "finite"),

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs what attnscope needs on a fresh Debian 12 machine with rustup, skipping what is
+# already there. Called by scripts/serve.sh and scripts/test.sh; safe to run again.
+#
+#   scripts/setup.sh          everything (build + browser tests)
+#   scripts/setup.sh build    only what building and serving need
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want=${1:-all}
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Rust: the wasm target and the linters.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+for component in clippy rustfmt; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    say "adding $component"
+    rustup component add "$component"
+  fi
+done
+
+# trunk: 0.21.14 (0.22 needs a newer rustc than Debian's machines have).
+TRUNK_VERSION=0.21.14
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION (about 10 minutes on 2 cores, once)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+# wasm-bindgen-cli at exactly the version in Cargo.lock (trunk cannot download it here).
+# `--locked` fails for it (a locked dependency is missing from the registry), so plain install.
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WB_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WB_VERSION"
+  cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
+fi
+
+[ "$want" = build ] && exit 0
+
+# Debian packages: headless Chromium + its driver (browser tests), Mesa's Vulkan (lavapipe).
+missing=()
+for pkg in chromium chromium-driver mesa-vulkan-drivers; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]} with apt"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages from the committed lockfile (playwright-core only; it never downloads a browser).
+stamp=node_modules/.attnscope-lock
+if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
+  say "installing npm packages from package-lock.json"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$stamp"
+fi
+say "tools ready"

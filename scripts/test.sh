@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test of attnscope (installs missing tools first): formatting and clippy for
+# native and wasm32, native unit tests (core, gpu on Mesa's lavapipe Vulkan, app logic),
+# in-browser tests in headless Chromium (wasm-bindgen-test), the release build, and the
+# end-to-end tests (playwright-core + Debian's Chromium), then the repaint benchmark.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+mkdir -p test-output
+log=test-output/test-log.txt
+: > "$log"
+start=$SECONDS
+step() {
+  local name=$1; shift
+  local t0=$SECONDS
+  printf '\n== %s\n' "$name"
+  "$@" 2>&1 | tee -a "$log"
+  printf -- '-- %s: %ss\n' "$name" "$((SECONDS - t0))"
+}
+
+step "format" cargo fmt --all -- --check
+step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
+step "clippy (wasm32)" cargo clippy --workspace --target wasm32-unknown-unknown -- -D warnings
+step "clippy (wasm32 tests)" cargo clippy -p attnscope --tests --target wasm32-unknown-unknown -- -D warnings
+step "native tests" cargo test --workspace
+step "browser tests (wasm-bindgen-test, headless Chromium)" \
+  cargo test --target wasm32-unknown-unknown -p attnscope --test plot_canvas
+step "release build" trunk build --release
+wasm=$(ls dist/*.wasm)
+printf 'app wasm: %s bytes, %s bytes gzipped\n' "$(stat -c%s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" | tee test-output/wasm-size.txt
+step "end-to-end tests (playwright-core, headless Chromium)" node --test --test-concurrency=1 tests/e2e/
+step "benchmark: PE repaint at 512 x 512 (report only)" node tests/e2e/bench/pe-repaint.mjs
+# One closing line over every runner: cargo's "test result: ok. N passed; M failed" and
+# node's "# pass N" / "# fail N".
+read -r passed failed < <(awk '
+  /^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+  /^# pass / { p += $3 } /^# fail / { f += $3 }
+  END { print p + 0, f + 0 }' "$log")
+printf '\nall steps finished in %ss\n' "$((SECONDS - start))"
+printf 'tests: %s passed, %s failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
