@@ -39,6 +39,7 @@ test('home page under a sub-path, with the WebGPU chip', async () => {
   const chip = await backendChip(page);
   assert.equal(chip.kind, 'webgpu', chip.text);
   assert.match(chip.text, /^WebGPU · \S/);
+  assert.doesNotMatch(chip.text, /software adapter$/, 'the browser’s adapter info names it');
   await screenshot(page, 'home-desktop.png');
   assertClean(problems);
   await context.close();
@@ -81,7 +82,14 @@ test('PE explorer: known pixels, keyboard change, hover, URL state', async () =>
   await page.keyboard.press('ArrowDown');
   await page.waitForFunction(() => document.getElementById('pe-matrix-readout').textContent.includes(`pos 1 · dim 0 = ${Math.sin(1).toFixed(6)}`));
 
+  // The curves read out too: → moves along positions, ↓ to the next curve.
+  await page.focus('#pe-curves');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => /^pos 1 · dim 11 \(cos, i=5\) = 0\.\d{6}$/.test(document.getElementById('pe-curves-readout').textContent));
+
   // Enter on a cell adds that dimension's curve.
+  await page.focus('#pe-matrix');
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Enter');

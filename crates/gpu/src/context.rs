@@ -122,13 +122,47 @@ impl GpuContext {
             })
             .await
             .map_err(|e| GpuUnavailable::Device(e.to_string()))?;
+        #[allow(unused_mut)]
+        let mut summary = AdapterSummary::from_info(&adapter.get_info());
+        #[cfg(target_arch = "wasm32")]
+        if adapter.get_info().name.trim().is_empty() {
+            if let Some(name) = browser_adapter_name().await {
+                summary.name = name;
+            }
+        }
         Ok(Self {
             device,
             queue,
             limits: required,
-            adapter: AdapterSummary::from_info(&adapter.get_info()),
+            adapter: summary,
         })
     }
+}
+
+/// "vendor architecture" from the browser's `GPUAdapterInfo`, which wgpu does not copy
+/// (it keeps only `description`, empty on e.g. SwiftShader).
+#[cfg(target_arch = "wasm32")]
+async fn browser_adapter_name() -> Option<String> {
+    use wasm_bindgen::{JsCast, JsValue};
+    let get =
+        |object: &JsValue, key: &str| js_sys::Reflect::get(object, &JsValue::from_str(key)).ok();
+    let gpu = get(&web_sys::window()?.navigator().into(), "gpu")?;
+    let request = get(&gpu, "requestAdapter")?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    let promise = request
+        .call0(&gpu)
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()?;
+    let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let info = get(&adapter, "info")?;
+    let words: Vec<String> = ["vendor", "architecture"]
+        .iter()
+        .filter_map(|key| get(&info, key)?.as_string())
+        .filter(|word| !word.is_empty())
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
 }
 
 #[cfg(target_arch = "wasm32")]
