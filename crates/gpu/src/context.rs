@@ -9,9 +9,10 @@ pub enum GpuUnavailable {
     /// The browser does not expose `navigator.gpu` at all.
     #[error("this browser does not expose WebGPU (navigator.gpu is missing)")]
     NoWebGpuApi,
-    /// WebGPU exists but no adapter was granted.
-    #[error("no WebGPU adapter was granted ({0})")]
-    NoAdapter(String),
+    /// WebGPU exists but the browser granted no adapter (blocklisted or disabled GPU, or a
+    /// browser flag); wgpu's own wording lists backends, which says nothing to a reader.
+    #[error("the browser granted no GPU adapter")]
+    NoAdapter,
     /// The adapter is below the limits attnscope needs; names the first failing limit.
     #[error("the GPU's {limit} is {available}, attnscope needs {required}")]
     LimitTooLow {
@@ -95,7 +96,7 @@ impl GpuContext {
                 ..Default::default()
             })
             .await
-            .map_err(|e| GpuUnavailable::NoAdapter(e.to_string()))?;
+            .map_err(|_| GpuUnavailable::NoAdapter)?;
         Self::from_adapter(&adapter).await
     }
 
