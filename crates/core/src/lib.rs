@@ -5,10 +5,19 @@
 //! (the WebGPU one in `attnscope-gpu`) must equal what this crate computes.
 #![warn(missing_docs)]
 
+pub mod bilstm;
 pub mod colormap;
+pub mod config;
+mod error;
 pub mod matrix;
+pub mod ops;
 pub mod positional_encoding;
+pub mod seq2seq;
+pub mod trace;
+pub mod transformer;
 mod viridis_table;
+pub mod weights;
 
+pub use error::ModelError;
 pub use matrix::Matrix;
 pub use positional_encoding::{positional_encoding, PeError, PeParams, PositionalEncoding};

@@ -1,13 +1,32 @@
 //! A dense, row-major `f32` matrix: the one 2-D container the reference code returns.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A row-major `rows × cols` matrix of `f32`.
-#[derive(Clone, PartialEq)]
+/// A row-major `rows × cols` matrix of `f32`. Deserialising checks the shape.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "UncheckedMatrix")]
 pub struct Matrix {
     rows: usize,
     cols: usize,
     data: Vec<f32>,
+}
+
+#[derive(Deserialize)]
+struct UncheckedMatrix {
+    rows: usize,
+    cols: usize,
+    data: Vec<f32>,
+}
+
+impl TryFrom<UncheckedMatrix> for Matrix {
+    type Error = String;
+
+    fn try_from(m: UncheckedMatrix) -> Result<Self, String> {
+        let (rows, cols, len) = (m.rows, m.cols, m.data.len());
+        Matrix::from_vec(rows, cols, m.data)
+            .ok_or_else(|| format!("{rows}×{cols} matrix with {len} values"))
+    }
 }
 
 impl Matrix {

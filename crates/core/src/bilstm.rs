@@ -1,0 +1,144 @@
+//! `BiLstmAttentionClassifier`: a bidirectional LSTM with additive attention pooling.
+//!
+//! ```text
+//! x_t = E[ids_t]                                                     (T, e)
+//! per layer: h→_t = LSTM→(x_t, h→_{t−1}),  h←_t = LSTM←(x_t, h←_{t+1}),  h_t = [h→_t; h←_t]
+//!            (PyTorch gate order i, f, g, o; both bias vectors); layer ℓ+1 reads layer ℓ's h
+//! e_t = vᵀ·tanh(W·h_t + b) / temperature                              (T)
+//! a = softmax of e over the unmasked positions (masked ones get exactly 0)
+//! context = Σ_t a_t·h_t                                              (2H)
+//! logits = W_c·context + b_c,  probabilities = softmax(logits)
+//! ```
+//!
+//! Weight names: `embedding.weight`, `lstm.{weight_ih,weight_hh,bias_ih,bias_hh}_l{ℓ}[_reverse]`,
+//! `attention.proj.{weight,bias}`, `attention.v.weight`, `classifier.{weight,bias}`.
+
+use crate::config::BiLstmConfig;
+use crate::ops::{dot, embed, masked_softmax, softmax, Linear, LstmCell};
+use crate::trace::{Classification, Interventions};
+use crate::weights::WeightStore;
+use crate::{Matrix, ModelError};
+
+/// A loaded BiLSTM classifier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BiLstmAttentionClassifier {
+    /// Its hyper-parameters.
+    pub config: BiLstmConfig,
+    embedding: Matrix,                 // (V, e)
+    layers: Vec<(LstmCell, LstmCell)>, // (forward, backward)
+    proj: Linear,                      // (a, 2H)
+    v: Vec<f32>,                       // (a)
+    classifier: Linear,                // (C, 2H)
+}
+
+/// What one forward returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BiLstmOutput {
+    /// Class scores and probabilities.
+    pub classification: Classification,
+    /// Attention pooling weight per token (T).
+    pub pooling: Vec<f32>,
+    /// The top layer's states [h→; h←], (T, 2H).
+    pub states: Matrix,
+}
+
+/// The final (h, c) of one LSTM direction.
+pub(crate) type FinalState = (Vec<f32>, Vec<f32>);
+
+/// Runs a stack of bidirectional LSTM layers over `x`: (T, in) → (T, 2H), plus the final
+/// (h, c) of the top layer's forward and backward directions.
+pub(crate) fn bidirectional(
+    layers: &[(LstmCell, LstmCell)],
+    x: Matrix,
+) -> (Matrix, [FinalState; 2]) {
+    let mut input = x;
+    let mut last = [(Vec::new(), Vec::new()), (Vec::new(), Vec::new())];
+    for (forward, backward) in layers {
+        let (fwd, hf, cf) = forward.run(&input, false);
+        let (bwd, hb, cb) = backward.run(&input, true);
+        let mut data = Vec::with_capacity(input.rows() * (fwd.cols() + bwd.cols()));
+        for t in 0..input.rows() {
+            data.extend_from_slice(fwd.row(t));
+            data.extend_from_slice(bwd.row(t));
+        }
+        input = Matrix::from_vec(fwd.rows(), fwd.cols() + bwd.cols(), data).expect("T·2H");
+        last = [(hf, cf), (hb, cb)];
+    }
+    (input, last)
+}
+
+/// Loads `{prefix}` bidirectional LSTM layers as PyTorch's `nn.LSTM` names them.
+pub(crate) fn load_bidirectional(
+    store: &WeightStore<'_>,
+    prefix: &str,
+    layers: usize,
+    input: usize,
+    hidden: usize,
+) -> Result<Vec<(LstmCell, LstmCell)>, ModelError> {
+    (0..layers)
+        .map(|l| {
+            let width = if l == 0 { input } else { 2 * hidden };
+            Ok((
+                LstmCell::load(store, prefix, &format!("_l{l}"), width, hidden)?,
+                LstmCell::load(store, prefix, &format!("_l{l}_reverse"), width, hidden)?,
+            ))
+        })
+        .collect()
+}
+
+impl BiLstmAttentionClassifier {
+    /// Loads the weights `config` implies from a safetensors store.
+    pub fn load(config: BiLstmConfig, store: &WeightStore<'_>) -> Result<Self, ModelError> {
+        let (e, h, a) = (
+            config.embedding_dim,
+            config.hidden_size,
+            config.attention_dim,
+        );
+        Ok(Self {
+            embedding: store.matrix("embedding.weight", config.vocab_size, e)?,
+            layers: load_bidirectional(store, "lstm.", config.num_layers, e, h)?,
+            proj: Linear::load(store, "attention.proj", 2 * h, a, true)?,
+            v: store.matrix("attention.v.weight", 1, a)?.row(0).to_vec(),
+            classifier: Linear::load(store, "classifier", 2 * h, config.labels.len(), true)?,
+            config,
+        })
+    }
+
+    /// Runs the classifier on `ids` (the caller truncates to `max_len`).
+    pub fn forward(
+        &self,
+        ids: &[u32],
+        interventions: &Interventions,
+    ) -> Result<BiLstmOutput, ModelError> {
+        let (states, _) = bidirectional(&self.layers, embed(&self.embedding, ids)?); // (T, 2H)
+        let temperature = interventions.temperature();
+        let scores: Vec<f32> = (0..states.rows())
+            .map(|t| {
+                let hidden: Vec<f32> = self
+                    .proj
+                    .apply(states.row(t))
+                    .into_iter()
+                    .map(f32::tanh)
+                    .collect();
+                dot(&self.v, &hidden) / temperature
+            })
+            .collect(); // (T)
+        let pooling = masked_softmax(&scores, |t| !interventions.is_masked(t));
+        let mut context = vec![0f32; states.cols()]; // (2H)
+        for (t, &a) in pooling.iter().enumerate() {
+            for (c, &s) in context.iter_mut().zip(states.row(t)) {
+                *c += a * s;
+            }
+        }
+        let logits = self.classifier.apply(&context);
+        Ok(BiLstmOutput {
+            classification: Classification {
+                labels: self.config.labels.clone(),
+                probabilities: softmax(&logits),
+                logits,
+            },
+            pooling,
+            states,
+        })
+    }
+}

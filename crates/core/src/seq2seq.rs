@@ -1,0 +1,178 @@
+//! `Seq2SeqAttention`: a BiLSTM encoder, an LSTM decoder with additive (Bahdanau) attention
+//! over the encoder states, and greedy decoding.
+//!
+//! ```text
+//! encoder:  s_j = [h→_j; h←_j] = BiLSTM(E_src[src])_j                 (S, 2H)
+//! bridge:   h_0 = tanh(W_bh·[h→_S; h←_1] + b_bh),  c_0 = W_bc·[c→_S; c←_1] + b_bc
+//! keys:     k_j = W_k·s_j + b_k                                          (S, a)
+//! step t (y_0 = bos):
+//!   e_j = vᵀ·tanh(k_j + W_q·h_{t−1}) / temperature,  α = softmax over unmasked j
+//!   c_t = Σ_j α_j·s_j                                                    (2H)
+//!   h_t, c_t' = LSTMCell([E_tgt[y_{t−1}]; c_t] (input feeding) or E_tgt[y_{t−1}])
+//!   logits_t = W_o·[h_t; c_t] + b_o,  y_t = argmax logits_t
+//! stop at eos (kept) or after max_decode_len tokens
+//! ```
+//!
+//! Weight names: `src_embedding.weight`, `tgt_embedding.weight`,
+//! `encoder.{weight_ih,…}_l0[_reverse]`, `bridge_h.*`, `bridge_c.*`,
+//! `decoder.{weight_ih,weight_hh,bias_ih,bias_hh}`, `attention.query.weight`,
+//! `attention.key.{weight,bias}`, `attention.v.weight`, `output.{weight,bias}`.
+
+use crate::bilstm::{bidirectional, load_bidirectional};
+use crate::config::Seq2SeqConfig;
+use crate::ops::{argmax, dot, embed, masked_softmax, softmax, Linear, LstmCell};
+use crate::trace::{Decoding, Interventions, StopReason};
+use crate::weights::WeightStore;
+use crate::{Matrix, ModelError};
+
+/// How many next-token candidates each step records.
+pub const TOP_K: usize = 5;
+
+/// A loaded seq2seq translator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seq2SeqAttention {
+    /// Its hyper-parameters.
+    pub config: Seq2SeqConfig,
+    src_embedding: Matrix,              // (V_src, e)
+    tgt_embedding: Matrix,              // (V_tgt, e)
+    encoder: Vec<(LstmCell, LstmCell)>, // one bidirectional layer
+    bridge_h: Linear,                   // (H, 2H)
+    bridge_c: Linear,                   // (H, 2H)
+    decoder: LstmCell,                  // input e (+ 2H)
+    query: Linear,                      // (a, H), no bias
+    key: Linear,                        // (a, 2H)
+    v: Vec<f32>,                        // (a)
+    output: Linear,                     // (V_tgt, H + 2H)
+}
+
+/// What one translation returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seq2SeqOutput {
+    /// The decoded tokens, attention rows and candidates.
+    pub decoding: Decoding,
+    /// Every step's logits, (steps, V_tgt).
+    pub step_logits: Matrix,
+}
+
+impl Seq2SeqAttention {
+    /// Loads the weights `config` implies from a safetensors store.
+    pub fn load(config: Seq2SeqConfig, store: &WeightStore<'_>) -> Result<Self, ModelError> {
+        let (e, h, a) = (
+            config.embedding_dim,
+            config.hidden_size,
+            config.attention_dim,
+        );
+        let decoder_input = if config.input_feeding { e + 2 * h } else { e };
+        Ok(Self {
+            src_embedding: store.matrix("src_embedding.weight", config.src_vocab_size, e)?,
+            tgt_embedding: store.matrix("tgt_embedding.weight", config.tgt_vocab_size, e)?,
+            encoder: load_bidirectional(store, "encoder.", 1, e, h)?,
+            bridge_h: Linear::load(store, "bridge_h", 2 * h, h, true)?,
+            bridge_c: Linear::load(store, "bridge_c", 2 * h, h, true)?,
+            decoder: LstmCell::load(store, "decoder.", "", decoder_input, h)?,
+            query: Linear::load(store, "attention.query", h, a, false)?,
+            key: Linear::load(store, "attention.key", 2 * h, a, true)?,
+            v: store.matrix("attention.v.weight", 1, a)?.row(0).to_vec(),
+            output: Linear::load(store, "output", 3 * h, config.tgt_vocab_size, true)?,
+            config,
+        })
+    }
+
+    /// Translates `src` greedily (the caller truncates to `max_src_len`). An empty source
+    /// decodes nothing.
+    pub fn forward(
+        &self,
+        src: &[u32],
+        interventions: &Interventions,
+    ) -> Result<Seq2SeqOutput, ModelError> {
+        let c = &self.config;
+        let s_len = src.len();
+        if s_len == 0 {
+            let empty = Matrix::zeros(0, 0);
+            return Ok(Seq2SeqOutput {
+                decoding: Decoding {
+                    ids: Vec::new(),
+                    stop: StopReason::EndToken,
+                    cross_attention: empty.clone(),
+                    top_k: Vec::new(),
+                },
+                step_logits: empty,
+            });
+        }
+        let (states, [(hf, cf), (hb, cb)]) =
+            bidirectional(&self.encoder, embed(&self.src_embedding, src)?); // (S, 2H)
+        let mut h: Vec<f32> = self
+            .bridge_h
+            .apply(&[hf, hb].concat())
+            .into_iter()
+            .map(f32::tanh)
+            .collect();
+        let mut cell = self.bridge_c.apply(&[cf, cb].concat());
+        let keys = self.key.forward(&states); // (S, a)
+        let temperature = interventions.temperature();
+        let mut y = c.bos_id;
+        let (mut ids, mut rows, mut logits_all, mut top_k) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut stop = StopReason::MaxLength;
+        for _ in 0..c.max_decode_len {
+            let q = self.query.apply(&h); // (a)
+            let scores: Vec<f32> = (0..s_len)
+                .map(|j| {
+                    let hidden: Vec<f32> = keys
+                        .row(j)
+                        .iter()
+                        .zip(&q)
+                        .map(|(k, q)| (k + q).tanh())
+                        .collect();
+                    dot(&self.v, &hidden) / temperature
+                })
+                .collect();
+            let alpha = masked_softmax(&scores, |j| !interventions.is_masked(j)); // (S)
+            let mut context = vec![0f32; states.cols()]; // (2H)
+            for (j, &a) in alpha.iter().enumerate() {
+                for (x, &s) in context.iter_mut().zip(states.row(j)) {
+                    *x += a * s;
+                }
+            }
+            let embedded = embed(&self.tgt_embedding, &[y])?;
+            let input = if c.input_feeding {
+                [embedded.row(0), &context].concat()
+            } else {
+                embedded.row(0).to_vec()
+            };
+            (h, cell) = self.decoder.step(&input, &h, &cell);
+            let logits = self.output.apply(&[h.as_slice(), &context].concat()); // (V_tgt)
+            y = argmax(&logits) as u32;
+            top_k.push(best(&softmax(&logits), TOP_K));
+            rows.extend(alpha);
+            logits_all.extend_from_slice(&logits);
+            ids.push(y);
+            if y == c.eos_id {
+                stop = StopReason::EndToken;
+                break;
+            }
+        }
+        let steps = ids.len();
+        Ok(Seq2SeqOutput {
+            decoding: Decoding {
+                ids,
+                stop,
+                cross_attention: Matrix::from_vec(steps, s_len, rows).expect("steps·S"),
+                top_k,
+            },
+            step_logits: Matrix::from_vec(steps, c.tgt_vocab_size, logits_all).expect("steps·V"),
+        })
+    }
+}
+
+/// The `k` largest probabilities with their ids, best first.
+fn best(probabilities: &[f32], k: usize) -> Vec<(u32, f32)> {
+    let mut ranked: Vec<(u32, f32)> = probabilities
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| (i as u32, p))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(k);
+    ranked
+}

@@ -1,0 +1,125 @@
+//! `Trace`: the one result type every view reads.
+
+use crate::Matrix;
+use serde::{Deserialize, Serialize};
+
+/// What a forward may change, all optional ("interactive attention").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interventions {
+    /// Token positions masked as keys: they receive exactly zero attention (and are left out
+    /// of mean pooling).
+    pub masked_tokens: Vec<usize>,
+    /// (layer, head) pairs switched off: the head's output is zeroed before the output
+    /// projection.
+    pub heads_off: Vec<(usize, usize)>,
+    /// Attention logits are divided by this (1.0 = the model as trained).
+    pub temperature: f32,
+    /// The (layer, head) whose Q, K, V and pre-softmax scores the trace keeps.
+    pub inspect: Option<(usize, usize)>,
+}
+
+impl Default for Interventions {
+    fn default() -> Self {
+        Self {
+            masked_tokens: Vec::new(),
+            heads_off: Vec::new(),
+            temperature: 1.0,
+            inspect: None,
+        }
+    }
+}
+
+impl Interventions {
+    /// Whether position `t` is masked.
+    pub fn is_masked(&self, t: usize) -> bool {
+        self.masked_tokens.contains(&t)
+    }
+
+    /// Whether (layer, head) is switched off.
+    pub fn is_off(&self, layer: usize, head: usize) -> bool {
+        self.heads_off.contains(&(layer, head))
+    }
+
+    /// The temperature, with non-finite or non-positive values replaced by 1.
+    pub fn temperature(&self) -> f32 {
+        if self.temperature.is_finite() && self.temperature > 0.0 {
+            self.temperature
+        } else {
+            1.0
+        }
+    }
+}
+
+/// Every attention map of a Transformer: `layers × heads` matrices of `len × len`
+/// (row = query, column = key; rows sum to 1 unless every key is masked).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelfAttention {
+    /// Number of layers.
+    pub layers: usize,
+    /// Heads per layer.
+    pub heads: usize,
+    /// Sequence length T.
+    pub len: usize,
+    /// (layers, heads, T, T), row-major.
+    pub weights: Vec<f32>,
+}
+
+impl SelfAttention {
+    /// The T × T map of one (layer, head).
+    pub fn map(&self, layer: usize, head: usize) -> &[f32] {
+        let size = self.len * self.len;
+        let start = (layer * self.heads + head) * size;
+        &self.weights[start..start + size]
+    }
+}
+
+/// One head's intermediate steps, for teaching views: Q, K, V (T × d_k) and the scores
+/// QKᵀ/sqrt(d_k)/temperature before masking and softmax (T × T).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeadDetail {
+    /// The layer.
+    pub layer: usize,
+    /// The head.
+    pub head: usize,
+    /// Queries, (T, d_k).
+    pub q: Matrix,
+    /// Keys, (T, d_k).
+    pub k: Matrix,
+    /// Values, (T, d_k).
+    pub v: Matrix,
+    /// Pre-softmax scores, (T, T).
+    pub scores: Matrix,
+}
+
+/// A classifier's output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Classification {
+    /// Class names.
+    pub labels: Vec<String>,
+    /// Raw scores, one per label.
+    pub logits: Vec<f32>,
+    /// softmax(logits).
+    pub probabilities: Vec<f32>,
+}
+
+/// Why greedy decoding stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StopReason {
+    /// The end token was produced.
+    EndToken,
+    /// The maximum length was reached.
+    MaxLength,
+}
+
+/// A translator's output: greedy decoding, step by step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decoding {
+    /// Generated token ids (the end token included when produced).
+    pub ids: Vec<u32>,
+    /// Why decoding stopped.
+    pub stop: StopReason,
+    /// Cross-attention: (steps, source length), one row per generated token.
+    pub cross_attention: Matrix,
+    /// The five most likely next tokens at each step: (id, probability), best first.
+    pub top_k: Vec<Vec<(u32, f32)>>,
+}

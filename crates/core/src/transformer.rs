@@ -1,0 +1,272 @@
+//! `TransformerEncoderClassifier`: a Transformer encoder with a classification head.
+//!
+//! ```text
+//! X⁰ = E[ids]·(√d if scale_embedding) + PE[0..T]                       (T, d)
+//! per layer ℓ, with h heads of width d_k = d/h:
+//!   Q, K, V = X·W_qᵀ + b_q, X·W_kᵀ + b_k, X·W_vᵀ + b_v               (T, d) each (in_proj)
+//!   S_j = Q_j·K_jᵀ / √d_k / temperature                                (T, T) per head j
+//!   A_j = softmax over unmasked keys of S_j  (masked keys get exactly 0)
+//!   H_j = A_j·V_j, zeroed if head j is switched off                    (T, d_k)
+//!   MHA(X) = [H_1 … H_h]·W_oᵀ + b_o                                    (T, d)
+//!   FF(X) = act(X·W_1ᵀ + b_1)·W_2ᵀ + b_2                              (T, d)
+//!   post-norm: X = LN₁(X + MHA(X));  X = LN₂(X + FF(X))
+//!   pre-norm:  X = X + MHA(LN₁(X));  X = X + FF(LN₂(X))
+//! (an optional final LayerNorm), pooled = X[0] ([CLS]) or the mean over unmasked tokens,
+//! logits = W_c·pooled + b_c, probabilities = softmax(logits)
+//! ```
+//!
+//! Weight names are those of PyTorch's modules: `embedding.weight`,
+//! `layers.{ℓ}.self_attn.in_proj_weight`, `…in_proj_bias`, `…out_proj.{weight,bias}`,
+//! `layers.{ℓ}.linear1/linear2/norm1/norm2.{weight,bias}`, `final_norm.*`, `classifier.*`.
+
+use crate::config::{Activation, Pooling, TransformerConfig};
+use crate::ops::{dot, embed, gelu, masked_softmax, softmax, LayerNorm, Linear};
+use crate::positional_encoding::{positional_encoding, PeParams};
+use crate::trace::{Classification, HeadDetail, Interventions, SelfAttention};
+use crate::weights::WeightStore;
+use crate::{Matrix, ModelError};
+
+/// One encoder layer's weights.
+#[derive(Debug, Clone, PartialEq)]
+struct EncoderLayer {
+    in_proj: Linear,  // (3d, d)
+    out_proj: Linear, // (d, d)
+    linear1: Linear,  // (d_ff, d)
+    linear2: Linear,  // (d, d_ff)
+    norm1: LayerNorm,
+    norm2: LayerNorm,
+}
+
+/// A loaded Transformer encoder classifier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransformerEncoderClassifier {
+    /// Its hyper-parameters.
+    pub config: TransformerConfig,
+    embedding: Matrix, // (V, d)
+    layers: Vec<EncoderLayer>,
+    final_norm: Option<LayerNorm>,
+    classifier: Linear, // (C, d)
+}
+
+/// What one forward returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransformerOutput {
+    /// Class scores and probabilities.
+    pub classification: Classification,
+    /// Every layer's and head's attention.
+    pub attention: SelfAttention,
+    /// The inspected head's intermediate steps, if one was asked for.
+    pub detail: Option<HeadDetail>,
+}
+
+impl TransformerEncoderClassifier {
+    /// Loads the weights `config` implies from a safetensors store.
+    pub fn load(config: TransformerConfig, store: &WeightStore<'_>) -> Result<Self, ModelError> {
+        let (d, ff, eps) = (config.d_model, config.d_ff, config.layer_norm_eps);
+        let layers = (0..config.n_layers)
+            .map(|l| {
+                let p = format!("layers.{l}");
+                Ok(EncoderLayer {
+                    in_proj: Linear {
+                        weight: store.matrix(&format!("{p}.self_attn.in_proj_weight"), 3 * d, d)?,
+                        bias: Some(store.vector(&format!("{p}.self_attn.in_proj_bias"), 3 * d)?),
+                    },
+                    out_proj: Linear::load(store, &format!("{p}.self_attn.out_proj"), d, d, true)?,
+                    linear1: Linear::load(store, &format!("{p}.linear1"), d, ff, true)?,
+                    linear2: Linear::load(store, &format!("{p}.linear2"), ff, d, true)?,
+                    norm1: LayerNorm::load(store, &format!("{p}.norm1"), d, eps)?,
+                    norm2: LayerNorm::load(store, &format!("{p}.norm2"), d, eps)?,
+                })
+            })
+            .collect::<Result<Vec<_>, ModelError>>()?;
+        Ok(Self {
+            embedding: store.matrix("embedding.weight", config.vocab_size, d)?,
+            final_norm: if config.final_norm {
+                Some(LayerNorm::load(store, "final_norm", d, eps)?)
+            } else {
+                None
+            },
+            classifier: Linear::load(store, "classifier", d, config.labels.len(), true)?,
+            layers,
+            config,
+        })
+    }
+
+    /// Runs the encoder on `ids` (at most `max_len`; the caller truncates).
+    pub fn forward(
+        &self,
+        ids: &[u32],
+        interventions: &Interventions,
+    ) -> Result<TransformerOutput, ModelError> {
+        let c = &self.config;
+        let (t_len, d, h) = (ids.len(), c.d_model, c.n_heads);
+        let mut x = embed(&self.embedding, ids)?; // (T, d)
+        let scale = if c.scale_embedding {
+            (d as f32).sqrt()
+        } else {
+            1.0
+        };
+        if t_len > 0 {
+            let pe = positional_encoding(&PeParams::new(t_len, d, c.pe_base).map_err(|e| {
+                ModelError::ConfigField {
+                    field: "d_model",
+                    reason: e.to_string(),
+                }
+            })?);
+            x = zip_rows(&x, pe.matrix(), |e, p| e * scale + p);
+        }
+        let mut weights = Vec::with_capacity(c.n_layers * h * t_len * t_len); // (L, H, T, T)
+        let mut detail = None;
+        for (l, layer) in self.layers.iter().enumerate() {
+            let attend =
+                |input: &Matrix, weights: &mut Vec<f32>, detail: &mut Option<HeadDetail>| {
+                    self.attention(l, layer, input, interventions, weights, detail)
+                };
+            if c.norm_first {
+                let a = attend(&layer.norm1.forward(&x), &mut weights, &mut detail);
+                x = zip_rows(&x, &a, |u, v| u + v);
+                let f = self.feed_forward(layer, &layer.norm2.forward(&x));
+                x = zip_rows(&x, &f, |u, v| u + v);
+            } else {
+                let a = attend(&x, &mut weights, &mut detail);
+                x = layer.norm1.forward(&zip_rows(&x, &a, |u, v| u + v));
+                let f = self.feed_forward(layer, &x);
+                x = layer.norm2.forward(&zip_rows(&x, &f, |u, v| u + v));
+            }
+        }
+        if let Some(norm) = &self.final_norm {
+            x = norm.forward(&x);
+        }
+        let pooled = self.pool(&x, interventions); // (d)
+        let logits = self.classifier.apply(&pooled);
+        Ok(TransformerOutput {
+            classification: Classification {
+                labels: c.labels.clone(),
+                probabilities: softmax(&logits),
+                logits,
+            },
+            attention: SelfAttention {
+                layers: c.n_layers,
+                heads: h,
+                len: t_len,
+                weights,
+            },
+            detail,
+        })
+    }
+
+    /// Multi-head self-attention of one layer; appends its (H, T, T) maps to `weights`.
+    fn attention(
+        &self,
+        l: usize,
+        layer: &EncoderLayer,
+        x: &Matrix,
+        iv: &Interventions,
+        weights: &mut Vec<f32>,
+        detail: &mut Option<HeadDetail>,
+    ) -> Matrix {
+        let (t_len, d, h) = (x.rows(), self.config.d_model, self.config.n_heads);
+        let dk = d / h;
+        let qkv = layer.in_proj.forward(x); // (T, 3d)
+        let scale = 1.0 / ((dk as f32).sqrt() * iv.temperature());
+        let mut concat = vec![0f32; t_len * d]; // (T, d)
+        for head in 0..h {
+            let column = |part: usize| columns(&qkv, part * d + head * dk, dk); // (T, d_k)
+            let (q, k, v) = (column(0), column(1), column(2));
+            let mut scores = vec![0f32; t_len * t_len]; // (T, T)
+            for i in 0..t_len {
+                for j in 0..t_len {
+                    scores[i * t_len + j] = dot(q.row(i), k.row(j)) * scale;
+                }
+            }
+            let mut maps = Vec::with_capacity(t_len * t_len);
+            for i in 0..t_len {
+                maps.extend(masked_softmax(&scores[i * t_len..(i + 1) * t_len], |j| {
+                    !iv.is_masked(j)
+                }));
+            }
+            if !iv.is_off(l, head) {
+                for i in 0..t_len {
+                    for j in 0..t_len {
+                        let a = maps[i * t_len + j];
+                        if a != 0.0 {
+                            for e in 0..dk {
+                                concat[i * d + head * dk + e] += a * v.row(j)[e];
+                            }
+                        }
+                    }
+                }
+            }
+            if iv.inspect == Some((l, head)) {
+                *detail = Some(HeadDetail {
+                    layer: l,
+                    head,
+                    q,
+                    k,
+                    v,
+                    scores: Matrix::from_vec(t_len, t_len, scores).expect("T·T"),
+                });
+            }
+            weights.extend(maps);
+        }
+        layer
+            .out_proj
+            .forward(&Matrix::from_vec(t_len, d, concat).expect("T·d"))
+    }
+
+    fn feed_forward(&self, layer: &EncoderLayer, x: &Matrix) -> Matrix {
+        let hidden = layer.linear1.forward(x); // (T, d_ff)
+        let activation = match self.config.activation {
+            Activation::Relu => |v: f32| v.max(0.0),
+            Activation::Gelu => gelu,
+        };
+        let hidden = Matrix::from_vec(
+            hidden.rows(),
+            hidden.cols(),
+            hidden.as_slice().iter().map(|&v| activation(v)).collect(),
+        )
+        .expect("same shape");
+        layer.linear2.forward(&hidden)
+    }
+
+    fn pool(&self, x: &Matrix, iv: &Interventions) -> Vec<f32> {
+        let d = self.config.d_model;
+        if x.rows() == 0 {
+            return vec![0.0; d];
+        }
+        match self.config.pooling {
+            Pooling::Cls => x.row(0).to_vec(),
+            Pooling::Mean => {
+                let kept: Vec<usize> = (0..x.rows()).filter(|&t| !iv.is_masked(t)).collect();
+                let mut sum = vec![0f64; d];
+                for &t in &kept {
+                    for (s, &v) in sum.iter_mut().zip(x.row(t)) {
+                        *s += v as f64;
+                    }
+                }
+                let n = kept.len().max(1) as f64;
+                sum.into_iter().map(|s| (s / n) as f32).collect()
+            }
+        }
+    }
+}
+
+/// Element-wise f(a, b) of two matrices of one shape.
+fn zip_rows(a: &Matrix, b: &Matrix, f: impl Fn(f32, f32) -> f32) -> Matrix {
+    let data = a
+        .as_slice()
+        .iter()
+        .zip(b.as_slice())
+        .map(|(&x, &y)| f(x, y))
+        .collect();
+    Matrix::from_vec(a.rows(), a.cols(), data).expect("same shape")
+}
+
+/// Columns `start..start + width` of every row.
+fn columns(m: &Matrix, start: usize, width: usize) -> Matrix {
+    let mut data = Vec::with_capacity(m.rows() * width);
+    for t in 0..m.rows() {
+        data.extend_from_slice(&m.row(t)[start..start + width]);
+    }
+    Matrix::from_vec(m.rows(), width, data).expect("T·width")
+}

@@ -1,0 +1,112 @@
+//! Tensors from a safetensors file, checked against the shapes a config implies.
+//!
+//! The `safetensors` crate validates the header against the buffer (a header claiming
+//! gigabytes in a small file is refused before anything is allocated). Here each tensor is
+//! read only when the architecture asks for it by name and shape, converted to `f32`
+//! (from F32, F16 or BF16), and refused if it holds NaN or infinities.
+
+use crate::{Matrix, ModelError};
+use safetensors::{Dtype, SafeTensors};
+
+/// A parsed safetensors buffer; borrows the bytes.
+pub struct WeightStore<'a> {
+    tensors: SafeTensors<'a>,
+}
+
+impl<'a> WeightStore<'a> {
+    /// Parses the header of a safetensors file.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, ModelError> {
+        let tensors =
+            SafeTensors::deserialize(bytes).map_err(|e| ModelError::Safetensors(e.to_string()))?;
+        Ok(Self { tensors })
+    }
+
+    /// The tensor `name`, which must have exactly `shape`, as row-major `f32`.
+    pub fn tensor(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>, ModelError> {
+        let view = self
+            .tensors
+            .tensor(name)
+            .map_err(|_| ModelError::MissingTensor(name.to_owned()))?;
+        if view.shape() != shape {
+            return Err(ModelError::ShapeMismatch {
+                name: name.to_owned(),
+                expected: shape.to_vec(),
+                found: view.shape().to_vec(),
+            });
+        }
+        let bytes = view.data();
+        let values: Vec<f32> = match view.dtype() {
+            Dtype::F32 => bytes
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect(),
+            Dtype::F16 => bytes
+                .chunks_exact(2)
+                .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+                .collect(),
+            Dtype::BF16 => bytes
+                .chunks_exact(2)
+                .map(|b| half::bf16::from_le_bytes([b[0], b[1]]).to_f32())
+                .collect(),
+            other => {
+                return Err(ModelError::UnsupportedDtype {
+                    name: name.to_owned(),
+                    dtype: format!("{other:?}"),
+                })
+            }
+        };
+        if values.iter().any(|v| !v.is_finite()) {
+            return Err(ModelError::NonFinite(name.to_owned()));
+        }
+        Ok(values)
+    }
+
+    /// A `rows × cols` matrix tensor.
+    pub fn matrix(&self, name: &str, rows: usize, cols: usize) -> Result<Matrix, ModelError> {
+        let data = self.tensor(name, &[rows, cols])?;
+        Ok(Matrix::from_vec(rows, cols, data).expect("shape checked"))
+    }
+
+    /// A vector tensor of `len` values.
+    pub fn vector(&self, name: &str, len: usize) -> Result<Vec<f32>, ModelError> {
+        self.tensor(name, &[len])
+    }
+
+    /// An integer tensor (I64 or I32), as `i64`: for test inputs, not weights.
+    pub fn integers(&self, name: &str) -> Result<Vec<i64>, ModelError> {
+        let view = self
+            .tensors
+            .tensor(name)
+            .map_err(|_| ModelError::MissingTensor(name.to_owned()))?;
+        let bytes = view.data();
+        match view.dtype() {
+            Dtype::I64 => Ok(bytes
+                .chunks_exact(8)
+                .map(|b| i64::from_le_bytes(b.try_into().expect("8 bytes")))
+                .collect()),
+            Dtype::I32 => Ok(bytes
+                .chunks_exact(4)
+                .map(|b| i32::from_le_bytes(b.try_into().expect("4 bytes")) as i64)
+                .collect()),
+            other => Err(ModelError::UnsupportedDtype {
+                name: name.to_owned(),
+                dtype: format!("{other:?}"),
+            }),
+        }
+    }
+
+    /// The shape of a tensor, if present.
+    pub fn shape(&self, name: &str) -> Option<Vec<usize>> {
+        self.tensors
+            .tensor(name)
+            .ok()
+            .map(|view| view.shape().to_vec())
+    }
+}
+
+/// The string metadata of a safetensors file (`__metadata__`), if any.
+pub fn metadata(bytes: &[u8]) -> Result<std::collections::HashMap<String, String>, ModelError> {
+    let (_, meta) =
+        SafeTensors::read_metadata(bytes).map_err(|e| ModelError::Safetensors(e.to_string()))?;
+    Ok(meta.metadata().clone().unwrap_or_default())
+}
