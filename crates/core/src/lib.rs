@@ -13,6 +13,7 @@ pub mod matrix;
 pub mod ops;
 pub mod positional_encoding;
 pub mod seq2seq;
+pub mod tokenizer;
 pub mod trace;
 pub mod transformer;
 mod viridis_table;

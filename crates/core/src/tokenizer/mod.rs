@@ -1,0 +1,287 @@
+//! A small WordPiece encoder for the `tokenizer.json` subset attnscope's models use, equal to
+//! Hugging Face's `tokenizers` token for token (ids and byte spans; see tests/tokenizer_parity.rs).
+//!
+//! Why not the HF crate in the browser: it adds about 650 KB gzipped to the wasm, more than the
+//! whole app's budget. Natively the HF crate is used for training and as this encoder's judge.
+//!
+//! Supported: `BertNormalizer` (or none), `BertPreTokenizer` or `WhitespaceSplit`, a `WordPiece`
+//! model, `TemplateProcessing` or `BertProcessing` for one sequence, and added tokens matched on
+//! the raw text. Padding and truncation settings in the file are ignored: the tokens are exactly
+//! the text's. The Unicode tables are the HF crate's own (`unicode_categories`,
+//! `unicode-normalization-alignments`), so the two agree on every character.
+
+mod normalize;
+mod parse;
+
+use crate::ModelError;
+use normalize::{Normalizer, Piece};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// One token of a text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Token {
+    /// The vocabulary entry (`"##ing"`, `"[CLS]"`).
+    pub text: String,
+    /// Its id.
+    pub id: u32,
+    /// Byte offset of its first byte in the original text (0 for template tokens).
+    pub start: usize,
+    /// Byte offset one past its last byte in the original text (0 for template tokens).
+    pub end: usize,
+    /// Whether it is a special token (template or special added token).
+    pub special: bool,
+}
+
+/// How words are split before WordPiece.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PreTokenizer {
+    /// Split on whitespace (removed) and isolate each punctuation character.
+    Bert,
+    /// Split on whitespace only.
+    WhitespaceSplit,
+}
+
+/// A token matched on the raw text before normalisation.
+#[derive(Debug, Clone, PartialEq)]
+struct AddedToken {
+    content: String,
+    id: u32,
+    special: bool,
+}
+
+/// A WordPiece tokenizer read from `tokenizer.json`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WordPieceTokenizer {
+    normalizer: Option<Normalizer>,
+    pre_tokenizer: PreTokenizer,
+    vocab: HashMap<String, u32>,
+    unk: (String, u32),
+    prefix: String,
+    max_input_chars_per_word: usize,
+    added: Vec<AddedToken>,
+    before: Vec<(String, u32)>,
+    after: Vec<(String, u32)>,
+}
+
+impl WordPieceTokenizer {
+    /// Reads `tokenizer.json`. Anything outside the supported subset is refused by name.
+    pub fn from_json(text: &str) -> Result<Self, ModelError> {
+        parse::tokenizer(text)
+    }
+
+    /// Vocabulary size (largest id + 1).
+    pub fn vocab_size(&self) -> usize {
+        self.vocab
+            .values()
+            .chain(self.added.iter().map(|a| &a.id))
+            .map(|&id| id as usize + 1)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The id of a token string, if the vocabulary has it.
+    pub fn id(&self, token: &str) -> Option<u32> {
+        self.vocab
+            .get(token)
+            .copied()
+            .or_else(|| self.added.iter().find(|a| a.content == token).map(|a| a.id))
+    }
+
+    /// The token string of an id, if any.
+    pub fn token(&self, id: u32) -> Option<&str> {
+        self.added
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.content.as_str())
+            .or_else(|| {
+                self.vocab
+                    .iter()
+                    .find(|(_, &v)| v == id)
+                    .map(|(k, _)| k.as_str())
+            })
+    }
+
+    /// Tokens of `text`, with the template's special tokens around them.
+    pub fn encode(&self, text: &str) -> Vec<Token> {
+        let template = |list: &[(String, u32)]| {
+            list.iter()
+                .map(|(t, id)| Token {
+                    text: t.clone(),
+                    id: *id,
+                    start: 0,
+                    end: 0,
+                    special: true,
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut tokens = template(&self.before);
+        for piece in self.split_added(text) {
+            match piece {
+                Split::Added { index, start, end } => {
+                    let added = &self.added[index];
+                    tokens.push(Token {
+                        text: added.content.clone(),
+                        id: added.id,
+                        start,
+                        end,
+                        special: added.special,
+                    });
+                }
+                Split::Text { start, end } => {
+                    self.encode_text(&text[start..end], start, &mut tokens)
+                }
+            }
+        }
+        tokens.extend(template(&self.after));
+        tokens
+    }
+
+    /// Normalises, pre-tokenises and WordPiece-encodes one stretch of text.
+    fn encode_text(&self, text: &str, base: usize, out: &mut Vec<Token>) {
+        let pieces = match &self.normalizer {
+            Some(normalizer) => normalizer.normalize(text),
+            None => normalize::identity(text),
+        };
+        for word in self.words(&pieces) {
+            self.word_piece(word, base, out);
+        }
+    }
+
+    /// Splits normalised characters into words.
+    fn words<'p>(&self, pieces: &'p [Piece]) -> Vec<&'p [Piece]> {
+        let mut words = Vec::new();
+        let mut start = None;
+        for (i, piece) in pieces.iter().enumerate() {
+            let c = piece.c;
+            if c.is_whitespace() {
+                if let Some(s) = start.take() {
+                    words.push(&pieces[s..i]);
+                }
+            } else if self.pre_tokenizer == PreTokenizer::Bert && normalize::is_bert_punctuation(c)
+            {
+                if let Some(s) = start.take() {
+                    words.push(&pieces[s..i]);
+                }
+                words.push(&pieces[i..i + 1]);
+            } else if start.is_none() {
+                start = Some(i);
+            }
+        }
+        if let Some(s) = start {
+            words.push(&pieces[s..]);
+        }
+        words
+    }
+
+    /// Greedy longest-match-first WordPiece over one word; the whole word becomes the unknown
+    /// token if it is too long or a part has no entry.
+    fn word_piece(&self, word: &[Piece], base: usize, out: &mut Vec<Token>) {
+        let span = |from: usize, to: usize| (base + word[from].start, base + word[to - 1].end);
+        let (word_start, word_end) = span(0, word.len());
+        let unk = || Token {
+            text: self.unk.0.clone(),
+            id: self.unk.1,
+            start: word_start,
+            end: word_end,
+            special: false,
+        };
+        if word.len() > self.max_input_chars_per_word {
+            out.push(unk());
+            return;
+        }
+        let text: String = word.iter().map(|p| p.c).collect();
+        // Byte offset in `text` of each char, and the end.
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let mut parts = Vec::new();
+        let mut start = 0; // char index
+        while start < word.len() {
+            let mut end = word.len();
+            let mut found = None;
+            while start < end {
+                let body = &text[bounds[start]..bounds[end]];
+                let candidate = if start > 0 {
+                    format!("{}{body}", self.prefix)
+                } else {
+                    body.to_owned()
+                };
+                if let Some(&id) = self.vocab.get(&candidate) {
+                    found = Some((candidate, id));
+                    break;
+                }
+                end -= 1;
+            }
+            let Some((candidate, id)) = found else {
+                out.push(unk());
+                return;
+            };
+            let (s, e) = span(start, end);
+            parts.push(Token {
+                text: candidate,
+                id,
+                start: s,
+                end: e,
+                special: false,
+            });
+            start = end;
+        }
+        out.extend(parts);
+    }
+
+    /// Splits the raw text around added tokens (leftmost, then longest match).
+    fn split_added(&self, text: &str) -> Vec<Split> {
+        let mut splits = Vec::new();
+        let (mut cursor, mut plain_from) = (0, 0);
+        while cursor < text.len() {
+            let rest = &text[cursor..];
+            let best = self
+                .added
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| !a.content.is_empty() && rest.starts_with(&a.content))
+                .max_by_key(|(_, a)| a.content.len());
+            match best {
+                Some((index, added)) => {
+                    if plain_from < cursor {
+                        splits.push(Split::Text {
+                            start: plain_from,
+                            end: cursor,
+                        });
+                    }
+                    splits.push(Split::Added {
+                        index,
+                        start: cursor,
+                        end: cursor + added.content.len(),
+                    });
+                    cursor += added.content.len();
+                    plain_from = cursor;
+                }
+                None => cursor += rest.chars().next().map_or(1, char::len_utf8),
+            }
+        }
+        if plain_from < text.len() {
+            splits.push(Split::Text {
+                start: plain_from,
+                end: text.len(),
+            });
+        }
+        splits
+    }
+}
+
+/// A stretch of the raw text: an added token or text to normalise.
+enum Split {
+    Added {
+        index: usize,
+        start: usize,
+        end: usize,
+    },
+    Text {
+        start: usize,
+        end: usize,
+    },
+}
