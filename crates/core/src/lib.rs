@@ -9,7 +9,9 @@ pub mod bilstm;
 pub mod colormap;
 pub mod config;
 mod error;
+pub mod manifest;
 pub mod matrix;
+pub mod model;
 pub mod ops;
 pub mod positional_encoding;
 pub mod seq2seq;
@@ -21,4 +23,6 @@ pub mod weights;
 
 pub use error::ModelError;
 pub use matrix::Matrix;
+pub use model::{Model, ModelFiles};
 pub use positional_encoding::{positional_encoding, PeError, PeParams, PositionalEncoding};
+pub use trace::{Interventions, Trace};

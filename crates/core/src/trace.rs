@@ -123,3 +123,65 @@ pub struct Decoding {
     /// The five most likely next tokens at each step: (id, probability), best first.
     pub top_k: Vec<Vec<(u32, f32)>>,
 }
+
+/// The model's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Output {
+    /// Nothing was run (empty input).
+    None,
+    /// Class probabilities.
+    Classification(Classification),
+    /// A greedy translation.
+    Translation {
+        /// Decoding steps, attention and candidates.
+        decoding: Decoding,
+        /// The generated token strings, one per step.
+        tokens: Vec<String>,
+        /// The translation as text (special tokens left out, pieces joined).
+        text: String,
+    },
+}
+
+/// The attention a view draws.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Attention {
+    /// Nothing was run.
+    None,
+    /// A Transformer's maps.
+    SelfAttention(SelfAttention),
+    /// A BiLSTM's pooling weight per token (T).
+    Pooling {
+        /// The weights.
+        weights: Vec<f32>,
+    },
+    /// A translator's cross-attention, (steps, source length).
+    Cross {
+        /// The matrix.
+        weights: Matrix,
+    },
+}
+
+/// Everything one forward produced: the one result type every view reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    /// The architecture that ran.
+    pub architecture: String,
+    /// The input's tokens with their byte spans in the original text (specials marked).
+    pub tokens: Vec<crate::tokenizer::Token>,
+    /// Whether the input was cut to the model's maximum length.
+    pub truncated: bool,
+    /// How many tokens the whole input had (specials included).
+    pub original_token_count: usize,
+    /// The model's answer.
+    pub output: Output,
+    /// The attention to draw.
+    pub attention: Attention,
+    /// The inspected head's Q, K, V and scores (Transformers, when asked for).
+    pub detail: Option<HeadDetail>,
+    /// How long the forward took, set by the caller's clock (none in wasm's core).
+    pub elapsed_ms: Option<f64>,
+    /// A note for the user (empty input, truncation).
+    pub message: Option<String>,
+}

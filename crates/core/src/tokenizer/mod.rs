@@ -104,6 +104,12 @@ impl WordPieceTokenizer {
 
     /// Tokens of `text`, with the template's special tokens around them.
     pub fn encode(&self, text: &str) -> Vec<Token> {
+        self.encode_truncated(text, usize::MAX).0
+    }
+
+    /// Tokens of `text`, at most `max_len` of them with the template's special tokens (the
+    /// text's tokens are cut at the end, the template is kept), and how many there were in all.
+    pub fn encode_truncated(&self, text: &str, max_len: usize) -> (Vec<Token>, usize) {
         let template = |list: &[(String, u32)]| {
             list.iter()
                 .map(|(t, id)| Token {
@@ -115,12 +121,12 @@ impl WordPieceTokenizer {
                 })
                 .collect::<Vec<_>>()
         };
-        let mut tokens = template(&self.before);
+        let mut content = Vec::new();
         for piece in self.split_added(text) {
             match piece {
                 Split::Added { index, start, end } => {
                     let added = &self.added[index];
-                    tokens.push(Token {
+                    content.push(Token {
                         text: added.content.clone(),
                         id: added.id,
                         start,
@@ -129,12 +135,45 @@ impl WordPieceTokenizer {
                     });
                 }
                 Split::Text { start, end } => {
-                    self.encode_text(&text[start..end], start, &mut tokens)
+                    self.encode_text(&text[start..end], start, &mut content)
                 }
             }
         }
+        let specials = self.before.len() + self.after.len();
+        let total = content.len() + specials;
+        content.truncate(max_len.saturating_sub(specials));
+        let mut tokens = template(&self.before);
+        tokens.append(&mut content);
         tokens.extend(template(&self.after));
-        tokens
+        (tokens, total)
+    }
+
+    /// Text of WordPiece tokens: pieces with the continuation prefix join the previous one,
+    /// closing punctuation joins the word before it, special tokens are left out.
+    pub fn decode(&self, ids: &[u32]) -> String {
+        let mut text = String::new();
+        for &id in ids {
+            let Some(token) = self.token(id) else {
+                continue;
+            };
+            if self.added.iter().any(|a| a.id == id && a.special) {
+                continue;
+            }
+            if let Some(rest) = token
+                .strip_prefix(self.prefix.as_str())
+                .filter(|_| !self.prefix.is_empty())
+            {
+                text.push_str(rest);
+                continue;
+            }
+            let closing = matches!(token, "." | "," | "!" | "?" | ";" | ":" | ")" | "»" | "'");
+            let after_opening = text.ends_with(['¿', '¡', '(', '«']);
+            if !text.is_empty() && !closing && !after_opening {
+                text.push(' ');
+            }
+            text.push_str(token);
+        }
+        text
     }
 
     /// Normalises, pre-tokenises and WordPiece-encodes one stretch of text.

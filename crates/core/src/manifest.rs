@@ -1,0 +1,107 @@
+//! The tensors (names and shapes) each architecture's config implies: what a trainer must
+//! export, and what tests fill with random weights. `tests/model.rs` checks that every
+//! loader accepts exactly its manifest.
+
+use crate::config::{BiLstmConfig, ModelConfig, Seq2SeqConfig, TransformerConfig};
+
+/// (name, shape) of every tensor a model of this config reads.
+pub fn tensors(config: &ModelConfig) -> Vec<(String, Vec<usize>)> {
+    match config {
+        ModelConfig::TransformerEncoderClassifier(c) => transformer(c),
+        ModelConfig::BiLstmAttentionClassifier(c) => bilstm(c),
+        ModelConfig::Seq2SeqAttention(c) => seq2seq(c),
+    }
+}
+
+fn linear(
+    out: &mut Vec<(String, Vec<usize>)>,
+    prefix: &str,
+    input: usize,
+    output: usize,
+    bias: bool,
+) {
+    out.push((format!("{prefix}.weight"), vec![output, input]));
+    if bias {
+        out.push((format!("{prefix}.bias"), vec![output]));
+    }
+}
+
+fn lstm(
+    out: &mut Vec<(String, Vec<usize>)>,
+    prefix: &str,
+    suffix: &str,
+    input: usize,
+    hidden: usize,
+) {
+    out.push((
+        format!("{prefix}weight_ih{suffix}"),
+        vec![4 * hidden, input],
+    ));
+    out.push((
+        format!("{prefix}weight_hh{suffix}"),
+        vec![4 * hidden, hidden],
+    ));
+    out.push((format!("{prefix}bias_ih{suffix}"), vec![4 * hidden]));
+    out.push((format!("{prefix}bias_hh{suffix}"), vec![4 * hidden]));
+}
+
+fn transformer(c: &TransformerConfig) -> Vec<(String, Vec<usize>)> {
+    let (d, ff) = (c.d_model, c.d_ff);
+    let mut out = vec![("embedding.weight".to_owned(), vec![c.vocab_size, d])];
+    for l in 0..c.n_layers {
+        let p = format!("layers.{l}");
+        out.push((format!("{p}.self_attn.in_proj_weight"), vec![3 * d, d]));
+        out.push((format!("{p}.self_attn.in_proj_bias"), vec![3 * d]));
+        linear(&mut out, &format!("{p}.self_attn.out_proj"), d, d, true);
+        linear(&mut out, &format!("{p}.linear1"), d, ff, true);
+        linear(&mut out, &format!("{p}.linear2"), ff, d, true);
+        for norm in ["norm1", "norm2"] {
+            out.push((format!("{p}.{norm}.weight"), vec![d]));
+            out.push((format!("{p}.{norm}.bias"), vec![d]));
+        }
+    }
+    if c.final_norm {
+        out.push(("final_norm.weight".to_owned(), vec![d]));
+        out.push(("final_norm.bias".to_owned(), vec![d]));
+    }
+    linear(&mut out, "classifier", d, c.labels.len(), true);
+    out
+}
+
+fn bilstm(c: &BiLstmConfig) -> Vec<(String, Vec<usize>)> {
+    let (e, h, a) = (c.embedding_dim, c.hidden_size, c.attention_dim);
+    let mut out = vec![("embedding.weight".to_owned(), vec![c.vocab_size, e])];
+    for l in 0..c.num_layers {
+        let input = if l == 0 { e } else { 2 * h };
+        lstm(&mut out, "lstm.", &format!("_l{l}"), input, h);
+        lstm(&mut out, "lstm.", &format!("_l{l}_reverse"), input, h);
+    }
+    linear(&mut out, "attention.proj", 2 * h, a, true);
+    out.push(("attention.v.weight".to_owned(), vec![1, a]));
+    linear(&mut out, "classifier", 2 * h, c.labels.len(), true);
+    out
+}
+
+fn seq2seq(c: &Seq2SeqConfig) -> Vec<(String, Vec<usize>)> {
+    let (e, h, a) = (c.embedding_dim, c.hidden_size, c.attention_dim);
+    let mut out = vec![
+        ("src_embedding.weight".to_owned(), vec![c.src_vocab_size, e]),
+        ("tgt_embedding.weight".to_owned(), vec![c.tgt_vocab_size, e]),
+    ];
+    lstm(&mut out, "encoder.", "_l0", e, h);
+    lstm(&mut out, "encoder.", "_l0_reverse", e, h);
+    linear(&mut out, "bridge_h", 2 * h, h, true);
+    linear(&mut out, "bridge_c", 2 * h, h, true);
+    lstm(
+        &mut out,
+        "decoder.",
+        "",
+        if c.input_feeding { e + 2 * h } else { e },
+        h,
+    );
+    linear(&mut out, "attention.query", h, a, false);
+    linear(&mut out, "attention.key", 2 * h, a, true);
+    out.push(("attention.v.weight".to_owned(), vec![1, a]));
+    linear(&mut out, "output", 3 * h, c.tgt_vocab_size, true);
+    out
+}

@@ -1,0 +1,230 @@
+//! A model folder: `config.json`, `model.safetensors`, `tokenizer.json` (and, for a translator,
+//! `target_tokenizer.json`), loaded from bytes (the browser) or from a path (native), and run
+//! on text to give a [`Trace`].
+
+use crate::bilstm::BiLstmAttentionClassifier;
+use crate::config::ModelConfig;
+use crate::seq2seq::Seq2SeqAttention;
+use crate::tokenizer::{Token, WordPieceTokenizer};
+use crate::trace::{Attention, Interventions, Output, Trace};
+use crate::transformer::TransformerEncoderClassifier;
+use crate::weights::WeightStore;
+use crate::ModelError;
+
+/// The loaded network.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Network {
+    /// A Transformer encoder classifier.
+    Transformer(TransformerEncoderClassifier),
+    /// A BiLSTM + attention classifier.
+    BiLstm(BiLstmAttentionClassifier),
+    /// A seq2seq translator.
+    Seq2Seq(Seq2SeqAttention),
+}
+
+/// The bytes of a model folder's files.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelFiles<'a> {
+    /// config.json
+    pub config: &'a str,
+    /// model.safetensors
+    pub weights: &'a [u8],
+    /// tokenizer.json (the source side for a translator)
+    pub tokenizer: &'a str,
+    /// target_tokenizer.json, for a translator only
+    pub target_tokenizer: Option<&'a str>,
+}
+
+/// A loaded model: network and tokenizers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// config.json, parsed.
+    pub config: ModelConfig,
+    /// The network.
+    pub network: Network,
+    /// The (source) tokenizer.
+    pub tokenizer: WordPieceTokenizer,
+    /// The target tokenizer of a translator.
+    pub target_tokenizer: Option<WordPieceTokenizer>,
+}
+
+fn vocab_fits(
+    field: &'static str,
+    tokenizer: &WordPieceTokenizer,
+    vocab: usize,
+) -> Result<(), ModelError> {
+    if tokenizer.vocab_size() > vocab {
+        return Err(ModelError::ConfigField {
+            field,
+            reason: format!(
+                "{vocab}, but the tokenizer has ids up to {}",
+                tokenizer.vocab_size() - 1
+            ),
+        });
+    }
+    Ok(())
+}
+
+impl Model {
+    /// Loads a model from its files' bytes.
+    pub fn from_files(files: ModelFiles<'_>) -> Result<Self, ModelError> {
+        let config = ModelConfig::from_json(files.config)?;
+        let tokenizer = WordPieceTokenizer::from_json(files.tokenizer)?;
+        let store = WeightStore::parse(files.weights)?;
+        let (network, target_tokenizer) = match &config {
+            ModelConfig::TransformerEncoderClassifier(c) => {
+                vocab_fits("vocab_size", &tokenizer, c.vocab_size)?;
+                (
+                    Network::Transformer(TransformerEncoderClassifier::load(c.clone(), &store)?),
+                    None,
+                )
+            }
+            ModelConfig::BiLstmAttentionClassifier(c) => {
+                vocab_fits("vocab_size", &tokenizer, c.vocab_size)?;
+                (
+                    Network::BiLstm(BiLstmAttentionClassifier::load(c.clone(), &store)?),
+                    None,
+                )
+            }
+            ModelConfig::Seq2SeqAttention(c) => {
+                vocab_fits("src_vocab_size", &tokenizer, c.src_vocab_size)?;
+                let target =
+                    WordPieceTokenizer::from_json(files.target_tokenizer.ok_or_else(|| {
+                        ModelError::Tokenizer("a translator needs target_tokenizer.json".into())
+                    })?)?;
+                vocab_fits("tgt_vocab_size", &target, c.tgt_vocab_size)?;
+                (
+                    Network::Seq2Seq(Seq2SeqAttention::load(c.clone(), &store)?),
+                    Some(target),
+                )
+            }
+        };
+        Ok(Self {
+            config,
+            network,
+            tokenizer,
+            target_tokenizer,
+        })
+    }
+
+    /// Loads a model folder from disk.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_dir(dir: &std::path::Path) -> Result<Self, ModelError> {
+        let read = |name: &str| {
+            std::fs::read(dir.join(name)).map_err(|e| ModelError::Io {
+                path: dir.join(name).display().to_string(),
+                reason: e.to_string(),
+            })
+        };
+        let text = |name: &str| {
+            read(name).and_then(|b| {
+                String::from_utf8(b).map_err(|_| ModelError::Io {
+                    path: dir.join(name).display().to_string(),
+                    reason: "not UTF-8".into(),
+                })
+            })
+        };
+        let (config, weights, tokenizer) = (
+            text("config.json")?,
+            read("model.safetensors")?,
+            text("tokenizer.json")?,
+        );
+        let target = if dir.join("target_tokenizer.json").exists() {
+            Some(text("target_tokenizer.json")?)
+        } else {
+            None
+        };
+        Self::from_files(ModelFiles {
+            config: &config,
+            weights: &weights,
+            tokenizer: &tokenizer,
+            target_tokenizer: target.as_deref(),
+        })
+    }
+
+    /// The architecture's name.
+    pub fn architecture(&self) -> &'static str {
+        match self.network {
+            Network::Transformer(_) => "TransformerEncoderClassifier",
+            Network::BiLstm(_) => "BiLstmAttentionClassifier",
+            Network::Seq2Seq(_) => "Seq2SeqAttention",
+        }
+    }
+
+    /// The most tokens one input may have.
+    pub fn max_len(&self) -> usize {
+        match &self.config {
+            ModelConfig::TransformerEncoderClassifier(c) => c.max_len,
+            ModelConfig::BiLstmAttentionClassifier(c) => c.max_len,
+            ModelConfig::Seq2SeqAttention(c) => c.max_src_len,
+        }
+    }
+
+    /// Tokenises `text` (cut to the maximum length) and runs the network. Empty or blank text
+    /// gives an empty trace with a message; nothing here panics on any text.
+    pub fn run(&self, text: &str, interventions: &Interventions) -> Result<Trace, ModelError> {
+        let mut trace = Trace {
+            architecture: self.architecture().to_owned(),
+            tokens: Vec::new(),
+            truncated: false,
+            original_token_count: 0,
+            output: Output::None,
+            attention: Attention::None,
+            detail: None,
+            elapsed_ms: None,
+            message: None,
+        };
+        if text.trim().is_empty() {
+            trace.message = Some("Type some text to see where the model looks.".to_owned());
+            return Ok(trace);
+        }
+        let (tokens, total) = self.tokenizer.encode_truncated(text, self.max_len());
+        trace.truncated = total > tokens.len();
+        trace.original_token_count = total;
+        if trace.truncated {
+            trace.message = Some(format!(
+                "The text has {total} tokens; the model reads the first {}.",
+                tokens.len()
+            ));
+        }
+        let ids: Vec<u32> = tokens.iter().map(|t: &Token| t.id).collect();
+        trace.tokens = tokens;
+        match &self.network {
+            Network::Transformer(m) => {
+                let out = m.forward(&ids, interventions)?;
+                trace.output = Output::Classification(out.classification);
+                trace.attention = Attention::SelfAttention(out.attention);
+                trace.detail = out.detail;
+            }
+            Network::BiLstm(m) => {
+                let out = m.forward(&ids, interventions)?;
+                trace.output = Output::Classification(out.classification);
+                trace.attention = Attention::Pooling {
+                    weights: out.pooling,
+                };
+            }
+            Network::Seq2Seq(m) => {
+                let out = m.forward(&ids, interventions)?;
+                let target = self
+                    .target_tokenizer
+                    .as_ref()
+                    .expect("loaded with the translator");
+                let tokens = out
+                    .decoding
+                    .ids
+                    .iter()
+                    .map(|&id| target.token(id).unwrap_or("[?]").to_owned())
+                    .collect();
+                trace.attention = Attention::Cross {
+                    weights: out.decoding.cross_attention.clone(),
+                };
+                trace.output = Output::Translation {
+                    text: target.decode(&out.decoding.ids),
+                    tokens,
+                    decoding: out.decoding,
+                };
+            }
+        }
+        Ok(trace)
+    }
+}
