@@ -24,7 +24,7 @@ step() {
 
 step "format" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
-step "clippy (wasm32)" cargo clippy --workspace --target wasm32-unknown-unknown -- -D warnings
+step "clippy (wasm32)" cargo clippy --workspace --exclude attnscope-cli --target wasm32-unknown-unknown -- -D warnings
 step "clippy (wasm32 tests)" cargo clippy -p attnscope --tests --target wasm32-unknown-unknown -- -D warnings
 step "native tests" cargo test --workspace
 step "browser tests (wasm-bindgen-test, headless Chromium)" \

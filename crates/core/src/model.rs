@@ -11,15 +11,15 @@ use crate::transformer::TransformerEncoderClassifier;
 use crate::weights::WeightStore;
 use crate::ModelError;
 
-/// The loaded network.
+/// The loaded network (boxed: the variants differ a lot in size).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Network {
     /// A Transformer encoder classifier.
-    Transformer(TransformerEncoderClassifier),
+    Transformer(Box<TransformerEncoderClassifier>),
     /// A BiLSTM + attention classifier.
-    BiLstm(BiLstmAttentionClassifier),
+    BiLstm(Box<BiLstmAttentionClassifier>),
     /// A seq2seq translator.
-    Seq2Seq(Seq2SeqAttention),
+    Seq2Seq(Box<Seq2SeqAttention>),
 }
 
 /// The bytes of a model folder's files.
@@ -75,14 +75,20 @@ impl Model {
             ModelConfig::TransformerEncoderClassifier(c) => {
                 vocab_fits("vocab_size", &tokenizer, c.vocab_size)?;
                 (
-                    Network::Transformer(TransformerEncoderClassifier::load(c.clone(), &store)?),
+                    Network::Transformer(Box::new(TransformerEncoderClassifier::load(
+                        c.clone(),
+                        &store,
+                    )?)),
                     None,
                 )
             }
             ModelConfig::BiLstmAttentionClassifier(c) => {
                 vocab_fits("vocab_size", &tokenizer, c.vocab_size)?;
                 (
-                    Network::BiLstm(BiLstmAttentionClassifier::load(c.clone(), &store)?),
+                    Network::BiLstm(Box::new(BiLstmAttentionClassifier::load(
+                        c.clone(),
+                        &store,
+                    )?)),
                     None,
                 )
             }
@@ -94,7 +100,7 @@ impl Model {
                     })?)?;
                 vocab_fits("tgt_vocab_size", &target, c.tgt_vocab_size)?;
                 (
-                    Network::Seq2Seq(Seq2SeqAttention::load(c.clone(), &store)?),
+                    Network::Seq2Seq(Box::new(Seq2SeqAttention::load(c.clone(), &store)?)),
                     Some(target),
                 )
             }
