@@ -40,6 +40,16 @@ fi
 
 [ "$want" = build ] && exit 0
 
+# cargo fuzz (libFuzzer) needs a nightly toolchain; only the fuzz smoke run uses it.
+if ! rustup toolchain list | grep -q '^nightly'; then
+  say "installing the nightly toolchain (for cargo fuzz)"
+  rustup toolchain install nightly --profile minimal
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  say "installing cargo-fuzz"
+  cargo install cargo-fuzz --locked
+fi
+
 # Debian packages: headless Chromium + its driver (browser tests), Mesa's Vulkan (lavapipe).
 missing=()
 for pkg in chromium chromium-driver mesa-vulkan-drivers; do

@@ -22,13 +22,33 @@ step() {
   printf -- '-- %s: %ss\n' "$name" "$((SECONDS - t0))"
 }
 
+fuzz_smoke() {
+  local target log
+  for target in model_files tokenize; do
+    log=test-output/fuzz-$target.log
+    if ! (cd crates/core/fuzz && cargo +nightly fuzz run -O -s none "$target" -- \
+        -max_total_time=30 -rss_limit_mb=2048 -print_final_stats=1) > "$log" 2>&1; then
+      tail -n 40 "$log"
+      echo "fuzz target $target failed (full log: $log)"
+      return 1
+    fi
+    grep -a 'stat::number_of_executed_units' "$log" | sed "s/^/$target: /"
+  done
+}
+wasm_bench() {
+  cargo test -q --release --target wasm32-unknown-unknown -p attnscope-core --test wasm_bench -- --nocapture 2>&1 |
+    grep -aoE 'CPU-WASM-BENCH.*|test result.*' | tee test-output/cpu-wasm-bench.txt
+}
+
 step "format" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (wasm32)" cargo clippy --workspace --exclude attnscope-cli --target wasm32-unknown-unknown -- -D warnings
 step "clippy (wasm32 tests)" cargo clippy -p attnscope --tests --target wasm32-unknown-unknown -- -D warnings
 step "native tests" cargo test --workspace
+step "fuzz smoke: model loader and tokenizer, 30 s each (cargo fuzz)" fuzz_smoke
 step "browser tests (wasm-bindgen-test, headless Chromium)" \
   cargo test --target wasm32-unknown-unknown -p attnscope --test plot_canvas
+step "benchmark: CPU reference in Chromium's wasm (report only)" wasm_bench
 step "release build" trunk build --release
 wasm=$(ls dist/*.wasm)
 printf 'app wasm: %s bytes, %s bytes gzipped\n' "$(stat -c%s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" | tee test-output/wasm-size.txt

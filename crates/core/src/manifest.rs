@@ -105,3 +105,56 @@ fn seq2seq(c: &Seq2SeqConfig) -> Vec<(String, Vec<usize>)> {
     linear(&mut out, "output", 3 * h, c.tgt_vocab_size, true);
     out
 }
+
+/// A deterministic generator (SplitMix64), for random weights.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [−scale, scale).
+    fn uniform(&mut self, scale: f32) -> f32 {
+        ((self.next() >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * scale
+    }
+}
+
+/// Uniform random values in [−scale, scale) for every tensor `config` implies, from `seed`:
+/// (name, shape, values). For tests, benchmarks and engine parity checks.
+pub fn random_tensors(
+    config: &ModelConfig,
+    seed: u64,
+    scale: f32,
+) -> Vec<(String, Vec<usize>, Vec<f32>)> {
+    let mut rng = SplitMix(seed);
+    tensors(config)
+        .into_iter()
+        .map(|(name, shape)| {
+            let values = (0..shape.iter().product::<usize>())
+                .map(|_| rng.uniform(scale))
+                .collect();
+            (name, shape, values)
+        })
+        .collect()
+}
+
+/// safetensors bytes (F32) of named tensors.
+pub fn to_safetensors(tensors: &[(String, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
+    let bytes: Vec<Vec<u8>> = tensors
+        .iter()
+        .map(|(_, _, v)| v.iter().flat_map(|x| x.to_le_bytes()).collect())
+        .collect();
+    let views = tensors.iter().zip(&bytes).map(|((name, shape, _), data)| {
+        (
+            name.clone(),
+            safetensors::tensor::TensorView::new(safetensors::Dtype::F32, shape.clone(), data)
+                .expect("shape matches data"),
+        )
+    });
+    safetensors::serialize(views, None).expect("in-memory serialisation")
+}

@@ -1,5 +1,7 @@
 //! Properties of the reference over random models, inputs and interventions (proptest).
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use attnscope_core::config::ModelConfig;

@@ -3,49 +3,10 @@
 
 use attnscope_core::config::ModelConfig;
 use attnscope_core::manifest;
-use safetensors::tensor::TensorView;
-use safetensors::Dtype;
-
-/// A deterministic generator (SplitMix64) for weights.
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [−scale, scale).
-    pub fn uniform(&mut self, scale: f32) -> f32 {
-        ((self.next() >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * scale
-    }
-}
 
 /// safetensors bytes of named f32 tensors.
 pub fn safetensors_bytes(tensors: &[(String, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
-    let raw: Vec<(String, Vec<usize>, Vec<u8>)> = tensors
-        .iter()
-        .map(|(name, shape, values)| {
-            (
-                name.clone(),
-                shape.clone(),
-                values.iter().flat_map(|v| v.to_le_bytes()).collect(),
-            )
-        })
-        .collect();
-    let views: Vec<(String, TensorView<'_>)> = raw
-        .iter()
-        .map(|(name, shape, bytes)| {
-            (
-                name.clone(),
-                TensorView::new(Dtype::F32, shape.clone(), bytes).unwrap(),
-            )
-        })
-        .collect();
-    safetensors::serialize(views, None).unwrap()
+    manifest::to_safetensors(tensors)
 }
 
 /// Random weights for every tensor `config` implies.
@@ -54,15 +15,7 @@ pub fn random_weights(
     seed: u64,
     scale: f32,
 ) -> Vec<(String, Vec<usize>, Vec<f32>)> {
-    let mut rng = Rng(seed);
-    manifest::tensors(config)
-        .into_iter()
-        .map(|(name, shape)| {
-            let n = shape.iter().product();
-            let values = (0..n).map(|_| rng.uniform(scale)).collect();
-            (name, shape, values)
-        })
-        .collect()
+    manifest::random_tensors(config, seed, scale)
 }
 
 /// A WordPiece tokenizer.json over `words` (ids 5.. after the five specials), lower-casing

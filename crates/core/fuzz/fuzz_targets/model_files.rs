@@ -1,0 +1,38 @@
+//! Fuzzes the model loader: one of config.json, model.safetensors or tokenizer.json is
+//! replaced by the input (or the weights are corrupted at an input-chosen place); loading
+//! must give a model or a typed error, never a panic or an unbounded allocation, and a
+//! loaded model must run.
+#![no_main]
+
+use attnscope_core::{Interventions, Model, ModelFiles};
+use libfuzzer_sys::fuzz_target;
+
+#[path = "common.rs"]
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, rest)) = data.split_first() else { return };
+    let config = common::config();
+    let text = String::from_utf8_lossy(rest);
+    let mut weights = common::FIXTURE.to_vec();
+    let files = match selector % 4 {
+        0 => ModelFiles { config: &text, weights: common::FIXTURE, tokenizer: common::TOKENIZER, target_tokenizer: None },
+        1 => ModelFiles { config: &config, weights: rest, tokenizer: common::TOKENIZER, target_tokenizer: None },
+        2 => ModelFiles { config: &config, weights: common::FIXTURE, tokenizer: &text, target_tokenizer: None },
+        _ => {
+            // Overwrite a few bytes of the real file (header or data) with the input.
+            let at = rest.first().map_or(0, |&b| b as usize * weights.len() / 256);
+            for (i, &b) in rest.iter().enumerate().skip(1).take(16) {
+                if let Some(slot) = weights.get_mut(at + i) {
+                    *slot = b;
+                }
+            }
+            ModelFiles { config: &config, weights: &weights, tokenizer: common::TOKENIZER, target_tokenizer: None }
+        }
+    };
+    if let Ok(model) = Model::from_files(files) {
+        if selector % 32 < 4 {
+            let _ = model.run("the movie was not bad!", &Interventions::default());
+        }
+    }
+});
