@@ -37,6 +37,114 @@ fn dot_lanes(a: &[f32], b: &[f32]) -> f32 {
     lanes.iter().sum::<f32>() + tail
 }
 
+/// out[o] += Σ_i W[o][i]·x[i] for a row-major `W` (rows = out.len(), cols = x.len()); one
+/// feature check for the whole product, dispatched like [`dot`]. (Blocking four rows per load
+/// of x measured slower here than this row-by-row form.)
+pub fn gemv_add(w: &[f32], x: &[f32], out: &mut [f32]) {
+    debug_assert_eq!(w.len(), x.len() * out.len());
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU has the features `gemv_avx2` is compiled for (checked just above).
+        return unsafe { gemv_avx2(w, x, out) };
+    }
+    gemv_lanes(w, x, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn gemv_avx2(w: &[f32], x: &[f32], out: &mut [f32]) {
+    gemv_lanes(w, x, out)
+}
+
+#[inline(always)]
+fn gemv_lanes(w: &[f32], x: &[f32], out: &mut [f32]) {
+    for (row, slot) in w.chunks_exact(x.len().max(1)).zip(out.iter_mut()) {
+        *slot += dot_lanes(row, x);
+    }
+}
+
+/// A strided row-major view of a matrix inside a slice: element (r, c) is at
+/// `offset + r·row_stride + c·col_stride`.
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    /// Index of element (0, 0).
+    pub offset: usize,
+    /// Distance between rows.
+    pub row_stride: usize,
+    /// Distance between columns.
+    pub col_stride: usize,
+}
+
+impl View {
+    /// A dense row-major `cols`-wide matrix starting at `offset`.
+    pub fn rows(offset: usize, cols: usize) -> Self {
+        Self {
+            offset,
+            row_stride: cols,
+            col_stride: 1,
+        }
+    }
+
+    /// The same matrix read transposed.
+    pub fn t(self) -> Self {
+        Self {
+            row_stride: self.col_stride,
+            col_stride: self.row_stride,
+            ..self
+        }
+    }
+
+    /// Whether a `rows × cols` matrix seen through this view lies inside `len` elements.
+    fn fits(&self, rows: usize, cols: usize, len: usize) -> bool {
+        rows == 0
+            || cols == 0
+            || self.offset + (rows - 1) * self.row_stride + (cols - 1) * self.col_stride < len
+    }
+}
+
+/// C = alpha·A·B + beta·C with A (m × k), B (k × n), C (m × n) read through strided views
+/// (`matrixmultiply`'s sgemm: cache-blocked, SIMD where the CPU has it). Panics if a view
+/// reaches outside its slice (an indexing bug, never user input).
+#[allow(clippy::too_many_arguments)]
+pub fn gemm(
+    m: usize,
+    k: usize,
+    n: usize,
+    alpha: f32,
+    a: (&[f32], View),
+    b: (&[f32], View),
+    beta: f32,
+    c: (&mut [f32], View),
+) {
+    assert!(
+        a.1.fits(m, k, a.0.len()) && b.1.fits(k, n, b.0.len()) && c.1.fits(m, n, c.0.len()),
+        "gemm view out of bounds"
+    );
+    if m == 0 || n == 0 {
+        return;
+    }
+    // SAFETY: every element the product reads or writes lies inside its slice (asserted
+    // above); C is borrowed mutably, so it cannot overlap A or B.
+    unsafe {
+        matrixmultiply::sgemm(
+            m,
+            k,
+            n,
+            alpha,
+            a.0.as_ptr().add(a.1.offset),
+            a.1.row_stride as isize,
+            a.1.col_stride as isize,
+            b.0.as_ptr().add(b.1.offset),
+            b.1.row_stride as isize,
+            b.1.col_stride as isize,
+            beta,
+            c.0.as_mut_ptr().add(c.1.offset),
+            c.1.row_stride as isize,
+            c.1.col_stride as isize,
+        );
+    }
+}
+
 /// A linear layer, y = x·Wᵀ + b, with W stored `(out, in)` as PyTorch's `nn.Linear`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Linear {
@@ -72,43 +180,32 @@ impl Linear {
 
     /// y = W·x + b for one vector x.
     pub fn apply(&self, x: &[f32]) -> Vec<f32> {
-        (0..self.weight.rows())
-            .map(|o| dot(self.weight.row(o), x) + self.bias.as_ref().map_or(0.0, |b| b[o]))
-            .collect()
+        let mut y = self
+            .bias
+            .clone()
+            .unwrap_or_else(|| vec![0.0; self.weight.rows()]);
+        gemv_add(self.weight.as_slice(), x, &mut y);
+        y
     }
 
-    /// Y = X·Wᵀ + b for every row of X: (T, in) → (T, out), as one matrix product
-    /// (`matrixmultiply`'s sgemm: cache-blocked, SIMD where the CPU has it).
+    /// Y = X·Wᵀ + b for every row of X: (T, in) → (T, out), as one matrix product.
     pub fn forward(&self, x: &Matrix) -> Matrix {
         let (t, input, output) = (x.rows(), x.cols(), self.weight.rows());
-        debug_assert_eq!(input, self.weight.cols());
         let mut y = match &self.bias {
             Some(bias) => bias.iter().copied().cycle().take(t * output).collect(),
             None => vec![0f32; t * output],
         }; // (T, out), starting from the bias
-        if t > 0 && input > 0 && output > 0 {
-            // SAFETY: the pointers and strides describe exactly the three row-major buffers:
-            // X (T × in, row stride in), Wᵀ read from W (out × in) with row stride 1 and column
-            // stride in, Y (T × out, row stride out); none overlap and all outlive the call.
-            unsafe {
-                matrixmultiply::sgemm(
-                    t,
-                    input,
-                    output,
-                    1.0,
-                    x.as_slice().as_ptr(),
-                    input as isize,
-                    1,
-                    self.weight.as_slice().as_ptr(),
-                    1,
-                    input as isize,
-                    1.0,
-                    y.as_mut_ptr(),
-                    output as isize,
-                    1,
-                );
-            }
-        }
+        let w_t = View::rows(0, input).t(); // Wᵀ: (in, out)
+        gemm(
+            t,
+            input,
+            output,
+            1.0,
+            (x.as_slice(), View::rows(0, input)),
+            (self.weight.as_slice(), w_t),
+            1.0,
+            (&mut y, View::rows(0, output)),
+        );
         Matrix::from_vec(t, output, y).expect("T·out values")
     }
 }
@@ -251,39 +348,31 @@ impl LstmCell {
 
     /// One step: (x, h, c) → (h', c').
     pub fn step(&self, x: &[f32], h: &[f32], c: &[f32]) -> (Vec<f32>, Vec<f32>) {
-        self.step_projected(&self.input.apply(x), h, c)
+        let mut gates = self.input.apply(x); // W_ih·x + b_ih, (4H)
+        self.add_recurrent(h, &mut gates);
+        let (mut h, mut c) = (h.to_vec(), c.to_vec());
+        apply_gates(&gates, &mut h, &mut c);
+        (h, c)
     }
 
-    /// One step from the input's projection W_ih·x + b_ih (4H), already computed.
-    fn step_projected(&self, projected: &[f32], h: &[f32], c: &[f32]) -> (Vec<f32>, Vec<f32>) {
-        let n = self.hidden_size();
-        let gates: Vec<f32> = projected
-            .iter()
-            .zip(self.hidden.apply(h))
-            .map(|(a, b)| a + b)
-            .collect(); // (4H)
-        let mut h_next = Vec::with_capacity(n);
-        let mut c_next = Vec::with_capacity(n);
-        for j in 0..n {
-            let (i, f, g, o) = (
-                sigmoid(gates[j]),
-                sigmoid(gates[n + j]),
-                gates[2 * n + j].tanh(),
-                sigmoid(gates[3 * n + j]),
-            );
-            let cell = f * c[j] + i * g;
-            c_next.push(cell);
-            h_next.push(o * cell.tanh());
+    /// gates += W_hh·h + b_hh.
+    fn add_recurrent(&self, h: &[f32], gates: &mut [f32]) {
+        if let Some(bias) = &self.hidden.bias {
+            for (g, b) in gates.iter_mut().zip(bias) {
+                *g += b;
+            }
         }
-        (h_next, c_next)
+        gemv_add(self.hidden.weight.as_slice(), h, gates);
     }
 
     /// Runs over a sequence (forwards, or backwards if `reverse`); returns every step's h in
-    /// sequence order and the final (h, c).
+    /// sequence order and the final (h, c). The input projections of all steps are one
+    /// matrix product; each step adds W_hh·h + b_hh into one reused gate buffer.
     pub fn run(&self, xs: &Matrix, reverse: bool) -> (Matrix, Vec<f32>, Vec<f32>) {
         let n = self.hidden_size();
         let (mut h, mut c) = (vec![0.0; n], vec![0.0; n]);
-        let projected = self.input.forward(xs); // (T, 4H): every step's input projection at once
+        let projected = self.input.forward(xs); // (T, 4H), b_ih included
+        let mut gates = vec![0f32; 4 * n]; // (4H)
         let mut out = vec![0.0; xs.rows() * n]; // (T, H)
         let order: Box<dyn Iterator<Item = usize>> = if reverse {
             Box::new((0..xs.rows()).rev())
@@ -291,7 +380,9 @@ impl LstmCell {
             Box::new(0..xs.rows())
         };
         for t in order {
-            (h, c) = self.step_projected(projected.row(t), &h, &c);
+            gates.copy_from_slice(projected.row(t));
+            self.add_recurrent(&h, &mut gates);
+            apply_gates(&gates, &mut h, &mut c);
             out[t * n..(t + 1) * n].copy_from_slice(&h);
         }
         (
@@ -299,6 +390,22 @@ impl LstmCell {
             h,
             c,
         )
+    }
+}
+
+/// The LSTM update from gate pre-activations [i f g o] (4H), in place:
+/// c ← σ(f)⊙c + σ(i)⊙tanh(g),  h ← σ(o)⊙tanh(c).
+fn apply_gates(gates: &[f32], h: &mut [f32], c: &mut [f32]) {
+    let n = h.len();
+    for j in 0..n {
+        let (i, f, g, o) = (
+            sigmoid(gates[j]),
+            sigmoid(gates[n + j]),
+            gates[2 * n + j].tanh(),
+            sigmoid(gates[3 * n + j]),
+        );
+        c[j] = f * c[j] + i * g;
+        h[j] = o * c[j].tanh();
     }
 }
 

@@ -20,7 +20,7 @@
 //! `layers.{ℓ}.linear1/linear2/norm1/norm2.{weight,bias}`, `final_norm.*`, `classifier.*`.
 
 use crate::config::{Activation, Pooling, TransformerConfig};
-use crate::ops::{dot, embed, gelu, masked_softmax, softmax, LayerNorm, Linear};
+use crate::ops::{embed, gelu, gemm, masked_softmax, softmax, LayerNorm, Linear, View};
 use crate::positional_encoding::{positional_encoding, PeParams};
 use crate::trace::{Classification, HeadDetail, Interventions, SelfAttention};
 use crate::weights::WeightStore;
@@ -156,6 +156,7 @@ impl TransformerEncoderClassifier {
     }
 
     /// Multi-head self-attention of one layer; appends its (H, T, T) maps to `weights`.
+    /// Each head's Q_j, K_j, V_j are read in place from the (T, 3d) projection.
     fn attention(
         &self,
         l: usize,
@@ -167,43 +168,53 @@ impl TransformerEncoderClassifier {
     ) -> Matrix {
         let (t_len, d, h) = (x.rows(), self.config.d_model, self.config.n_heads);
         let dk = d / h;
-        let qkv = layer.in_proj.forward(x); // (T, 3d)
+        let qkv = layer.in_proj.forward(x); // (T, 3d) = [Q | K | V]
+        let part = |which: usize, head: usize| View {
+            offset: which * d + head * dk,
+            row_stride: 3 * d,
+            col_stride: 1,
+        }; // (T, d_k)
         let scale = 1.0 / ((dk as f32).sqrt() * iv.temperature());
         let mut concat = vec![0f32; t_len * d]; // (T, d)
         for head in 0..h {
-            let column = |part: usize| columns(&qkv, part * d + head * dk, dk); // (T, d_k)
-            let (q, k, v) = (column(0), column(1), column(2));
-            let mut scores = vec![0f32; t_len * t_len]; // (T, T)
-            for i in 0..t_len {
-                for j in 0..t_len {
-                    scores[i * t_len + j] = dot(q.row(i), k.row(j)) * scale;
-                }
-            }
-            let mut maps = Vec::with_capacity(t_len * t_len);
+            let mut scores = vec![0f32; t_len * t_len]; // S = Q_j·K_jᵀ·scale, (T, T)
+            gemm(
+                t_len,
+                dk,
+                t_len,
+                scale,
+                (qkv.as_slice(), part(0, head)),
+                (qkv.as_slice(), part(1, head).t()),
+                0.0,
+                (&mut scores, View::rows(0, t_len)),
+            );
+            let mut maps = Vec::with_capacity(t_len * t_len); // A = softmax over unmasked keys
             for i in 0..t_len {
                 maps.extend(masked_softmax(&scores[i * t_len..(i + 1) * t_len], |j| {
                     !iv.is_masked(j)
                 }));
             }
             if !iv.is_off(l, head) {
-                for i in 0..t_len {
-                    for j in 0..t_len {
-                        let a = maps[i * t_len + j];
-                        if a != 0.0 {
-                            for e in 0..dk {
-                                concat[i * d + head * dk + e] += a * v.row(j)[e];
-                            }
-                        }
-                    }
-                }
+                // H_j = A·V_j, written into columns j·d_k.. of the concatenation.
+                gemm(
+                    t_len,
+                    t_len,
+                    dk,
+                    1.0,
+                    (&maps, View::rows(0, t_len)),
+                    (qkv.as_slice(), part(2, head)),
+                    0.0,
+                    (&mut concat, View::rows(head * dk, d)),
+                );
             }
             if iv.inspect == Some((l, head)) {
+                let column = |which: usize| columns(&qkv, which * d + head * dk, dk);
                 *detail = Some(HeadDetail {
                     layer: l,
                     head,
-                    q,
-                    k,
-                    v,
+                    q: column(0),
+                    k: column(1),
+                    v: column(2),
                     scores: Matrix::from_vec(t_len, t_len, scores).expect("T·T"),
                 });
             }
