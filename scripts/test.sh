@@ -36,7 +36,7 @@ fuzz_smoke() {
   done
 }
 wasm_bench() {
-  cargo test -q --release --target wasm32-unknown-unknown -p attnscope-core --test wasm_bench -- --nocapture 2>&1 |
+  cargo test --release --target wasm32-unknown-unknown -p attnscope-core --test wasm_bench -- --nocapture 2>&1 |
     grep -aoE 'CPU-WASM-BENCH.*|test result.*' | tee test-output/cpu-wasm-bench.txt
 }
 
