@@ -106,11 +106,12 @@ fn seq2seq(c: &Seq2SeqConfig) -> Vec<(String, Vec<usize>)> {
     out
 }
 
-/// A deterministic generator (SplitMix64), for random weights.
-struct SplitMix(u64);
+/// A deterministic generator (SplitMix64), for random weights and test inputs.
+pub struct SplitMix(pub u64);
 
 impl SplitMix {
-    fn next(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -119,9 +120,63 @@ impl SplitMix {
     }
 
     /// Uniform in [−scale, scale).
-    fn uniform(&mut self, scale: f32) -> f32 {
-        ((self.next() >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * scale
+    pub fn uniform(&mut self, scale: f32) -> f32 {
+        ((self.next_u64() >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * scale
     }
+
+    /// Uniform in 0..n (n > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+}
+
+/// The default model sizes the benchmarks measure (and the engines are compared at):
+/// Transformer d = 128, 4 heads, 2 layers, d_ff = 512; BiLSTM embedding and hidden 128,
+/// 2 layers; seq2seq embedding and hidden 128, 12 decoding steps; `vocab` entries everywhere.
+pub fn reference_configs(vocab: usize) -> [ModelConfig; 3] {
+    let labels = vec!["negative".to_owned(), "positive".to_owned()];
+    [
+        ModelConfig::TransformerEncoderClassifier(TransformerConfig {
+            vocab_size: vocab,
+            d_model: 128,
+            n_heads: 4,
+            n_layers: 2,
+            d_ff: 512,
+            max_len: 512,
+            layer_norm_eps: 1e-5,
+            pe_base: 10_000.0,
+            scale_embedding: true,
+            activation: crate::config::Activation::Gelu,
+            norm_first: false,
+            final_norm: false,
+            pooling: crate::config::Pooling::Cls,
+            labels: labels.clone(),
+            pad_id: 0,
+        }),
+        ModelConfig::BiLstmAttentionClassifier(BiLstmConfig {
+            vocab_size: vocab,
+            embedding_dim: 128,
+            hidden_size: 128,
+            num_layers: 2,
+            attention_dim: 128,
+            max_len: 512,
+            labels,
+            pad_id: 0,
+        }),
+        ModelConfig::Seq2SeqAttention(Seq2SeqConfig {
+            src_vocab_size: vocab,
+            tgt_vocab_size: vocab,
+            embedding_dim: 128,
+            hidden_size: 128,
+            attention_dim: 128,
+            input_feeding: true,
+            max_src_len: 512,
+            max_decode_len: 12,
+            pad_id: 0,
+            bos_id: 2,
+            eos_id: 3,
+        }),
+    ]
 }
 
 /// Uniform random values in [−scale, scale) for every tensor `config` implies, from `seed`:

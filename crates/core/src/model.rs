@@ -2,12 +2,12 @@
 //! `target_tokenizer.json`), loaded from bytes (the browser) or from a path (native), and run
 //! on text to give a [`Trace`].
 
-use crate::bilstm::BiLstmAttentionClassifier;
+use crate::bilstm::{BiLstmAttentionClassifier, BiLstmOutput};
 use crate::config::ModelConfig;
-use crate::seq2seq::Seq2SeqAttention;
+use crate::seq2seq::{Seq2SeqAttention, Seq2SeqOutput};
 use crate::tokenizer::{Token, WordPieceTokenizer};
 use crate::trace::{Attention, Interventions, Output, Trace};
-use crate::transformer::TransformerEncoderClassifier;
+use crate::transformer::{TransformerEncoderClassifier, TransformerOutput};
 use crate::weights::WeightStore;
 use crate::ModelError;
 
@@ -20,6 +20,47 @@ pub enum Network {
     BiLstm(Box<BiLstmAttentionClassifier>),
     /// A seq2seq translator.
     Seq2Seq(Box<Seq2SeqAttention>),
+}
+
+/// What a network's forward returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkOutput {
+    /// A Transformer's classification, maps and inspected head.
+    Transformer(TransformerOutput),
+    /// A BiLSTM's classification and pooling.
+    BiLstm(BiLstmOutput),
+    /// A translator's decoding.
+    Seq2Seq(Seq2SeqOutput),
+}
+
+impl Network {
+    /// Loads the network `config` describes from a safetensors store.
+    pub fn load(config: &ModelConfig, store: &WeightStore<'_>) -> Result<Self, ModelError> {
+        Ok(match config {
+            ModelConfig::TransformerEncoderClassifier(c) => Network::Transformer(Box::new(
+                TransformerEncoderClassifier::load(c.clone(), store)?,
+            )),
+            ModelConfig::BiLstmAttentionClassifier(c) => {
+                Network::BiLstm(Box::new(BiLstmAttentionClassifier::load(c.clone(), store)?))
+            }
+            ModelConfig::Seq2SeqAttention(c) => {
+                Network::Seq2Seq(Box::new(Seq2SeqAttention::load(c.clone(), store)?))
+            }
+        })
+    }
+
+    /// Runs on token ids (the caller truncates to the maximum length).
+    pub fn forward(
+        &self,
+        ids: &[u32],
+        interventions: &Interventions,
+    ) -> Result<NetworkOutput, ModelError> {
+        Ok(match self {
+            Network::Transformer(m) => NetworkOutput::Transformer(m.forward(ids, interventions)?),
+            Network::BiLstm(m) => NetworkOutput::BiLstm(m.forward(ids, interventions)?),
+            Network::Seq2Seq(m) => NetworkOutput::Seq2Seq(m.forward(ids, interventions)?),
+        })
+    }
 }
 
 /// The bytes of a model folder's files.
@@ -70,41 +111,29 @@ impl Model {
     pub fn from_files(files: ModelFiles<'_>) -> Result<Self, ModelError> {
         let config = ModelConfig::from_json(files.config)?;
         let tokenizer = WordPieceTokenizer::from_json(files.tokenizer)?;
-        let store = WeightStore::parse(files.weights)?;
-        let (network, target_tokenizer) = match &config {
-            ModelConfig::TransformerEncoderClassifier(c) => {
-                vocab_fits("vocab_size", &tokenizer, c.vocab_size)?;
-                (
-                    Network::Transformer(Box::new(TransformerEncoderClassifier::load(
-                        c.clone(),
-                        &store,
-                    )?)),
-                    None,
-                )
-            }
-            ModelConfig::BiLstmAttentionClassifier(c) => {
-                vocab_fits("vocab_size", &tokenizer, c.vocab_size)?;
-                (
-                    Network::BiLstm(Box::new(BiLstmAttentionClassifier::load(
-                        c.clone(),
-                        &store,
-                    )?)),
-                    None,
-                )
-            }
-            ModelConfig::Seq2SeqAttention(c) => {
-                vocab_fits("src_vocab_size", &tokenizer, c.src_vocab_size)?;
-                let target =
-                    WordPieceTokenizer::from_json(files.target_tokenizer.ok_or_else(|| {
-                        ModelError::Tokenizer("a translator needs target_tokenizer.json".into())
-                    })?)?;
-                vocab_fits("tgt_vocab_size", &target, c.tgt_vocab_size)?;
-                (
-                    Network::Seq2Seq(Box::new(Seq2SeqAttention::load(c.clone(), &store)?)),
-                    Some(target),
-                )
-            }
+        let (source_vocab, target_vocab) = match &config {
+            ModelConfig::TransformerEncoderClassifier(c) => (c.vocab_size, None),
+            ModelConfig::BiLstmAttentionClassifier(c) => (c.vocab_size, None),
+            ModelConfig::Seq2SeqAttention(c) => (c.src_vocab_size, Some(c.tgt_vocab_size)),
         };
+        let field = if target_vocab.is_some() {
+            "src_vocab_size"
+        } else {
+            "vocab_size"
+        };
+        vocab_fits(field, &tokenizer, source_vocab)?;
+        let target_tokenizer = match target_vocab {
+            Some(vocab) => {
+                let json = files.target_tokenizer.ok_or_else(|| {
+                    ModelError::Tokenizer("a translator needs target_tokenizer.json".into())
+                })?;
+                let target = WordPieceTokenizer::from_json(json)?;
+                vocab_fits("tgt_vocab_size", &target, vocab)?;
+                Some(target)
+            }
+            None => None,
+        };
+        let network = Network::load(&config, &WeightStore::parse(files.weights)?)?;
         Ok(Self {
             config,
             network,
@@ -195,22 +224,19 @@ impl Model {
         }
         let ids: Vec<u32> = tokens.iter().map(|t: &Token| t.id).collect();
         trace.tokens = tokens;
-        match &self.network {
-            Network::Transformer(m) => {
-                let out = m.forward(&ids, interventions)?;
+        match self.network.forward(&ids, interventions)? {
+            NetworkOutput::Transformer(out) => {
                 trace.output = Output::Classification(out.classification);
                 trace.attention = Attention::SelfAttention(out.attention);
                 trace.detail = out.detail;
             }
-            Network::BiLstm(m) => {
-                let out = m.forward(&ids, interventions)?;
+            NetworkOutput::BiLstm(out) => {
                 trace.output = Output::Classification(out.classification);
                 trace.attention = Attention::Pooling {
                     weights: out.pooling,
                 };
             }
-            Network::Seq2Seq(m) => {
-                let out = m.forward(&ids, interventions)?;
+            NetworkOutput::Seq2Seq(out) => {
                 let target = self
                     .target_tokenizer
                     .as_ref()

@@ -7,6 +7,7 @@
 //! The tokenizer is trained here with HF's own WordPiece trainer, as the models' will be.
 #![cfg(not(target_arch = "wasm32"))]
 
+use attnscope_core::manifest::SplitMix;
 use attnscope_core::tokenizer::WordPieceTokenizer;
 use tokenizers::models::wordpiece::{WordPiece, WordPieceTrainer};
 use tokenizers::normalizers::bert::BertNormalizer;
@@ -109,24 +110,7 @@ const WORDS: &[&str] = &[
     "\0",
 ];
 
-/// A deterministic generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-fn sentence(rng: &mut Rng) -> String {
+fn sentence(rng: &mut SplitMix) -> String {
     let mut s = String::new();
     for _ in 0..1 + rng.below(14) {
         match rng.below(20) {
@@ -148,7 +132,7 @@ fn sentence(rng: &mut Rng) -> String {
 }
 
 fn trained_tokenizer() -> Tokenizer {
-    let mut rng = Rng(7);
+    let mut rng = SplitMix(7);
     let corpus: Vec<String> = (0..4000).map(|_| sentence(&mut rng)).collect();
     let path = std::env::temp_dir().join(format!(
         "attnscope-tokenizer-corpus-{}.txt",
@@ -196,7 +180,7 @@ fn the_small_encoder_equals_hf_tokenizers_on_12000_sentences() {
     let hf = trained_tokenizer();
     let json = hf.to_string(false).unwrap();
     let ours = WordPieceTokenizer::from_json(&json).unwrap();
-    let mut rng = Rng(2026);
+    let mut rng = SplitMix(2026);
     let mut checked_tokens = 0;
     for n in 0..12_000 {
         let text = sentence(&mut rng);

@@ -4,11 +4,8 @@
 //! `cargo test --release --target wasm32-unknown-unknown -p attnscope-core --test wasm_bench -- --nocapture`
 #![cfg(target_arch = "wasm32")]
 
-use attnscope_core::bilstm::BiLstmAttentionClassifier;
-use attnscope_core::config::ModelConfig;
-use attnscope_core::manifest::{random_tensors, to_safetensors};
-use attnscope_core::seq2seq::Seq2SeqAttention;
-use attnscope_core::transformer::TransformerEncoderClassifier;
+use attnscope_core::manifest::{random_tensors, reference_configs, to_safetensors};
+use attnscope_core::model::Network;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Interventions;
 use wasm_bindgen_test::*;
@@ -28,40 +25,12 @@ fn stats(mut samples: Vec<f64>) -> (f64, f64) {
     (at(0.5), at(0.95))
 }
 
-fn config(json: serde_json::Value) -> ModelConfig {
-    ModelConfig::from_json(&json.to_string()).unwrap()
-}
-
 #[wasm_bindgen_test]
 fn cpu_forward_in_wasm() {
-    let transformer = config(serde_json::json!({
-        "architecture": "TransformerEncoderClassifier", "vocab_size": VOCAB, "d_model": 128, "n_heads": 4, "n_layers": 2,
-        "d_ff": 512, "max_len": 512, "layer_norm_eps": 1e-5, "pe_base": 10000.0, "scale_embedding": true,
-        "activation": "gelu", "norm_first": false, "final_norm": false, "pooling": "cls", "labels": ["negative", "positive"], "pad_id": 0
-    }));
-    let bilstm = config(serde_json::json!({
-        "architecture": "BiLstmAttentionClassifier", "vocab_size": VOCAB, "embedding_dim": 128, "hidden_size": 128,
-        "num_layers": 2, "attention_dim": 128, "max_len": 512, "labels": ["negative", "positive"], "pad_id": 0
-    }));
-    let seq2seq = config(serde_json::json!({
-        "architecture": "Seq2SeqAttention", "src_vocab_size": VOCAB, "tgt_vocab_size": VOCAB, "embedding_dim": 128,
-        "hidden_size": 128, "attention_dim": 128, "input_feeding": true, "max_src_len": 512, "max_decode_len": 12,
-        "pad_id": 0, "bos_id": 2, "eos_id": 3
-    }));
-    let bytes = |c: &ModelConfig| to_safetensors(&random_tensors(c, 1, 0.1));
-    let (tb, bb, sb) = (bytes(&transformer), bytes(&bilstm), bytes(&seq2seq));
-    let ModelConfig::TransformerEncoderClassifier(tc) = transformer else {
-        unreachable!()
-    };
-    let ModelConfig::BiLstmAttentionClassifier(bc) = bilstm else {
-        unreachable!()
-    };
-    let ModelConfig::Seq2SeqAttention(sc) = seq2seq else {
-        unreachable!()
-    };
-    let t = TransformerEncoderClassifier::load(tc, &WeightStore::parse(&tb).unwrap()).unwrap();
-    let b = BiLstmAttentionClassifier::load(bc, &WeightStore::parse(&bb).unwrap()).unwrap();
-    let s = Seq2SeqAttention::load(sc, &WeightStore::parse(&sb).unwrap()).unwrap();
+    let networks = reference_configs(VOCAB).map(|config| {
+        let bytes = to_safetensors(&random_tensors(&config, 1, 0.1));
+        Network::load(&config, &WeightStore::parse(&bytes).unwrap()).unwrap()
+    });
     let iv = Interventions::default();
     let mut rows = Vec::new();
     for len in [16usize, 64, 128, 256] {
@@ -79,26 +48,13 @@ fn cpu_forward_in_wasm() {
                     .collect(),
             )
         };
-        for (name, (median, p95)) in [
-            (
-                "transformer",
-                time(&|| {
-                    t.forward(&ids, &iv).unwrap();
-                }),
-            ),
-            (
-                "bilstm",
-                time(&|| {
-                    b.forward(&ids, &iv).unwrap();
-                }),
-            ),
-            (
-                "seq2seq_12_steps",
-                time(&|| {
-                    s.forward(&ids, &iv).unwrap();
-                }),
-            ),
-        ] {
+        for (name, network) in ["transformer", "bilstm", "seq2seq_12_steps"]
+            .iter()
+            .zip(&networks)
+        {
+            let (median, p95) = time(&|| {
+                network.forward(&ids, &iv).unwrap();
+            });
             rows.push(format!(
                 r#"{{"architecture":"{name}","T":{len},"median_ms":{median:.2},"p95_ms":{p95:.2}}}"#
             ));
