@@ -6,5 +6,23 @@
 #![warn(missing_docs)]
 
 mod context;
+pub mod matmul;
+pub mod readback;
 
 pub use context::{AdapterSummary, GpuContext, GpuUnavailable};
+
+/// A failure of the engine after the device was granted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GpuError {
+    /// A shader or pipeline failed validation; names the kernel.
+    #[error("kernel {kernel} failed to compile: {message}")]
+    Kernel {
+        /// The .wgsl file.
+        kernel: &'static str,
+        /// The driver's message.
+        message: String,
+    },
+    /// Reading results back failed (device lost, map error).
+    #[error("reading results back failed: {0}")]
+    Readback(String),
+}

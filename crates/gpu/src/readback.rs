@@ -1,0 +1,42 @@
+//! The one readback path for every target: copy into a mappable buffer inside the forward's
+//! own submission, then `map_async` → a oneshot channel → `await`. Natively the device is
+//! polled until the map completes; in the browser the callback arrives from the event loop,
+//! so nothing blocks.
+
+use crate::GpuError;
+
+/// Maps `staging` (already filled by a submitted copy) and returns its first `len` floats.
+pub async fn read_f32(
+    device: &wgpu::Device,
+    staging: &wgpu::Buffer,
+    len: usize,
+) -> Result<Vec<f32>, GpuError> {
+    let bytes = (len * 4) as u64;
+    let (sender, receiver) = futures_channel::oneshot::channel();
+    staging
+        .slice(..bytes)
+        .map_async(wgpu::MapMode::Read, move |result| {
+            let _ = sender.send(result);
+        });
+    #[cfg(not(target_arch = "wasm32"))]
+    device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .map_err(|e| GpuError::Readback(e.to_string()))?;
+    #[cfg(target_arch = "wasm32")]
+    let _ = device;
+    receiver
+        .await
+        .map_err(|_| GpuError::Readback("the map callback was dropped".into()))?
+        .map_err(|e| GpuError::Readback(e.to_string()))?;
+    let values = {
+        let view = staging
+            .slice(..bytes)
+            .get_mapped_range()
+            .map_err(|e| GpuError::Readback(e.to_string()))?;
+        view.chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect()
+    };
+    staging.unmap();
+    Ok(values)
+}
