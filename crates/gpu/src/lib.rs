@@ -6,8 +6,10 @@
 #![warn(missing_docs)]
 
 mod context;
+pub mod kernel;
 pub mod matmul;
 pub mod readback;
+pub mod transformer;
 
 pub use context::{AdapterSummary, GpuContext, GpuUnavailable};
 

@@ -6,7 +6,8 @@
 use attnscope_core::manifest::SplitMix;
 use attnscope_core::ops::{gelu, Linear};
 use attnscope_core::Matrix;
-use attnscope_gpu::matmul::{Activation, Dims, MatmulKernel};
+use attnscope_gpu::kernel::Kernel;
+use attnscope_gpu::matmul::{self, Activation, Dims};
 use attnscope_gpu::readback::read_f32;
 use attnscope_gpu::GpuContext;
 use proptest::prelude::*;
@@ -17,7 +18,7 @@ const TOLERANCE: f32 = 1e-4;
 
 struct Gpu {
     context: GpuContext,
-    kernel: MatmulKernel,
+    kernel: Kernel,
 }
 
 fn gpu() -> &'static Gpu {
@@ -25,7 +26,7 @@ fn gpu() -> &'static Gpu {
     GPU.get_or_init(|| {
         let context = pollster::block_on(GpuContext::request())
             .expect("a Vulkan device (mesa-vulkan-drivers)");
-        let kernel = pollster::block_on(MatmulKernel::new(&context)).expect("matmul.wgsl compiles");
+        let kernel = pollster::block_on(matmul::kernel(&context)).expect("matmul.wgsl compiles");
         Gpu { context, kernel }
     })
 }
@@ -80,11 +81,14 @@ fn run_gpu(x: &Matrix, linear: &Linear, activation: Activation) -> Vec<f32> {
         usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
         mapped_at_creation: false,
     });
-    let bind = kernel.bind(device, &dims_buffer, &xb, &wb, &bb, &yb);
+    let bind = kernel.bind(device, &[&dims_buffer, &xb, &wb, &bb, &yb]);
     let mut encoder = device.create_command_encoder(&Default::default());
     {
         let mut pass = encoder.begin_compute_pass(&Default::default());
-        kernel.dispatch(&mut pass, &bind, activation, m, n);
+        pass.set_pipeline(kernel.pipeline(activation as usize));
+        pass.set_bind_group(0, &bind, &[]);
+        let [x, y, z] = matmul::groups(m, n);
+        pass.dispatch_workgroups(x, y, z);
     }
     encoder.copy_buffer_to_buffer(&yb, 0, &staging, 0, size);
     context.queue.submit([encoder.finish()]);

@@ -1,0 +1,148 @@
+//! One compiled WGSL kernel: shader module, bind-group layout and one pipeline per variant of
+//! its `override` constants, all created at load inside an error scope, never on a forward.
+
+use crate::{GpuContext, GpuError};
+
+/// What a binding of a kernel is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// `var<uniform>`.
+    Uniform,
+    /// `var<storage, read>`.
+    Read,
+    /// `var<storage, read_write>`.
+    ReadWrite,
+}
+
+/// A compiled kernel.
+#[derive(Debug)]
+pub struct Kernel {
+    /// The .wgsl file, for messages.
+    pub name: &'static str,
+    layout: wgpu::BindGroupLayout,
+    pipelines: Vec<wgpu::ComputePipeline>,
+}
+
+impl Kernel {
+    /// Compiles `source` with bindings 0.. of `bindings` in group 0, one pipeline per entry
+    /// of `variants` (override constants). A validation error names the kernel.
+    pub async fn new(
+        context: &GpuContext,
+        name: &'static str,
+        source: &'static str,
+        bindings: &[Binding],
+        variants: &[&[(&str, f64)]],
+    ) -> Result<Self, GpuError> {
+        let device = &context.device;
+        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some(name),
+            source: wgpu::ShaderSource::Wgsl(source.into()),
+        });
+        let entries: Vec<wgpu::BindGroupLayoutEntry> = bindings
+            .iter()
+            .enumerate()
+            .map(|(i, binding)| wgpu::BindGroupLayoutEntry {
+                binding: i as u32,
+                visibility: wgpu::ShaderStages::COMPUTE,
+                ty: wgpu::BindingType::Buffer {
+                    ty: match binding {
+                        Binding::Uniform => wgpu::BufferBindingType::Uniform,
+                        Binding::Read => wgpu::BufferBindingType::Storage { read_only: true },
+                        Binding::ReadWrite => wgpu::BufferBindingType::Storage { read_only: false },
+                    },
+                    has_dynamic_offset: false,
+                    min_binding_size: None,
+                },
+                count: None,
+            })
+            .collect();
+        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some(name),
+            entries: &entries,
+        });
+        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some(name),
+            bind_group_layouts: &[Some(&layout)],
+            immediate_size: 0,
+        });
+        let no_constants: [&[(&str, f64)]; 1] = [&[]];
+        let variants = if variants.is_empty() {
+            &no_constants[..]
+        } else {
+            variants
+        };
+        let pipelines = variants
+            .iter()
+            .map(|constants| {
+                device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                    label: Some(name),
+                    layout: Some(&pipeline_layout),
+                    module: &module,
+                    entry_point: Some("main"),
+                    compilation_options: wgpu::PipelineCompilationOptions {
+                        constants,
+                        zero_initialize_workgroup_memory: false,
+                    },
+                    cache: None,
+                })
+            })
+            .collect();
+        if let Some(error) = scope.pop().await {
+            return Err(GpuError::Kernel {
+                kernel: name,
+                message: error.to_string(),
+            });
+        }
+        Ok(Self {
+            name,
+            layout,
+            pipelines,
+        })
+    }
+
+    /// A bind group over `buffers`, bound to 0, 1, … in order.
+    pub fn bind(&self, device: &wgpu::Device, buffers: &[&wgpu::Buffer]) -> wgpu::BindGroup {
+        let entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
+            .iter()
+            .enumerate()
+            .map(|(i, b)| wgpu::BindGroupEntry {
+                binding: i as u32,
+                resource: b.as_entire_binding(),
+            })
+            .collect();
+        device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some(self.name),
+            layout: &self.layout,
+            entries: &entries,
+        })
+    }
+
+    /// The pipeline of one variant.
+    pub fn pipeline(&self, variant: usize) -> &wgpu::ComputePipeline {
+        &self.pipelines[variant]
+    }
+}
+
+/// Workgroups for `count` threads in groups of `size`, folded into 2-D past 65,535 groups
+/// (kernels compute their index as (y·65535 + x)·size + local).
+pub fn groups_1d(count: u32, size: u32) -> [u32; 3] {
+    let groups = count.div_ceil(size);
+    if groups <= 65_535 {
+        [groups, 1, 1]
+    } else {
+        [65_535, groups.div_ceil(65_535), 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::groups_1d;
+
+    #[test]
+    fn large_dispatches_fold_into_two_dimensions() {
+        assert_eq!(groups_1d(0, 256), [0, 1, 1]);
+        assert_eq!(groups_1d(256 * 65_535, 256), [65_535, 1, 1]);
+        assert_eq!(groups_1d(256 * 65_536, 256), [65_535, 2, 1]);
+    }
+}

@@ -1,0 +1,556 @@
+//! The Transformer encoder classifier on the GPU, equal to `attnscope_core::transformer`.
+//!
+//! At load: weights and the positional-encoding table (from core, so both engines add the
+//! same values) are uploaded, every buffer is sized for `max_len`, and the whole forward is
+//! planned as a list of steps (pipeline, bind group, uniform). A forward writes T, the masks
+//! and the head mask into uniforms and small buffers, records every step into one compute
+//! pass, copies the attention maps and the class scores into one staging buffer, submits
+//! once and awaits one readback. Nothing is compiled or allocated per forward.
+
+use crate::kernel::{groups_1d, Binding, Kernel};
+use crate::matmul::{self, Activation};
+use crate::readback::read_f32;
+use crate::{GpuContext, GpuError};
+use attnscope_core::config::{Activation as CoreActivation, Pooling, TransformerConfig};
+use attnscope_core::manifest;
+use attnscope_core::positional_encoding::{positional_encoding, PeParams};
+use attnscope_core::trace::{Classification, Interventions, SelfAttention};
+use attnscope_core::transformer::TransformerOutput;
+use attnscope_core::weights::WeightStore;
+use attnscope_core::ModelError;
+use std::collections::HashMap;
+use wgpu::util::DeviceExt;
+
+/// Longest input the attention kernel holds in workgroup memory (`MAX_T` in attention.wgsl).
+pub const MAX_T: usize = 1024;
+
+/// Why a model cannot be put on the GPU.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LoadError {
+    /// The weights or config are wrong (the same typed error the CPU loader gives).
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// A kernel failed to compile.
+    #[error(transparent)]
+    Gpu(#[from] GpuError),
+    /// The model needs more than the device or a kernel allows; names the limit.
+    #[error("the model needs {what} = {needed}, above the limit of {limit}")]
+    TooLarge {
+        /// The limit.
+        what: &'static str,
+        /// What the model needs.
+        needed: u64,
+        /// What is allowed.
+        limit: u64,
+    },
+}
+
+/// The seven kernels of the encoder.
+struct Kernels {
+    matmul: Kernel,
+    attention: Kernel,
+    layernorm: Kernel,
+    add: Kernel,
+    embed: Kernel,
+    pool: Kernel,
+    softmax: Kernel,
+}
+
+/// A step's uniform words and workgroups, from T and the attention scale 1/(√d_k·temperature).
+type Plan = Box<dyn Fn(u32, f32) -> ([u32; 8], [u32; 3])>;
+
+/// One dispatch of the planned forward.
+struct Step {
+    pipeline: wgpu::ComputePipeline,
+    bind: wgpu::BindGroup,
+    uniform: wgpu::Buffer,
+    plan: Plan,
+}
+
+/// A Transformer loaded onto the GPU.
+pub struct GpuTransformer {
+    context: GpuContext,
+    config: TransformerConfig,
+    steps: Vec<Step>,
+    ids: wgpu::Buffer,
+    flags: wgpu::Buffer,
+    maps: wgpu::Buffer,
+    logits: wgpu::Buffer,
+    probabilities: wgpu::Buffer,
+    staging: wgpu::Buffer,
+}
+
+fn f32_bits(v: f32) -> u32 {
+    v.to_bits()
+}
+
+impl GpuTransformer {
+    /// Uploads a model and plans its forward.
+    pub async fn load(
+        context: &GpuContext,
+        config: TransformerConfig,
+        store: &WeightStore<'_>,
+    ) -> Result<Self, LoadError> {
+        let device = &context.device;
+        let (d, ff, heads, layers, classes, max_len) = (
+            config.d_model,
+            config.d_ff,
+            config.n_heads,
+            config.n_layers,
+            config.labels.len(),
+            config.max_len,
+        );
+        if max_len > MAX_T {
+            return Err(LoadError::TooLarge {
+                what: "max_len (attention kernel)",
+                needed: max_len as u64,
+                limit: MAX_T as u64,
+            });
+        }
+        let biggest = [
+            layers * heads * max_len * max_len,
+            max_len * ff,
+            max_len * 3 * d,
+            config.vocab_size * d,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0) as u64
+            * 4;
+        let limit = context.limits.max_storage_buffer_binding_size;
+        if biggest > limit {
+            return Err(LoadError::TooLarge {
+                what: "storage buffer bytes",
+                needed: biggest,
+                limit,
+            });
+        }
+        use Binding::{Read, ReadWrite, Uniform};
+        let kernels = Kernels {
+            matmul: matmul::kernel(context).await?,
+            attention: Kernel::new(
+                context,
+                "attention.wgsl",
+                include_str!("kernels/attention.wgsl"),
+                &[Uniform, Read, Read, ReadWrite, ReadWrite],
+                &[],
+            )
+            .await?,
+            layernorm: Kernel::new(
+                context,
+                "layernorm.wgsl",
+                include_str!("kernels/layernorm.wgsl"),
+                &[Uniform, Read, Read, Read, ReadWrite],
+                &[],
+            )
+            .await?,
+            add: Kernel::new(
+                context,
+                "add.wgsl",
+                include_str!("kernels/add.wgsl"),
+                &[Uniform, Read, Read, ReadWrite],
+                &[],
+            )
+            .await?,
+            embed: Kernel::new(
+                context,
+                "embed.wgsl",
+                include_str!("kernels/embed.wgsl"),
+                &[Uniform, Read, Read, Read, ReadWrite],
+                &[],
+            )
+            .await?,
+            pool: Kernel::new(
+                context,
+                "pool.wgsl",
+                include_str!("kernels/pool.wgsl"),
+                &[Uniform, Read, Read, ReadWrite],
+                &[],
+            )
+            .await?,
+            softmax: Kernel::new(
+                context,
+                "softmax.wgsl",
+                include_str!("kernels/softmax.wgsl"),
+                &[Uniform, Read, ReadWrite],
+                &[],
+            )
+            .await?,
+        };
+
+        // Weights, by their PyTorch names (checked exactly as the CPU loader checks them).
+        // LayerNorms are uploaded as one [γ | β] buffer each, under the name of their prefix.
+        let mut values = HashMap::new();
+        for (name, shape) in manifest::tensors(
+            &attnscope_core::config::ModelConfig::TransformerEncoderClassifier(config.clone()),
+        ) {
+            values.insert(name.clone(), store.tensor(&name, &shape)?);
+        }
+        let mut weights = HashMap::new();
+        let upload = |label: &str, data: &[f32]| {
+            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some(label),
+                contents: bytemuck::cast_slice(data),
+                usage: wgpu::BufferUsages::STORAGE,
+            })
+        };
+        for (name, data) in &values {
+            if let Some(prefix) = name
+                .strip_suffix(".weight")
+                .filter(|p| values.contains_key(&format!("{p}.bias")) && p.contains("norm"))
+            {
+                let affine = [data.as_slice(), &values[&format!("{prefix}.bias")]].concat();
+                weights.insert(prefix.to_owned(), upload(prefix, &affine));
+            } else {
+                weights.insert(name.clone(), upload(name, data));
+            }
+        }
+        let w = |name: String| {
+            weights
+                .get(&name)
+                .unwrap_or_else(|| panic!("{name} is uploaded"))
+        };
+        let pe = positional_encoding(&PeParams::new(max_len, d, config.pe_base).map_err(|e| {
+            ModelError::ConfigField {
+                field: "d_model",
+                reason: e.to_string(),
+            }
+        })?);
+        let pe = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("pe"),
+            contents: bytemuck::cast_slice(pe.matrix().as_slice()),
+            usage: wgpu::BufferUsages::STORAGE,
+        });
+
+        let storage = |label: &str, floats: usize, extra: wgpu::BufferUsages| {
+            device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size: (floats.max(1) * 4) as u64,
+                usage: wgpu::BufferUsages::STORAGE | extra,
+                mapped_at_creation: false,
+            })
+        };
+        let copy_dst = wgpu::BufferUsages::COPY_DST;
+        let copy_src = wgpu::BufferUsages::COPY_SRC;
+        let (x_a, x_b, x_c) = (
+            storage("x_a", max_len * d, copy_dst),
+            storage("x_b", max_len * d, copy_dst),
+            storage("x_c", max_len * d, copy_dst),
+        );
+        let qkv = storage("qkv", max_len * 3 * d, copy_dst);
+        let heads_out = storage("heads", max_len * d, copy_dst);
+        let tmp = storage("tmp", max_len * d, copy_dst);
+        let ff_buf = storage("ff", max_len * ff, copy_dst);
+        let pooled = storage("pooled", d, copy_dst);
+        let ids = storage("ids", max_len, copy_dst);
+        let flags = storage("flags", max_len + layers * heads, copy_dst); // [key mask (max_len) | head mask (L·H)]
+        let maps = storage("maps", layers * heads * max_len * max_len, copy_src);
+        let logits = storage("logits", classes, copy_src);
+        let probabilities = storage("probabilities", classes, copy_src);
+        let staging = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("staging"),
+            size: ((layers * heads * max_len * max_len + 2 * classes) * 4) as u64,
+            usage: wgpu::BufferUsages::MAP_READ | copy_dst,
+            mapped_at_creation: false,
+        });
+
+        let mut steps = Vec::new();
+        let mut step = |kernel: &Kernel, variant: usize, buffers: &[&wgpu::Buffer], plan: Plan| {
+            let uniform = device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(kernel.name),
+                size: 32,
+                usage: wgpu::BufferUsages::UNIFORM | copy_dst,
+                mapped_at_creation: false,
+            });
+            let mut all = vec![&uniform];
+            all.extend_from_slice(buffers);
+            let bind = kernel.bind(device, &all);
+            steps.push(Step {
+                pipeline: kernel.pipeline(variant).clone(),
+                bind,
+                uniform,
+                plan,
+            });
+        };
+        let (du, ffu, hu, cu) = (d as u32, ff as u32, heads as u32, classes as u32);
+        let linear = |m_rows: Option<u32>, k: u32, n: u32| -> Plan {
+            Box::new(move |t, _| {
+                let m = m_rows.unwrap_or(t);
+                ([m, k, n, 1, 0, 0, 0, 0], matmul::groups(m, n))
+            })
+        };
+        let norm = |add: bool, eps: f32| -> Plan {
+            Box::new(move |t, _| ([t, du, f32_bits(eps), add as u32, 0, 0, 0, 0], [t, 1, 1]))
+        };
+        let residual = || -> Plan {
+            Box::new(move |t, _| ([t * du, 0, 0, 0, 0, 0, 0, 0], groups_1d(t * du, 256)))
+        };
+        let act = match config.activation {
+            CoreActivation::Relu => Activation::Relu as usize,
+            CoreActivation::Gelu => Activation::Gelu as usize,
+        };
+        let eps = config.layer_norm_eps;
+        let scale = if config.scale_embedding {
+            (d as f32).sqrt()
+        } else {
+            1.0
+        };
+        let k = &kernels;
+
+        step(
+            &k.embed,
+            0,
+            &[&ids, w("embedding.weight".into()), &pe, &x_a],
+            Box::new(move |t, _| {
+                (
+                    [t, du, f32_bits(scale), 0, 0, 0, 0, 0],
+                    groups_1d(t * du, 256),
+                )
+            }),
+        );
+        for l in 0..layers {
+            let p = |part: &str| w(format!("layers.{l}.{part}"));
+            let lu = l as u32;
+            let heads_at = max_len as u32;
+            let attention = move || -> Plan {
+                Box::new(move |t, scale| {
+                    (
+                        [t, du, hu, du / hu, f32_bits(scale), lu, heads_at, 0],
+                        [t, hu, 1],
+                    )
+                })
+            };
+            if config.norm_first {
+                step(
+                    &k.layernorm,
+                    0,
+                    &[&x_a, &tmp, p("norm1"), &x_b],
+                    norm(false, eps),
+                );
+                step(
+                    &k.matmul,
+                    0,
+                    &[
+                        &x_b,
+                        p("self_attn.in_proj_weight"),
+                        p("self_attn.in_proj_bias"),
+                        &qkv,
+                    ],
+                    linear(None, du, 3 * du),
+                );
+                step(
+                    &k.attention,
+                    0,
+                    &[&qkv, &flags, &maps, &heads_out],
+                    attention(),
+                );
+                step(
+                    &k.matmul,
+                    0,
+                    &[
+                        &heads_out,
+                        p("self_attn.out_proj.weight"),
+                        p("self_attn.out_proj.bias"),
+                        &tmp,
+                    ],
+                    linear(None, du, du),
+                );
+                step(&k.add, 0, &[&x_a, &tmp, &x_c], residual());
+                step(
+                    &k.layernorm,
+                    0,
+                    &[&x_c, &tmp, p("norm2"), &x_b],
+                    norm(false, eps),
+                );
+                step(
+                    &k.matmul,
+                    act,
+                    &[&x_b, p("linear1.weight"), p("linear1.bias"), &ff_buf],
+                    linear(None, du, ffu),
+                );
+                step(
+                    &k.matmul,
+                    0,
+                    &[&ff_buf, p("linear2.weight"), p("linear2.bias"), &tmp],
+                    linear(None, ffu, du),
+                );
+                step(&k.add, 0, &[&x_c, &tmp, &x_a], residual());
+            } else {
+                step(
+                    &k.matmul,
+                    0,
+                    &[
+                        &x_a,
+                        p("self_attn.in_proj_weight"),
+                        p("self_attn.in_proj_bias"),
+                        &qkv,
+                    ],
+                    linear(None, du, 3 * du),
+                );
+                step(
+                    &k.attention,
+                    0,
+                    &[&qkv, &flags, &maps, &heads_out],
+                    attention(),
+                );
+                step(
+                    &k.matmul,
+                    0,
+                    &[
+                        &heads_out,
+                        p("self_attn.out_proj.weight"),
+                        p("self_attn.out_proj.bias"),
+                        &tmp,
+                    ],
+                    linear(None, du, du),
+                );
+                step(
+                    &k.layernorm,
+                    0,
+                    &[&x_a, &tmp, p("norm1"), &x_b],
+                    norm(true, eps),
+                );
+                step(
+                    &k.matmul,
+                    act,
+                    &[&x_b, p("linear1.weight"), p("linear1.bias"), &ff_buf],
+                    linear(None, du, ffu),
+                );
+                step(
+                    &k.matmul,
+                    0,
+                    &[&ff_buf, p("linear2.weight"), p("linear2.bias"), &tmp],
+                    linear(None, ffu, du),
+                );
+                step(
+                    &k.layernorm,
+                    0,
+                    &[&x_b, &tmp, p("norm2"), &x_a],
+                    norm(true, eps),
+                );
+            }
+        }
+        let last = if config.final_norm {
+            step(
+                &k.layernorm,
+                0,
+                &[&x_a, &tmp, w("final_norm".into()), &x_b],
+                norm(false, eps),
+            );
+            &x_b
+        } else {
+            &x_a
+        };
+        let mean = (config.pooling == Pooling::Mean) as u32;
+        step(
+            &k.pool,
+            0,
+            &[last, &flags, &pooled],
+            Box::new(move |t, _| ([t, du, mean, 0, 0, 0, 0, 0], [du.div_ceil(64), 1, 1])),
+        );
+        step(
+            &k.matmul,
+            0,
+            &[
+                &pooled,
+                w("classifier.weight".into()),
+                w("classifier.bias".into()),
+                &logits,
+            ],
+            linear(Some(1), du, cu),
+        );
+        step(
+            &k.softmax,
+            0,
+            &[&logits, &probabilities],
+            Box::new(move |_, _| ([cu, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1])),
+        );
+
+        Ok(Self {
+            context: context.clone(),
+            config,
+            steps,
+            ids,
+            flags,
+            maps,
+            logits,
+            probabilities,
+            staging,
+        })
+    }
+
+    /// Runs the encoder on `ids` (at most `max_len`) with the interventions: one submit, one
+    /// readback (attention maps and class scores). The inspected head's Q, K, V are not read
+    /// back (the CPU reference provides them for teaching views).
+    pub async fn forward(
+        &self,
+        ids: &[u32],
+        iv: &Interventions,
+    ) -> Result<TransformerOutput, GpuError> {
+        let c = &self.config;
+        let t = ids.len().min(c.max_len);
+        let (layers, heads, classes) = (c.n_layers, c.n_heads, c.labels.len());
+        let queue = &self.context.queue;
+        let scale = 1.0 / (((c.d_model / heads) as f32).sqrt() * iv.temperature());
+        for step in &self.steps {
+            let (words, _) = (step.plan)(t as u32, scale);
+            queue.write_buffer(&step.uniform, 0, bytemuck::cast_slice(&words));
+        }
+        let max_len = c.max_len;
+        let flags: Vec<u32> = (0..max_len)
+            .map(|j| iv.is_masked(j) as u32)
+            .chain((0..layers * heads).map(|i| iv.is_off(i / heads, i % heads) as u32))
+            .collect();
+        let id_words: Vec<u32> = if t == 0 { vec![0] } else { ids[..t].to_vec() };
+        queue.write_buffer(&self.ids, 0, bytemuck::cast_slice(&id_words));
+        queue.write_buffer(&self.flags, 0, bytemuck::cast_slice(&flags));
+        let device = &self.context.device;
+        let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("transformer forward"),
+        });
+        {
+            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("transformer forward"),
+                timestamp_writes: None,
+            });
+            for step in &self.steps {
+                let (_, [x, y, z]) = (step.plan)(t as u32, scale);
+                pass.set_pipeline(&step.pipeline);
+                pass.set_bind_group(0, &step.bind, &[]);
+                pass.dispatch_workgroups(x, y, z);
+            }
+        }
+        let map_floats = layers * heads * t * t;
+        encoder.copy_buffer_to_buffer(&self.maps, 0, &self.staging, 0, (map_floats * 4) as u64);
+        encoder.copy_buffer_to_buffer(
+            &self.logits,
+            0,
+            &self.staging,
+            (map_floats * 4) as u64,
+            (classes * 4) as u64,
+        );
+        encoder.copy_buffer_to_buffer(
+            &self.probabilities,
+            0,
+            &self.staging,
+            ((map_floats + classes) * 4) as u64,
+            (classes * 4) as u64,
+        );
+        queue.submit([encoder.finish()]);
+        let values = read_f32(device, &self.staging, map_floats + 2 * classes).await?;
+        Ok(TransformerOutput {
+            classification: Classification {
+                labels: c.labels.clone(),
+                logits: values[map_floats..map_floats + classes].to_vec(),
+                probabilities: values[map_floats + classes..].to_vec(),
+            },
+            attention: SelfAttention {
+                layers,
+                heads,
+                len: t,
+                weights: values[..map_floats].to_vec(),
+            },
+            detail: None,
+        })
+    }
+}
