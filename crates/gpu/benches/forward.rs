@@ -1,0 +1,68 @@
+//! GPU engine vs CPU reference, Transformer at the reference sizes (d = 128, 4 heads,
+//! 2 layers, d_ff = 512), T = 16, 64, 128, 256, 512; and the floor every forward pays: an
+//! empty submit plus a 4-byte readback. Runs on whatever Vulkan device is present (lavapipe
+//! here, an NVIDIA GPU on the GPU machine). `cargo bench -p attnscope-gpu --bench forward`.
+
+use attnscope_core::config::ModelConfig;
+use attnscope_core::manifest::{random_tensors, reference_configs, to_safetensors};
+use attnscope_core::transformer::TransformerEncoderClassifier;
+use attnscope_core::weights::WeightStore;
+use attnscope_core::Interventions;
+use attnscope_gpu::readback::read_f32;
+use attnscope_gpu::transformer::GpuTransformer;
+use attnscope_gpu::GpuContext;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+
+fn forward(c: &mut Criterion) {
+    let context = pollster::block_on(GpuContext::request()).expect("a Vulkan device");
+    eprintln!(
+        "device: {} ({})",
+        context.adapter.name, context.adapter.backend
+    );
+    let [config, _, _] = reference_configs(8000);
+    let ModelConfig::TransformerEncoderClassifier(tc) = config.clone() else {
+        unreachable!()
+    };
+    let bytes = to_safetensors(&random_tensors(&config, 1, 0.1));
+    let store = WeightStore::parse(&bytes).unwrap();
+    let cpu = TransformerEncoderClassifier::load(tc.clone(), &store).unwrap();
+    let gpu = pollster::block_on(GpuTransformer::load(&context, tc, &store)).unwrap();
+    let iv = Interventions::default();
+    let mut group = c.benchmark_group("transformer_forward");
+    group.sample_size(20);
+    for t in [16usize, 64, 128, 256, 512] {
+        let ids: Vec<u32> = (0..t).map(|i| ((i * 7919 + 13) % 8000) as u32).collect();
+        group.bench_with_input(BenchmarkId::new("gpu", t), &ids, |b, ids| {
+            b.iter(|| pollster::block_on(gpu.forward(ids, &iv)).unwrap())
+        });
+        group.bench_with_input(BenchmarkId::new("cpu", t), &ids, |b, ids| {
+            b.iter(|| cpu.forward(ids, &iv).unwrap())
+        });
+    }
+    // The floor: one empty submission that copies 4 bytes into a mappable buffer, read back.
+    let device = &context.device;
+    let source = device.create_buffer(&wgpu::BufferDescriptor {
+        label: None,
+        size: 4,
+        usage: wgpu::BufferUsages::COPY_SRC,
+        mapped_at_creation: false,
+    });
+    let staging = device.create_buffer(&wgpu::BufferDescriptor {
+        label: None,
+        size: 4,
+        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    group.bench_function("empty_submit_readback", |b| {
+        b.iter(|| {
+            let mut encoder = device.create_command_encoder(&Default::default());
+            encoder.copy_buffer_to_buffer(&source, 0, &staging, 0, 4);
+            context.queue.submit([encoder.finish()]);
+            pollster::block_on(read_f32(device, &staging, 1)).unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, forward);
+criterion_main!(benches);
