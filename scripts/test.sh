@@ -35,10 +35,6 @@ fuzz_smoke() {
     grep -a 'stat::number_of_executed_units' "$log" | sed "s/^/$target: /"
   done
 }
-wasm_bench() {
-  cargo test --release --target wasm32-unknown-unknown -p attnscope-core --test wasm_bench -- --nocapture 2>&1 |
-    grep -aoE 'CPU-WASM-BENCH.*|test result.*' | tee test-output/cpu-wasm-bench.txt
-}
 
 step "format" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
@@ -48,7 +44,6 @@ step "native tests" cargo test --workspace
 step "fuzz smoke: model loader and tokenizer, 30 s each (cargo fuzz)" fuzz_smoke
 step "browser tests (wasm-bindgen-test, headless Chromium)" \
   cargo test --target wasm32-unknown-unknown -p attnscope --test plot_canvas
-step "benchmark: CPU reference in Chromium's wasm (report only)" wasm_bench
 step "release build" trunk build --release
 wasm=$(ls dist/*.wasm)
 printf 'app wasm: %s bytes, %s bytes gzipped\n' "$(stat -c%s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" | tee test-output/wasm-size.txt
