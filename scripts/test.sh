@@ -38,8 +38,7 @@ fuzz_smoke() {
 
 step "format" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
-step "clippy (wasm32)" cargo clippy --workspace --exclude attnscope-cli --target wasm32-unknown-unknown -- -D warnings
-step "clippy (wasm32 tests)" cargo clippy -p attnscope --tests --target wasm32-unknown-unknown -- -D warnings
+step "clippy (wasm32, with tests)" cargo clippy --workspace --exclude attnscope-cli --lib --bins --tests --target wasm32-unknown-unknown -- -D warnings
 step "native tests" cargo test --workspace
 step "fuzz smoke: model loader and tokenizer, 30 s each (cargo fuzz)" fuzz_smoke
 step "browser tests (wasm-bindgen-test, headless Chromium)" \

@@ -197,7 +197,6 @@ impl PositionalEncoding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     fn params(n: usize, d: usize) -> PeParams {
         PeParams::new(n, d, DEFAULT_BASE).unwrap()
@@ -274,6 +273,10 @@ mod tests {
         }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
+    use proptest::prelude::*;
+
+    #[cfg(not(target_arch = "wasm32"))]
     proptest! {
         #[test]
         fn matrix_matches_the_formula(n in 1usize..200, half_d in 1usize..64, base in 1.5f64..1e5) {
