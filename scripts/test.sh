@@ -40,10 +40,21 @@ step "format" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (wasm32, with tests)" cargo clippy --workspace --exclude attnscope-cli --lib --bins --tests --target wasm32-unknown-unknown -- -D warnings
 step "native tests" cargo test --workspace
-step "fuzz smoke: model loader and tokenizer, 30 s each (cargo fuzz)" fuzz_smoke
+# The fuzz smoke run is single-threaded for its 60 s: it runs alongside the next two steps.
+printf '\n== fuzz smoke: model loader and tokenizer, 30 s each (cargo fuzz), in the background\n'
+fuzz_started=$SECONDS
+fuzz_smoke > test-output/fuzz-smoke.txt 2>&1 &
+fuzz_pid=$!
 step "browser tests (wasm-bindgen-test, headless Chromium)" \
   cargo test --target wasm32-unknown-unknown -p attnscope --test plot_canvas
 step "release build" trunk build --release
+if ! wait "$fuzz_pid"; then
+  cat test-output/fuzz-smoke.txt
+  echo "fuzz smoke failed"
+  exit 1
+fi
+tee -a "$log" < test-output/fuzz-smoke.txt
+printf -- '-- fuzz smoke: done %ss after it started\n' "$((SECONDS - fuzz_started))"
 wasm=$(ls dist/*.wasm)
 printf 'app wasm: %s bytes, %s bytes gzipped\n' "$(stat -c%s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" | tee test-output/wasm-size.txt
 step "end-to-end tests (playwright-core, headless Chromium)" node --test --test-concurrency=1 tests/e2e/
