@@ -320,18 +320,14 @@ impl GpuTransformer {
                     )
                 })
             };
-            if config.norm_first {
-                step(
-                    &k.layernorm,
-                    0,
-                    &[&x_a, &tmp, p("norm1"), &x_b],
-                    norm(false, eps),
-                );
+            // MHA(input) → tmp: QKV projection, fused attention, output projection.
+            let self_attention = |step: &mut dyn FnMut(&Kernel, usize, &[&wgpu::Buffer], Plan),
+                                  input: &wgpu::Buffer| {
                 step(
                     &k.matmul,
                     0,
                     &[
-                        &x_b,
+                        input,
                         p("self_attn.in_proj_weight"),
                         p("self_attn.in_proj_bias"),
                         &qkv,
@@ -355,6 +351,32 @@ impl GpuTransformer {
                     ],
                     linear(None, du, du),
                 );
+            };
+            // FF(input) → tmp: act(input·W₁ᵀ + b₁)·W₂ᵀ + b₂.
+            let feed_forward = |step: &mut dyn FnMut(&Kernel, usize, &[&wgpu::Buffer], Plan),
+                                input: &wgpu::Buffer| {
+                step(
+                    &k.matmul,
+                    act,
+                    &[input, p("linear1.weight"), p("linear1.bias"), &ff_buf],
+                    linear(None, du, ffu),
+                );
+                step(
+                    &k.matmul,
+                    0,
+                    &[&ff_buf, p("linear2.weight"), p("linear2.bias"), &tmp],
+                    linear(None, ffu, du),
+                );
+            };
+            if config.norm_first {
+                // x_c = x + MHA(LN₁(x));  x = x_c + FF(LN₂(x_c))
+                step(
+                    &k.layernorm,
+                    0,
+                    &[&x_a, &tmp, p("norm1"), &x_b],
+                    norm(false, eps),
+                );
+                self_attention(&mut step, &x_b);
                 step(&k.add, 0, &[&x_a, &tmp, &x_c], residual());
                 step(
                     &k.layernorm,
@@ -362,66 +384,18 @@ impl GpuTransformer {
                     &[&x_c, &tmp, p("norm2"), &x_b],
                     norm(false, eps),
                 );
-                step(
-                    &k.matmul,
-                    act,
-                    &[&x_b, p("linear1.weight"), p("linear1.bias"), &ff_buf],
-                    linear(None, du, ffu),
-                );
-                step(
-                    &k.matmul,
-                    0,
-                    &[&ff_buf, p("linear2.weight"), p("linear2.bias"), &tmp],
-                    linear(None, ffu, du),
-                );
+                feed_forward(&mut step, &x_b);
                 step(&k.add, 0, &[&x_c, &tmp, &x_a], residual());
             } else {
-                step(
-                    &k.matmul,
-                    0,
-                    &[
-                        &x_a,
-                        p("self_attn.in_proj_weight"),
-                        p("self_attn.in_proj_bias"),
-                        &qkv,
-                    ],
-                    linear(None, du, 3 * du),
-                );
-                step(
-                    &k.attention,
-                    0,
-                    &[&qkv, &flags, &maps, &heads_out],
-                    attention(),
-                );
-                step(
-                    &k.matmul,
-                    0,
-                    &[
-                        &heads_out,
-                        p("self_attn.out_proj.weight"),
-                        p("self_attn.out_proj.bias"),
-                        &tmp,
-                    ],
-                    linear(None, du, du),
-                );
+                // x_b = LN₁(x + MHA(x));  x = LN₂(x_b + FF(x_b))
+                self_attention(&mut step, &x_a);
                 step(
                     &k.layernorm,
                     0,
                     &[&x_a, &tmp, p("norm1"), &x_b],
                     norm(true, eps),
                 );
-                step(
-                    &k.matmul,
-                    act,
-                    &[&x_b, p("linear1.weight"), p("linear1.bias"), &ff_buf],
-                    linear(None, du, ffu),
-                );
-                step(
-                    &k.matmul,
-                    0,
-                    &[&ff_buf, p("linear2.weight"), p("linear2.bias"), &tmp],
-                    linear(None, ffu, du),
-                );
+                feed_forward(&mut step, &x_b);
                 step(
                     &k.layernorm,
                     0,
