@@ -59,6 +59,9 @@ struct Kernels {
 /// A step's uniform words and workgroups, from T and the attention scale 1/(√d_k·temperature).
 type Plan = Box<dyn Fn(u32, f32) -> ([u32; 8], [u32; 3])>;
 
+/// Adds one step to the plan: kernel, pipeline variant, buffers (after the uniform), plan.
+type PushStep<'a> = dyn FnMut(&Kernel, usize, &[&wgpu::Buffer], Plan) + 'a;
+
 /// One dispatch of the planned forward.
 struct Step {
     pipeline: wgpu::ComputePipeline,
@@ -321,8 +324,7 @@ impl GpuTransformer {
                 })
             };
             // MHA(input) → tmp: QKV projection, fused attention, output projection.
-            let self_attention = |step: &mut dyn FnMut(&Kernel, usize, &[&wgpu::Buffer], Plan),
-                                  input: &wgpu::Buffer| {
+            let self_attention = |step: &mut PushStep, input: &wgpu::Buffer| {
                 step(
                     &k.matmul,
                     0,
@@ -353,8 +355,7 @@ impl GpuTransformer {
                 );
             };
             // FF(input) → tmp: act(input·W₁ᵀ + b₁)·W₂ᵀ + b₂.
-            let feed_forward = |step: &mut dyn FnMut(&Kernel, usize, &[&wgpu::Buffer], Plan),
-                                input: &wgpu::Buffer| {
+            let feed_forward = |step: &mut PushStep, input: &wgpu::Buffer| {
                 step(
                     &k.matmul,
                     act,
