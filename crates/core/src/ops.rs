@@ -173,11 +173,6 @@ impl Linear {
         })
     }
 
-    /// Output width.
-    pub fn output_size(&self) -> usize {
-        self.weight.rows()
-    }
-
     /// y = W·x + b for one vector x.
     pub fn apply(&self, x: &[f32]) -> Vec<f32> {
         let mut y = self
