@@ -270,12 +270,26 @@ def seq2seq_fixture(name, cfg, seed):
         "attention.query": nn.Linear(hd, a, bias=False),
         "attention.key": nn.Linear(enc_out, a),
         "attention.v": nn.Linear(a, 1, bias=False),
-        "output": nn.Linear(hd + enc_out, cfg["tgt_vocab_size"]),
     }
+    attentional, tied = cfg.get("attentional_hidden", False), cfg.get("tie_output_embedding", False)
+    if attentional:  # Luong's attentional hidden state h~ = tanh(W_c [h; ctx] + b_c), width e
+        mods["combine"] = nn.Linear(hd + enc_out, e)
+    if not tied:
+        mods["output"] = nn.Linear(e if attentional else hd + enc_out, cfg["tgt_vocab_size"])
     for m in mods.values():
         randomise(m, 0.5)
         m.to(F64).eval()
     weights = {f"{k}.{p}": t for k, m in mods.items() for p, t in m.named_parameters()}
+    if tied:  # the output layer's weight is the target embedding table; only its bias is new
+        output_bias = (torch.rand(cfg["tgt_vocab_size"], dtype=F64) * 2 - 1) * 0.5
+        weights["output.bias"] = output_bias
+
+    def output_layer(features):
+        if attentional:
+            features = torch.tanh(mods["combine"](features))
+        if tied:
+            return features @ mods["tgt_embedding"].weight.T + output_bias
+        return mods["output"](features)
 
     def translate(src, token_mask=None, temperature=1.0):
         x = mods["src_embedding"].weight[src][None]
@@ -297,7 +311,7 @@ def seq2seq_fixture(name, cfg, seed):
                 inp = torch.cat([inp, ctx])
             h, c = mods["decoder"](inp[None], (h[None], c[None]))
             h, c = h[0], c[0]
-            logits = mods["output"](torch.cat([h, ctx]))
+            logits = output_layer(torch.cat([h, ctx]))
             y = int(torch.argmax(logits))
             rows.append(w)
             logits_all.append(logits)
@@ -336,3 +350,7 @@ bilstm_fixture("bilstm_attention", {"architecture": "BiLstmAttentionClassifier",
 seq2seq_fixture("seq2seq_bahdanau", {"architecture": "Seq2SeqAttention", "src_vocab_size": 53, "tgt_vocab_size": 47,
                                      "embedding_dim": 16, "hidden_size": 20, "attention_dim": 18, "input_feeding": True,
                                      "max_src_len": 64, "max_decode_len": 12, "pad_id": 0, "bos_id": 1, "eos_id": 2}, 4)
+seq2seq_fixture("seq2seq_luong_tied", {"architecture": "Seq2SeqAttention", "src_vocab_size": 41, "tgt_vocab_size": 37,
+                                       "embedding_dim": 14, "hidden_size": 12, "attention_dim": 10, "input_feeding": True,
+                                       "attentional_hidden": True, "tie_output_embedding": True,
+                                       "max_src_len": 64, "max_decode_len": 12, "pad_id": 0, "bos_id": 1, "eos_id": 2}, 5)

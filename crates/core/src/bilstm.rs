@@ -13,6 +13,7 @@
 //! Weight names: `embedding.weight`, `lstm.{weight_ih,weight_hh,bias_ih,bias_hh}_l{ℓ}[_reverse]`,
 //! `attention.proj.{weight,bias}`, `attention.v.weight`, `classifier.{weight,bias}`.
 
+use crate::activation::tanh_in_place;
 use crate::config::BiLstmConfig;
 use crate::ops::{dot, embed, masked_softmax, softmax, Linear, LstmCell};
 use crate::trace::{Classification, Interventions};
@@ -112,16 +113,10 @@ impl BiLstmAttentionClassifier {
     ) -> Result<BiLstmOutput, ModelError> {
         let (states, _) = bidirectional(&self.layers, embed(&self.embedding, ids)?); // (T, 2H)
         let temperature = interventions.temperature();
+        let mut hidden = self.proj.forward(&states); // W·h_t + b, (T, a)
+        tanh_in_place(hidden.as_mut_slice());
         let scores: Vec<f32> = (0..states.rows())
-            .map(|t| {
-                let hidden: Vec<f32> = self
-                    .proj
-                    .apply(states.row(t))
-                    .into_iter()
-                    .map(f32::tanh)
-                    .collect();
-                dot(&self.v, &hidden) / temperature
-            })
+            .map(|t| dot(&self.v, hidden.row(t)) / temperature)
             .collect(); // (T)
         let pooling = masked_softmax(&scores, |t| !interventions.is_masked(t));
         let mut context = vec![0f32; states.cols()]; // (2H)

@@ -106,6 +106,14 @@ pub struct Seq2SeqConfig {
     pub attention_dim: usize,
     /// Whether the decoder's input is [embedding; context] (true) or the embedding alone.
     pub input_feeding: bool,
+    /// Whether the logits come from Luong's attentional hidden state
+    /// h̃ = tanh(W_c·[h; c] + b_c) of width `embedding_dim` (true) or from [h; c] itself.
+    #[serde(default)]
+    pub attentional_hidden: bool,
+    /// Whether the output layer's weight is the target embedding table (weight tying,
+    /// Press & Wolf 2017); needs `attentional_hidden`, whose width is the embedding's.
+    #[serde(default)]
+    pub tie_output_embedding: bool,
     /// Longest source in tokens.
     pub max_src_len: usize,
     /// Most tokens decoded.
@@ -227,6 +235,14 @@ impl ModelConfig {
                     ("pad_id", c.pad_id),
                 ] {
                     check(field, id as usize, 0, c.tgt_vocab_size - 1)?;
+                }
+                if c.tie_output_embedding && !c.attentional_hidden {
+                    return Err(ModelError::ConfigField {
+                        field: "tie_output_embedding",
+                        reason: "needs attentional_hidden (the output layer's input must be \
+                                 as wide as the target embedding)"
+                            .to_owned(),
+                    });
                 }
                 Ok(())
             }

@@ -5,6 +5,7 @@
 //! (the WebGPU one in `attnscope-gpu`) must equal what this crate computes.
 #![warn(missing_docs)]
 
+pub mod activation;
 pub mod bilstm;
 pub mod colormap;
 pub mod config;

@@ -102,7 +102,15 @@ fn seq2seq(c: &Seq2SeqConfig) -> Vec<(String, Vec<usize>)> {
     linear(&mut out, "attention.query", h, a, false);
     linear(&mut out, "attention.key", 2 * h, a, true);
     out.push(("attention.v.weight".to_owned(), vec![1, a]));
-    linear(&mut out, "output", 3 * h, c.tgt_vocab_size, true);
+    if c.attentional_hidden {
+        linear(&mut out, "combine", 3 * h, e, true);
+    }
+    if c.tie_output_embedding {
+        out.push(("output.bias".to_owned(), vec![c.tgt_vocab_size]));
+    } else {
+        let width = if c.attentional_hidden { e } else { 3 * h };
+        linear(&mut out, "output", width, c.tgt_vocab_size, true);
+    }
     out
 }
 
@@ -170,6 +178,8 @@ pub fn reference_configs(vocab: usize) -> [ModelConfig; 3] {
             hidden_size: 128,
             attention_dim: 128,
             input_feeding: true,
+            attentional_hidden: true,
+            tie_output_embedding: true,
             max_src_len: 512,
             max_decode_len: 12,
             pad_id: 0,

@@ -69,6 +69,11 @@ impl Matrix {
         &self.data
     }
 
+    /// All elements, row-major, for in-place element-wise updates.
+    pub fn as_mut_slice(&mut self) -> &mut [f32] {
+        &mut self.data
+    }
+
     /// Smallest and largest element; `None` for an empty matrix.
     pub fn min_max(&self) -> Option<(f32, f32)> {
         let mut values = self.data.iter().copied();

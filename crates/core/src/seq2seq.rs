@@ -9,18 +9,23 @@
 //!   e_j = vᵀ·tanh(k_j + W_q·h_{t−1}) / temperature,  α = softmax over unmasked j
 //!   c_t = Σ_j α_j·s_j                                                    (2H)
 //!   h_t, c_t' = LSTMCell([E_tgt[y_{t−1}]; c_t] (input feeding) or E_tgt[y_{t−1}])
-//!   logits_t = W_o·[h_t; c_t] + b_o,  y_t = argmax logits_t
+//!   o_t = [h_t; c_t]                                                     (3H)
+//!     or, with attentional_hidden, h̃_t = tanh(W_c·[h_t; c_t] + b_c)      (e)
+//!   logits_t = W_o·o_t + b_o,  y_t = argmax logits_t
+//!     (W_o = E_tgt with tie_output_embedding)
 //! stop at eos (kept) or after max_decode_len tokens
 //! ```
 //!
 //! Weight names: `src_embedding.weight`, `tgt_embedding.weight`,
 //! `encoder.{weight_ih,…}_l0[_reverse]`, `bridge_h.*`, `bridge_c.*`,
 //! `decoder.{weight_ih,weight_hh,bias_ih,bias_hh}`, `attention.query.weight`,
-//! `attention.key.{weight,bias}`, `attention.v.weight`, `output.{weight,bias}`.
+//! `attention.key.{weight,bias}`, `attention.v.weight`, `combine.{weight,bias}` (attentional
+//! hidden only), `output.{weight,bias}` (`output.bias` only when tied).
 
+use crate::activation::{exp, tanh_in_place};
 use crate::bilstm::{bidirectional, load_bidirectional};
 use crate::config::Seq2SeqConfig;
-use crate::ops::{argmax, dot, embed, masked_softmax, softmax, Linear, LstmCell};
+use crate::ops::{argmax, dot, embed, masked_softmax, Linear, LstmCell};
 use crate::trace::{Decoding, Interventions, StopReason};
 use crate::weights::WeightStore;
 use crate::{Matrix, ModelError};
@@ -42,7 +47,8 @@ pub struct Seq2SeqAttention {
     query: Linear,                      // (a, H), no bias
     key: Linear,                        // (a, 2H)
     v: Vec<f32>,                        // (a)
-    output: Linear,                     // (V_tgt, H + 2H)
+    combine: Option<Linear>,            // (e, 3H) with attentional_hidden
+    output: Linear,                     // (V_tgt, 3H or e)
 }
 
 /// What one translation returns.
@@ -73,7 +79,20 @@ impl Seq2SeqAttention {
             query: Linear::load(store, "attention.query", h, a, false)?,
             key: Linear::load(store, "attention.key", 2 * h, a, true)?,
             v: store.matrix("attention.v.weight", 1, a)?.row(0).to_vec(),
-            output: Linear::load(store, "output", 3 * h, config.tgt_vocab_size, true)?,
+            combine: if config.attentional_hidden {
+                Some(Linear::load(store, "combine", 3 * h, e, true)?)
+            } else {
+                None
+            },
+            output: if config.tie_output_embedding {
+                Linear {
+                    weight: store.matrix("tgt_embedding.weight", config.tgt_vocab_size, e)?,
+                    bias: Some(store.vector("output.bias", config.tgt_vocab_size)?),
+                }
+            } else {
+                let width = if config.attentional_hidden { e } else { 3 * h };
+                Linear::load(store, "output", width, config.tgt_vocab_size, true)?
+            },
             config,
         })
     }
@@ -109,6 +128,7 @@ impl Seq2SeqAttention {
             .collect();
         let mut cell = self.bridge_c.apply(&[cf, cb].concat());
         let keys = self.key.forward(&states); // (S, a)
+        let mut hidden = vec![0f32; keys.rows() * keys.cols()]; // (S, a), reused every step
         let temperature = interventions.temperature();
         let mut y = c.bos_id;
         let (mut ids, mut rows, mut logits_all, mut top_k) =
@@ -116,17 +136,16 @@ impl Seq2SeqAttention {
         let mut stop = StopReason::MaxLength;
         for _ in 0..c.max_decode_len {
             let q = self.query.apply(&h); // (a)
-            let scores: Vec<f32> = (0..s_len)
-                .map(|j| {
-                    let hidden: Vec<f32> = keys
-                        .row(j)
-                        .iter()
-                        .zip(&q)
-                        .map(|(k, q)| (k + q).tanh())
-                        .collect();
-                    dot(&self.v, &hidden) / temperature
-                })
-                .collect();
+            for (j, row) in hidden.chunks_exact_mut(q.len()).enumerate() {
+                for ((x, k), q) in row.iter_mut().zip(keys.row(j)).zip(&q) {
+                    *x = k + q;
+                }
+            }
+            tanh_in_place(&mut hidden); // tanh(k_j + W_q·h), (S, a)
+            let scores: Vec<f32> = hidden
+                .chunks_exact(q.len())
+                .map(|row| dot(&self.v, row) / temperature)
+                .collect(); // (S)
             let alpha = masked_softmax(&scores, |j| !interventions.is_masked(j)); // (S)
             let mut context = vec![0f32; states.cols()]; // (2H)
             for (j, &a) in alpha.iter().enumerate() {
@@ -141,9 +160,14 @@ impl Seq2SeqAttention {
                 embedded.row(0).to_vec()
             };
             (h, cell) = self.decoder.step(&input, &h, &cell);
-            let logits = self.output.apply(&[h.as_slice(), &context].concat()); // (V_tgt)
+            let mut features = [h.as_slice(), &context].concat(); // (3H)
+            if let Some(combine) = &self.combine {
+                features = combine.apply(&features); // (e)
+                tanh_in_place(&mut features);
+            }
+            let logits = self.output.apply(&features); // (V_tgt)
             y = argmax(&logits) as u32;
-            top_k.push(best(&softmax(&logits), TOP_K));
+            top_k.push(best(&logits, TOP_K));
             rows.extend(alpha);
             logits_all.extend_from_slice(&logits);
             ids.push(y);
@@ -165,14 +189,24 @@ impl Seq2SeqAttention {
     }
 }
 
-/// The `k` largest probabilities with their ids, best first.
-fn best(probabilities: &[f32], k: usize) -> Vec<(u32, f32)> {
-    let mut ranked: Vec<(u32, f32)> = probabilities
-        .iter()
-        .enumerate()
-        .map(|(i, &p)| (i as u32, p))
-        .collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    ranked.truncate(k);
+/// The `k` most probable ids with their softmax probabilities, best first (ties: the
+/// smaller id first). One pass keeps the best `k` logits (softmax is monotone), then only
+/// those `k` are turned into probabilities; sorting every logit would cost more than the
+/// decoder step itself.
+fn best(logits: &[f32], k: usize) -> Vec<(u32, f32)> {
+    let mut ranked: Vec<(u32, f32)> = Vec::with_capacity(k + 1);
+    for (i, &l) in logits.iter().enumerate() {
+        if ranked.len() == k && ranked.last().is_none_or(|&(_, worst)| l <= worst) {
+            continue;
+        }
+        let at = ranked.partition_point(|&(_, better)| better >= l);
+        ranked.insert(at, (i as u32, l));
+        ranked.truncate(k);
+    }
+    let max = ranked.first().map_or(0.0, |&(_, l)| l);
+    let sum: f32 = logits.iter().map(|&l| exp(l - max)).sum();
     ranked
+        .into_iter()
+        .map(|(i, l)| (i, exp(l - max) / sum))
+        .collect()
 }

@@ -173,7 +173,16 @@ fn bilstm_attention_equals_pytorch() {
 
 #[test]
 fn seq2seq_greedy_decoding_equals_pytorch() {
-    let f = Fixture::open("seq2seq_bahdanau");
+    check_seq2seq("seq2seq_bahdanau");
+}
+
+#[test]
+fn seq2seq_with_attentional_hidden_and_tied_output_equals_pytorch() {
+    check_seq2seq("seq2seq_luong_tied");
+}
+
+fn check_seq2seq(name: &str) {
+    let f = Fixture::open(name);
     let store = WeightStore::parse(&f.bytes).unwrap();
     let ModelConfig::Seq2SeqAttention(config) = f.config else {
         panic!("not a seq2seq")
