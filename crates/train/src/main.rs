@@ -1,5 +1,6 @@
 //! `attnscope-train --data DIR [--work DIR] [--out DIR] [--fixtures DIR] [--only NAME]…
-//! [--resume] [--epochs N]` — prepares the data, trains the tokenizers and the five models,
+//! [--resume] [--stop-after SECONDS] [--epochs N] [--batch N] [--lr X] [--dropout P]
+//! [--max-steps N]` — prepares the data, trains the tokenizers and the five models,
 //! writes their folders, model cards and fidelity fixtures.
 
 use attnscope_train::baseline::naive_bayes_accuracy;
@@ -26,6 +27,8 @@ struct Options {
     max_steps: Option<usize>,
     batch: Option<usize>,
     stop_at: Option<std::time::Instant>,
+    lr: Option<f64>,
+    dropout: Option<f32>,
 }
 
 fn parse() -> Result<Options, String> {
@@ -41,6 +44,8 @@ fn parse() -> Result<Options, String> {
         max_steps: None,
         batch: None,
         stop_at: None,
+        lr: None,
+        dropout: None,
     };
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
@@ -56,6 +61,8 @@ fn parse() -> Result<Options, String> {
                 o.max_steps = Some(value()?.parse().map_err(|_| "--max-steps: a number")?)
             }
             "--batch" => o.batch = Some(value()?.parse().map_err(|_| "--batch: a number")?),
+            "--lr" => o.lr = Some(value()?.parse().map_err(|_| "--lr: a number")?),
+            "--dropout" => o.dropout = Some(value()?.parse().map_err(|_| "--dropout: a number")?),
             "--stop-after" => {
                 let secs: u64 = value()?.parse().map_err(|_| "--stop-after: seconds")?;
                 o.stop_at = Some(std::time::Instant::now() + std::time::Duration::from_secs(secs));
@@ -103,6 +110,8 @@ fn schedule(base: Schedule, o: &Options) -> Schedule {
         epochs: o.epochs.unwrap_or(base.epochs),
         max_steps: o.max_steps.or(base.max_steps),
         batch: o.batch.unwrap_or(base.batch),
+        lr: o.lr.unwrap_or(base.lr),
+        dropout: o.dropout.unwrap_or(base.dropout),
         ..base
     }
 }
