@@ -66,6 +66,8 @@ pub struct GpuContext {
     pub limits: wgpu::Limits,
     /// A description of the adapter for the UI.
     pub adapter: AdapterSummary,
+    /// Set by wgpu's device-lost callback: why the device was lost.
+    lost: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
 
 /// The limits attnscope asks for: WebGPU's downlevel defaults, which every conformant
@@ -131,12 +133,28 @@ impl GpuContext {
                 summary.name = name;
             }
         }
+        let lost = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let slot = lost.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            if let Ok(mut slot) = slot.lock() {
+                *slot = Some(format!("{reason:?}: {message}"));
+            }
+        });
         Ok(Self {
             device,
             queue,
             limits: required,
             adapter: summary,
+            lost,
         })
+    }
+
+    /// Why the device was lost, once it has been: every forward checks this first and
+    /// answers [`crate::GpuError::DeviceLost`] instead of touching a dead device.
+    pub fn lost(&self) -> Option<String> {
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = self.device.poll(wgpu::PollType::Poll); // runs pending callbacks natively
+        self.lost.lock().ok().and_then(|slot| slot.clone())
     }
 }
 

@@ -27,4 +27,8 @@ pub enum GpuError {
     /// Reading results back failed (device lost, map error).
     #[error("reading results back failed: {0}")]
     Readback(String),
+    /// The GPU device was lost (driver reset, GPU process crash, `destroy`); the caller
+    /// falls back to the CPU engine. Carries wgpu's reason and message.
+    #[error("the GPU device was lost ({0}); continuing on the CPU")]
+    DeviceLost(String),
 }

@@ -462,6 +462,9 @@ impl GpuTransformer {
         ids: &[u32],
         iv: &Interventions,
     ) -> Result<TransformerOutput, GpuError> {
+        if let Some(reason) = self.context.lost() {
+            return Err(GpuError::DeviceLost(reason));
+        }
         let c = &self.config;
         let t = ids.len().min(c.max_len);
         let (layers, heads, classes) = (c.n_layers, c.n_heads, c.labels.len());
@@ -512,7 +515,9 @@ impl GpuTransformer {
             (classes * 4) as u64,
         );
         queue.submit([encoder.finish()]);
-        let values = read_f32(device, &self.staging, map_floats + 2 * classes).await?;
+        let values = read_f32(device, &self.staging, map_floats + 2 * classes)
+            .await
+            .map_err(|e| self.context.lost().map_or(e, GpuError::DeviceLost))?;
         Ok(TransformerOutput {
             classification: Classification {
                 labels: c.labels.clone(),
