@@ -251,11 +251,8 @@ fn classifier(
     Ok(())
 }
 
-fn wanted(o: &Options, name: &str) -> bool {
-    o.only.is_empty() || o.only.iter().any(|n| n == name)
-}
-
 fn run(o: &Options) -> Result<(), TrainError> {
+    // `--only` names models; a task runs when one of its models is named.
     let wants = |prefix: &str| o.only.is_empty() || o.only.iter().any(|n| n.starts_with(prefix));
     if wants("sentiment") {
         const TASK: &str = "sentiment";
@@ -272,7 +269,7 @@ fn run(o: &Options) -> Result<(), TrainError> {
         );
         for arch in ["transformer", "bilstm"] {
             let name = format!("sentiment-{arch}");
-            if wanted(o, &name) {
+            if wants(&name) {
                 classifier(
                     o,
                     &name,
@@ -310,7 +307,7 @@ fn run(o: &Options) -> Result<(), TrainError> {
         );
         for arch in ["transformer", "bilstm"] {
             let name = format!("topic-{arch}");
-            if wanted(o, &name) {
+            if wants(&name) {
                 classifier(
                     o,
                     &name,
@@ -327,7 +324,7 @@ fn run(o: &Options) -> Result<(), TrainError> {
             }
         }
     }
-    if wanted(o, "translate-en-es") {
+    if wants("translate-en-es") {
         translate(o)?;
     }
     Ok(())
