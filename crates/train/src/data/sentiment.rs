@@ -196,6 +196,31 @@ mod tests {
     }
 
     #[test]
+    fn a_corrupt_file_names_the_file_and_line() {
+        let dir = std::env::temp_dir().join(format!("attnscope-corrupt-{}", std::process::id()));
+        let write = |rel: &str, text: &str| {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(RT_FILE, "category,text\nfresh,A fine film.\n");
+        for file in VADER_FILES {
+            write(file, "id\tsentiment\ttext\n1\t2.5\tGood.\n");
+        }
+        assert_eq!(load(&dir).unwrap().0.sizes().iter().sum::<usize>(), 2);
+        write(VADER_FILES[1], "id\tsentiment\ttext\n1\tvery good\tGood.\n");
+        let err = load(&dir).unwrap_err().to_string();
+        assert!(err.contains("tweets_GroundTruth.txt, line 2"), "{err}");
+        write(RT_FILE, "label,sentence\nfresh,A fine film.\n");
+        let err = load(&dir).unwrap_err().to_string();
+        assert!(
+            err.contains("rotten_tomatoes_corpus_full.csv, line 1"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn a_missing_folder_names_the_file() {
         let err = load(Path::new("/nonexistent")).unwrap_err().to_string();
         assert!(err.contains("rotten_tomatoes_corpus_full.csv"), "{err}");
