@@ -355,10 +355,83 @@ fn labels_of(config: &ModelConfig) -> usize {
     }
 }
 
+/// The epoch loop both runs share: resume from the work folder's checkpoint, train an
+/// epoch, score the dev set, checkpoint, keep the best weights in `best.safetensors`.
+struct Run<'a> {
+    work: &'a Path,
+    resume: bool,
+    stop_at: Option<Instant>,
+    schedule: &'a Schedule,
+    metric: &'static str,
+}
+
+impl Run<'_> {
+    /// Runs the remaining epochs; returns the final state (per-epoch losses and dev scores,
+    /// training seconds over every resumed process).
+    fn fit(
+        &self,
+        varmap: &VarMap,
+        learner: &mut Learner,
+        mut train_epoch: impl FnMut(&mut Learner, u64, Span) -> Result<EpochOutcome, TrainError>,
+        mut score_dev: impl FnMut() -> Result<f64, TrainError>,
+    ) -> Result<Checkpoint, TrainError> {
+        let started = Instant::now();
+        let mut state = Checkpoint::new();
+        if self.resume {
+            if let Some(saved) = load_checkpoint(self.work) {
+                restore(varmap, &self.work.join("checkpoint.safetensors"))?;
+                learner.step = saved.step;
+                state = saved;
+                eprintln!("resuming after epoch {}", state.epoch);
+            }
+        }
+        let prior = state.seconds;
+        let seconds = || prior + started.elapsed().as_secs_f64();
+        for epoch in state.epoch..self.schedule.epochs {
+            let span = Span {
+                skip: state.batches_done,
+                stop_at: self.stop_at,
+            };
+            let outcome = train_epoch(learner, epoch as u64, span)?;
+            let step = learner.step;
+            let losses = interrupted(
+                self.work,
+                varmap,
+                &mut state,
+                outcome,
+                step,
+                epoch,
+                seconds(),
+            )?;
+            let mean = losses.iter().sum::<f32>() / losses.len().max(1) as f32;
+            let dev = score_dev()?;
+            eprintln!(
+                "epoch {}: loss {mean:.4}, {} {dev:.4} ({:.0} s)",
+                epoch + 1,
+                self.metric,
+                seconds()
+            );
+            state.epoch = epoch + 1;
+            state.step = step;
+            state.seconds = seconds();
+            state.dev_by_epoch.push(dev);
+            state.loss_by_epoch.push(mean);
+            if dev > state.best {
+                state.best = dev;
+                save_weights(varmap, &self.work.join("best.safetensors"), DType::F32)?;
+            }
+            save_checkpoint(self.work, varmap, &state)?;
+            if self.schedule.max_steps.is_some_and(|m| step >= m) {
+                break;
+            }
+        }
+        Ok(state)
+    }
+}
+
 /// Trains a classifier, keeps the epoch with the best dev accuracy, exports it in f16 and
 /// measures it.
 pub fn train_classifier(job: &ClassifierJob<'_>) -> Result<ClassifierReport, TrainError> {
-    let started = Instant::now();
     std::fs::create_dir_all(&job.work).map_err(|source| TrainError::Io {
         path: job.work.clone(),
         source,
@@ -381,68 +454,31 @@ pub fn train_classifier(job: &ClassifierJob<'_>) -> Result<ClassifierReport, Tra
     let parameters = varmap.all_vars().iter().map(|v| v.elem_count()).sum();
     let per_epoch = set.len().div_ceil(job.schedule.batch);
     let mut learner = Learner::new(&varmap, job.schedule, per_epoch * job.schedule.epochs)?;
-    let mut state = Checkpoint::new();
-    if job.resume {
-        if let Some(saved) = load_checkpoint(&job.work) {
-            restore(&varmap, &job.work.join("checkpoint.safetensors"))?;
-            learner.step = saved.step;
-            state = saved;
-            eprintln!("resuming after epoch {}", state.epoch);
-        }
-    }
     let scratch = job.work.join("eval");
-    let prior = state.seconds;
-    for epoch in state.epoch..job.schedule.epochs {
-        let span = Span {
-            skip: state.batches_done,
-            stop_at: job.stop_at,
-        };
-        let outcome = classifier_epoch(
-            &net,
-            &varmap,
-            &mut learner,
-            &set,
-            &job.schedule,
-            epoch as u64,
-            span,
-        )?;
-        let losses = interrupted(
-            &job.work,
-            &varmap,
-            &mut state,
-            outcome,
-            learner.step,
-            epoch,
-            prior + started.elapsed().as_secs_f64(),
-        )?;
-        let mean = losses.iter().sum::<f32>() / losses.len().max(1) as f32;
-        export(
-            &scratch,
-            &job.config,
-            (job.tokenizer_json, None),
-            &varmap,
-            DType::F32,
-        )?;
-        let (dev, _) = core_accuracy(&scratch, &job.data.dev, classes)?;
-        eprintln!(
-            "epoch {}: loss {mean:.4}, dev accuracy {dev:.4} ({:.0} s)",
-            epoch + 1,
-            started.elapsed().as_secs_f64()
-        );
-        state.epoch = epoch + 1;
-        state.step = learner.step;
-        state.seconds = prior + started.elapsed().as_secs_f64();
-        state.dev_by_epoch.push(dev);
-        state.loss_by_epoch.push(mean);
-        if dev > state.best {
-            state.best = dev;
-            save_weights(&varmap, &job.work.join("best.safetensors"), DType::F32)?;
-        }
-        save_checkpoint(&job.work, &varmap, &state)?;
-        if job.schedule.max_steps.is_some_and(|m| learner.step >= m) {
-            break;
-        }
-    }
+    let run = Run {
+        work: &job.work,
+        resume: job.resume,
+        stop_at: job.stop_at,
+        schedule: &job.schedule,
+        metric: "dev accuracy",
+    };
+    let state = run.fit(
+        &varmap,
+        &mut learner,
+        |learner, epoch, span| {
+            classifier_epoch(&net, &varmap, learner, &set, &job.schedule, epoch, span)
+        },
+        || {
+            export(
+                &scratch,
+                &job.config,
+                (job.tokenizer_json, None),
+                &varmap,
+                DType::F32,
+            )?;
+            Ok(core_accuracy(&scratch, &job.data.dev, classes)?.0)
+        },
+    )?;
     restore(&varmap, &job.work.join("best.safetensors"))?;
     export(
         &scratch,
@@ -470,7 +506,7 @@ pub fn train_classifier(job: &ClassifierJob<'_>) -> Result<ClassifierReport, Tra
         test_accuracy_f32: test_f32,
         confusion,
         steps: learner.step,
-        seconds: prior + started.elapsed().as_secs_f64(),
+        seconds: state.seconds,
     })
 }
 
@@ -660,7 +696,6 @@ pub struct TranslatorJob<'a> {
 
 /// Trains the translator, keeps the epoch with the best dev BLEU, exports in f16, measures.
 pub fn train_translator(job: &TranslatorJob<'_>) -> Result<TranslatorReport, TrainError> {
-    let started = Instant::now();
     std::fs::create_dir_all(&job.work).map_err(|source| TrainError::Io {
         path: job.work.clone(),
         source,
@@ -677,67 +712,29 @@ pub fn train_translator(job: &TranslatorJob<'_>) -> Result<TranslatorReport, Tra
     let parameters = varmap.all_vars().iter().map(|v| v.elem_count()).sum();
     let per_epoch = set.len().div_ceil(job.schedule.batch);
     let mut learner = Learner::new(&varmap, job.schedule, per_epoch * job.schedule.epochs)?;
-    let mut state = Checkpoint::new();
-    if job.resume {
-        if let Some(saved) = load_checkpoint(&job.work) {
-            restore(&varmap, &job.work.join("checkpoint.safetensors"))?;
-            learner.step = saved.step;
-            state = saved;
-            eprintln!("resuming after epoch {}", state.epoch);
-        }
-    }
     let tokenizers = (job.source_json, Some(job.target_json));
     let scratch = job.work.join("eval");
-    let prior = state.seconds;
     // Tatoeba is sorted by length: an evenly spaced sample, not the shortest sentences.
     let stride = job.data.dev.len().div_ceil(job.dev_sample.max(1)).max(1);
     let dev_sample: Vec<Pair> = job.data.dev.iter().step_by(stride).cloned().collect();
-    let dev_sample = dev_sample.as_slice();
-    for epoch in state.epoch..job.schedule.epochs {
-        let span = Span {
-            skip: state.batches_done,
-            stop_at: job.stop_at,
-        };
-        let outcome = translation_epoch(
-            &net,
-            &varmap,
-            &mut learner,
-            &set,
-            &job.schedule,
-            epoch as u64,
-            span,
-        )?;
-        let losses = interrupted(
-            &job.work,
-            &varmap,
-            &mut state,
-            outcome,
-            learner.step,
-            epoch,
-            prior + started.elapsed().as_secs_f64(),
-        )?;
-        let mean = losses.iter().sum::<f32>() / losses.len().max(1) as f32;
-        export(&scratch, &job.config, tokenizers, &varmap, DType::F32)?;
-        let (dev, _) = core_bleu(&scratch, dev_sample)?;
-        eprintln!(
-            "epoch {}: loss {mean:.4}, dev BLEU {dev:.2} ({:.0} s)",
-            epoch + 1,
-            started.elapsed().as_secs_f64()
-        );
-        state.epoch = epoch + 1;
-        state.step = learner.step;
-        state.seconds = prior + started.elapsed().as_secs_f64();
-        state.dev_by_epoch.push(dev);
-        state.loss_by_epoch.push(mean);
-        if dev > state.best {
-            state.best = dev;
-            save_weights(&varmap, &job.work.join("best.safetensors"), DType::F32)?;
-        }
-        save_checkpoint(&job.work, &varmap, &state)?;
-        if job.schedule.max_steps.is_some_and(|m| learner.step >= m) {
-            break;
-        }
-    }
+    let run = Run {
+        work: &job.work,
+        resume: job.resume,
+        stop_at: job.stop_at,
+        schedule: &job.schedule,
+        metric: "dev BLEU",
+    };
+    let state = run.fit(
+        &varmap,
+        &mut learner,
+        |learner, epoch, span| {
+            translation_epoch(&net, &varmap, learner, &set, &job.schedule, epoch, span)
+        },
+        || {
+            export(&scratch, &job.config, tokenizers, &varmap, DType::F32)?;
+            Ok(core_bleu(&scratch, &dev_sample)?.0)
+        },
+    )?;
     restore(&varmap, &job.work.join("best.safetensors"))?;
     export(&scratch, &job.config, tokenizers, &varmap, DType::F32)?;
     let (test_f32, _) = core_bleu(&scratch, &job.data.test)?;
@@ -750,7 +747,7 @@ pub fn train_translator(job: &TranslatorJob<'_>) -> Result<TranslatorReport, Tra
         test_bleu: core_bleu(&job.out, &job.data.test)?,
         test_bleu_f32: test_f32,
         steps: learner.step,
-        seconds: prior + started.elapsed().as_secs_f64(),
+        seconds: state.seconds,
     })
 }
 
