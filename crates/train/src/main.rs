@@ -153,6 +153,11 @@ fn classifier(
             models::transformer(CLASSIFIER_VOCAB, labels),
             models::TRANSFORMER_SCHEDULE,
         )
+    } else if name.starts_with("sentiment") {
+        (
+            models::bilstm(CLASSIFIER_VOCAB, labels),
+            models::SENTIMENT_BILSTM_SCHEDULE,
+        )
     } else {
         (
             models::bilstm(CLASSIFIER_VOCAB, labels),

@@ -90,6 +90,15 @@ pub const BILSTM_SCHEDULE: Schedule = Schedule {
     max_steps: None,
 };
 
+/// The sentiment BiLSTM's schedule: on 17k short sentences the BiLSTM overfits from epoch 2 at
+/// lr 2e-3 and dropout 0.3 (dev 0.685 → 0.69, test 0.693), so it learns slower and drops more.
+pub const SENTIMENT_BILSTM_SCHEDULE: Schedule = Schedule {
+    epochs: 4,
+    lr: 1e-3,
+    dropout: 0.5,
+    ..BILSTM_SCHEDULE
+};
+
 /// The translator's schedule.
 pub const TRANSLATOR_SCHEDULE: Schedule = Schedule {
     epochs: 5,
