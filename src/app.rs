@@ -5,7 +5,7 @@ use crate::backend::Backend;
 use crate::components::UiContext;
 use crate::route::{Location, Route};
 use crate::theme::Theme;
-use crate::views::{home::HomeView, not_found::NotFoundView, pe::PeView};
+use crate::views::{attention::AttentionView, home::HomeView, not_found::NotFoundView, pe::PeView};
 use gloo_events::EventListener;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -33,6 +33,8 @@ pub enum AppAction {
     BackendFound(Backend),
     /// The window was resized.
     Resized,
+    /// The GPU device was lost; the CPU engine takes over.
+    DeviceLost(String),
 }
 
 impl Reducible for AppState {
@@ -48,6 +50,9 @@ impl Reducible for AppState {
             }
             AppAction::BackendFound(backend) => state.backend = backend,
             AppAction::Resized => state.layout_generation = state.layout_generation.wrapping_add(1),
+            AppAction::DeviceLost(reason) => {
+                state.backend = Backend::Cpu(attnscope_gpu::GpuUnavailable::Lost(reason))
+            }
         }
         Rc::new(state)
     }
@@ -111,6 +116,12 @@ pub fn App() -> Html {
         Route::PositionalEncoding => {
             html! { <PeView key={state.location.to_hash()} query={state.location.query.clone()} /> }
         }
+        Route::Attention => {
+            let dispatch = state.dispatcher();
+            let on_device_lost =
+                Callback::from(move |reason| dispatch.dispatch(AppAction::DeviceLost(reason)));
+            html! { <AttentionView key={state.location.to_hash()} query={state.location.query.clone()} backend={state.backend.clone()} {on_device_lost} /> }
+        }
         Route::DebugPanic => {
             panic!("deliberate panic from #/debug/panic, to test the error banner")
         }
@@ -127,6 +138,7 @@ pub fn App() -> Html {
                 </div>
                 <nav aria-label="Views">
                     { nav_link(Route::Home, "Home") }
+                    { nav_link(Route::Attention, "Live attention") }
                     { nav_link(Route::PositionalEncoding, "Positional encoding") }
                 </nav>
                 <div class="header-tools">

@@ -51,3 +51,9 @@ pub fn after_ms(ms: i32, f: impl FnOnce() + 'static) {
     let _ = window()
         .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
 }
+
+/// Runs `f` with the frame's timestamp before the browser's next repaint.
+pub fn on_next_frame(f: impl FnOnce(f64) + 'static) {
+    let callback = Closure::once_into_js(f);
+    let _ = window().request_animation_frame(callback.unchecked_ref());
+}

@@ -6,6 +6,7 @@ pub mod app;
 pub mod backend;
 pub mod components;
 pub mod dom;
+pub mod engine;
 pub mod panic_banner;
 pub mod plot;
 pub mod route;

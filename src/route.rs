@@ -12,6 +12,8 @@ pub enum Route {
     Home,
     /// `#/pe` – the positional-encoding explorer.
     PositionalEncoding,
+    /// `#/attention` – the live attention page.
+    Attention,
     /// `#/debug/panic` – panics on purpose, to prove the error banner (used by the tests).
     DebugPanic,
     /// Anything else; holds the path that was asked for.
@@ -24,6 +26,7 @@ impl Route {
         match self {
             Route::Home => "/",
             Route::PositionalEncoding => "/pe",
+            Route::Attention => "/attention",
             Route::DebugPanic => "/debug/panic",
             Route::NotFound(path) => path,
         }
@@ -33,6 +36,7 @@ impl Route {
         match path.trim_end_matches('/') {
             "" => Route::Home,
             "/pe" => Route::PositionalEncoding,
+            "/attention" => Route::Attention,
             "/debug/panic" => Route::DebugPanic,
             _ => Route::NotFound(path.to_owned()),
         }
@@ -160,7 +164,13 @@ mod tests {
 
     #[test]
     fn routes_round_trip() {
-        for hash in ["#/", "#/pe", "#/pe?d=128&n=64&dims=0,1", "#/nowhere"] {
+        for hash in [
+            "#/",
+            "#/pe",
+            "#/attention?model=topic-bilstm&text=a%20b",
+            "#/pe?d=128&n=64&dims=0,1",
+            "#/nowhere",
+        ] {
             assert_eq!(Location::parse(hash).to_hash(), hash);
         }
         assert_eq!(Location::parse("").route, Route::Home);

@@ -3,7 +3,7 @@
 
 use super::export_buttons::ExportButtons;
 use super::{arrow_step, clamp_step, use_ui};
-use crate::plot::heatmap::{cell_at, draw_heatmap_frame, HeatmapSpec};
+use crate::plot::heatmap::{cell_at, draw_heatmap_frame, AxisLabels, HeatmapSpec};
 use crate::plot::{canvas, export, PlotRect, PlotStyle};
 use attnscope_core::Matrix;
 use std::rc::Rc;
@@ -36,6 +36,12 @@ pub struct HeatmapPlotProps {
     /// Called with (row, column) when a cell is clicked or Enter is pressed on it.
     #[prop_or_default]
     pub on_pick: Option<Callback<(usize, usize)>>,
+    /// Names of rows and columns (tokens), drawn on the axes and used in the readout.
+    #[prop_or_default]
+    pub labels: Option<Rc<AxisLabels>>,
+    /// A row and column to outline (the token hovered elsewhere on the page).
+    #[prop_or_default]
+    pub highlight: Option<usize>,
 }
 
 /// The plot's geometry after its last paint: data area (device px) and device px per CSS px.
@@ -64,10 +70,11 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
             props.x_label.clone(),
             props.y_label.clone(),
             props.css_height,
+            props.labels.clone(),
         );
         use_effect_with(
             deps,
-            move |(matrix, range, ui, x_label, y_label, css_height)| {
+            move |(matrix, range, ui, x_label, y_label, css_height, labels)| {
                 let Some(element) = canvas_ref.cast::<HtmlCanvasElement>() else {
                     return;
                 };
@@ -79,6 +86,7 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
                     range: *range,
                     x_label,
                     y_label,
+                    labels: labels.as_deref(),
                 };
                 let painted = canvas::drawing_area(&element)
                     .and_then(|root| draw_heatmap_frame(&root, &spec, &style))
@@ -151,8 +159,20 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
         })
     };
 
+    let name = |names: Option<&Vec<String>>, i: usize| {
+        names
+            .and_then(|n| n.get(i))
+            .map_or(String::new(), |n| format!(" “{n}”"))
+    };
+    let labels = props.labels.as_deref();
     let readout = match current.and_then(|(r, c)| matrix.get(r, c).map(|v| (r, c, v))) {
-        Some((r, c, v)) => format!("{} {r} · {} {c} = {v:.6}", props.row_name, props.col_name),
+        Some((r, c, v)) => format!(
+            "{} {r}{} · {} {c}{} = {v:.6}",
+            props.row_name,
+            name(labels.map(|l| &l.rows), r),
+            props.col_name,
+            name(labels.map(|l| &l.cols), c)
+        ),
         None => format!(
             "Hover a cell, or focus the plot and use the arrow keys, to read {} × {} values.",
             props.row_name, props.col_name
@@ -173,6 +193,30 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
         );
         html! { <div class="cell-marker" aria-hidden="true" {style}></div> }
     });
+    let bands = props.highlight.filter(|&i| i < rows && i < cols).map(|i| {
+        let Geometry { rect, scale } = *geometry.borrow();
+        let (cw, ch) = (
+            rect.width as f64 / cols as f64,
+            rect.height as f64 / rows as f64,
+        );
+        let (left, top) = (rect.left as f64 / scale, rect.top as f64 / scale);
+        let row = format!(
+            "left:{left:.1}px;top:{:.1}px;width:{:.1}px;height:{:.1}px",
+            top + i as f64 * ch / scale,
+            rect.width as f64 / scale,
+            (ch / scale).max(2.0)
+        );
+        let col = format!(
+            "left:{:.1}px;top:{top:.1}px;width:{:.1}px;height:{:.1}px",
+            left + i as f64 * cw / scale,
+            (cw / scale).max(2.0),
+            rect.height as f64 / scale
+        );
+        html! { <>
+            <div class="band-marker" aria-hidden="true" style={row}></div>
+            <div class="band-marker" aria-hidden="true" style={col}></div>
+        </> }
+    });
 
     let on_png = {
         let (canvas_ref, name) = (canvas_ref.clone(), props.export_name.clone());
@@ -186,10 +230,11 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
     let on_svg = {
         let canvas_ref = canvas_ref.clone();
         let (matrix, range, name) = (props.matrix.clone(), props.range, props.export_name.clone());
-        let (x_label, y_label, css_height) = (
+        let (x_label, y_label, css_height, labels) = (
             props.x_label.clone(),
             props.y_label.clone(),
             props.css_height,
+            props.labels.clone(),
         );
         Callback::from(move |()| {
             let element = canvas_ref
@@ -202,6 +247,7 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
                 range,
                 x_label: &x_label,
                 y_label: &y_label,
+                labels: labels.as_deref(),
             };
             let (svg, rect) =
                 export::svg_document(size, |root| draw_heatmap_frame(root, &spec, &style))?;
@@ -235,6 +281,7 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
                     {onmousemove} {onmouseleave} {onclick} {onkeydown}
                 />
                 { for marker }
+                { for bands }
             </div>
             <p id={readout_id} class="readout" aria-live="polite">{ readout }</p>
             if let Some(why) = &*failure { <p class="field-message error" role="alert">{ why }</p> }

@@ -2,9 +2,14 @@
 
 pub mod curves_plot;
 pub mod export_buttons;
+pub mod head_grid;
+pub mod head_lines;
 pub mod heatmap_plot;
 pub mod notices;
 pub mod number_field;
+pub mod pooling_view;
+pub mod probability_bars;
+pub mod token_chips;
 
 use yew::prelude::*;
 

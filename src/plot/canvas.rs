@@ -60,20 +60,40 @@ pub fn cells_canvas(matrix: &Matrix, (low, high): (f32, f32)) -> PlotResult<Html
         .map_err(plot_err)?
         .dyn_into()
         .map_err(plot_err)?;
+    paint_cells(&canvas, matrix, (low, high))?;
+    Ok(canvas)
+}
+
+/// Makes `canvas` `cols × rows` pixels and paints one pixel per matrix cell, coloured on
+/// `range` (CSS scales it; `image-rendering: pixelated` keeps the cells sharp).
+pub fn paint_cells(
+    canvas: &HtmlCanvasElement,
+    matrix: &Matrix,
+    (low, high): (f32, f32),
+) -> PlotResult<()> {
     let (cols, rows) = (matrix.cols() as u32, matrix.rows() as u32);
     canvas.set_width(cols.max(1));
     canvas.set_height(rows.max(1));
     if cols == 0 || rows == 0 {
-        return Ok(canvas);
+        return Ok(());
     }
     let mut rgba = Vec::new();
     fill_rgba(matrix.as_slice(), low, high, &mut rgba);
     let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), cols, rows)
         .map_err(plot_err)?;
-    context_2d(&canvas)?
+    context_2d(canvas)?
         .put_image_data(&image, 0.0, 0.0)
-        .map_err(plot_err)?;
-    Ok(canvas)
+        .map_err(plot_err)
+}
+
+/// The 2D context of a canvas, sized to its CSS width × `css_height` (HiDPI), for views that
+/// draw directly rather than through plotters. Returns the context and the scale.
+pub fn context_for_css_box(
+    canvas: &HtmlCanvasElement,
+    css_height: f64,
+) -> PlotResult<(CanvasRenderingContext2d, f64)> {
+    let scale = fit_to_css_box(canvas, css_height);
+    Ok((context_2d(canvas)?, scale))
 }
 
 /// Paints the cells of `matrix` into `rect` of `canvas`, nearest-neighbour scaled, so every

@@ -4,6 +4,7 @@ use super::{plot_err, PlotRect, PlotResult, PlotStyle};
 use attnscope_core::Matrix;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// What a heatmap shows.
 #[derive(Debug, Clone, Copy)]
@@ -16,6 +17,76 @@ pub struct HeatmapSpec<'a> {
     pub x_label: &'a str,
     /// Caption of the vertical (row) axis.
     pub y_label: &'a str,
+    /// Names of the rows and columns (tokens), drawn instead of indices and thinned to fit.
+    pub labels: Option<&'a AxisLabels>,
+}
+
+/// Names of a heatmap's rows and columns.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AxisLabels {
+    /// One name per row, top to bottom.
+    pub rows: Vec<String>,
+    /// One name per column, left to right.
+    pub cols: Vec<String>,
+}
+
+/// Every how many labels one is drawn, so labels `label_px` apart fit cells `cell_px` apart.
+pub fn label_stride(cell_px: f64, label_px: f64) -> usize {
+    if cell_px <= 0.0 {
+        return usize::MAX;
+    }
+    (label_px / cell_px).ceil().max(1.0) as usize
+}
+
+/// A label cut to `max_chars` characters with an ellipsis.
+fn clip_label(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        text.to_owned()
+    } else {
+        let mut clipped: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+        clipped.push('…');
+        clipped
+    }
+}
+
+/// Draws token names beside the rows and under the columns of the data area `rect`.
+fn draw_axis_labels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    labels: &AxisLabels,
+    rect: PlotRect,
+    style: &PlotStyle,
+) -> PlotResult<()> {
+    let font = style.text(12.0);
+    let line = style.px(14.0) as f64;
+    let (rows, cols) = (labels.rows.len(), labels.cols.len());
+    if rows > 0 {
+        let cell = rect.height as f64 / rows as f64;
+        let stride = label_stride(cell, line);
+        for (i, name) in labels.rows.iter().enumerate().step_by(stride) {
+            let y = rect.top as f64 + (i as f64 + 0.5) * cell;
+            let pos = (rect.left - style.px(4.0) as i32, y.round() as i32);
+            let anchored = font.pos(Pos::new(HPos::Right, VPos::Center));
+            root.draw_text(&clip_label(name, 12), &anchored, pos)
+                .map_err(plot_err)?;
+        }
+    }
+    if cols > 0 {
+        let cell = rect.width as f64 / cols as f64;
+        let stride = label_stride(cell, line);
+        let rotated = font
+            .transform(FontTransform::Rotate90)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        for (i, name) in labels.cols.iter().enumerate().step_by(stride) {
+            let x = rect.left as f64 + (i as f64 + 0.5) * cell;
+            let pos = (
+                x.round() as i32,
+                rect.top + rect.height + style.px(6.0) as i32,
+            );
+            root.draw_text(&clip_label(name, 12), &rotated, pos)
+                .map_err(plot_err)?;
+        }
+    }
+    Ok(())
 }
 
 /// Number of steps in the drawn colour bar.
@@ -34,11 +105,15 @@ pub fn draw_heatmap_frame<DB: DrawingBackend>(
     let (main, bar) = root.split_horizontally(width.saturating_sub(bar_width));
     let rows = spec.matrix.rows() as f64;
     let cols = spec.matrix.cols() as f64;
+    let (x_area, y_area, ticks) = match spec.labels {
+        Some(_) => (style.px(96.0), style.px(104.0), 0),
+        None => (style.px(38.0), style.px(50.0), 6),
+    };
     let mut chart = ChartBuilder::on(&main)
         .margin_top(style.px(8.0))
         .margin_right(style.px(8.0))
-        .x_label_area_size(style.px(38.0))
-        .y_label_area_size(style.px(50.0))
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area)
         // Rows grow downwards: the y axis runs over −rows..0 and its labels drop the sign.
         .build_cartesian_2d(0.0..cols, -rows..0.0)
         .map_err(plot_err)?;
@@ -48,8 +123,8 @@ pub fn draw_heatmap_frame<DB: DrawingBackend>(
         .disable_mesh()
         .x_desc(spec.x_label)
         .y_desc(spec.y_label)
-        .x_labels(6)
-        .y_labels(6)
+        .x_labels(ticks)
+        .y_labels(ticks)
         .x_label_formatter(&integer)
         .y_label_formatter(&integer)
         .label_style(style.text(12.0))
@@ -58,6 +133,9 @@ pub fn draw_heatmap_frame<DB: DrawingBackend>(
         .draw()
         .map_err(plot_err)?;
     let rect = PlotRect::from_ranges(chart.plotting_area().get_pixel_range());
+    if let Some(labels) = spec.labels {
+        draw_axis_labels(&main, labels, rect, style)?;
+    }
     draw_colorbar(&bar, spec.range, style)?;
     Ok(rect)
 }
@@ -104,4 +182,19 @@ pub fn cell_at(matrix: &Matrix, (fx, fy): (f64, f64)) -> Option<(usize, usize)> 
     let row = (fy * matrix.rows() as f64).floor() as usize;
     let col = (fx * matrix.cols() as f64).floor() as usize;
     (row < matrix.rows() && col < matrix.cols()).then_some((row, col))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_thin_to_fit() {
+        assert_eq!(label_stride(20.0, 14.0), 1);
+        assert_eq!(label_stride(14.0, 14.0), 1);
+        assert_eq!(label_stride(3.5, 14.0), 4);
+        assert_eq!(label_stride(0.0, 14.0), usize::MAX);
+        assert_eq!(clip_label("extraordinarily", 6), "extra…");
+        assert_eq!(clip_label("ok", 6), "ok");
+    }
 }

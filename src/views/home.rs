@@ -14,11 +14,15 @@ pub fn HomeView() -> Html {
             </p>
             <ul class="cards">
                 <li class="card">
+                    <h2><a href={Route::Attention.href()}>{ "Live attention" }</a></h2>
+                    <p>{ "Type a sentence and watch every head of a Transformer, and the attention pooling of a BiLSTM, move with each keystroke. Mask a word or switch a head off and see the prediction change." }</p>
+                </li>
+                <li class="card">
                     <h2><a href={Route::PositionalEncoding.href()}>{ "Positional encoding" }</a></h2>
                     <p>{ "The sinusoidal encoding of “Attention Is All You Need”: the matrix, the curves of each dimension, and why dot products of positions reveal their distance." }</p>
                 </li>
             </ul>
-            <p class="muted">{ "Coming next: live multi-head attention of a Transformer and a BiLSTM, and an English→Spanish translator with its alignment." }</p>
+            <p class="muted">{ "Coming next: an English→Spanish translator with its alignment." }</p>
         </section>
     }
 }

@@ -1,5 +1,6 @@
 //! The app's views, one per route.
 
+pub mod attention;
 pub mod home;
 pub mod not_found;
 pub mod pe;

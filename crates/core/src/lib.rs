@@ -15,6 +15,7 @@ pub mod matrix;
 pub mod model;
 pub mod ops;
 pub mod positional_encoding;
+pub mod rollout;
 pub mod seq2seq;
 pub mod tokenizer;
 pub mod trace;

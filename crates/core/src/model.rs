@@ -198,6 +198,19 @@ impl Model {
     /// Tokenises `text` (cut to the maximum length) and runs the network. Empty or blank text
     /// gives an empty trace with a message; nothing here panics on any text.
     pub fn run(&self, text: &str, interventions: &Interventions) -> Result<Trace, ModelError> {
+        let (trace, ids) = self.encode(text);
+        if ids.is_empty() {
+            return Ok(trace);
+        }
+        let output = self.network.forward(&ids, interventions)?;
+        Ok(self.finish(trace, output))
+    }
+
+    /// The first half of [`Model::run`]: the trace without outputs (tokens, truncation, the
+    /// message) and the ids to run; no ids for empty or blank text. Another engine (the GPU)
+    /// runs the ids and hands its output to [`Model::finish`], so both engines build the same
+    /// `Trace`.
+    pub fn encode(&self, text: &str) -> (Trace, Vec<u32>) {
         let mut trace = Trace {
             architecture: self.architecture().to_owned(),
             tokens: Vec::new(),
@@ -211,7 +224,7 @@ impl Model {
         };
         if text.trim().is_empty() {
             trace.message = Some("Type some text to see where the model looks.".to_owned());
-            return Ok(trace);
+            return (trace, Vec::new());
         }
         let (tokens, total) = self.tokenizer.encode_truncated(text, self.max_len());
         trace.truncated = total > tokens.len();
@@ -223,8 +236,16 @@ impl Model {
             ));
         }
         let ids: Vec<u32> = tokens.iter().map(|t: &Token| t.id).collect();
+        if ids.is_empty() {
+            trace.message = Some("Nothing in the text makes a token for this model.".to_owned());
+        }
         trace.tokens = tokens;
-        match self.network.forward(&ids, interventions)? {
+        (trace, ids)
+    }
+
+    /// The second half of [`Model::run`]: puts a network's output into the trace.
+    pub fn finish(&self, mut trace: Trace, output: NetworkOutput) -> Trace {
+        match output {
             NetworkOutput::Transformer(out) => {
                 trace.output = Output::Classification(out.classification);
                 trace.attention = Attention::SelfAttention(out.attention);
@@ -257,6 +278,6 @@ impl Model {
                 };
             }
         }
-        Ok(trace)
+        trace
     }
 }

@@ -26,6 +26,9 @@ pub enum GpuUnavailable {
     /// The device request itself failed.
     #[error("the GPU device could not be created ({0})")]
     Device(String),
+    /// The device was lost while the page was open (driver reset, GPU process crash).
+    #[error("the GPU device was lost ({0})")]
+    Lost(String),
 }
 
 /// What the status chip and the performance readout say about the adapter.

@@ -1,0 +1,116 @@
+//! The model view: a layer × head grid of small attention maps. Click (or Enter) opens a
+//! head; the switch under each map turns the head off; arrow keys move across the grid.
+
+use crate::plot::canvas::paint_cells;
+use attnscope_core::trace::SelfAttention;
+use attnscope_core::Matrix;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+/// Props of [`HeadGrid`].
+#[derive(Properties, PartialEq)]
+pub struct HeadGridProps {
+    /// An id prefix (one grid per model on the page).
+    pub id: AttrValue,
+    /// Every map of the forward.
+    pub attention: Rc<SelfAttention>,
+    /// The heads switched off.
+    pub heads_off: Vec<(usize, usize)>,
+    /// The head opened in the large views.
+    pub open: (usize, usize),
+    /// Called to open a head.
+    pub on_open: Callback<(usize, usize)>,
+    /// Called to switch a head off or on.
+    pub on_toggle: Callback<(usize, usize)>,
+}
+
+/// The grid of every head's map.
+#[component]
+pub fn HeadGrid(props: &HeadGridProps) -> Html {
+    let (layers, heads) = (props.attention.layers, props.attention.heads);
+    let cell_id = |prefix: &str, l: usize, h: usize| format!("{prefix}-map-{l}-{h}");
+    {
+        let (attention, prefix) = (props.attention.clone(), props.id.clone());
+        use_effect_with(attention, move |attention| {
+            let t = attention.len;
+            for l in 0..attention.layers {
+                for h in 0..attention.heads {
+                    let Some(canvas) = crate::dom::document()
+                        .get_element_by_id(&cell_id(&prefix, l, h))
+                        .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+                    else {
+                        continue;
+                    };
+                    let map = Matrix::from_vec(t, t, attention.map(l, h).to_vec())
+                        .unwrap_or_else(|| Matrix::zeros(0, 0));
+                    let _ = paint_cells(&canvas, &map, (0.0, 1.0));
+                }
+            }
+        });
+    }
+    let onkeydown = {
+        let (prefix, on_open) = (props.id.clone(), props.on_open.clone());
+        Callback::from(move |event: KeyboardEvent| {
+            let Some((dl, dh)) = crate::components::arrow_step(&event) else {
+                return;
+            };
+            let Some(target) = event.target_dyn_into::<web_sys::Element>() else {
+                return;
+            };
+            let index = |name: &str| {
+                target
+                    .get_attribute(name)
+                    .and_then(|v| v.parse::<usize>().ok())
+            };
+            let (Some(l), Some(h)) = (index("data-layer"), index("data-head")) else {
+                return;
+            };
+            event.prevent_default();
+            let next = (
+                crate::components::clamp_step(l, dl, layers),
+                crate::components::clamp_step(h, dh, heads),
+            );
+            on_open.emit(next);
+            if let Some(element) = crate::dom::document()
+                .get_element_by_id(&format!("{prefix}-open-{}-{}", next.0, next.1))
+            {
+                let _ = element.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        })
+    };
+    html! {
+        <div class="head-grid" role="grid" aria-label="Every head's attention map: rows are layers, columns heads. Arrow keys move; Enter opens."
+            style={format!("--heads:{heads}")} {onkeydown}>
+            { for (0..layers).map(|l| html! {
+                <div class="head-grid-row" role="row">
+                    <span class="head-grid-layer" role="rowheader">{ format!("layer {}", l + 1) }</span>
+                    { for (0..heads).map(|h| {
+                        let off = props.heads_off.contains(&(l, h));
+                        let open = props.open == (l, h);
+                        let on_open = props.on_open.reform(move |_: MouseEvent| (l, h));
+                        let on_toggle = props.on_toggle.reform(move |_: MouseEvent| (l, h));
+                        html! {
+                            <div class={classes!("head-cell", off.then_some("off"), open.then_some("open"))} role="gridcell">
+                                <button type="button" class="head-open" id={format!("{}-open-{l}-{h}", props.id)}
+                                    data-layer={l.to_string()} data-head={h.to_string()}
+                                    tabindex={if open { "0" } else { "-1" }}
+                                    aria-pressed={open.to_string()}
+                                    aria-label={format!("Layer {} head {}{}: open", l + 1, h + 1, if off { " (switched off)" } else { "" })}
+                                    onclick={on_open}>
+                                    <canvas id={cell_id(&props.id, l, h)} class="head-map" aria-hidden="true"></canvas>
+                                    <span class="head-name">{ format!("L{} H{}", l + 1, h + 1) }</span>
+                                </button>
+                                <button type="button" class="head-switch" aria-pressed={off.to_string()}
+                                    data-layer={l.to_string()} data-head={h.to_string()}
+                                    aria-label={format!("Switch layer {} head {} {}", l + 1, h + 1, if off { "on" } else { "off" })}
+                                    onclick={on_toggle}>{ if off { "off" } else { "on" } }</button>
+                            </div>
+                        }
+                    }) }
+                </div>
+            }) }
+        </div>
+    }
+}

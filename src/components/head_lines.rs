@@ -1,0 +1,159 @@
+//! The head view (after BertViz): each token on the left joined to each token on the right
+//! by a line whose opacity is the attention weight, one colour per head of the layer.
+//! Hovering a token on the left shows only its lines.
+
+use super::use_ui;
+use crate::plot::canvas::context_for_css_box;
+use crate::plot::colormap::line_palette;
+use crate::plot::PlotStyle;
+use attnscope_core::trace::SelfAttention;
+use std::rc::Rc;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+/// Props of [`HeadLines`].
+#[derive(Properties, PartialEq)]
+pub struct HeadLinesProps {
+    /// The canvas's id.
+    pub id: AttrValue,
+    /// Every map of the forward.
+    pub attention: Rc<SelfAttention>,
+    /// The layer drawn.
+    pub layer: usize,
+    /// Token texts.
+    pub tokens: Rc<Vec<String>>,
+    /// The token whose lines alone are drawn.
+    pub highlight: Option<usize>,
+    /// Called with the token under the pointer.
+    pub on_highlight: Callback<Option<usize>>,
+}
+
+/// Height of one token row, CSS px.
+const ROW: f64 = 18.0;
+/// Weights below this are not drawn (they would be invisible).
+const FAINTEST: f32 = 0.01;
+
+/// Lines between the tokens for every shown head of one layer.
+#[component]
+pub fn HeadLines(props: &HeadLinesProps) -> Html {
+    let ui = use_ui();
+    let canvas_ref = use_node_ref();
+    let heads = props.attention.heads;
+    let shown = use_state(|| vec![true; heads]);
+    let t = props.attention.len;
+    let css_height = (t as f64 * ROW + 2.0 * ROW).max(3.0 * ROW);
+    {
+        let canvas_ref = canvas_ref.clone();
+        let deps = (
+            props.attention.clone(),
+            props.layer,
+            (*shown).clone(),
+            props.highlight,
+            props.tokens.clone(),
+            ui,
+        );
+        use_effect_with(
+            deps,
+            move |(attention, layer, shown, highlight, tokens, ui)| {
+                let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else {
+                    return;
+                };
+                let Ok((context, scale)) = context_for_css_box(&canvas, css_height) else {
+                    return;
+                };
+                let style = PlotStyle::for_theme(ui.dark, scale);
+                let (w, h) = (canvas.width() as f64, canvas.height() as f64);
+                let color = |c: plotters::style::RGBColor| format!("rgb({},{},{})", c.0, c.1, c.2);
+                context.set_fill_style_str(&color(style.background));
+                context.fill_rect(0.0, 0.0, w, h);
+                let text_w = (w * 0.28).min(140.0 * scale);
+                let (left_x, right_x) = (text_w, w - text_w);
+                let y = |i: usize| (ROW * (i as f64 + 1.5)) * scale;
+                let palette = line_palette(ui.dark);
+                context.set_line_width(2.0 * scale);
+                for head in (0..attention.heads).filter(|&h| shown.get(h) == Some(&true)) {
+                    if *layer >= attention.layers {
+                        break;
+                    }
+                    let map = attention.map(*layer, head);
+                    context.set_stroke_style_str(&color(palette[head % palette.len()]));
+                    for i in 0..attention.len {
+                        if highlight.is_some_and(|k| k != i) {
+                            continue;
+                        }
+                        for j in 0..attention.len {
+                            let weight = map[i * attention.len + j];
+                            if weight < FAINTEST {
+                                continue;
+                            }
+                            context.set_global_alpha(weight.min(1.0) as f64);
+                            context.begin_path();
+                            context.move_to(left_x + 6.0 * scale, y(i));
+                            context.line_to(right_x - 6.0 * scale, y(j));
+                            context.stroke();
+                        }
+                    }
+                }
+                context.set_global_alpha(1.0);
+                context.set_fill_style_str(&color(style.foreground));
+                context.set_font(&format!(
+                    "{}px system-ui, sans-serif",
+                    (13.0 * scale).round()
+                ));
+                context.set_text_baseline("middle");
+                for (i, token) in tokens.iter().enumerate() {
+                    let bold = *highlight == Some(i);
+                    context.set_font(&format!(
+                        "{}{}px system-ui, sans-serif",
+                        if bold { "bold " } else { "" },
+                        (13.0 * scale).round()
+                    ));
+                    context.set_text_align("right");
+                    let _ = context.fill_text(token, left_x, y(i));
+                    context.set_text_align("left");
+                    let _ = context.fill_text(token, right_x, y(i));
+                }
+            },
+        );
+    }
+    let onmousemove = {
+        let on_highlight = props.on_highlight.clone();
+        Callback::from(move |event: MouseEvent| {
+            let row = (event.offset_y() as f64 / ROW - 1.0).floor();
+            let index = (row >= 0.0 && (row as usize) < t).then_some(row as usize);
+            on_highlight.emit(index);
+        })
+    };
+    let onmouseleave = props.on_highlight.reform(|_: MouseEvent| None);
+    let palette = line_palette(ui.dark);
+    html! {
+        <figure class="plot head-lines">
+            <figcaption>
+                <span class="plot-title">{ format!("Head view · layer {}", props.layer + 1) }</span>
+                <span class="head-toggles" role="group" aria-label="Heads drawn">
+                    { for (0..heads).map(|h| {
+                        let on = shown.get(h) == Some(&true);
+                        let c = palette[h % palette.len()];
+                        let toggle = {
+                            let shown = shown.clone();
+                            Callback::from(move |_: MouseEvent| {
+                                let mut next = (*shown).clone();
+                                if let Some(v) = next.get_mut(h) { *v = !*v; }
+                                shown.set(next);
+                            })
+                        };
+                        html! {
+                            <button type="button" class="head-toggle" aria-pressed={on.to_string()}
+                                style={format!("--swatch:rgb({},{},{})", c.0, c.1, c.2)} onclick={toggle}>
+                                { format!("H{}", h + 1) }
+                            </button>
+                        }
+                    }) }
+                </span>
+            </figcaption>
+            <canvas id={props.id.clone()} ref={canvas_ref} role="img"
+                aria-label={format!("Lines from each token (left) to the tokens it attends to (right) in layer {}; opacity is the weight.", props.layer + 1)}
+                {onmousemove} {onmouseleave} />
+        </figure>
+    }
+}

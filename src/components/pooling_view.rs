@@ -1,0 +1,84 @@
+//! The BiLSTM's attention pooling: the text with each token shaded by its weight, a bar per
+//! token, and the top three tokens named in words.
+
+use yew::prelude::*;
+
+/// Props of [`PoolingView`].
+#[derive(Properties, PartialEq)]
+pub struct PoolingViewProps {
+    /// Token texts.
+    pub tokens: Vec<String>,
+    /// One pooling weight per token (they sum to 1).
+    pub weights: Vec<f32>,
+    /// The highlighted position.
+    pub highlight: Option<usize>,
+    /// Called with the token under the pointer or focus.
+    pub on_highlight: Callback<Option<usize>>,
+}
+
+/// The positions of the `k` largest weights, largest first.
+pub fn top_positions(weights: &[f32], k: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]));
+    order.truncate(k);
+    order
+}
+
+/// Shaded text, bars and the top-3 sentence.
+#[component]
+pub fn PoolingView(props: &PoolingViewProps) -> Html {
+    let max = props.weights.iter().copied().fold(0.0f32, f32::max);
+    let top = top_positions(&props.weights, 3);
+    let named = top
+        .iter()
+        .filter_map(|&i| props.tokens.get(i))
+        .map(|t| html! { <em>{ t }</em> })
+        .collect::<Vec<_>>();
+    let leave = props.on_highlight.reform(|_: MouseEvent| None);
+    html! {
+        <div class="pooling-view">
+            <p class="pooling-top" aria-live="polite">
+                { "Mostly attends to: " }
+                { for named.into_iter().enumerate().map(|(i, n)| html! { <>{ if i > 0 { ", " } else { "" } }{ n }</> }) }
+            </p>
+            <p class="pooling-text" onmouseleave={leave.clone()}>
+                { for props.tokens.iter().zip(&props.weights).enumerate().map(|(i, (token, w))| {
+                    let share = if max > 0.0 { w / max } else { 0.0 };
+                    let enter = props.on_highlight.reform(move |_: MouseEvent| Some(i));
+                    html! {
+                        <span class={classes!("pooled-token", (props.highlight == Some(i)).then_some("highlight"))}
+                            style={format!("--weight:{share:.3}")} title={format!("{token}: {w:.4}")}
+                            onmouseenter={enter}>{ token }</span>
+                    }
+                }) }
+            </p>
+            <table class="pooling-bars">
+                <caption>{ "Attention pooling weight per token" }</caption>
+                <thead><tr><th scope="col">{ "token" }</th><th scope="col">{ "weight" }</th></tr></thead>
+                <tbody>
+                    { for props.tokens.iter().zip(&props.weights).enumerate().map(|(i, (token, w))| {
+                        let share = if max > 0.0 { w / max * 100.0 } else { 0.0 };
+                        html! {
+                            <tr class={classes!((props.highlight == Some(i)).then_some("highlight"))}>
+                                <th scope="row">{ token }</th>
+                                <td><span class="pool-bar" style={format!("width:{share:.1}%")} aria-hidden="true"></span>{ format!("{w:.3}") }</td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn top_positions_are_the_largest_first() {
+        assert_eq!(
+            super::top_positions(&[0.1, 0.5, 0.05, 0.35], 3),
+            vec![1, 3, 0]
+        );
+        assert_eq!(super::top_positions(&[0.7], 3), vec![0]);
+    }
+}

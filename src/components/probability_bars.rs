@@ -1,0 +1,34 @@
+//! Class probabilities as labelled horizontal bars.
+
+use yew::prelude::*;
+
+/// Props of [`ProbabilityBars`].
+#[derive(Properties, PartialEq)]
+pub struct ProbabilityBarsProps {
+    /// Class names.
+    pub labels: Vec<String>,
+    /// One probability per class.
+    pub probabilities: Vec<f32>,
+}
+
+/// One bar per class, the most likely one marked; values as text for every reader.
+#[component]
+pub fn ProbabilityBars(props: &ProbabilityBarsProps) -> Html {
+    let best = attnscope_core::ops::argmax(&props.probabilities);
+    html! {
+        <ul class="prob-bars" aria-label="Class probabilities">
+            { for props.labels.iter().zip(&props.probabilities).enumerate().map(|(i, (label, p))| {
+                let percent = (p * 100.0).clamp(0.0, 100.0);
+                html! {
+                    <li class={classes!("prob-row", (i == best).then_some("best"))}>
+                        <span class="prob-label">{ label }</span>
+                        <span class="prob-track" aria-hidden="true">
+                            <span class="prob-fill" style={format!("width:{percent:.2}%")}></span>
+                        </span>
+                        <span class="prob-value">{ format!("{percent:.1} %") }</span>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}

@@ -1,0 +1,100 @@
+//! The models the page ships (folders under `assets/models/`), with example sentences.
+
+/// One shipped classifier.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ModelInfo {
+    /// The folder name under `assets/models/`, also the `model=` URL value.
+    pub name: &'static str,
+    /// The picker's label.
+    pub label: &'static str,
+    /// What the model predicts.
+    pub task: &'static str,
+    /// Whether it is a Transformer (else a BiLSTM).
+    pub transformer: bool,
+    /// The other architecture trained on the same data (compare mode).
+    pub partner: &'static str,
+    /// Example sentences offered as chips.
+    pub examples: &'static [&'static str],
+}
+
+const SENTIMENT_EXAMPLES: &[&str] = &[
+    "the acting is wonderful but the plot is a mess",
+    "not bad at all",
+    "a dull, lifeless film that never finds its heart",
+    "one of the most moving stories i have seen in years",
+];
+
+const TOPIC_EXAMPLES: &[&str] = &[
+    "the bank raised interest rates as oil prices climbed",
+    "the striker scored twice in the final minutes of the match",
+    "the new phone ships with a faster chip and a better camera",
+    "the minister said the election would be held in may",
+];
+
+/// Every classifier the live page offers, in picker order.
+pub const CLASSIFIERS: &[ModelInfo] = &[
+    ModelInfo {
+        name: "sentiment-transformer",
+        label: "Sentiment · Transformer",
+        task: "sentiment",
+        transformer: true,
+        partner: "sentiment-bilstm",
+        examples: SENTIMENT_EXAMPLES,
+    },
+    ModelInfo {
+        name: "sentiment-bilstm",
+        label: "Sentiment · BiLSTM",
+        task: "sentiment",
+        transformer: false,
+        partner: "sentiment-transformer",
+        examples: SENTIMENT_EXAMPLES,
+    },
+    ModelInfo {
+        name: "topic-transformer",
+        label: "News topic · Transformer",
+        task: "topic",
+        transformer: true,
+        partner: "topic-bilstm",
+        examples: TOPIC_EXAMPLES,
+    },
+    ModelInfo {
+        name: "topic-bilstm",
+        label: "News topic · BiLSTM",
+        task: "topic",
+        transformer: false,
+        partner: "topic-transformer",
+        examples: TOPIC_EXAMPLES,
+    },
+];
+
+/// The classifier named `name`, if the page ships it.
+pub fn classifier(name: &str) -> Option<&'static ModelInfo> {
+    CLASSIFIERS.iter().find(|m| m.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partners_are_shipped_and_of_the_other_architecture() {
+        for info in CLASSIFIERS {
+            let partner = classifier(info.partner).expect("partner is listed");
+            assert_eq!(partner.task, info.task);
+            assert_ne!(partner.transformer, info.transformer);
+            assert_eq!(partner.partner, info.name);
+        }
+    }
+
+    #[test]
+    fn every_listed_folder_exists() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/models");
+        for info in CLASSIFIERS {
+            assert!(
+                root.join(info.name).join("config.json").exists(),
+                "{}",
+                info.name
+            );
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The engines behind the live views: a shipped model loaded once, run on the GPU engine when
+//! WebGPU works and the architecture has kernels, else on the CPU core in wasm. Both build the
+//! same `Trace` (core's `Model::encode` / `Model::finish`).
+
+pub mod catalog;
+pub mod fetch;
+
+use attnscope_core::config::ModelConfig;
+use attnscope_core::model::NetworkOutput;
+use attnscope_core::weights::WeightStore;
+use attnscope_core::{Interventions, Model, ModelFiles, Trace};
+use attnscope_gpu::transformer::GpuTransformer;
+use attnscope_gpu::{GpuContext, GpuError};
+use catalog::ModelInfo;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Which engine computed a trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    /// The WebGPU engine (`attnscope-gpu`).
+    Gpu,
+    /// The CPU reference (`attnscope-core`) in wasm.
+    Cpu,
+}
+
+impl EngineKind {
+    /// `gpu` or `cpu` (data attributes, the readout).
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Gpu => "gpu",
+            EngineKind::Cpu => "cpu",
+        }
+    }
+}
+
+/// One forward's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Computed {
+    /// What the views draw.
+    pub trace: Trace,
+    /// The engine that ran it.
+    pub engine: EngineKind,
+    /// Wall time of the forward (tokenising included), in milliseconds.
+    pub forward_ms: f64,
+}
+
+/// Why a forward gave no trace.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RunError {
+    /// The GPU device was lost; the caller switches to the CPU engine.
+    #[error("the GPU device was lost ({0})")]
+    DeviceLost(String),
+    /// Anything else, worded for the user.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// A loaded model: the CPU core always, the GPU engine when it could be built.
+pub struct Engine {
+    /// The catalogue entry.
+    pub info: &'static ModelInfo,
+    /// The CPU reference (and the tokenizer both engines use).
+    pub model: Model,
+    gpu: RefCell<Option<Rc<GpuTransformer>>>,
+    /// Why this model runs on the CPU although a GPU context was offered, if it does.
+    pub gpu_note: Option<String>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("model", &self.info.name)
+            .field("gpu", &self.gpu.borrow().is_some())
+            .finish()
+    }
+}
+
+/// Load progress: a stage to show and the fraction done (0..=1).
+pub type Progress = dyn Fn(&str, f64);
+
+impl Engine {
+    /// Fetches the model folder, parses it and, given a GPU context, uploads it and compiles
+    /// every pipeline (so no keystroke waits for a compile). Errors are worded for the user.
+    pub async fn load(
+        info: &'static ModelInfo,
+        gpu: Option<GpuContext>,
+        progress: &Progress,
+    ) -> Result<Self, String> {
+        let base = format!("assets/models/{}/", info.name);
+        let file = |name: &str| format!("{base}{name}");
+        let part = |stage: &'static str, from: f64, to: f64| {
+            move |got: u64, expected: u64| {
+                let fraction = if expected > 0 {
+                    (got as f64 / expected as f64).min(1.0)
+                } else {
+                    0.5
+                };
+                progress(stage, from + (to - from) * fraction)
+            }
+        };
+        progress("Fetching config.json", 0.0);
+        let config = fetch::fetch_text(
+            &file("config.json"),
+            &part("Fetching config.json", 0.0, 0.02),
+        )
+        .await?;
+        let tokenizer = fetch::fetch_text(
+            &file("tokenizer.json"),
+            &part("Fetching tokenizer.json", 0.02, 0.15),
+        )
+        .await?;
+        let weights = fetch::fetch_bytes(
+            &file("model.safetensors"),
+            &part("Fetching model.safetensors", 0.15, 0.85),
+        )
+        .await?;
+        progress("Reading the weights", 0.86);
+        let model = Model::from_files(ModelFiles {
+            config: &config,
+            weights: &weights,
+            tokenizer: &tokenizer,
+            target_tokenizer: None,
+        })
+        .map_err(|e| format!("{}: {e}", info.name))?;
+        let (gpu, gpu_note) = match (gpu, &model.config) {
+            (None, _) => (None, None),
+            (Some(context), ModelConfig::TransformerEncoderClassifier(config)) => {
+                progress("Compiling the WebGPU kernels", 0.9);
+                let store = WeightStore::parse(&weights).map_err(|e| e.to_string())?;
+                match GpuTransformer::load(&context, config.clone(), &store).await {
+                    Ok(engine) => (Some(Rc::new(engine)), None),
+                    Err(why) => (
+                        None,
+                        Some(format!("the GPU engine refused the model: {why}")),
+                    ),
+                }
+            }
+            (Some(_), _) => (
+                None,
+                Some("the GPU engine has no BiLSTM kernels yet".to_owned()),
+            ),
+        };
+        progress("Ready", 1.0);
+        Ok(Self {
+            info,
+            model,
+            gpu: RefCell::new(gpu),
+            gpu_note,
+        })
+    }
+
+    /// The engine the next forward uses.
+    pub fn kind(&self) -> EngineKind {
+        if self.gpu.borrow().is_some() {
+            EngineKind::Gpu
+        } else {
+            EngineKind::Cpu
+        }
+    }
+
+    /// Drops the GPU engine (after a device loss): later forwards run on the CPU.
+    pub fn drop_gpu(&self) {
+        self.gpu.borrow_mut().take();
+    }
+
+    /// Tokenises and runs `text` with the interventions on the current engine.
+    pub async fn run(&self, text: &str, iv: &Interventions) -> Result<Computed, RunError> {
+        let started = crate::dom::now_ms();
+        let (trace, ids) = self.model.encode(text);
+        let gpu = self.gpu.borrow().clone();
+        let engine = self.kind();
+        let trace = if ids.is_empty() {
+            trace
+        } else if let Some(gpu) = gpu {
+            match gpu.forward(&ids, iv).await {
+                Ok(out) => self.model.finish(trace, NetworkOutput::Transformer(out)),
+                Err(GpuError::DeviceLost(reason)) => return Err(RunError::DeviceLost(reason)),
+                Err(other) => return Err(RunError::Failed(other.to_string())),
+            }
+        } else {
+            let output = self
+                .model
+                .network
+                .forward(&ids, iv)
+                .map_err(|e| RunError::Failed(e.to_string()))?;
+            self.model.finish(trace, output)
+        };
+        Ok(Computed {
+            trace,
+            engine,
+            forward_ms: crate::dom::now_ms() - started,
+        })
+    }
+}

@@ -1,0 +1,302 @@
+//! One model's column of the live page: its load state, class probabilities and attention
+//! views (Transformer: model view, one-head heatmap, head view, rollout, data table;
+//! BiLSTM: pooling view).
+
+use crate::components::head_grid::HeadGrid;
+use crate::components::head_lines::HeadLines;
+use crate::components::heatmap_plot::HeatmapPlot;
+use crate::components::pooling_view::{top_positions, PoolingView};
+use crate::components::probability_bars::ProbabilityBars;
+use crate::engine::catalog::ModelInfo;
+use crate::engine::Computed;
+use crate::plot::heatmap::AxisLabels;
+use attnscope_core::rollout::rollout;
+use attnscope_core::trace::{Attention, Output, SelfAttention};
+use attnscope_core::Matrix;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Where a model is in its life on the page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadState {
+    /// Bytes arriving or pipelines compiling: a stage and the fraction done.
+    Loading(String, f64),
+    /// Ready to run.
+    Ready,
+    /// It could not be loaded; the reason.
+    Failed(String),
+}
+
+/// A result to draw, with the pieces the views share.
+#[derive(Debug, PartialEq)]
+pub struct Shown {
+    /// The job number that produced it.
+    pub seq: u64,
+    /// The text it was computed for.
+    pub text: String,
+    /// When the input behind it arrived, if it came from an input.
+    pub input_at: Option<f64>,
+    /// The result.
+    pub computed: Computed,
+    /// Token texts.
+    pub tokens: Rc<Vec<String>>,
+    /// The Transformer's maps.
+    pub maps: Option<Rc<SelfAttention>>,
+}
+
+impl Shown {
+    /// Wraps a computed trace.
+    pub fn new(seq: u64, text: String, computed: Computed) -> Self {
+        let tokens = Rc::new(
+            computed
+                .trace
+                .tokens
+                .iter()
+                .map(|t| t.text.clone())
+                .collect(),
+        );
+        let maps = match &computed.trace.attention {
+            Attention::SelfAttention(maps) => Some(Rc::new(maps.clone())),
+            _ => None,
+        };
+        Self {
+            seq,
+            text,
+            input_at: None,
+            computed,
+            tokens,
+            maps,
+        }
+    }
+
+    /// The probabilities, if the model classified.
+    pub fn probabilities(&self) -> Option<(&[String], &[f32])> {
+        match &self.computed.trace.output {
+            Output::Classification(c) => Some((&c.labels, &c.probabilities)),
+            _ => None,
+        }
+    }
+}
+
+/// Props of [`ModelPanel`].
+#[derive(Properties, PartialEq)]
+pub struct ModelPanelProps {
+    /// The model.
+    pub info: &'static ModelInfo,
+    /// Its load state.
+    pub load: LoadState,
+    /// Its latest result.
+    pub shown: Option<Rc<Shown>>,
+    /// Heads switched off.
+    pub heads_off: Vec<(usize, usize)>,
+    /// The opened head.
+    pub head: (usize, usize),
+    /// The highlighted token.
+    pub highlight: Option<usize>,
+    /// Open a head.
+    pub on_open: Callback<(usize, usize)>,
+    /// Switch a head off or on.
+    pub on_toggle_head: Callback<(usize, usize)>,
+    /// Highlight a token.
+    pub on_highlight: Callback<Option<usize>>,
+}
+
+fn digest(values: &[f32]) -> f64 {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| f64::from(*v) * ((i % 97) as f64 + 1.0))
+        .sum()
+}
+
+/// A model's column.
+#[component]
+pub fn ModelPanel(props: &ModelPanelProps) -> Html {
+    let info = props.info;
+    let status = match &props.load {
+        LoadState::Loading(stage, fraction) => html! {
+            <div class="load-state">
+                <label for={format!("{}-progress", info.name)}>{ format!("{stage}…") }</label>
+                <progress id={format!("{}-progress", info.name)} max="1" value={fraction.to_string()}></progress>
+            </div>
+        },
+        LoadState::Failed(why) => html! { <p class="field-message error" role="alert">{ why }</p> },
+        LoadState::Ready => html! {},
+    };
+    let body = props
+        .shown
+        .as_ref()
+        .map(|shown| panel_body(props, shown))
+        .unwrap_or_default();
+    html! {
+        <section class="model-panel" aria-labelledby={format!("{}-title", info.name)} data-model={info.name}>
+            <h2 id={format!("{}-title", info.name)}>{ info.label }</h2>
+            { status }
+            { body }
+        </section>
+    }
+}
+
+fn summary(props: &ModelPanelProps, shown: &Shown) -> Html {
+    let probabilities = shown
+        .probabilities()
+        .map(|(_, p)| {
+            p.iter()
+                .map(|v| format!("{v:.6}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    let map_digest = match &shown.computed.trace.attention {
+        Attention::SelfAttention(maps) => digest(&maps.weights),
+        Attention::Pooling { weights } => digest(weights),
+        _ => 0.0,
+    };
+    html! {
+        <div class="trace-summary" hidden=true id={format!("summary-{}", props.info.name)}
+            data-seq={shown.seq.to_string()} data-text={shown.text.clone()}
+            data-engine={shown.computed.engine.name()}
+            data-probabilities={probabilities}
+            data-tokens={shown.tokens.join(" ")}
+            data-t={shown.tokens.len().to_string()}
+            data-map-digest={format!("{map_digest:.6}")}
+            data-forward-ms={format!("{:.3}", shown.computed.forward_ms)}></div>
+    }
+}
+
+fn panel_body(props: &ModelPanelProps, shown: &Rc<Shown>) -> Html {
+    let trace = &shown.computed.trace;
+    let bars = match shown.probabilities() {
+        Some((labels, p)) => html! {
+            <ProbabilityBars labels={labels.to_vec()} probabilities={p.to_vec()} />
+        },
+        None => html! {},
+    };
+    let message = trace
+        .message
+        .as_ref()
+        .map(|m| html! { <p class="notice trace-message" role="status">{ m }</p> });
+    let views = match &trace.attention {
+        Attention::SelfAttention(_) => html! {
+            <TransformerViews info={props.info} shown={shown.clone()} heads_off={props.heads_off.clone()}
+                head={props.head} highlight={props.highlight} on_open={props.on_open.clone()}
+                on_toggle_head={props.on_toggle_head.clone()} on_highlight={props.on_highlight.clone()} />
+        },
+        Attention::Pooling { weights } => html! {
+            <PoolingView tokens={(*shown.tokens).clone()} weights={weights.clone()}
+                highlight={props.highlight} on_highlight={props.on_highlight.clone()} />
+        },
+        _ => html! {},
+    };
+    html! {
+        <>
+            { summary(props, shown) }
+            { for message }
+            { bars }
+            { views }
+        </>
+    }
+}
+
+/// Props of [`TransformerViews`].
+#[derive(Properties, PartialEq)]
+struct TransformerViewsProps {
+    info: &'static ModelInfo,
+    shown: Rc<Shown>,
+    heads_off: Vec<(usize, usize)>,
+    head: (usize, usize),
+    highlight: Option<usize>,
+    on_open: Callback<(usize, usize)>,
+    on_toggle_head: Callback<(usize, usize)>,
+    on_highlight: Callback<Option<usize>>,
+}
+
+/// The Transformer's views of one result.
+#[component]
+fn TransformerViews(props: &TransformerViewsProps) -> Html {
+    let Some(maps) = props.shown.maps.clone() else {
+        return html! {};
+    };
+    let head = (
+        props.head.0.min(maps.layers.saturating_sub(1)),
+        props.head.1.min(maps.heads.saturating_sub(1)),
+    );
+    let t = maps.len;
+    let one_head = use_memo((maps.clone(), head), |(maps, (l, h))| {
+        Rc::new(
+            Matrix::from_vec(maps.len, maps.len, maps.map(*l, *h).to_vec())
+                .unwrap_or_else(|| Matrix::zeros(0, 0)),
+        )
+    });
+    let rolled = use_memo((maps.clone(), props.heads_off.clone()), |(maps, off)| {
+        Rc::new(rollout(maps, |l, h| off.contains(&(l, h))))
+    });
+    let labels = use_memo(props.shown.tokens.clone(), |tokens| {
+        Rc::new(AxisLabels {
+            rows: (**tokens).clone(),
+            cols: (**tokens).clone(),
+        })
+    });
+    let name = props.info.name;
+    let height = (220.0 + t as f64 * 6.0).clamp(320.0, 640.0);
+    let head_name = format!("layer {} head {}", head.0 + 1, head.1 + 1);
+    let pick = {
+        let on_highlight = props.on_highlight.clone();
+        Callback::from(move |(row, _): (usize, usize)| on_highlight.emit(Some(row)))
+    };
+    let off = props.heads_off.contains(&head);
+    html! {
+        <div class="transformer-views">
+            <h3>{ "Model view" }</h3>
+            <HeadGrid id={format!("{name}-grid")} attention={maps.clone()} heads_off={props.heads_off.clone()}
+                open={head} on_open={props.on_open.clone()} on_toggle={props.on_toggle_head.clone()} />
+            <div class="plots">
+                <HeatmapPlot id={format!("{name}-head")} caption={format!("One head · {head_name}{}", if off { " (switched off)" } else { "" })}
+                    matrix={(*one_head).clone()} range={(0.0, 1.0)} x_label="key (attended to)" y_label="query"
+                    row_name="query" col_name="key" css_height={height} export_name={format!("{name}-l{}h{}", head.0 + 1, head.1 + 1)}
+                    labels={Some((*labels).clone())} highlight={props.highlight} on_pick={Some(pick.clone())} />
+                <HeadLines id={format!("{name}-lines")} attention={maps.clone()} layer={head.0}
+                    tokens={props.shown.tokens.clone()} highlight={props.highlight} on_highlight={props.on_highlight.clone()} />
+                <HeatmapPlot id={format!("{name}-rollout")} caption="Attention rollout across layers (Abnar & Zuidema 2020)"
+                    matrix={(*rolled).clone()} range={(0.0, 1.0)} x_label="input token" y_label="position"
+                    row_name="position" col_name="token" css_height={height} export_name={format!("{name}-rollout")}
+                    labels={Some((*labels).clone())} highlight={props.highlight} on_pick={Some(pick)} />
+            </div>
+            <HeadTable tokens={props.shown.tokens.clone()} map={(*one_head).clone()} head_name={head_name} />
+        </div>
+    }
+}
+
+/// Props of [`HeadTable`].
+#[derive(Properties, PartialEq)]
+struct HeadTableProps {
+    tokens: Rc<Vec<String>>,
+    map: Rc<Matrix>,
+    head_name: String,
+}
+
+/// The data-table alternative: for each query token, the three keys the opened head weighs
+/// most.
+#[component]
+fn HeadTable(props: &HeadTableProps) -> Html {
+    let rows = props.map.rows().min(props.tokens.len());
+    html! {
+        <details class="head-table">
+            <summary>{ format!("Table: what {} attends to, token by token", props.head_name) }</summary>
+            <table>
+                <thead><tr><th scope="col">{ "query token" }</th><th scope="col">{ "top attended tokens (weight)" }</th></tr></thead>
+                <tbody>
+                    { for (0..rows).map(|i| {
+                        let row = props.map.row(i);
+                        let top = top_positions(row, 3)
+                            .into_iter()
+                            .map(|j| format!("{} ({:.2})", props.tokens.get(j).map_or("?", |s| s.as_str()), row[j]))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        html! { <tr><th scope="row">{ format!("{i}: {}", props.tokens[i]) }</th><td>{ top }</td></tr> }
+                    }) }
+                </tbody>
+            </table>
+        </details>
+    }
+}

@@ -1,0 +1,108 @@
+//! Coalescing of forwards: at most one per animation frame, the latest request wins, and a
+//! result older than the one shown is never painted.
+
+use crate::engine::{Computed, Engine, RunError};
+use attnscope_core::Interventions;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// One request for forwards of every model on the page.
+pub struct Job {
+    /// Increasing request number.
+    pub seq: u64,
+    /// The text.
+    pub text: String,
+    /// The interventions.
+    pub interventions: Interventions,
+    /// When the input that caused it arrived (`performance.now()`), if it was an input.
+    pub input_at: Option<f64>,
+    /// The engines to run, in panel order.
+    pub engines: Vec<Rc<Engine>>,
+}
+
+/// One model's result for one job.
+pub struct Outcome {
+    /// The model.
+    pub model: &'static str,
+    /// The job's number.
+    pub seq: u64,
+    /// The text it ran on.
+    pub text: String,
+    /// The forward's result.
+    pub result: Result<Computed, RunError>,
+    /// The job's input time.
+    pub input_at: Option<f64>,
+}
+
+/// The queue between the page and the engines.
+#[derive(Default)]
+pub struct Scheduler {
+    next_seq: u64,
+    pending: Option<Job>,
+    busy: bool,
+    frame_requested: bool,
+}
+
+/// Shared handle to the page's scheduler.
+pub type SharedScheduler = Rc<RefCell<Scheduler>>;
+
+impl Scheduler {
+    /// A new request number.
+    pub fn next_seq(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq
+    }
+}
+
+/// Queues `job` (replacing any job not yet started) and runs it at the next animation frame,
+/// or when the forward in flight ends. `deliver` gets every model's outcome.
+pub fn submit(scheduler: &SharedScheduler, job: Job, deliver: Rc<dyn Fn(Outcome)>) {
+    scheduler.borrow_mut().pending = Some(job);
+    request_frame(scheduler.clone(), deliver);
+}
+
+fn request_frame(scheduler: SharedScheduler, deliver: Rc<dyn Fn(Outcome)>) {
+    {
+        let mut s = scheduler.borrow_mut();
+        if s.frame_requested || s.busy || s.pending.is_none() {
+            return;
+        }
+        s.frame_requested = true;
+    }
+    crate::dom::on_next_frame(move |_| {
+        let job = {
+            let mut s = scheduler.borrow_mut();
+            s.frame_requested = false;
+            let job = s.pending.take();
+            s.busy = job.is_some();
+            job
+        };
+        let Some(job) = job else { return };
+        wasm_bindgen_futures::spawn_local(async move {
+            for engine in &job.engines {
+                let mut result = engine.run(&job.text, &job.interventions).await;
+                if matches!(result, Err(RunError::DeviceLost(_))) {
+                    // Deliver the loss (the page says so), then answer on the CPU.
+                    deliver(Outcome {
+                        model: engine.info.name,
+                        seq: job.seq,
+                        text: job.text.clone(),
+                        result,
+                        input_at: job.input_at,
+                    });
+                    engine.drop_gpu();
+                    result = engine.run(&job.text, &job.interventions).await;
+                }
+                deliver(Outcome {
+                    model: engine.info.name,
+                    seq: job.seq,
+                    text: job.text.clone(),
+                    result,
+                    input_at: job.input_at,
+                });
+            }
+            scheduler.borrow_mut().busy = false;
+            request_frame(scheduler, deliver);
+        });
+    });
+}

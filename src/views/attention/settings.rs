@@ -1,0 +1,245 @@
+//! What the live page shows, as kept in the URL:
+//! `#/attention?model=sentiment-transformer&text=not%20bad&mask=2&off=0.1,1.3&head=0.2&compare=1`.
+
+use crate::engine::catalog::{self, ModelInfo, CLASSIFIERS};
+use crate::route::Query;
+use attnscope_core::Interventions;
+
+/// Most characters the URL keeps of the text (the box keeps everything typed).
+pub const URL_TEXT_LIMIT: usize = 2000;
+/// Largest layer or head index a URL may name.
+const MAX_INDEX: usize = 64;
+/// Largest token position a URL may mask.
+const MAX_POSITION: usize = 4096;
+
+/// The live page's settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveSettings {
+    /// The text typed (all of it; the model reads its first `max_len` tokens).
+    pub text: String,
+    /// The model picked.
+    pub model: &'static ModelInfo,
+    /// Whether the other architecture runs beside it.
+    pub compare: bool,
+    /// Token positions masked (sorted, unique).
+    pub masked: Vec<usize>,
+    /// (layer, head) pairs switched off (sorted, unique).
+    pub heads_off: Vec<(usize, usize)>,
+    /// The head opened in the large views.
+    pub head: (usize, usize),
+}
+
+impl Default for LiveSettings {
+    fn default() -> Self {
+        let model = &CLASSIFIERS[0];
+        Self {
+            text: model.examples[0].to_owned(),
+            model,
+            compare: false,
+            masked: Vec::new(),
+            heads_off: Vec::new(),
+            head: (0, 0),
+        }
+    }
+}
+
+fn parse_list<T>(value: &str, item: impl Fn(&str) -> Option<T>) -> Option<Vec<T>> {
+    value
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| item(s.trim()))
+        .collect()
+}
+
+fn parse_pair(text: &str) -> Option<(usize, usize)> {
+    let (a, b) = text.split_once('.')?;
+    let (a, b) = (a.parse().ok()?, b.parse().ok()?);
+    (a < MAX_INDEX && b < MAX_INDEX).then_some((a, b))
+}
+
+fn pair_text((a, b): (usize, usize)) -> String {
+    format!("{a}.{b}")
+}
+
+fn join<T>(items: &[T], f: impl Fn(&T) -> String) -> String {
+    items.iter().map(f).collect::<Vec<_>>().join(",")
+}
+
+impl LiveSettings {
+    /// Reads the settings from a URL query; what cannot be used is ignored and described in
+    /// the returned notices.
+    pub fn from_query(query: &Query) -> (Self, Vec<String>) {
+        let mut settings = Self::default();
+        let mut notices = Vec::new();
+        let mut text_given = false;
+        for (key, value) in query {
+            match key.as_str() {
+                "text" => {
+                    settings.text = value.clone();
+                    text_given = true;
+                }
+                "model" => match catalog::classifier(value) {
+                    Some(model) => settings.model = model,
+                    None => notices.push(format!(
+                        "There is no model “{value}”; showing {}.",
+                        settings.model.label
+                    )),
+                },
+                "compare" => settings.compare = value == "1" || value == "true",
+                "mask" => match parse_list(value, |s| {
+                    s.parse::<usize>().ok().filter(|&p| p < MAX_POSITION)
+                }) {
+                    Some(mut masked) => {
+                        masked.sort_unstable();
+                        masked.dedup();
+                        settings.masked = masked;
+                    }
+                    None => notices.push(format!(
+                        "Ignored mask=“{value}”: expected token positions such as 1,4."
+                    )),
+                },
+                "off" => match parse_list(value, parse_pair) {
+                    Some(mut off) => {
+                        off.sort_unstable();
+                        off.dedup();
+                        settings.heads_off = off;
+                    }
+                    None => notices.push(format!(
+                        "Ignored off=“{value}”: expected layer.head pairs such as 0.1,1.3."
+                    )),
+                },
+                "head" => match parse_pair(value) {
+                    Some(head) => settings.head = head,
+                    None => notices.push(format!(
+                        "Ignored head=“{value}”: expected layer.head such as 1.2."
+                    )),
+                },
+                _ => notices.push(format!("Ignored the unknown URL parameter “{key}”.")),
+            }
+        }
+        if !text_given {
+            settings.text = settings.model.examples[0].to_owned();
+        }
+        (settings, notices)
+    }
+
+    /// The query that restores these settings (the text cut to [`URL_TEXT_LIMIT`] characters).
+    pub fn to_query(&self) -> Query {
+        let mut query = vec![
+            ("model".to_owned(), self.model.name.to_owned()),
+            (
+                "text".to_owned(),
+                self.text.chars().take(URL_TEXT_LIMIT).collect(),
+            ),
+        ];
+        if self.compare {
+            query.push(("compare".into(), "1".into()));
+        }
+        if !self.masked.is_empty() {
+            query.push(("mask".into(), join(&self.masked, usize::to_string)));
+        }
+        if !self.heads_off.is_empty() {
+            query.push(("off".into(), join(&self.heads_off, |&p| pair_text(p))));
+        }
+        if self.head != (0, 0) {
+            query.push(("head".into(), pair_text(self.head)));
+        }
+        query
+    }
+
+    /// The interventions every engine runs with.
+    pub fn interventions(&self) -> Interventions {
+        Interventions {
+            masked_tokens: self.masked.clone(),
+            heads_off: self.heads_off.clone(),
+            ..Interventions::default()
+        }
+    }
+
+    /// Masks position `t`, or unmasks it.
+    pub fn toggle_mask(&mut self, t: usize) {
+        toggle(&mut self.masked, t);
+    }
+
+    /// Switches a head off, or on again.
+    pub fn toggle_head(&mut self, head: (usize, usize)) {
+        toggle(&mut self.heads_off, head);
+    }
+}
+
+fn toggle<T: Ord>(items: &mut Vec<T>, item: T) {
+    match items.binary_search(&item) {
+        Ok(i) => {
+            items.remove(i);
+        }
+        Err(i) => items.insert(i, item),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::route::Location;
+
+    #[test]
+    fn settings_round_trip_through_the_url() {
+        let mut settings = LiveSettings {
+            text: "a <b> & ü 🙂".into(),
+            model: catalog::classifier("topic-bilstm").unwrap(),
+            compare: true,
+            ..LiveSettings::default()
+        };
+        settings.toggle_mask(3);
+        settings.toggle_mask(1);
+        settings.toggle_head((1, 2));
+        settings.head = (1, 3);
+        let location = Location {
+            route: crate::route::Route::Home,
+            query: settings.to_query(),
+        };
+        let back = Location::parse(&location.to_hash());
+        let (parsed, notices) = LiveSettings::from_query(&back.query);
+        assert_eq!(parsed, settings);
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(parsed.masked, vec![1, 3]);
+        parsed.interventions();
+    }
+
+    #[test]
+    fn garbage_is_ignored_with_a_notice() {
+        let query: Query = [
+            ("model", "gpt-9"),
+            ("mask", "1,x"),
+            ("off", "0.1,9"),
+            ("head", "99.0"),
+            ("zzz", "1"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let (settings, notices) = LiveSettings::from_query(&query);
+        assert_eq!(settings, LiveSettings::default());
+        assert_eq!(notices.len(), 5, "{notices:?}");
+    }
+
+    #[test]
+    fn toggles_flip_and_stay_sorted() {
+        let mut settings = LiveSettings::default();
+        settings.toggle_head((1, 0));
+        settings.toggle_head((0, 3));
+        assert_eq!(settings.heads_off, vec![(0, 3), (1, 0)]);
+        settings.toggle_head((1, 0));
+        assert_eq!(settings.heads_off, vec![(0, 3)]);
+    }
+
+    #[test]
+    fn long_text_is_cut_in_the_url_only() {
+        let settings = LiveSettings {
+            text: "x".repeat(10_000),
+            ..LiveSettings::default()
+        };
+        let query = settings.to_query();
+        assert_eq!(query[1].1.len(), URL_TEXT_LIMIT);
+        assert_eq!(settings.text.len(), 10_000);
+    }
+}

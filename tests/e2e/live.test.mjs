@@ -1,0 +1,213 @@
+// The live attention page (#/attention): typing, engines, interventions, latency, bad input.
+// Expected probabilities come from the CLI (the CPU reference, native) on the same text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveDist, launch, guardedPage, backendChip, screenshot, ROOT, OUTPUT } from './harness.mjs';
+
+const SENTENCE = 'a gripping, funny film';
+
+/** The CLI's probabilities for each text (one forward per line), optionally with interventions. */
+function cliProbabilities(model, texts, extra = []) {
+  const out = execFileSync('cargo', ['run', '-q', '--release', '-p', 'attnscope-cli', '--',
+    '--model', join(ROOT, 'assets/models', model), '--lines', ...extra],
+    { cwd: ROOT, input: texts.join('\n') + '\n', maxBuffer: 1 << 28 }).toString();
+  return out.trim().split('\n').map((line) => {
+    const trace = JSON.parse(line);
+    return trace.output.kind === 'classification' ? trace.output.probabilities : [];
+  });
+}
+
+/** The panel summary of `model` once it shows `text`. */
+async function summaryFor(page, model, text) {
+  await page.waitForFunction(([m, t]) => document.getElementById('summary-' + m)?.dataset.text === t,
+    [model, text], { timeout: 30000 });
+  return page.$eval('#summary-' + model, (e) => ({ ...e.dataset }));
+}
+
+const probs = (summary) => summary.probabilities === '' ? [] : summary.probabilities.split(',').map(Number);
+
+function assertClose(got, want, tolerance, what) {
+  assert.equal(got.length, want.length, what);
+  got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) <= tolerance, `${what}: ${g} vs ${want[i]}`));
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+}
+
+async function openLive(browser, server, query, viewport) {
+  const { page, problems } = await guardedPage(browser, server.origin, viewport);
+  await page.goto(server.base + '#/attention' + query);
+  const chip = await backendChip(page);
+  return { page, problems, chip };
+}
+
+/** Types SENTENCE one key at a time; returns each prefix's summary. */
+async function typeSentence(page, model) {
+  await summaryFor(page, model, '');
+  await page.focus('#live-text');
+  const seen = [];
+  let prefix = '';
+  for (const ch of SENTENCE) {
+    await page.keyboard.type(ch);
+    prefix += ch;
+    seen.push(await summaryFor(page, model, prefix));
+  }
+  return seen;
+}
+
+async function latencyReport(page, name) {
+  const entries = await page.evaluate(() => window.__attnscopeLatencies ?? []);
+  const sorted = entries.map((e) => e.ms).sort((a, b) => a - b);
+  const report = {
+    samples: sorted.length, median_ms: percentile(sorted, 0.5), p95_ms: percentile(sorted, 0.95),
+    max_t: Math.max(...entries.map((e) => e.t)), engines: [...new Set(entries.map((e) => e.engine))],
+    forward_median_ms: percentile(entries.map((e) => e.forwardMs).sort((a, b) => a - b), 0.5),
+  };
+  await mkdir(OUTPUT, { recursive: true });
+  await writeFile(join(OUTPUT, name), JSON.stringify(report, null, 2));
+  return report;
+}
+
+for (const webgpu of [true, false]) {
+  const engine = webgpu ? 'gpu' : 'cpu';
+  test(`typing (${engine} engine): every keystroke matches the CLI, maps follow the tokens`, async () => {
+    const server = await serveDist();
+    const browser = await launch({ webgpu });
+    try {
+      const { page, problems, chip } = await openLive(browser, server, '?model=sentiment-transformer&text=');
+      assert.equal(chip.kind, webgpu ? 'webgpu' : 'cpu', chip.text);
+      const seen = await typeSentence(page, 'sentiment-transformer');
+      const prefixes = [...SENTENCE].map((_, i) => SENTENCE.slice(0, i + 1));
+      const expected = cliProbabilities('sentiment-transformer', prefixes);
+      seen.forEach((summary, i) => {
+        assert.equal(summary.engine, engine);
+        assertClose(probs(summary), expected[i], webgpu ? 1e-4 : 1e-5, `“${prefixes[i]}”`);
+        if (i > 0 && summary.tokens !== seen[i - 1].tokens) {
+          assert.notEqual(summary.mapDigest, seen[i - 1].mapDigest, `maps after “${prefixes[i]}”`);
+          assert.notEqual(summary.probabilities, seen[i - 1].probabilities, `probabilities after “${prefixes[i]}”`);
+        }
+      });
+      // The one-head heatmap has one row per token of the last text.
+      const rows = await page.$eval('#sentiment-transformer-head', (c) => Number(c.dataset.rows));
+      assert.equal(rows, Number(seen.at(-1).t));
+      assert.equal(await page.inputValue('#live-text'), SENTENCE);
+      assert.match(page.url(), /text=a%20gripping,%20funny%20film/);
+      const report = await latencyReport(page, `live-latency-${engine}.json`);
+      assert.ok(report.samples >= SENTENCE.length, JSON.stringify(report));
+      console.log(`keystroke → paint (${engine}):`, JSON.stringify(report));
+      assert.deepEqual(problems.consoleErrors, []);
+      assert.deepEqual(problems.foreignRequests, []);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+}
+
+test('masking a token and switching a head off change the prediction as the CLI predicts', async () => {
+  const server = await serveDist();
+  const browser = await launch({ webgpu: true });
+  try {
+    const text = 'not bad at all';
+    const { page, problems } = await openLive(browser, server, '?model=sentiment-transformer&text=' + encodeURIComponent(text));
+    const model = 'sentiment-transformer';
+    const plain = await summaryFor(page, model, text);
+    const [expectPlain] = cliProbabilities(model, [text]);
+    assertClose(probs(plain), expectPlain, 1e-4, 'plain');
+    await page.click('#token-2'); // "bad"
+    await page.waitForFunction(() => document.getElementById('token-2').getAttribute('aria-pressed') === 'true');
+    await page.waitForFunction((p) => document.getElementById('summary-sentiment-transformer').dataset.probabilities !== p, plain.probabilities);
+    const [expectMasked] = cliProbabilities(model, [text], ['--mask', '2']);
+    assertClose(probs(await page.$eval('#summary-' + model, (e) => ({ ...e.dataset }))), expectMasked, 1e-4, 'mask 2');
+    const masked = await page.$eval('#summary-' + model, (e) => e.dataset.probabilities);
+    await page.click('.head-switch[data-layer="0"][data-head="1"]');
+    await page.waitForFunction((p) => document.getElementById('summary-sentiment-transformer').dataset.probabilities !== p, masked);
+    const [expectBoth] = cliProbabilities(model, [text], ['--mask', '2', '--heads-off', '0:1']);
+    assertClose(probs(await page.$eval('#summary-' + model, (e) => ({ ...e.dataset }))), expectBoth, 1e-4, 'mask 2, head 0:1 off');
+    assert.match(page.url(), /mask=2/);
+    assert.match(page.url(), /off=0\.1/);
+    assert.equal(await page.getAttribute('.head-switch[data-layer="0"][data-head="1"]', 'aria-pressed'), 'true');
+    // The URL restores the interventions.
+    const again = await browser.newPage();
+    await again.goto(page.url());
+    await again.waitForFunction((p) => document.getElementById('summary-sentiment-transformer')?.dataset.probabilities === p,
+      await page.$eval('#summary-' + model, (e) => e.dataset.probabilities), { timeout: 30000 });
+    await again.close();
+    await page.click('#live-reset');
+    await page.waitForFunction((p) => document.getElementById('summary-sentiment-transformer').dataset.probabilities === p, plain.probabilities);
+    assert.deepEqual(problems.consoleErrors, []);
+    assert.deepEqual(problems.foreignRequests, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('compare mode, keyboard, bad input and screenshots', async () => {
+  const server = await serveDist();
+  const browser = await launch({ webgpu: true });
+  try {
+    const { page, problems } = await openLive(browser, server, '?model=topic-transformer&compare=1&text=the%20striker%20scored%20twice&zzz=1&mask=x');
+    const notices = await page.textContent('[data-testid="notices"]');
+    assert.match(notices, /unknown URL parameter “zzz”/);
+    assert.match(notices, /mask=“x”/);
+    const t = await summaryFor(page, 'topic-transformer', 'the striker scored twice');
+    const b = await summaryFor(page, 'topic-bilstm', 'the striker scored twice');
+    assert.equal(b.engine, 'cpu');
+    const [expectB] = cliProbabilities('topic-bilstm', ['the striker scored twice']);
+    assertClose(probs(b), expectB, 1e-5, 'BiLSTM');
+    assert.equal(probs(t).length, 5);
+    assert.match(await page.textContent('.pooling-top'), /Mostly attends to: \S+, \S+, \S+/);
+    await screenshot(page, 'live-compare-desktop.png');
+
+    // Arrow keys move across the heads of the model view and open them.
+    await page.focus('#topic-transformer-grid-open-0-0');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(() => document.activeElement?.id === 'topic-transformer-grid-open-1-1');
+    assert.match(await page.textContent('#topic-transformer-head ~ * , figure:has(#topic-transformer-head) .plot-title'), /layer 2 head 2/);
+    assert.match(page.url(), /head=1\.1/);
+
+    // Bad input: never a panic, never a blank page, never lost text.
+    const inputs = [
+      ['', /Type some text/],
+      ['   \n\t ', /Type some text/],
+      ['<script>window.__pwned = 1</script><b>bold</b>', null],
+      ['👩‍👩‍👧 family 🙂 emoji', null],
+      ['مرحبا بالعالم hello', null],
+      ['word '.repeat(2000), /the model reads the first 128/],
+    ];
+    for (const [text, message] of inputs) {
+      await page.fill('#live-text', text);
+      const summary = await summaryFor(page, 'topic-transformer', text);
+      assert.equal(await page.inputValue('#live-text'), text);
+      if (message) assert.match(await page.textContent('#attention-view'), message);
+      else assert.equal(probs(summary).length, 5, text);
+    }
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.equal(await page.locator('#attention-view b').count(), 0);
+    assert.equal((await page.inputValue('#live-text')).length, 10000);
+
+    // Phone width and the dark theme.
+    await page.fill('#live-text', 'the minister said the election would be held in may');
+    await summaryFor(page, 'topic-transformer', 'the minister said the election would be held in may');
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.waitForTimeout(300);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at 360 px`);
+    await screenshot(page, 'live-360.png');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.click('#theme-toggle');
+    await page.waitForTimeout(300);
+    await screenshot(page, 'live-dark.png');
+    assert.deepEqual(problems.consoleErrors, []);
+    assert.deepEqual(problems.foreignRequests, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
