@@ -72,8 +72,13 @@ pub fn paint_cells(
     (low, high): (f32, f32),
 ) -> PlotResult<()> {
     let (cols, rows) = (matrix.cols() as u32, matrix.rows() as u32);
-    canvas.set_width(cols.max(1));
-    canvas.set_height(rows.max(1));
+    // Setting a canvas's size reallocates and clears it even when unchanged.
+    if canvas.width() != cols.max(1) {
+        canvas.set_width(cols.max(1));
+    }
+    if canvas.height() != rows.max(1) {
+        canvas.set_height(rows.max(1));
+    }
     if cols == 0 || rows == 0 {
         return Ok(());
     }

@@ -62,8 +62,11 @@ async function typeSentence(page, model) {
 async function latencyReport(page, name) {
   const entries = await page.evaluate(() => window.__attnscopeLatencies ?? []);
   const sorted = entries.map((e) => e.ms).sort((a, b) => a - b);
+  // The first keystroke into an empty box also creates every view (canvases, grids).
+  const later = entries.slice(1).map((e) => e.ms).sort((a, b) => a - b);
   const report = {
     samples: sorted.length, median_ms: percentile(sorted, 0.5), p95_ms: percentile(sorted, 0.95),
+    first_ms: entries[0]?.ms, p95_after_first_ms: percentile(later, 0.95),
     max_t: Math.max(...entries.map((e) => e.t)), engines: [...new Set(entries.map((e) => e.engine))],
     forward_median_ms: percentile(entries.map((e) => e.forwardMs).sort((a, b) => a - b), 0.5),
   };
@@ -95,7 +98,7 @@ for (const webgpu of [true, false]) {
       const rows = await page.$eval('#sentiment-transformer-head', (c) => Number(c.dataset.rows));
       assert.equal(rows, Number(seen.at(-1).t));
       assert.equal(await page.inputValue('#live-text'), SENTENCE);
-      assert.match(page.url(), /text=a%20gripping,%20funny%20film/);
+      await page.waitForFunction(() => location.hash.includes('text=a%20gripping,%20funny%20film'));
       const report = await latencyReport(page, `live-latency-${engine}.json`);
       assert.ok(report.samples >= SENTENCE.length, JSON.stringify(report));
       console.log(`keystroke → paint (${engine}):`, JSON.stringify(report));
@@ -128,8 +131,7 @@ test('masking a token and switching a head off change the prediction as the CLI 
     await page.waitForFunction((p) => document.getElementById('summary-sentiment-transformer').dataset.probabilities !== p, masked);
     const [expectBoth] = cliProbabilities(model, [text], ['--mask', '2', '--heads-off', '0:1']);
     assertClose(probs(await page.$eval('#summary-' + model, (e) => ({ ...e.dataset }))), expectBoth, 1e-4, 'mask 2, head 0:1 off');
-    assert.match(page.url(), /mask=2/);
-    assert.match(page.url(), /off=0\.1/);
+    await page.waitForFunction(() => /mask=2/.test(location.hash) && /off=0\.1/.test(location.hash));
     assert.equal(await page.getAttribute('.head-switch[data-layer="0"][data-head="1"]', 'aria-pressed'), 'true');
     // The URL restores the interventions.
     const again = await browser.newPage();
@@ -170,7 +172,7 @@ test('compare mode, keyboard, bad input and screenshots', async () => {
     await page.keyboard.press('ArrowDown');
     await page.waitForFunction(() => document.activeElement?.id === 'topic-transformer-grid-open-1-1');
     assert.match(await page.textContent('#topic-transformer-head ~ * , figure:has(#topic-transformer-head) .plot-title'), /layer 2 head 2/);
-    assert.match(page.url(), /head=1\.1/);
+    await page.waitForFunction(() => /head=1\.1/.test(location.hash));
 
     // Bad input: never a panic, never a blank page, never lost text.
     const inputs = [

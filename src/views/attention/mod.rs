@@ -22,6 +22,9 @@ use settings::LiveSettings;
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// How long the URL may lag behind the settings.
+const URL_DELAY_MS: i32 = 250;
+
 /// Props of [`AttentionView`].
 #[derive(Properties, PartialEq)]
 pub struct AttentionViewProps {
@@ -249,14 +252,31 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
     let settings = &state.settings;
     let on_page = models_on_page(settings);
 
-    // Keep the URL in step (no history entry per keystroke).
-    use_effect_with(settings.clone(), |settings| {
-        Location {
-            route: Route::Attention,
-            query: settings.to_query(),
-        }
-        .replace_current();
-    });
+    // Keep the URL in step: no history entry per keystroke, and at most one write per
+    // URL_DELAY_MS (history.replaceState costs milliseconds a call in Chromium).
+    {
+        let url = use_mut_ref(|| (None::<Query>, false));
+        use_effect_with(settings.clone(), move |settings| {
+            let mut slot = url.borrow_mut();
+            slot.0 = Some(settings.to_query());
+            if slot.1 {
+                return;
+            }
+            slot.1 = true;
+            let url = url.clone();
+            crate::dom::after_ms(URL_DELAY_MS, move || {
+                let mut slot = url.borrow_mut();
+                slot.1 = false;
+                if let Some(query) = slot.0.take() {
+                    Location {
+                        route: Route::Attention,
+                        query,
+                    }
+                    .replace_current();
+                }
+            });
+        });
+    }
 
     // Load every model on the page once the backend is known.
     {

@@ -40,7 +40,8 @@ pub struct Scheduler {
     next_seq: u64,
     pending: Option<Job>,
     busy: bool,
-    frame_requested: bool,
+    /// A forward started since the last animation frame: the next one waits for a frame.
+    ran_this_frame: bool,
 }
 
 /// Shared handle to the page's scheduler.
@@ -54,45 +55,38 @@ impl Scheduler {
     }
 }
 
-/// Queues `job` (replacing any job not yet started) and runs it at the next animation frame,
-/// or when the forward in flight ends. `deliver` gets every model's outcome.
+/// Queues `job`, replacing any job not yet started. It starts at once when nothing runs and
+/// no forward started in this frame (a keystroke answered without waiting for a frame),
+/// else at the next animation frame or when the forward in flight ends, whichever is later.
+/// `deliver` gets every model's outcome.
 pub fn submit(scheduler: &SharedScheduler, job: Job, deliver: Rc<dyn Fn(Outcome)>) {
     scheduler.borrow_mut().pending = Some(job);
-    request_frame(scheduler.clone(), deliver);
+    start_if_free(scheduler.clone(), deliver);
 }
 
-fn request_frame(scheduler: SharedScheduler, deliver: Rc<dyn Fn(Outcome)>) {
-    {
+fn start_if_free(scheduler: SharedScheduler, deliver: Rc<dyn Fn(Outcome)>) {
+    let job = {
         let mut s = scheduler.borrow_mut();
-        if s.frame_requested || s.busy || s.pending.is_none() {
+        if s.busy || s.ran_this_frame {
             return;
         }
-        s.frame_requested = true;
+        let Some(job) = s.pending.take() else { return };
+        s.busy = true;
+        s.ran_this_frame = true;
+        job
+    };
+    {
+        let (scheduler, deliver) = (scheduler.clone(), deliver.clone());
+        crate::dom::on_next_frame(move |_| {
+            scheduler.borrow_mut().ran_this_frame = false;
+            start_if_free(scheduler, deliver);
+        });
     }
-    crate::dom::on_next_frame(move |_| {
-        let job = {
-            let mut s = scheduler.borrow_mut();
-            s.frame_requested = false;
-            let job = s.pending.take();
-            s.busy = job.is_some();
-            job
-        };
-        let Some(job) = job else { return };
-        wasm_bindgen_futures::spawn_local(async move {
-            for engine in &job.engines {
-                let mut result = engine.run(&job.text, &job.interventions).await;
-                if matches!(result, Err(RunError::DeviceLost(_))) {
-                    // Deliver the loss (the page says so), then answer on the CPU.
-                    deliver(Outcome {
-                        model: engine.info.name,
-                        seq: job.seq,
-                        text: job.text.clone(),
-                        result,
-                        input_at: job.input_at,
-                    });
-                    engine.drop_gpu();
-                    result = engine.run(&job.text, &job.interventions).await;
-                }
+    wasm_bindgen_futures::spawn_local(async move {
+        for engine in &job.engines {
+            let mut result = engine.run(&job.text, &job.interventions).await;
+            if matches!(result, Err(RunError::DeviceLost(_))) {
+                // Deliver the loss (the page says so), then answer on the CPU.
                 deliver(Outcome {
                     model: engine.info.name,
                     seq: job.seq,
@@ -100,9 +94,18 @@ fn request_frame(scheduler: SharedScheduler, deliver: Rc<dyn Fn(Outcome)>) {
                     result,
                     input_at: job.input_at,
                 });
+                engine.drop_gpu();
+                result = engine.run(&job.text, &job.interventions).await;
             }
-            scheduler.borrow_mut().busy = false;
-            request_frame(scheduler, deliver);
-        });
+            deliver(Outcome {
+                model: engine.info.name,
+                seq: job.seq,
+                text: job.text.clone(),
+                result,
+                input_at: job.input_at,
+            });
+        }
+        scheduler.borrow_mut().busy = false;
+        start_if_free(scheduler, deliver);
     });
 }
