@@ -85,7 +85,11 @@ pub fn App() -> Html {
                 })
             };
             wasm_bindgen_futures::spawn_local(async move {
-                dispatch.dispatch(AppAction::BackendFound(Backend::detect().await));
+                let backend = Backend::detect().await;
+                if let Backend::WebGpu(gpu) = &backend {
+                    crate::backend::install_lose_gpu_hook(gpu);
+                }
+                dispatch.dispatch(AppAction::BackendFound(backend));
             });
             move || drop((on_hash, on_resize))
         });

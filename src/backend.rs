@@ -59,3 +59,17 @@ fn describe(adapter: &AdapterSummary) -> String {
         adapter.name.clone()
     }
 }
+
+/// Installs `window.__attnscopeLoseGpu()`, which destroys the page's GPU device, so tests
+/// (and a curious reader in the console) can watch the page fall back to the CPU engine.
+pub fn install_lose_gpu_hook(gpu: &SharedGpu) {
+    use wasm_bindgen::JsCast;
+    let device = gpu.0.device.clone();
+    let hook = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || device.destroy());
+    let _ = js_sys::Reflect::set(
+        &crate::dom::window(),
+        &"__attnscopeLoseGpu".into(),
+        hook.as_ref().unchecked_ref(),
+    );
+    hook.forget();
+}

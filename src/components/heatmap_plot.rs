@@ -42,7 +42,13 @@ pub struct HeatmapPlotProps {
     /// A row and column to outline (the token hovered elsewhere on the page).
     #[prop_or_default]
     pub highlight: Option<usize>,
+    /// Whether zoom buttons are offered (the plot then scrolls to pan).
+    #[prop_or_default]
+    pub zoomable: bool,
 }
+
+/// The largest zoom factor.
+const MAX_ZOOM: u32 = 4;
 
 /// The plot's geometry after its last paint: data area (device px) and device px per CSS px.
 #[derive(Debug, Clone, Copy, Default)]
@@ -59,6 +65,8 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
     let geometry = use_mut_ref(Geometry::default);
     let cursor = use_state(|| None::<(usize, usize)>);
     let failure = use_state(|| None::<String>);
+    let zoom = use_state(|| 1u32);
+    let css_height = props.css_height * f64::from(*zoom);
 
     {
         let (canvas_ref, geometry, failure) =
@@ -69,16 +77,20 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
             ui,
             props.x_label.clone(),
             props.y_label.clone(),
-            props.css_height,
+            css_height,
             props.labels.clone(),
+            *zoom,
         );
         use_effect_with(
             deps,
-            move |(matrix, range, ui, x_label, y_label, css_height, labels)| {
+            move |(matrix, range, ui, x_label, y_label, css_height, labels, zoom)| {
                 let Some(element) = canvas_ref.cast::<HtmlCanvasElement>() else {
                     return;
                 };
                 let started = crate::dom::now_ms();
+                let _ = element
+                    .style()
+                    .set_property("width", &format!("{}%", 100 * zoom));
                 let scale = canvas::fit_to_css_box(&element, *css_height);
                 let style = PlotStyle::for_theme(ui.dark, scale);
                 let spec = HeatmapSpec {
@@ -233,7 +245,7 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
         let (x_label, y_label, css_height, labels) = (
             props.x_label.clone(),
             props.y_label.clone(),
-            props.css_height,
+            css_height,
             props.labels.clone(),
         );
         Callback::from(move |()| {
@@ -267,7 +279,16 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
                 <span class="plot-title">{ &props.caption }</span>
                 <ExportButtons what={props.caption.clone()} {on_png} {on_svg} />
             </figcaption>
-            <div class="plot-canvas-wrap">
+            if props.zoomable {
+                <div class="zoom" role="group" aria-label="Zoom">
+                    <button type="button" aria-label={format!("Zoom out of {}", props.caption)} disabled={*zoom <= 1}
+                        onclick={{ let zoom = zoom.clone(); Callback::from(move |_: MouseEvent| zoom.set((*zoom / 2).max(1))) }}>{ "−" }</button>
+                    <span class="zoom-level">{ format!("{}×", *zoom) }</span>
+                    <button type="button" aria-label={format!("Zoom into {}", props.caption)} disabled={*zoom >= MAX_ZOOM}
+                        onclick={{ let zoom = zoom.clone(); Callback::from(move |_: MouseEvent| zoom.set((*zoom * 2).min(MAX_ZOOM))) }}>{ "+" }</button>
+                </div>
+            }
+            <div class={classes!("plot-canvas-wrap", (*zoom > 1).then_some("zoomed"))}>
                 <canvas
                     id={props.id.clone()}
                     ref={canvas_ref}

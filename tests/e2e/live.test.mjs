@@ -38,6 +38,30 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
 
+/** Text elements under `selector` whose contrast with their (blended) background is below 4.5:1. */
+async function lowContrast(page, selector) {
+  return page.evaluate((sel) => {
+    const parse = (c) => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null; const p = m[1].split(/[ ,/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p[3] ?? 1]; };
+    const over = (top, base) => [0, 1, 2].map((i) => top[i] * top[3] + base[i] * (1 - top[3])).concat(1);
+    const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+    const bad = [];
+    for (const el of document.querySelectorAll(sel + ' *')) {
+      const text = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim();
+      if (!text || el.closest('[hidden], details:not([open]) > :not(summary)') || el.disabled) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const chain = []; for (let e = el; e; e = e.parentElement) chain.unshift(e);
+      let bg = [255, 255, 255, 1];
+      for (const e of chain) { const c = parse(getComputedStyle(e).backgroundColor); if (c && c[3] > 0) bg = over(c, bg); }
+      const fg = over(parse(getComputedStyle(el).color), bg);
+      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      const ratio = (a + 0.05) / (b + 0.05);
+      if (ratio < 4.5) bad.push(`${el.tagName}.${el.className} “${text.slice(0, 30)}” ${ratio.toFixed(2)}`);
+    }
+    return bad;
+  }, selector);
+}
+
 async function openLive(browser, server, query, viewport) {
   const { page, problems } = await guardedPage(browser, server.origin, viewport);
   await page.goto(server.base + '#/attention' + query);
@@ -203,11 +227,47 @@ test('compare mode, keyboard, bad input and screenshots', async () => {
     assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at 360 px`);
     await screenshot(page, 'live-360.png');
     await page.setViewportSize({ width: 1280, height: 900 });
+    await page.hover('#token-3');
+    assert.deepEqual(await lowContrast(page, '#main'), [], 'light theme');
     await page.click('#theme-toggle');
     await page.waitForTimeout(300);
+    await page.hover('#token-3');
+    assert.deepEqual(await lowContrast(page, '#main'), [], 'dark theme');
     await screenshot(page, 'live-dark.png');
+    // Zoom: the one-head heatmap doubles and its frame scrolls to pan.
+    const width = await page.$eval('#topic-transformer-head', (c) => c.clientWidth);
+    await page.click('button[aria-label^="Zoom into One head"]');
+    await page.waitForFunction(([w]) => document.getElementById('topic-transformer-head').clientWidth >= 2 * w - 2, [width]);
     assert.deepEqual(problems.consoleErrors, []);
     assert.deepEqual(problems.foreignRequests, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('a lost GPU device switches the page to the CPU engine, keeping the text', async () => {
+  const server = await serveDist();
+  const browser = await launch({ webgpu: true });
+  try {
+    const text = 'the plot is a mess';
+    const { page, problems } = await openLive(browser, server, '?model=sentiment-transformer&text=' + encodeURIComponent(text));
+    const before = await summaryFor(page, 'sentiment-transformer', text);
+    assert.equal(before.engine, 'gpu');
+    await page.evaluate(() => window.__attnscopeLoseGpu());
+    await page.focus('#live-text');
+    await page.keyboard.press('End');
+    await page.keyboard.type('!');
+    const after = await summaryFor(page, 'sentiment-transformer', text + '!');
+    assert.equal(after.engine, 'cpu');
+    const [expected] = cliProbabilities('sentiment-transformer', [text + '!']);
+    assertClose(probs(after), expected, 1e-5, 'after the loss');
+    await page.waitForFunction(() => document.querySelector('#backend-chip').dataset.backend === 'cpu');
+    assert.match(await page.textContent('#backend-chip'), /lost/);
+    assert.match(await page.textContent('[data-testid="notices"]'), /switched to the CPU engine and kept your text/);
+    assert.equal(await page.inputValue('#live-text'), text + '!');
+    assert.deepEqual(problems.foreignRequests, []);
+    assert.deepEqual(problems.consoleErrors, []);
   } finally {
     await browser.close();
     await server.close();
