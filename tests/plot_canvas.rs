@@ -67,6 +67,7 @@ fn draw_heatmap(
         range,
         x_label: "dimension",
         y_label: "position",
+        labels: None,
     };
     let rect = draw_heatmap_frame(&drawing_area(canvas).unwrap(), &spec, &style).unwrap();
     blit_cells(canvas, matrix, range, rect).unwrap();
@@ -144,6 +145,7 @@ fn svg_export_has_axes_as_text_and_the_cells_as_one_image() {
         range: (-1.0, 1.0),
         x_label: "dimension",
         y_label: "position",
+        labels: None,
     };
     let style = PlotStyle::for_theme(false, 1.0);
     let (svg, rect) =
