@@ -1,5 +1,5 @@
 //! The engines behind the live views: a shipped model loaded once, run on the GPU engine when
-//! WebGPU works and the architecture has kernels, else on the CPU core in wasm. Both build the
+//! WebGPU works, else on the CPU core in wasm. Both build the
 //! same `Trace` (core's `Model::encode` / `Model::finish`).
 
 pub mod catalog;
@@ -9,6 +9,7 @@ use attnscope_core::config::ModelConfig;
 use attnscope_core::model::NetworkOutput;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::{Interventions, Model, ModelFiles, Trace};
+use attnscope_gpu::bilstm::GpuBiLstm;
 use attnscope_gpu::transformer::GpuTransformer;
 use attnscope_gpu::{GpuContext, GpuError};
 use catalog::ModelInfo;
@@ -56,13 +57,28 @@ pub enum RunError {
     Failed(String),
 }
 
+/// A network loaded onto the GPU.
+enum GpuNetwork {
+    Transformer(GpuTransformer),
+    BiLstm(GpuBiLstm),
+}
+
+impl GpuNetwork {
+    async fn forward(&self, ids: &[u32], iv: &Interventions) -> Result<NetworkOutput, GpuError> {
+        Ok(match self {
+            GpuNetwork::Transformer(net) => NetworkOutput::Transformer(net.forward(ids, iv).await?),
+            GpuNetwork::BiLstm(net) => NetworkOutput::BiLstm(net.forward(ids, iv).await?),
+        })
+    }
+}
+
 /// A loaded model: the CPU core always, the GPU engine when it could be built.
 pub struct Engine {
     /// The catalogue entry.
     pub info: &'static ModelInfo,
     /// The CPU reference (and the tokenizer both engines use).
     pub model: Model,
-    gpu: RefCell<Option<Rc<GpuTransformer>>>,
+    gpu: RefCell<Option<Rc<GpuNetwork>>>,
     /// Why this model runs on the CPU although a GPU context was offered, if it does.
     pub gpu_note: Option<String>,
 }
@@ -123,23 +139,34 @@ impl Engine {
             target_tokenizer: None,
         })
         .map_err(|e| format!("{}: {e}", info.name))?;
-        let (gpu, gpu_note) = match (gpu, &model.config) {
-            (None, _) => (None, None),
-            (Some(context), ModelConfig::TransformerEncoderClassifier(config)) => {
+        let (gpu, gpu_note) = match gpu {
+            None => (None, None),
+            Some(context) => {
                 progress("Compiling the WebGPU kernels", 0.9);
                 let store = WeightStore::parse(&weights).map_err(|e| e.to_string())?;
-                match GpuTransformer::load(&context, config.clone(), &store).await {
-                    Ok(engine) => (Some(Rc::new(engine)), None),
+                let loaded = match &model.config {
+                    ModelConfig::TransformerEncoderClassifier(config) => {
+                        GpuTransformer::load(&context, config.clone(), &store)
+                            .await
+                            .map(GpuNetwork::Transformer)
+                    }
+                    ModelConfig::BiLstmAttentionClassifier(config) => {
+                        GpuBiLstm::load(&context, config.clone(), &store)
+                            .await
+                            .map(GpuNetwork::BiLstm)
+                    }
+                    ModelConfig::Seq2SeqAttention(_) => {
+                        return Err("the live page runs classifiers only".to_owned())
+                    }
+                };
+                match loaded {
+                    Ok(network) => (Some(Rc::new(network)), None),
                     Err(why) => (
                         None,
                         Some(format!("the GPU engine refused the model: {why}")),
                     ),
                 }
             }
-            (Some(_), _) => (
-                None,
-                Some("the GPU engine has no BiLSTM kernels yet".to_owned()),
-            ),
         };
         progress("Ready", 1.0);
         Ok(Self {
@@ -174,7 +201,7 @@ impl Engine {
             trace
         } else if let Some(gpu) = gpu {
             match gpu.forward(&ids, iv).await {
-                Ok(out) => self.model.finish(trace, NetworkOutput::Transformer(out)),
+                Ok(out) => self.model.finish(trace, out),
                 Err(GpuError::DeviceLost(reason)) => return Err(RunError::DeviceLost(reason)),
                 Err(other) => return Err(RunError::Failed(other.to_string())),
             }

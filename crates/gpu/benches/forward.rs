@@ -1,13 +1,16 @@
-//! GPU engine vs CPU reference, Transformer at the reference sizes (d = 128, 4 heads,
-//! 2 layers, d_ff = 512), T = 16, 64, 128, 256, 512; and the floor every forward pays: an
+//! GPU engine vs CPU reference at the reference sizes, T = 16, 64, 128, 256, 512: the
+//! Transformer (d = 128, 4 heads, 2 layers, d_ff = 512) and the BiLSTM (e = 64, H = 128,
+//! 2 layers, attention 128); and the floor every forward pays: an
 //! empty submit plus a 4-byte readback. Runs on whatever Vulkan device is present (lavapipe
 //! here, an NVIDIA GPU on the GPU machine). `cargo bench -p attnscope-gpu --bench forward`.
 
+use attnscope_core::bilstm::BiLstmAttentionClassifier;
 use attnscope_core::config::ModelConfig;
 use attnscope_core::manifest::{random_tensors, reference_configs, to_safetensors};
 use attnscope_core::transformer::TransformerEncoderClassifier;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Interventions;
+use attnscope_gpu::bilstm::GpuBiLstm;
 use attnscope_gpu::readback::read_f32;
 use attnscope_gpu::transformer::GpuTransformer;
 use attnscope_gpu::GpuContext;
@@ -19,7 +22,7 @@ fn forward(c: &mut Criterion) {
         "device: {} ({})",
         context.adapter.name, context.adapter.backend
     );
-    let [config, _, _] = reference_configs(8000);
+    let [config, bilstm_config, _] = reference_configs(8000);
     let ModelConfig::TransformerEncoderClassifier(tc) = config.clone() else {
         unreachable!()
     };
@@ -39,6 +42,30 @@ fn forward(c: &mut Criterion) {
             b.iter(|| cpu.forward(ids, &iv).unwrap())
         });
     }
+    group.finish();
+
+    let ModelConfig::BiLstmAttentionClassifier(bc) = bilstm_config.clone() else {
+        unreachable!()
+    };
+    let bytes = to_safetensors(&random_tensors(&bilstm_config, 2, 0.1));
+    let store = WeightStore::parse(&bytes).unwrap();
+    let cpu = BiLstmAttentionClassifier::load(bc.clone(), &store).unwrap();
+    let gpu = pollster::block_on(GpuBiLstm::load(&context, bc, &store)).unwrap();
+    let mut group = c.benchmark_group("bilstm_forward");
+    group.sample_size(20);
+    for t in [16usize, 64, 128, 256, 512] {
+        let ids: Vec<u32> = (0..t).map(|i| ((i * 7919 + 13) % 8000) as u32).collect();
+        group.bench_with_input(BenchmarkId::new("gpu", t), &ids, |b, ids| {
+            b.iter(|| pollster::block_on(gpu.forward(ids, &iv)).unwrap())
+        });
+        group.bench_with_input(BenchmarkId::new("cpu", t), &ids, |b, ids| {
+            b.iter(|| cpu.forward(ids, &iv).unwrap())
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("floor");
+    group.sample_size(20);
     // The floor: one empty submission that copies 4 bytes into a mappable buffer, read back.
     let device = &context.device;
     let source = device.create_buffer(&wgpu::BufferDescriptor {

@@ -5,9 +5,11 @@
 //! tests can inject a device. The model kernels equal `attnscope-core`, the specification.
 #![warn(missing_docs)]
 
+pub mod bilstm;
 mod context;
 pub mod kernel;
 pub mod matmul;
+pub mod plan;
 pub mod readback;
 pub mod transformer;
 
@@ -31,4 +33,25 @@ pub enum GpuError {
     /// falls back to the CPU engine. Carries wgpu's reason and message.
     #[error("the GPU device was lost ({0}); continuing on the CPU")]
     DeviceLost(String),
+}
+
+/// Why a model cannot be put on the GPU.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LoadError {
+    /// The weights or config are wrong (the same typed error the CPU loader gives).
+    #[error(transparent)]
+    Model(#[from] attnscope_core::ModelError),
+    /// A kernel failed to compile.
+    #[error(transparent)]
+    Gpu(#[from] GpuError),
+    /// The model needs more than the device or a kernel allows; names the limit.
+    #[error("the model needs {what} = {needed}, above the limit of {limit}")]
+    TooLarge {
+        /// The limit.
+        what: &'static str,
+        /// What the model needs.
+        needed: u64,
+        /// What is allowed.
+        limit: u64,
+    },
 }

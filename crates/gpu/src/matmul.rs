@@ -16,6 +16,8 @@ pub enum Activation {
     Relu = 1,
     /// ½v(1 + erf(v/√2))
     Gelu = 2,
+    /// tanh v
+    Tanh = 3,
 }
 
 /// The uniform the kernel reads (`struct Dims` in matmul.wgsl).
@@ -38,10 +40,11 @@ pub const TILE: u32 = 16;
 /// Compiles matmul.wgsl: bindings (dims, X, W, b, Y), one pipeline per [`Activation`].
 pub async fn kernel(context: &GpuContext) -> Result<Kernel, GpuError> {
     use Binding::{Read, ReadWrite, Uniform};
-    let variants: [&[(&str, f64)]; 3] = [
+    let variants: [&[(&str, f64)]; 4] = [
         &[("ACTIVATION", 0.0)],
         &[("ACTIVATION", 1.0)],
         &[("ACTIVATION", 2.0)],
+        &[("ACTIVATION", 3.0)],
     ];
     Kernel::new(
         context,

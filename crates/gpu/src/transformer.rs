@@ -9,6 +9,7 @@
 
 use crate::kernel::{groups_1d, Binding, Kernel};
 use crate::matmul::{self, Activation};
+use crate::plan::{f32_bits, Plan, Steps};
 use crate::readback::read_f32;
 use crate::{GpuContext, GpuError};
 use attnscope_core::config::{Activation as CoreActivation, Pooling, TransformerConfig};
@@ -24,26 +25,7 @@ use wgpu::util::DeviceExt;
 /// Longest input the attention kernel holds in workgroup memory (`MAX_T` in attention.wgsl).
 pub const MAX_T: usize = 1024;
 
-/// Why a model cannot be put on the GPU.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum LoadError {
-    /// The weights or config are wrong (the same typed error the CPU loader gives).
-    #[error(transparent)]
-    Model(#[from] ModelError),
-    /// A kernel failed to compile.
-    #[error(transparent)]
-    Gpu(#[from] GpuError),
-    /// The model needs more than the device or a kernel allows; names the limit.
-    #[error("the model needs {what} = {needed}, above the limit of {limit}")]
-    TooLarge {
-        /// The limit.
-        what: &'static str,
-        /// What the model needs.
-        needed: u64,
-        /// What is allowed.
-        limit: u64,
-    },
-}
+pub use crate::LoadError;
 
 /// The seven kernels of the encoder.
 struct Kernels {
@@ -56,35 +38,20 @@ struct Kernels {
     softmax: Kernel,
 }
 
-/// A step's uniform words and workgroups, from T and the attention scale 1/(√d_k·temperature).
-type Plan = Box<dyn Fn(u32, f32) -> ([u32; 8], [u32; 3])>;
-
 /// Adds one step to the plan: kernel, pipeline variant, buffers (after the uniform), plan.
 type PushStep<'a> = dyn FnMut(&Kernel, usize, &[&wgpu::Buffer], Plan) + 'a;
-
-/// One dispatch of the planned forward.
-struct Step {
-    pipeline: wgpu::ComputePipeline,
-    bind: wgpu::BindGroup,
-    uniform: wgpu::Buffer,
-    plan: Plan,
-}
 
 /// A Transformer loaded onto the GPU.
 pub struct GpuTransformer {
     context: GpuContext,
     config: TransformerConfig,
-    steps: Vec<Step>,
+    steps: Steps,
     ids: wgpu::Buffer,
     flags: wgpu::Buffer,
     maps: wgpu::Buffer,
     logits: wgpu::Buffer,
     probabilities: wgpu::Buffer,
     staging: wgpu::Buffer,
-}
-
-fn f32_bits(v: f32) -> u32 {
-    v.to_bits()
 }
 
 impl GpuTransformer {
@@ -257,23 +224,9 @@ impl GpuTransformer {
             mapped_at_creation: false,
         });
 
-        let mut steps = Vec::new();
+        let mut steps = Steps::default();
         let mut step = |kernel: &Kernel, variant: usize, buffers: &[&wgpu::Buffer], plan: Plan| {
-            let uniform = device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some(kernel.name),
-                size: 32,
-                usage: wgpu::BufferUsages::UNIFORM | copy_dst,
-                mapped_at_creation: false,
-            });
-            let mut all = vec![&uniform];
-            all.extend_from_slice(buffers);
-            let bind = kernel.bind(device, &all);
-            steps.push(Step {
-                pipeline: kernel.pipeline(variant).clone(),
-                bind,
-                uniform,
-                plan,
-            });
+            steps.push(device, kernel, variant, buffers, plan)
         };
         let (du, ffu, hu, cu) = (d as u32, ff as u32, heads as u32, classes as u32);
         let linear = |m_rows: Option<u32>, k: u32, n: u32| -> Plan {
@@ -470,10 +423,7 @@ impl GpuTransformer {
         let (layers, heads, classes) = (c.n_layers, c.n_heads, c.labels.len());
         let queue = &self.context.queue;
         let scale = 1.0 / (((c.d_model / heads) as f32).sqrt() * iv.temperature());
-        for step in &self.steps {
-            let (words, _) = (step.plan)(t as u32, scale);
-            queue.write_buffer(&step.uniform, 0, bytemuck::cast_slice(&words));
-        }
+        self.steps.write_uniforms(queue, t as u32, scale);
         let max_len = c.max_len;
         let flags: Vec<u32> = (0..max_len)
             .map(|j| iv.is_masked(j) as u32)
@@ -486,18 +436,8 @@ impl GpuTransformer {
         let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
             label: Some("transformer forward"),
         });
-        {
-            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                label: Some("transformer forward"),
-                timestamp_writes: None,
-            });
-            for step in &self.steps {
-                let (_, [x, y, z]) = (step.plan)(t as u32, scale);
-                pass.set_pipeline(&step.pipeline);
-                pass.set_bind_group(0, &step.bind, &[]);
-                pass.dispatch_workgroups(x, y, z);
-            }
-        }
+        self.steps
+            .record(&mut encoder, "transformer forward", t as u32, scale);
         let map_floats = layers * heads * t * t;
         encoder.copy_buffer_to_buffer(&self.maps, 0, &self.staging, 0, (map_floats * 4) as u64);
         encoder.copy_buffer_to_buffer(

@@ -100,6 +100,7 @@ fn reference(x: &Matrix, linear: &Linear, activation: Activation) -> Vec<f32> {
         Activation::Identity => v,
         Activation::Relu => v.max(0.0),
         Activation::Gelu => gelu(v),
+        Activation::Tanh => v.tanh(),
     };
     linear
         .forward(x)
@@ -167,7 +168,12 @@ fn edge_shapes() {
         (17, 33, 15),
         (128, 128, 384),
     ] {
-        for activation in [Activation::Identity, Activation::Relu, Activation::Gelu] {
+        for activation in [
+            Activation::Identity,
+            Activation::Relu,
+            Activation::Gelu,
+            Activation::Tanh,
+        ] {
             check(m, k, n, true, activation, 9).unwrap();
         }
     }
@@ -177,8 +183,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
     #[test]
-    fn equals_the_cpu_reference(m in 1usize..=256, k in 1usize..=256, n in 1usize..=256, bias in any::<bool>(), act in 0u8..3, seed in any::<u64>()) {
-        let activation = [Activation::Identity, Activation::Relu, Activation::Gelu][act as usize];
+    fn equals_the_cpu_reference(m in 1usize..=256, k in 1usize..=256, n in 1usize..=256, bias in any::<bool>(), act in 0u8..4, seed in any::<u64>()) {
+        let activation = [Activation::Identity, Activation::Relu, Activation::Gelu, Activation::Tanh][act as usize];
         check(m, k, n, bias, activation, seed)?;
     }
 }

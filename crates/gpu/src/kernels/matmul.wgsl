@@ -1,6 +1,6 @@
 // Linear layer, tiled:  Y = act(X·Wᵀ + b)
 //   X (M × K) row-major, W (N × K) row-major as PyTorch's nn.Linear, b (N), Y (M × N)
-//   act = identity | ReLU max(0, v) | GELU ½v(1 + erf(v/√2))
+//   act = identity | ReLU max(0, v) | GELU ½v(1 + erf(v/√2)) | tanh v
 // Each 16 × 16 workgroup computes one 16 × 16 block of Y; the matching 16-wide slices of X
 // and W are staged in workgroup memory, so each value is read from storage once per tile.
 
@@ -11,7 +11,7 @@ struct Dims {
     has_bias: u32,
 }
 
-// 0 = identity, 1 = ReLU, 2 = GELU (specialised when the pipeline is built).
+// 0 = identity, 1 = ReLU, 2 = GELU, 3 = tanh (specialised when the pipeline is built).
 override ACTIVATION: u32 = 0u;
 const TILE: u32 = 16u;
 
@@ -39,6 +39,9 @@ fn activate(v: f32) -> f32 {
     }
     if (ACTIVATION == 2u) {
         return 0.5 * v * (1.0 + erf(v * 0.70710678118654752));
+    }
+    if (ACTIVATION == 3u) {
+        return tanh(clamp(v, -15.0, 15.0)); // tanh(±15) is ±1 in f32; some drivers overflow beyond
     }
     return v;
 }
