@@ -126,6 +126,20 @@ for (const webgpu of [true, false]) {
       const report = await latencyReport(page, `live-latency-${engine}.json`);
       assert.ok(report.samples >= SENTENCE.length, JSON.stringify(report));
       console.log(`keystroke → paint (${engine}):`, JSON.stringify(report));
+      // Near the model's maximum length: a long review, then ten more keystrokes.
+      const long = 'the film is a long and winding story about a family that moves to the coast , '.repeat(6).trim();
+      await page.fill('#live-text', long);
+      const start = await summaryFor(page, 'sentiment-transformer', long);
+      assert.ok(Number(start.t) >= 100, `T = ${start.t}`);
+      await page.evaluate(() => { window.__attnscopeLatencies = []; });
+      let text = long;
+      for (const ch of ' and more') {
+        await page.keyboard.type(ch);
+        text += ch;
+        await summaryFor(page, 'sentiment-transformer', text);
+      }
+      const longReport = await latencyReport(page, `live-latency-${engine}-long.json`);
+      console.log(`keystroke → paint (${engine}, T ≈ ${start.t}):`, JSON.stringify(longReport));
       assert.deepEqual(problems.consoleErrors, []);
       assert.deepEqual(problems.foreignRequests, []);
     } finally {
