@@ -5,7 +5,10 @@ use crate::backend::Backend;
 use crate::components::UiContext;
 use crate::route::{Location, Route};
 use crate::theme::Theme;
-use crate::views::{attention::AttentionView, home::HomeView, not_found::NotFoundView, pe::PeView};
+use crate::views::{
+    attention::AttentionView, home::HomeView, not_found::NotFoundView, pe::PeView,
+    translate::TranslateView,
+};
 use gloo_events::EventListener;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -126,6 +129,12 @@ pub fn App() -> Html {
                 Callback::from(move |reason| dispatch.dispatch(AppAction::DeviceLost(reason)));
             html! { <AttentionView key={state.location.to_hash()} query={state.location.query.clone()} backend={state.backend.clone()} {on_device_lost} /> }
         }
+        Route::Translate => {
+            let dispatch = state.dispatcher();
+            let on_device_lost =
+                Callback::from(move |reason| dispatch.dispatch(AppAction::DeviceLost(reason)));
+            html! { <TranslateView key={state.location.to_hash()} query={state.location.query.clone()} backend={state.backend.clone()} {on_device_lost} /> }
+        }
         Route::DebugPanic => {
             panic!("deliberate panic from #/debug/panic, to test the error banner")
         }
@@ -143,6 +152,7 @@ pub fn App() -> Html {
                 <nav aria-label="Views">
                     { nav_link(Route::Home, "Home") }
                     { nav_link(Route::Attention, "Live attention") }
+                    { nav_link(Route::Translate, "Translation") }
                     { nav_link(Route::PositionalEncoding, "Positional encoding") }
                 </nav>
                 <div class="header-tools">

@@ -14,6 +14,8 @@ pub enum Route {
     PositionalEncoding,
     /// `#/attention` – the live attention page.
     Attention,
+    /// `#/translate` – the live translation page.
+    Translate,
     /// `#/debug/panic` – panics on purpose, to prove the error banner (used by the tests).
     DebugPanic,
     /// Anything else; holds the path that was asked for.
@@ -27,6 +29,7 @@ impl Route {
             Route::Home => "/",
             Route::PositionalEncoding => "/pe",
             Route::Attention => "/attention",
+            Route::Translate => "/translate",
             Route::DebugPanic => "/debug/panic",
             Route::NotFound(path) => path,
         }
@@ -37,6 +40,7 @@ impl Route {
             "" => Route::Home,
             "/pe" => Route::PositionalEncoding,
             "/attention" => Route::Attention,
+            "/translate" => Route::Translate,
             "/debug/panic" => Route::DebugPanic,
             _ => Route::NotFound(path.to_owned()),
         }

@@ -1,4 +1,5 @@
-//! PNG and SVG export buttons of a plot, with an inline message if an export fails.
+//! PNG, SVG (and optionally CSV) export buttons of a plot, with an inline message if an export
+//! fails.
 
 use yew::prelude::*;
 
@@ -11,9 +12,12 @@ pub struct ExportButtonsProps {
     pub on_png: Callback<(), Result<(), String>>,
     /// Exports an SVG; returns why not on failure.
     pub on_svg: Callback<(), Result<(), String>>,
+    /// Exports the values as CSV, where offered.
+    #[prop_or_default]
+    pub on_csv: Option<Callback<(), Result<(), String>>>,
 }
 
-/// "PNG" and "SVG" buttons.
+/// "PNG", "SVG" and, where offered, "CSV" buttons.
 #[component]
 pub fn ExportButtons(props: &ExportButtonsProps) -> Html {
     let failure = use_state(|| None::<String>);
@@ -25,6 +29,9 @@ pub fn ExportButtons(props: &ExportButtonsProps) -> Html {
         <div class="export" role="group" aria-label={format!("Export the {}", props.what)}>
             <button type="button" onclick={run(props.on_png.clone())} aria-label={format!("Download the {} as PNG", props.what)}>{ "PNG" }</button>
             <button type="button" onclick={run(props.on_svg.clone())} aria-label={format!("Download the {} as SVG", props.what)}>{ "SVG" }</button>
+            if let Some(on_csv) = &props.on_csv {
+                <button type="button" onclick={run(on_csv.clone())} aria-label={format!("Download the {} as CSV", props.what)}>{ "CSV" }</button>
+            }
             if let Some(why) = &*failure { <span class="field-message error" role="alert">{ format!("Export failed: {why}") }</span> }
         </div>
     }

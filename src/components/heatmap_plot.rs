@@ -39,9 +39,15 @@ pub struct HeatmapPlotProps {
     /// Names of rows and columns (tokens), drawn on the axes and used in the readout.
     #[prop_or_default]
     pub labels: Option<Rc<AxisLabels>>,
-    /// A row and column to outline (the token hovered elsewhere on the page).
+    /// A row to outline (a token hovered elsewhere on the page).
     #[prop_or_default]
-    pub highlight: Option<usize>,
+    pub highlight_row: Option<usize>,
+    /// A column to outline.
+    #[prop_or_default]
+    pub highlight_col: Option<usize>,
+    /// Whether a CSV export of the values is offered.
+    #[prop_or_default]
+    pub csv: bool,
     /// Whether zoom buttons are offered (the plot then scrolls to pan).
     #[prop_or_default]
     pub zoomable: bool,
@@ -205,30 +211,33 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
         );
         html! { <div class="cell-marker" aria-hidden="true" {style}></div> }
     });
-    let bands = props.highlight.filter(|&i| i < rows && i < cols).map(|i| {
+    let bands = {
         let Geometry { rect, scale } = *geometry.borrow();
         let (cw, ch) = (
-            rect.width as f64 / cols as f64,
-            rect.height as f64 / rows as f64,
+            rect.width as f64 / cols.max(1) as f64,
+            rect.height as f64 / rows.max(1) as f64,
         );
         let (left, top) = (rect.left as f64 / scale, rect.top as f64 / scale);
-        let row = format!(
-            "left:{left:.1}px;top:{:.1}px;width:{:.1}px;height:{:.1}px",
-            top + i as f64 * ch / scale,
-            rect.width as f64 / scale,
-            (ch / scale).max(2.0)
-        );
-        let col = format!(
-            "left:{:.1}px;top:{top:.1}px;width:{:.1}px;height:{:.1}px",
-            left + i as f64 * cw / scale,
-            (cw / scale).max(2.0),
-            rect.height as f64 / scale
-        );
-        html! { <>
-            <div class="band-marker" aria-hidden="true" style={row}></div>
-            <div class="band-marker" aria-hidden="true" style={col}></div>
-        </> }
-    });
+        let row = props.highlight_row.filter(|&i| i < rows).map(|i| {
+            let style = format!(
+                "left:{left:.1}px;top:{:.1}px;width:{:.1}px;height:{:.1}px",
+                top + i as f64 * ch / scale,
+                rect.width as f64 / scale,
+                (ch / scale).max(2.0)
+            );
+            html! { <div class="band-marker" aria-hidden="true" {style}></div> }
+        });
+        let col = props.highlight_col.filter(|&i| i < cols).map(|i| {
+            let style = format!(
+                "left:{:.1}px;top:{top:.1}px;width:{:.1}px;height:{:.1}px",
+                left + i as f64 * cw / scale,
+                (cw / scale).max(2.0),
+                rect.height as f64 / scale
+            );
+            html! { <div class="band-marker" aria-hidden="true" {style}></div> }
+        });
+        html! { <>{ for row }{ for col }</> }
+    };
 
     let on_png = {
         let (canvas_ref, name) = (canvas_ref.clone(), props.export_name.clone());
@@ -272,12 +281,26 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
         })
     };
 
+    let on_csv = props.csv.then(|| {
+        let (matrix, labels, name) = (
+            props.matrix.clone(),
+            props.labels.clone(),
+            props.export_name.clone(),
+        );
+        Callback::from(move |()| {
+            export::download_text(
+                &export::matrix_csv(&matrix, labels.as_deref()),
+                "text/csv",
+                &format!("{name}.csv"),
+            )
+        })
+    });
     let readout_id = format!("{}-readout", props.id);
     html! {
         <figure class="plot">
             <figcaption>
                 <span class="plot-title">{ &props.caption }</span>
-                <ExportButtons what={props.caption.clone()} {on_png} {on_svg} />
+                <ExportButtons what={props.caption.clone()} {on_png} {on_svg} {on_csv} />
             </figcaption>
             if props.zoomable {
                 <div class="zoom" role="group" aria-label="Zoom">
@@ -302,7 +325,7 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
                     {onmousemove} {onmouseleave} {onclick} {onkeydown}
                 />
                 { for marker }
-                { for bands }
+                { bands }
             </div>
             <p id={readout_id} class="readout" aria-live="polite">{ readout }</p>
             if let Some(why) = &*failure { <p class="field-message error" role="alert">{ why }</p> }

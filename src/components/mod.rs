@@ -5,6 +5,7 @@ pub mod export_buttons;
 pub mod head_grid;
 pub mod head_lines;
 pub mod heatmap_plot;
+pub mod live_text;
 pub mod notices;
 pub mod number_field;
 pub mod pooling_view;

@@ -67,6 +67,23 @@ pub const CLASSIFIERS: &[ModelInfo] = &[
     },
 ];
 
+/// The English → Spanish translator of the translation page. The first example is the source
+/// documents'; the others flip adjective–noun order, so the alignment shows crossings.
+pub const TRANSLATOR: ModelInfo = ModelInfo {
+    name: "translate-en-es",
+    label: "English → Spanish",
+    task: "translation",
+    transformer: false,
+    partner: "",
+    examples: &[
+        "I love Python",
+        "the red car is fast",
+        "she has a white cat",
+        "we live in a big house",
+        "where is the old church?",
+    ],
+};
+
 /// The classifier named `name`, if the page ships it.
 pub fn classifier(name: &str) -> Option<&'static ModelInfo> {
     CLASSIFIERS.iter().find(|m| m.name == name)

@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod fetch;
+pub mod schedule;
 
 use attnscope_core::config::ModelConfig;
 use attnscope_core::model::NetworkOutput;
@@ -126,9 +127,24 @@ impl Engine {
             &part("Fetching tokenizer.json", 0.02, 0.15),
         )
         .await?;
+        let translator = matches!(
+            ModelConfig::from_json(&config),
+            Ok(ModelConfig::Seq2SeqAttention(_))
+        );
+        let target_tokenizer = if translator {
+            Some(
+                fetch::fetch_text(
+                    &file("target_tokenizer.json"),
+                    &part("Fetching target_tokenizer.json", 0.15, 0.25),
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
         let weights = fetch::fetch_bytes(
             &file("model.safetensors"),
-            &part("Fetching model.safetensors", 0.15, 0.85),
+            &part("Fetching model.safetensors", 0.25, 0.85),
         )
         .await?;
         progress("Reading the weights", 0.86);
@@ -136,7 +152,7 @@ impl Engine {
             config: &config,
             weights: &weights,
             tokenizer: &tokenizer,
-            target_tokenizer: None,
+            target_tokenizer: target_tokenizer.as_deref(),
         })
         .map_err(|e| format!("{}: {e}", info.name))?;
         let (gpu, gpu_note) = match gpu {
@@ -149,21 +165,25 @@ impl Engine {
                         GpuTransformer::load(&context, config.clone(), &store)
                             .await
                             .map(GpuNetwork::Transformer)
+                            .map_err(Some)
                     }
                     ModelConfig::BiLstmAttentionClassifier(config) => {
                         GpuBiLstm::load(&context, config.clone(), &store)
                             .await
                             .map(GpuNetwork::BiLstm)
+                            .map_err(Some)
                     }
-                    ModelConfig::Seq2SeqAttention(_) => {
-                        return Err("the live page runs classifiers only".to_owned())
-                    }
+                    ModelConfig::Seq2SeqAttention(_) => Err(None),
                 };
                 match loaded {
                     Ok(network) => (Some(Rc::new(network)), None),
-                    Err(why) => (
+                    Err(Some(why)) => (
                         None,
                         Some(format!("the GPU engine refused the model: {why}")),
+                    ),
+                    Err(None) => (
+                        None,
+                        Some("the GPU engine has no seq2seq kernels yet".to_owned()),
                     ),
                 }
             }

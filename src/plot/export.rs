@@ -95,3 +95,59 @@ mod tests {
         assert!(svg.trim_end().ends_with("</svg>"));
     }
 }
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The matrix as CSV: a header of column names, then one line per row (its name, then its
+/// values). Without labels, rows and columns are named by index.
+pub fn matrix_csv(
+    matrix: &attnscope_core::Matrix,
+    labels: Option<&super::heatmap::AxisLabels>,
+) -> String {
+    let name = |names: Option<&Vec<String>>, i: usize| {
+        names
+            .and_then(|n| n.get(i))
+            .map_or_else(|| i.to_string(), |n| csv_field(n))
+    };
+    let mut out = String::new();
+    for c in 0..matrix.cols() {
+        out.push(',');
+        out.push_str(&name(labels.map(|l| &l.cols), c));
+    }
+    out.push('\n');
+    for r in 0..matrix.rows() {
+        out.push_str(&name(labels.map(|l| &l.rows), r));
+        for v in matrix.row(r) {
+            out.push_str(&format!(",{v}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+    use crate::plot::heatmap::AxisLabels;
+
+    #[test]
+    fn csv_has_a_header_and_one_line_per_row() {
+        let m = attnscope_core::Matrix::from_vec(2, 2, vec![0.25, 0.75, 1.0, 0.0]).unwrap();
+        let labels = AxisLabels {
+            rows: vec!["el".into(), "co,che".into()],
+            cols: vec!["the".into(), "\"car\"".into()],
+        };
+        assert_eq!(
+            matrix_csv(&m, Some(&labels)),
+            ",the,\"\"\"car\"\"\"\nel,0.25,0.75\n\"co,che\",1,0\n"
+        );
+        assert_eq!(matrix_csv(&m, None), ",0,1\n0,0.25,0.75\n1,1,0\n");
+    }
+}

@@ -21,8 +21,11 @@ pub fn HomeView() -> Html {
                     <h2><a href={Route::PositionalEncoding.href()}>{ "Positional encoding" }</a></h2>
                     <p>{ "The sinusoidal encoding of “Attention Is All You Need”: the matrix, the curves of each dimension, and why dot products of positions reveal their distance." }</p>
                 </li>
+                <li class="card">
+                    <h2><a href={Route::Translate.href()}>{ "Live translation" }</a></h2>
+                    <p>{ "An LSTM encoder–decoder with attention translates English into Spanish as you type; the alignment shows which English words each Spanish word looked at, and a step-through replays the decoding." }</p>
+                </li>
             </ul>
-            <p class="muted">{ "Coming next: an English→Spanish translator with its alignment." }</p>
         </section>
     }
 }

@@ -4,3 +4,5 @@ pub mod attention;
 pub mod home;
 pub mod not_found;
 pub mod pe;
+pub mod perf;
+pub mod translate;

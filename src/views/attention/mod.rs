@@ -7,17 +7,19 @@
 //! wins); each model's outcome is kept only if it is newer than the one shown; panels draw it.
 
 pub mod panel;
-pub mod schedule;
+
 pub mod settings;
 
 use crate::backend::{Backend, SharedGpu};
+use crate::components::live_text::LiveText;
 use crate::components::notices::Notices;
 use crate::components::token_chips::TokenChips;
 use crate::engine::catalog::{self, ModelInfo, CLASSIFIERS};
+use crate::engine::schedule::{self, Job, Outcome, Scheduler};
 use crate::engine::{Engine, RunError};
 use crate::route::{Location, Query, Route};
+use crate::views::perf::record_latency;
 use panel::{LoadState, ModelPanel, Shown};
-use schedule::{Job, Outcome, Scheduler};
 use settings::LiveSettings;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -200,40 +202,6 @@ fn models_on_page(settings: &LiveSettings) -> Vec<&'static ModelInfo> {
     models
 }
 
-/// Records a keystroke-to-paint latency where tests and the readout find it.
-fn record_latency(ms: f64, engine: &str, t: usize, forward_ms: f64) {
-    let window = crate::dom::window();
-    let key = wasm_bindgen::JsValue::from_str("__attnscopeLatencies");
-    let list = js_sys::Reflect::get(&window, &key)
-        .ok()
-        .filter(|v| v.is_object())
-        .unwrap_or_else(|| {
-            let list = js_sys::Array::new().into();
-            let _ = js_sys::Reflect::set(&window, &key, &list);
-            list
-        });
-    let entry = js_sys::Object::new();
-    for (k, v) in [
-        ("ms", wasm_bindgen::JsValue::from_f64(ms)),
-        ("engine", engine.into()),
-        ("t", wasm_bindgen::JsValue::from_f64(t as f64)),
-        ("forwardMs", wasm_bindgen::JsValue::from_f64(forward_ms)),
-    ] {
-        let _ = js_sys::Reflect::set(&entry, &k.into(), &v);
-    }
-    wasm_bindgen::JsCast::unchecked_into::<js_sys::Array>(list).push(&entry);
-    if let Some(element) = crate::dom::document().get_element_by_id("live-perf") {
-        element.set_text_content(Some(&format!(
-            "{} · T = {t} · forward {forward_ms:.1} ms · keystroke → paint {ms:.1} ms",
-            if engine == "gpu" {
-                "GPU (WebGPU)"
-            } else {
-                "CPU (wasm)"
-            }
-        )));
-    }
-}
-
 /// The live attention page.
 #[component]
 pub fn AttentionView(props: &AttentionViewProps) -> Html {
@@ -395,13 +363,10 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
     }
 
     let dispatch = state.dispatcher();
-    let oninput = {
+    let on_edit = {
         let dispatch = dispatch.clone();
-        Callback::from(move |event: InputEvent| {
-            let Some(area) = event.target_dyn_into::<web_sys::HtmlTextAreaElement>() else {
-                return;
-            };
-            dispatch.dispatch(LiveAction::Text(area.value(), crate::dom::now_ms()));
+        Callback::from(move |(text, at): (String, f64)| {
+            dispatch.dispatch(LiveAction::Text(text, at))
         })
     };
     let on_model = {
@@ -483,20 +448,9 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
         <section id="attention-view" class="view live" aria-labelledby="attention-title">
             <h1 id="attention-title">{ "Live attention" }</h1>
             <Notices messages={state.notices.clone()} {on_dismiss} />
-            <div class="live-input">
-                <label for="live-text">{ "Text" }</label>
-                <textarea id="live-text" rows="2" autofocus=true spellcheck="false"
-                    placeholder="Type a sentence…" value={settings.text.clone()} {oninput}
-                    aria-describedby="live-text-help" />
-                <p id="live-text-help" class="muted">{ "Every keystroke runs the model again. Click a token below to mask it; switch heads off in the model view." }</p>
-                <div class="example-chips" role="group" aria-label="Example sentences">
-                    { for settings.model.examples.iter().map(|example| {
-                        let dispatch = dispatch.clone();
-                        let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(LiveAction::Text((*example).to_owned(), crate::dom::now_ms())));
-                        html! { <button type="button" class="example-chip" {onclick}>{ *example }</button> }
-                    }) }
-                </div>
-            </div>
+            <LiveText id="live-text" label="Text" text={settings.text.clone()}
+                help="Every keystroke runs the model again. Click a token below to mask it; switch heads off in the model view."
+                examples={settings.model.examples.to_vec()} on_edit={on_edit} />
             <div class="controls live-controls">
                 <div class="field">
                     <label for="live-model">{ "Model" }</label>

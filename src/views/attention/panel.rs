@@ -254,13 +254,13 @@ fn TransformerViews(props: &TransformerViewsProps) -> Html {
                 <HeatmapPlot id={format!("{name}-head")} caption={format!("One head · {head_name}{}", if off { " (switched off)" } else { "" })}
                     matrix={(*one_head).clone()} range={(0.0, 1.0)} x_label="key (attended to)" y_label="query"
                     row_name="query" col_name="key" css_height={height} export_name={format!("{name}-l{}h{}", head.0 + 1, head.1 + 1)}
-                    labels={Some((*labels).clone())} highlight={props.highlight} on_pick={Some(pick.clone())} zoomable=true />
+                    labels={Some((*labels).clone())} highlight_row={props.highlight} highlight_col={props.highlight} on_pick={Some(pick.clone())} zoomable=true />
                 <HeadLines id={format!("{name}-lines")} attention={maps.clone()} layer={head.0}
                     tokens={props.shown.tokens.clone()} highlight={props.highlight} on_highlight={props.on_highlight.clone()} />
                 <HeatmapPlot id={format!("{name}-rollout")} caption="Attention rollout across layers (Abnar & Zuidema 2020)"
                     matrix={(*rolled).clone()} range={(0.0, 1.0)} x_label="input token" y_label="position"
                     row_name="position" col_name="token" css_height={height} export_name={format!("{name}-rollout")}
-                    labels={Some((*labels).clone())} highlight={props.highlight} on_pick={Some(pick)} zoomable=true />
+                    labels={Some((*labels).clone())} highlight_row={props.highlight} highlight_col={props.highlight} on_pick={Some(pick)} zoomable=true />
             </div>
             <HeadTable tokens={props.shown.tokens.clone()} map={(*one_head).clone()} head_name={head_name} />
         </div>

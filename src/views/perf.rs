@@ -1,0 +1,36 @@
+//! The live views' performance readout: keystroke → paint latencies, kept where tests find
+//! them (`window.__attnscopeLatencies`) and shown in the `#live-perf` line.
+
+/// Records a keystroke-to-paint latency where tests and the readout find it.
+pub fn record_latency(ms: f64, engine: &str, t: usize, forward_ms: f64) {
+    let window = crate::dom::window();
+    let key = wasm_bindgen::JsValue::from_str("__attnscopeLatencies");
+    let list = js_sys::Reflect::get(&window, &key)
+        .ok()
+        .filter(|v| v.is_object())
+        .unwrap_or_else(|| {
+            let list = js_sys::Array::new().into();
+            let _ = js_sys::Reflect::set(&window, &key, &list);
+            list
+        });
+    let entry = js_sys::Object::new();
+    for (k, v) in [
+        ("ms", wasm_bindgen::JsValue::from_f64(ms)),
+        ("engine", engine.into()),
+        ("t", wasm_bindgen::JsValue::from_f64(t as f64)),
+        ("forwardMs", wasm_bindgen::JsValue::from_f64(forward_ms)),
+    ] {
+        let _ = js_sys::Reflect::set(&entry, &k.into(), &v);
+    }
+    wasm_bindgen::JsCast::unchecked_into::<js_sys::Array>(list).push(&entry);
+    if let Some(element) = crate::dom::document().get_element_by_id("live-perf") {
+        element.set_text_content(Some(&format!(
+            "{} · T = {t} · forward {forward_ms:.1} ms · keystroke → paint {ms:.1} ms",
+            if engine == "gpu" {
+                "GPU (WebGPU)"
+            } else {
+                "CPU (wasm)"
+            }
+        )));
+    }
+}
