@@ -11,6 +11,7 @@ use attnscope_core::model::NetworkOutput;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::{Interventions, Model, ModelFiles, Trace};
 use attnscope_gpu::bilstm::GpuBiLstm;
+use attnscope_gpu::seq2seq::GpuSeq2Seq;
 use attnscope_gpu::transformer::GpuTransformer;
 use attnscope_gpu::{GpuContext, GpuError};
 use catalog::ModelInfo;
@@ -62,6 +63,7 @@ pub enum RunError {
 enum GpuNetwork {
     Transformer(GpuTransformer),
     BiLstm(GpuBiLstm),
+    Seq2Seq(GpuSeq2Seq),
 }
 
 impl GpuNetwork {
@@ -69,6 +71,7 @@ impl GpuNetwork {
         Ok(match self {
             GpuNetwork::Transformer(net) => NetworkOutput::Transformer(net.forward(ids, iv).await?),
             GpuNetwork::BiLstm(net) => NetworkOutput::BiLstm(net.forward(ids, iv).await?),
+            GpuNetwork::Seq2Seq(net) => NetworkOutput::Seq2Seq(net.forward(ids, iv).await?),
         })
     }
 }
@@ -165,25 +168,23 @@ impl Engine {
                         GpuTransformer::load(&context, config.clone(), &store)
                             .await
                             .map(GpuNetwork::Transformer)
-                            .map_err(Some)
                     }
                     ModelConfig::BiLstmAttentionClassifier(config) => {
                         GpuBiLstm::load(&context, config.clone(), &store)
                             .await
                             .map(GpuNetwork::BiLstm)
-                            .map_err(Some)
                     }
-                    ModelConfig::Seq2SeqAttention(_) => Err(None),
+                    ModelConfig::Seq2SeqAttention(config) => {
+                        GpuSeq2Seq::load(&context, config.clone(), &store)
+                            .await
+                            .map(GpuNetwork::Seq2Seq)
+                    }
                 };
                 match loaded {
                     Ok(network) => (Some(Rc::new(network)), None),
-                    Err(Some(why)) => (
+                    Err(why) => (
                         None,
                         Some(format!("the GPU engine refused the model: {why}")),
-                    ),
-                    Err(None) => (
-                        None,
-                        Some("the GPU engine has no seq2seq kernels yet".to_owned()),
                     ),
                 }
             }

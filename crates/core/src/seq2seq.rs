@@ -167,7 +167,7 @@ impl Seq2SeqAttention {
             }
             let logits = self.output.apply(&features); // (V_tgt)
             y = argmax(&logits) as u32;
-            top_k.push(best(&logits, TOP_K));
+            top_k.push(top_k_probabilities(&logits, TOP_K));
             rows.extend(alpha);
             logits_all.extend_from_slice(&logits);
             ids.push(y);
@@ -193,7 +193,7 @@ impl Seq2SeqAttention {
 /// smaller id first). One pass keeps the best `k` logits (softmax is monotone), then only
 /// those `k` are turned into probabilities; sorting every logit would cost more than the
 /// decoder step itself.
-fn best(logits: &[f32], k: usize) -> Vec<(u32, f32)> {
+pub fn top_k_probabilities(logits: &[f32], k: usize) -> Vec<(u32, f32)> {
     let mut ranked: Vec<(u32, f32)> = Vec::with_capacity(k + 1);
     for (i, &l) in logits.iter().enumerate() {
         if ranked.len() == k && ranked.last().is_none_or(|&(_, worst)| l <= worst) {

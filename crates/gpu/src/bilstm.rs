@@ -94,7 +94,7 @@ impl GpuBiLstm {
             context,
             "lstm.wgsl",
             include_str!("kernels/lstm.wgsl"),
-            &[Uniform, Read, Read, ReadWrite],
+            &[Uniform, Read, Read, ReadWrite, ReadWrite],
             &[],
         )
         .await?;
@@ -182,6 +182,7 @@ impl GpuBiLstm {
             storage("states_b", max_len * 2 * h, copy_dst),
         ];
         let hidden = storage("attention hidden", max_len * a, copy_dst);
+        let last = storage("final states (unused by the classifier)", 4 * h, copy_dst);
         let scores = storage("scores", max_len, copy_dst);
         let ids = storage("ids", max_len, copy_dst);
         let flags = storage("flags", max_len, copy_dst);
@@ -232,7 +233,7 @@ impl GpuBiLstm {
                 device,
                 &lstm,
                 0,
-                &[&proj, w_hh, output],
+                &[&proj, w_hh, output, &last],
                 Box::new(move |t, _| ([t, hu, 0, 0, 0, 0, 0, 0], [2, 1, 1])),
             );
             input = output;

@@ -11,6 +11,7 @@ pub mod kernel;
 pub mod matmul;
 pub mod plan;
 pub mod readback;
+pub mod seq2seq;
 pub mod transformer;
 
 pub use context::{AdapterSummary, GpuContext, GpuUnavailable};

@@ -1,6 +1,6 @@
 //! The GPU engine in the browser (wgpu's `webgpu` backend on headless Chromium's WebGPU,
 //! SwiftShader) equals the CPU reference in the same page within 1e-4 absolute + relative,
-//! for the Transformer and the BiLSTM: random weights, lengths that are not multiples of any
+//! for the Transformer, the BiLSTM and the translator (greedy decoding on the GPU): random weights, lengths that are not multiples of any
 //! workgroup size, T = max, every intervention. Also reports each forward's
 //! submit → results-available time (not a timed assertion).
 //!
@@ -10,10 +10,12 @@
 use attnscope_core::bilstm::BiLstmAttentionClassifier;
 use attnscope_core::config::ModelConfig;
 use attnscope_core::manifest::{random_tensors, to_safetensors, SplitMix};
+use attnscope_core::seq2seq::Seq2SeqAttention;
 use attnscope_core::transformer::TransformerEncoderClassifier;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Interventions;
 use attnscope_gpu::bilstm::GpuBiLstm;
+use attnscope_gpu::seq2seq::GpuSeq2Seq;
 use attnscope_gpu::transformer::GpuTransformer;
 use attnscope_gpu::GpuContext;
 use wasm_bindgen_test::*;
@@ -143,5 +145,45 @@ async fn bilstm_equals_the_cpu_in_the_browser() {
             &want.classification.logits,
         );
         close("pooling", &got.pooling, &want.pooling);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn translator_equals_the_cpu_in_the_browser() {
+    let context = GpuContext::request()
+        .await
+        .expect("WebGPU in headless Chromium");
+    let model = config(serde_json::json!({
+        "architecture": "Seq2SeqAttention", "src_vocab_size": 200, "tgt_vocab_size": 300,
+        "embedding_dim": 24, "hidden_size": 32, "attention_dim": 20, "input_feeding": true,
+        "attentional_hidden": true, "tie_output_embedding": true, "max_src_len": 64,
+        "max_decode_len": 16, "pad_id": 0, "bos_id": 2, "eos_id": 3
+    }));
+    let ModelConfig::Seq2SeqAttention(c) = model.clone() else {
+        unreachable!()
+    };
+    let bytes = to_safetensors(&random_tensors(&model, 5, 0.5));
+    let store = WeightStore::parse(&bytes).unwrap();
+    let cpu = Seq2SeqAttention::load(c.clone(), &store).unwrap();
+    let gpu = GpuSeq2Seq::load(&context, c, &store).await.unwrap();
+    let mut rng = SplitMix(13);
+    for (s, iv) in cases(0).into_iter().map(|(t, iv)| (t.min(64), iv)) {
+        let src: Vec<u32> = (0..s).map(|_| rng.below(200) as u32).collect();
+        let want = cpu.forward(&src, &iv).unwrap();
+        let started = now();
+        let got = gpu.forward(&src, &iv).await.unwrap();
+        web_sys::console::log_1(&format!("translator S={s}: {:.2} ms", now() - started).into());
+        // Random weights rarely tie; a tie would show here as different ids.
+        assert_eq!(got.decoding.ids, want.decoding.ids, "S = {s}");
+        close(
+            "logits",
+            got.step_logits.as_slice(),
+            want.step_logits.as_slice(),
+        );
+        close(
+            "cross-attention",
+            got.decoding.cross_attention.as_slice(),
+            want.decoding.cross_attention.as_slice(),
+        );
     }
 }

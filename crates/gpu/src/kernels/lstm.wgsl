@@ -5,6 +5,7 @@
 //   c  = σ(g_f)⊙c + σ(g_i)⊙tanh(g_g)
 //   h  = σ(g_o)⊙tanh(c)
 //   Y[t][dir·H + j] = h[j]                     Y (T × 2H) = [h→ ; h←], the next layer's input
+//   last = [h→_T ; h←_1 ; c→_T ; c←_1]         (4H) the final states (a translator's bridge)
 // h lives in workgroup memory (every thread reads all of it), c in the registers of thread j.
 
 struct Params {
@@ -21,6 +22,7 @@ const MAX_H: u32 = 256u; // one thread per hidden unit
 @group(0) @binding(1) var<storage, read> proj: array<f32>;  // (T, 2·4H): [forward | backward]
 @group(0) @binding(2) var<storage, read> w_hh: array<f32>;  // (2, 4H, H)
 @group(0) @binding(3) var<storage, read_write> y: array<f32>; // (T, 2H)
+@group(0) @binding(4) var<storage, read_write> last: array<f32>; // (4H)
 
 var<workgroup> h_shared: array<f32, MAX_H>;
 var<workgroup> gates: array<f32, 1024>; // 4 · MAX_H
@@ -43,6 +45,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
         h_shared[l] = 0.0;
     }
     workgroupBarrier();
+    var h_last = 0.0;
     for (var step = 0u; step < p.t; step = step + 1u) {
         var t = step;
         if (dir == 1u) {
@@ -65,8 +68,13 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
             c = f * c + i * g;
             let h = o * tanh_safe(c);
             h_shared[l] = h;
+            h_last = h;
             y[t * 2u * hidden + dir * hidden + l] = h;
         }
         workgroupBarrier(); // the new h is visible before the next step reads it
+    }
+    if (l < hidden) {
+        last[dir * hidden + l] = h_last;
+        last[2u * hidden + dir * hidden + l] = c;
     }
 }
