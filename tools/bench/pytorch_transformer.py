@@ -3,7 +3,7 @@
 
 Usage (on a machine with PyTorch and a GPU):
     cargo run --release -p attnscope-core --example export_reference -- /tmp/reference   # here
-    python3 tools/bench/pytorch_transformer.py /tmp/reference                            # there
+    python3 tools/bench/pytorch_transformer.py /tmp/reference/transformer                # there
 Prints median and p95 per T for (a) logits only and (b) logits plus every attention map copied
 to the host (what attnscope's views read back).
 """

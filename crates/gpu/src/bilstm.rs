@@ -7,7 +7,7 @@
 //! the context, and the classifier is a matmul and a softmax. One compute pass, one submit,
 //! one readback (pooling weights and class scores; the states stay on the GPU).
 
-use crate::kernel::{groups_1d, Binding, Kernel};
+use crate::kernel::{groups_1d, transpose, Binding, Kernel};
 use crate::matmul::{self, Activation};
 use crate::plan::{f32_bits, Plan, Steps};
 use crate::readback::read_f32;
@@ -132,7 +132,7 @@ impl GpuBiLstm {
         let v = |name: &str| values[name].as_slice();
         let embedding = upload("embedding", v("embedding.weight"));
         // Per layer: [W_ih→; W_ih←] (8H × in), [b_ih→ + b_hh→; b_ih← + b_hh←] (8H),
-        // [W_hh→; W_hh←] (2 · 4H × H).
+        // [W_hh→ᵀ; W_hh←ᵀ] (2 · H × 4H).
         let mut layer_weights = Vec::new();
         for l in 0..layers {
             let part = |kind: &str, reverse: bool| {
@@ -154,7 +154,11 @@ impl GpuBiLstm {
                 upload("b", &[bias(false), bias(true)].concat()),
                 upload(
                     "w_hh",
-                    &[part("weight_hh", false), part("weight_hh", true)].concat(),
+                    &[
+                        transpose(part("weight_hh", false), 4 * h, h),
+                        transpose(part("weight_hh", true), 4 * h, h),
+                    ]
+                    .concat(),
                 ),
             ));
         }

@@ -124,6 +124,18 @@ impl Kernel {
     }
 }
 
+/// `m` (rows × cols, row-major) transposed: kernels whose threads each compute one output row
+/// read a weight matrix column-wise, so adjacent threads touch adjacent words.
+pub fn transpose(m: &[f32], rows: usize, cols: usize) -> Vec<f32> {
+    let mut out = vec![0.0; m.len()];
+    for r in 0..rows {
+        for c in 0..cols {
+            out[c * rows + r] = m[r * cols + c];
+        }
+    }
+    out
+}
+
 /// Workgroups for `count` threads in groups of `size`, folded into 2-D past 65,535 groups
 /// (kernels compute their index as (y·65535 + x)·size + local).
 pub fn groups_1d(count: u32, size: u32) -> [u32; 3] {
@@ -137,7 +149,16 @@ pub fn groups_1d(count: u32, size: u32) -> [u32; 3] {
 
 #[cfg(test)]
 mod tests {
-    use super::groups_1d;
+    use super::{groups_1d, transpose};
+
+    #[test]
+    fn transpose_swaps_rows_and_columns() {
+        assert_eq!(
+            transpose(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 2, 3),
+            [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]
+        );
+        assert!(transpose(&[], 0, 5).is_empty());
+    }
 
     #[test]
     fn large_dispatches_fold_into_two_dimensions() {

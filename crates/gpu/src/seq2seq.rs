@@ -11,7 +11,7 @@
 //! The top-5 candidates are computed on the CPU from the read-back step logits, with the same
 //! function the CPU reference uses.
 
-use crate::kernel::{groups_1d, Binding, Kernel};
+use crate::kernel::{groups_1d, transpose, Binding, Kernel};
 use crate::matmul::{self, Activation};
 use crate::plan::{f32_bits, Plan, Steps};
 use crate::readback::read_f32;
@@ -259,13 +259,22 @@ impl GpuSeq2Seq {
             ]
             .concat(),
         );
+        // Matrices read by one-thread-per-output-row kernels are uploaded transposed.
         let enc_w_hh = upload(
             "encoder w_hh",
-            &[enc("weight_hh", false), enc("weight_hh", true)].concat(),
+            &[
+                transpose(enc("weight_hh", false), 4 * h, h),
+                transpose(enc("weight_hh", true), 4 * h, h),
+            ]
+            .concat(),
         );
         let bridge_w = upload(
             "bridge w",
-            &[t("bridge_h.weight"), t("bridge_c.weight")].concat(),
+            &transpose(
+                &[t("bridge_h.weight"), t("bridge_c.weight")].concat(),
+                2 * h,
+                2 * h,
+            ),
         );
         let bridge_b = upload(
             "bridge b",
@@ -275,23 +284,33 @@ impl GpuSeq2Seq {
         let key_b = upload("attention.key.bias", t("attention.key.bias"));
         let att = upload(
             "attention query and v",
-            &[t("attention.query.weight"), t("attention.v.weight")].concat(),
+            &[
+                transpose(t("attention.query.weight"), a, h).as_slice(),
+                t("attention.v.weight"),
+            ]
+            .concat(),
         );
         let mut cell_weights = [
-            t("decoder.weight_ih"),
-            t("decoder.weight_hh"),
-            &sum(t("decoder.bias_ih"), t("decoder.bias_hh")),
+            transpose(t("decoder.weight_ih"), 4 * h, input),
+            transpose(t("decoder.weight_hh"), 4 * h, h),
+            sum(t("decoder.bias_ih"), t("decoder.bias_hh")),
         ]
         .concat();
         if c.attentional_hidden {
-            cell_weights.extend_from_slice(t("combine.weight"));
+            cell_weights.extend_from_slice(&transpose(t("combine.weight"), e, 3 * h));
             cell_weights.extend_from_slice(t("combine.bias"));
         }
         let cell_weights = upload("decoder cell", &cell_weights);
         let output_w = if c.tie_output_embedding {
-            None
+            upload(
+                "tgt_embedding transposed",
+                &transpose(t("tgt_embedding.weight"), v, e),
+            )
         } else {
-            Some(upload("output.weight", t("output.weight")))
+            upload(
+                "output.weight transposed",
+                &transpose(t("output.weight"), v, features),
+            )
         };
         let output_b = upload("output.bias", t("output.bias"));
 
@@ -373,7 +392,7 @@ impl GpuSeq2Seq {
             &[&states, &key_w, &key_b, &keys],
             plan,
         );
-        let w_o = output_w.as_ref().unwrap_or(&tgt_embedding);
+        let w_o = &output_w;
         let vu = v as u32;
         for step in 0..d as u32 {
             steps.push(

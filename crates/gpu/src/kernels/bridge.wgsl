@@ -1,7 +1,8 @@
 // The translator's bridge from the encoder's final states to the decoder's first state:
 //   h_0 = tanh(W_bh·[h→_S; h←_1] + b_bh)        (H)
 //   c_0 = W_bc·[c→_S; c←_1] + b_bc              (H)
-// last = [h→_S ; h←_1 ; c→_S ; c←_1] (from lstm.wgsl); w = [W_bh ; W_bc] (2H × 2H);
+// last = [h→_S ; h←_1 ; c→_S ; c←_1] (from lstm.wgsl); w = [W_bh ; W_bc]ᵀ (2H × 2H, transposed
+// so that threads read adjacent words);
 // b = [b_bh ; b_bc]; writes state[OFF_H ..] = h_0 and state[OFF_C ..] = c_0.
 
 override H: u32;
@@ -29,7 +30,7 @@ fn main(@builtin(local_invocation_index) l: u32) {
         let cell = r >= H; // rows H..2H are W_bc's, over the cell states
         var acc = b[r];
         for (var k = 0u; k < two; k = k + 1u) {
-            acc = acc + w[r * two + k] * last[select(0u, two, cell) + k];
+            acc = acc + w[k * two + r] * last[select(0u, two, cell) + k];
         }
         if (cell) {
             state[OFF_C + r - H] = acc;

@@ -29,7 +29,7 @@ const WG: u32 = 256u;
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> keys: array<f32>;   // (S, a)
 @group(0) @binding(2) var<storage, read> states: array<f32>; // (S, 2H)
-@group(0) @binding(3) var<storage, read> att: array<f32>;    // [W_q (a × H) | v (a)]
+@group(0) @binding(3) var<storage, read> att: array<f32>;    // [W_qᵀ (H × a) | v (a)]
 @group(0) @binding(4) var<storage, read_write> state: array<f32>;
 
 var<workgroup> q: array<f32, 256>;      // a ≤ 256
@@ -51,7 +51,7 @@ fn main(@builtin(local_invocation_index) l: u32) {
     for (var i = l; i < A; i = i + WG) {
         var acc = 0.0;
         for (var k = 0u; k < H; k = k + 1u) {
-            acc = acc + att[i * H + k] * state[OFF_H + k];
+            acc = acc + att[k * A + i] * state[OFF_H + k];
         }
         q[i] = acc;
     }

@@ -4,7 +4,8 @@
 //   [i f g o]  = W_ih·x + W_hh·h + b                     b = b_ih + b_hh  (4H)
 //   c = σ(f)⊙c + σ(i)⊙tanh(g),   h = σ(o)⊙tanh(c)                      → state h, c
 //   features   = tanh(W_c·[h; c_t] + b_c) (attentional hidden, E)  or  [h; c_t] (3H)
-// cell = [W_ih (4H × IN) | W_hh (4H × H) | b (4H) | W_c (E × 3H) | b_c (E)].
+// cell = [W_ihᵀ (IN × 4H) | W_hhᵀ (H × 4H) | b (4H) | W_cᵀ (3H × E) | b_c (E)]: transposed, so that
+// threads (one per output row) read adjacent words.
 
 override H: u32;
 override E: u32;
@@ -58,13 +59,13 @@ fn main(@builtin(local_invocation_index) l: u32) {
     for (var r = l; r < four; r = r + WG) {
         var acc = cell[bias + r];
         for (var k = 0u; k < E; k = k + 1u) {
-            acc = acc + cell[r * IN + k] * embedding[y * E + k];
+            acc = acc + cell[k * four + r] * embedding[y * E + k];
         }
         for (var k = E; k < IN; k = k + 1u) {
-            acc = acc + cell[r * IN + k] * state[OFF_CTX + k - E];
+            acc = acc + cell[k * four + r] * state[OFF_CTX + k - E];
         }
         for (var k = 0u; k < H; k = k + 1u) {
-            acc = acc + cell[w_hh + r * H + k] * state[OFF_H + k];
+            acc = acc + cell[w_hh + k * four + r] * state[OFF_H + k];
         }
         gates[r] = acc;
     }
@@ -88,10 +89,10 @@ fn main(@builtin(local_invocation_index) l: u32) {
         for (var r = l; r < E; r = r + WG) {
             var acc = cell[b_c + r];
             for (var k = 0u; k < H; k = k + 1u) {
-                acc = acc + cell[w_c + r * three + k] * h_new[k];
+                acc = acc + cell[w_c + k * E + r] * h_new[k];
             }
             for (var k = 0u; k < 2u * H; k = k + 1u) {
-                acc = acc + cell[w_c + r * three + H + k] * state[OFF_CTX + k];
+                acc = acc + cell[w_c + (H + k) * E + r] * state[OFF_CTX + k];
             }
             state[OFF_FEAT + r] = tanh_safe(acc);
         }

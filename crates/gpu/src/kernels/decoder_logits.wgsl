@@ -1,5 +1,6 @@
 // One decoding step's output layer, one thread per target token v:
 //   logits[step][v] = W_o[v]·features + b_o[v]       W_o (V × F): E_tgt when tied, else output.weight
+// w_o holds W_oᵀ (F × V), so that threads (one per token) read adjacent words.
 // Skipped once the end token was produced.
 
 override V: u32;
@@ -28,7 +29,7 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
     }
     var acc = b_o[v];
     for (var k = 0u; k < F; k = k + 1u) {
-        acc = acc + w_o[v * F + k] * state[OFF_FEAT + k];
+        acc = acc + w_o[k * V + v] * state[OFF_FEAT + k];
     }
     logits[p.step * V + v] = acc;
 }

@@ -20,7 +20,7 @@ const MAX_H: u32 = 256u; // one thread per hidden unit
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> proj: array<f32>;  // (T, 2·4H): [forward | backward]
-@group(0) @binding(2) var<storage, read> w_hh: array<f32>;  // (2, 4H, H)
+@group(0) @binding(2) var<storage, read> w_hh: array<f32>;  // (2, H, 4H): each W_hhᵀ, so threads read adjacent words
 @group(0) @binding(3) var<storage, read_write> y: array<f32>; // (T, 2H)
 @group(0) @binding(4) var<storage, read_write> last: array<f32>; // (4H)
 
@@ -53,9 +53,9 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
         }
         for (var r = l; r < four; r = r + WG) {
             var acc = proj[t * 2u * four + dir * four + r];
-            let row = (dir * four + r) * hidden;
+            let base = dir * four * hidden + r;
             for (var k = 0u; k < hidden; k = k + 1u) {
-                acc = acc + w_hh[row + k] * h_shared[k];
+                acc = acc + w_hh[base + k * four] * h_shared[k];
             }
             gates[r] = acc;
         }
