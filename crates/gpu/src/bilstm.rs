@@ -7,7 +7,7 @@
 //! the context, and the classifier is a matmul and a softmax. One compute pass, one submit,
 //! one readback (pooling weights and class scores; the states stay on the GPU).
 
-use crate::kernel::{groups_1d, transpose, Binding, Kernel};
+use crate::kernel::{groups_1d, pad_rows_to_vec4, Binding, Kernel};
 use crate::matmul::{self, Activation};
 use crate::plan::{f32_bits, Plan, Steps};
 use crate::readback::read_f32;
@@ -95,7 +95,7 @@ impl GpuBiLstm {
             "lstm.wgsl",
             include_str!("kernels/lstm.wgsl"),
             &[Uniform, Read, Read, ReadWrite, ReadWrite],
-            &[],
+            &[&[("H", h as f64), ("Q", h.div_ceil(4) as f64)]],
         )
         .await?;
         let pool = Kernel::new(
@@ -132,7 +132,7 @@ impl GpuBiLstm {
         let v = |name: &str| values[name].as_slice();
         let embedding = upload("embedding", v("embedding.weight"));
         // Per layer: [W_ih→; W_ih←] (8H × in), [b_ih→ + b_hh→; b_ih← + b_hh←] (8H),
-        // [W_hh→ᵀ; W_hh←ᵀ] (2 · H × 4H).
+        // [W_hh→; W_hh←] (2 · 4H × ⌈H/4⌉ vec4s, rows zero-padded).
         let mut layer_weights = Vec::new();
         for l in 0..layers {
             let part = |kind: &str, reverse: bool| {
@@ -155,8 +155,8 @@ impl GpuBiLstm {
                 upload(
                     "w_hh",
                     &[
-                        transpose(part("weight_hh", false), 4 * h, h),
-                        transpose(part("weight_hh", true), 4 * h, h),
+                        pad_rows_to_vec4(part("weight_hh", false), 4 * h, h),
+                        pad_rows_to_vec4(part("weight_hh", true), 4 * h, h),
                     ]
                     .concat(),
                 ),

@@ -136,6 +136,17 @@ pub fn transpose(m: &[f32], rows: usize, cols: usize) -> Vec<f32> {
     out
 }
 
+/// The rows of `m` (rows × cols) zero-padded to a multiple of 4 columns, for kernels that read
+/// each row as vec4s.
+pub fn pad_rows_to_vec4(m: &[f32], rows: usize, cols: usize) -> Vec<f32> {
+    let padded = cols.div_ceil(4) * 4;
+    let mut out = vec![0.0; rows * padded];
+    for r in 0..rows {
+        out[r * padded..r * padded + cols].copy_from_slice(&m[r * cols..(r + 1) * cols]);
+    }
+    out
+}
+
 /// Workgroups for `count` threads in groups of `size`, folded into 2-D past 65,535 groups
 /// (kernels compute their index as (y·65535 + x)·size + local).
 pub fn groups_1d(count: u32, size: u32) -> [u32; 3] {
@@ -149,7 +160,15 @@ pub fn groups_1d(count: u32, size: u32) -> [u32; 3] {
 
 #[cfg(test)]
 mod tests {
-    use super::{groups_1d, transpose};
+    use super::{groups_1d, pad_rows_to_vec4, transpose};
+
+    #[test]
+    fn rows_pad_to_whole_vec4s() {
+        assert_eq!(
+            pad_rows_to_vec4(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 2, 3),
+            [1.0, 2.0, 3.0, 0.0, 4.0, 5.0, 6.0, 0.0]
+        );
+    }
 
     #[test]
     fn transpose_swaps_rows_and_columns() {

@@ -11,7 +11,7 @@
 //! The top-5 candidates are computed on the CPU from the read-back step logits, with the same
 //! function the CPU reference uses.
 
-use crate::kernel::{groups_1d, transpose, Binding, Kernel};
+use crate::kernel::{groups_1d, pad_rows_to_vec4, transpose, Binding, Kernel};
 use crate::matmul::{self, Activation};
 use crate::plan::{f32_bits, Plan, Steps};
 use crate::readback::read_f32;
@@ -118,6 +118,7 @@ impl GpuSeq2Seq {
         too_large("hidden_size (decoder kernels)", h, MAX_SIZE)?;
         too_large("attention_dim (decoder kernels)", a, MAX_SIZE)?;
         too_large("max_src_len (decoder kernels)", s_max, MAX_SIZE)?;
+        too_large("embedding_dim (decoder kernels)", e, MAX_SIZE)?;
         let limit = context.limits.max_storage_buffer_binding_size as usize;
         let input = if c.input_feeding { e + 2 * h } else { e };
         let biggest = [
@@ -154,7 +155,7 @@ impl GpuSeq2Seq {
             "lstm.wgsl",
             include_str!("kernels/lstm.wgsl"),
             &[Uniform, Read, Read, ReadWrite, ReadWrite],
-            Vec::new(),
+            vec![("H", n(h)), ("Q", n(h.div_ceil(4)))],
         )
         .await?;
         let bridge = kernel(
@@ -171,6 +172,7 @@ impl GpuSeq2Seq {
             vec![
                 ("H", n(h)),
                 ("A", n(a)),
+                ("Q_H", n(h.div_ceil(4))),
                 ("S_MAX", n(s_max)),
                 ("OFF_H", n(layout.h)),
                 ("OFF_CTX", n(layout.ctx)),
@@ -183,11 +185,14 @@ impl GpuSeq2Seq {
         let cell = kernel(
             "decoder_cell.wgsl",
             include_str!("kernels/decoder_cell.wgsl"),
-            &[Uniform, Read, Read, ReadWrite],
+            &[Uniform, Read, Read, Read, ReadWrite],
             vec![
                 ("H", n(h)),
                 ("E", n(e)),
                 ("IN", n(input)),
+                ("Q_IN", n(input.div_ceil(4))),
+                ("Q_H", n(h.div_ceil(4))),
+                ("Q_3H", n((3 * h).div_ceil(4))),
                 ("ATTENTIONAL", n(c.attentional_hidden as usize)),
                 ("OFF_H", n(layout.h)),
                 ("OFF_C", n(layout.c)),
@@ -259,12 +264,13 @@ impl GpuSeq2Seq {
             ]
             .concat(),
         );
-        // Matrices read by one-thread-per-output-row kernels are uploaded transposed.
+        // The recurrence reads W_hh rows as vec4s (zero-padded); the decoder kernels, one thread
+        // per output row, read their matrices transposed.
         let enc_w_hh = upload(
             "encoder w_hh",
             &[
-                transpose(enc("weight_hh", false), 4 * h, h),
-                transpose(enc("weight_hh", true), 4 * h, h),
+                pad_rows_to_vec4(enc("weight_hh", false), 4 * h, h),
+                pad_rows_to_vec4(enc("weight_hh", true), 4 * h, h),
             ]
             .concat(),
         );
@@ -285,22 +291,23 @@ impl GpuSeq2Seq {
         let att = upload(
             "attention query and v",
             &[
-                transpose(t("attention.query.weight"), a, h).as_slice(),
-                t("attention.v.weight"),
+                pad_rows_to_vec4(t("attention.query.weight"), a, h),
+                pad_rows_to_vec4(t("attention.v.weight"), 1, a),
             ]
             .concat(),
         );
         let mut cell_weights = [
-            transpose(t("decoder.weight_ih"), 4 * h, input),
-            transpose(t("decoder.weight_hh"), 4 * h, h),
-            sum(t("decoder.bias_ih"), t("decoder.bias_hh")),
+            pad_rows_to_vec4(t("decoder.weight_ih"), 4 * h, input),
+            pad_rows_to_vec4(t("decoder.weight_hh"), 4 * h, h),
         ]
         .concat();
+        let mut cell_bias = sum(t("decoder.bias_ih"), t("decoder.bias_hh"));
         if c.attentional_hidden {
-            cell_weights.extend_from_slice(&transpose(t("combine.weight"), e, 3 * h));
-            cell_weights.extend_from_slice(t("combine.bias"));
+            cell_weights.extend_from_slice(&pad_rows_to_vec4(t("combine.weight"), e, 3 * h));
+            cell_bias.extend_from_slice(t("combine.bias"));
         }
         let cell_weights = upload("decoder cell", &cell_weights);
+        let cell_bias = upload("decoder cell bias", &cell_bias);
         let output_w = if c.tie_output_embedding {
             upload(
                 "tgt_embedding transposed",
@@ -406,7 +413,7 @@ impl GpuSeq2Seq {
                 device,
                 &cell,
                 0,
-                &[&tgt_embedding, &cell_weights, &state],
+                &[&tgt_embedding, &cell_weights, &cell_bias, &state],
                 Box::new(move |_, _| ([step, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1])),
             );
             steps.push(

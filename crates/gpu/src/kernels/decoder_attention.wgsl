@@ -10,6 +10,7 @@
 
 override H: u32;
 override A: u32;
+override Q_H: u32; // ⌈H / 4⌉: W_q rows are read as vec4s (zero-padded)
 override S_MAX: u32;
 override OFF_H: u32;
 override OFF_CTX: u32;
@@ -29,10 +30,11 @@ const WG: u32 = 256u;
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> keys: array<f32>;   // (S, a)
 @group(0) @binding(2) var<storage, read> states: array<f32>; // (S, 2H)
-@group(0) @binding(3) var<storage, read> att: array<f32>;    // [W_qᵀ (H × a) | v (a)]
+@group(0) @binding(3) var<storage, read> att: array<vec4<f32>>; // [W_q (a × Q_H) | v (⌈a/4⌉)] vec4s
 @group(0) @binding(4) var<storage, read_write> state: array<f32>;
 
 var<workgroup> q: array<f32, 256>;      // a ≤ 256
+var<workgroup> h_s: array<vec4<f32>, 64>; // H ≤ 256
 var<workgroup> alpha: array<f32, 256>;  // S ≤ 256
 var<workgroup> done: u32;
 
@@ -48,18 +50,27 @@ fn main(@builtin(local_invocation_index) l: u32) {
     if (workgroupUniformLoad(&done) != 0u) {
         return;
     }
+    for (var k = l; k < 4u * Q_H; k = k + WG) {
+        var v = 0.0;
+        if (k < H) {
+            v = state[OFF_H + k];
+        }
+        h_s[k / 4u][k % 4u] = v;
+    }
+    workgroupBarrier();
     for (var i = l; i < A; i = i + WG) {
         var acc = 0.0;
-        for (var k = 0u; k < H; k = k + 1u) {
-            acc = acc + att[k * A + i] * state[OFF_H + k];
+        for (var k = 0u; k < Q_H; k = k + 1u) {
+            acc = acc + dot(att[i * Q_H + k], h_s[k]);
         }
         q[i] = acc;
     }
     workgroupBarrier();
+    let v_at = A * Q_H;
     for (var j = l; j < p.s; j = j + WG) {
         var acc = 0.0;
         for (var i = 0u; i < A; i = i + 1u) {
-            acc = acc + att[A * H + i] * tanh_safe(keys[j * A + i] + q[i]);
+            acc = acc + att[v_at + i / 4u][i % 4u] * tanh_safe(keys[j * A + i] + q[i]);
         }
         alpha[j] = acc * p.scale;
     }

@@ -4,12 +4,17 @@
 //   [i f g o]  = W_ih·x + W_hh·h + b                     b = b_ih + b_hh  (4H)
 //   c = σ(f)⊙c + σ(i)⊙tanh(g),   h = σ(o)⊙tanh(c)                      → state h, c
 //   features   = tanh(W_c·[h; c_t] + b_c) (attentional hidden, E)  or  [h; c_t] (3H)
-// cell = [W_ihᵀ (IN × 4H) | W_hhᵀ (H × 4H) | b (4H) | W_cᵀ (3H × E) | b_c (E)]: transposed, so that
-// threads (one per output row) read adjacent words.
+// Every matrix row is read as vec4s (rows zero-padded; sizes fixed when the pipeline is
+// built), against x, h and [h; c_t] staged as vec4s in workgroup memory: the step is a chain
+// of dependent loads, and vec4s make it four times shorter.
+// cell = [W_ih (4H × Q_IN) | W_hh (4H × Q_H) | W_c (E × Q_3H)] vec4s; bias = [b (4H) | b_c (E)].
 
 override H: u32;
 override E: u32;
 override IN: u32;
+override Q_IN: u32;   // ⌈IN / 4⌉
+override Q_H: u32;    // ⌈H / 4⌉
+override Q_3H: u32;   // ⌈3H / 4⌉
 override ATTENTIONAL: u32;
 override OFF_H: u32;
 override OFF_C: u32;
@@ -29,11 +34,14 @@ const WG: u32 = 256u;
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> embedding: array<f32>; // (V, E)
-@group(0) @binding(2) var<storage, read> cell: array<f32>;
-@group(0) @binding(3) var<storage, read_write> state: array<f32>;
+@group(0) @binding(2) var<storage, read> cell: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> state: array<f32>;
 
-var<workgroup> gates: array<f32, 1024>; // 4H ≤ 1024
-var<workgroup> h_new: array<f32, 256>;  // H ≤ 256
+var<workgroup> gates: array<f32, 1024>;       // 4H ≤ 1024
+var<workgroup> x_s: array<vec4<f32>, 192>;    // IN ≤ 768
+var<workgroup> h_s: array<vec4<f32>, 64>;     // H ≤ 256
+var<workgroup> hc_s: array<vec4<f32>, 192>;   // 3H ≤ 768
 var<workgroup> done: u32;
 
 fn sigmoid(v: f32) -> f32 {
@@ -53,23 +61,36 @@ fn main(@builtin(local_invocation_index) l: u32) {
         return;
     }
     let y = u32(state[OFF_IDS + p.step]);
+    for (var i = l; i < 4u * Q_IN; i = i + WG) {
+        var v = 0.0;
+        if (i < E) {
+            v = embedding[y * E + i];
+        } else if (i < IN) {
+            v = state[OFF_CTX + i - E];
+        }
+        x_s[i / 4u][i % 4u] = v;
+    }
+    for (var i = l; i < 4u * Q_H; i = i + WG) {
+        var v = 0.0;
+        if (i < H) {
+            v = state[OFF_H + i];
+        }
+        h_s[i / 4u][i % 4u] = v;
+    }
+    workgroupBarrier();
     let four = 4u * H;
-    let w_hh = four * IN;
-    let bias = w_hh + four * H;
+    let hh = four * Q_IN;
     for (var r = l; r < four; r = r + WG) {
-        var acc = cell[bias + r];
-        for (var k = 0u; k < E; k = k + 1u) {
-            acc = acc + cell[k * four + r] * embedding[y * E + k];
+        var acc = bias[r];
+        for (var q = 0u; q < Q_IN; q = q + 1u) {
+            acc = acc + dot(cell[r * Q_IN + q], x_s[q]);
         }
-        for (var k = E; k < IN; k = k + 1u) {
-            acc = acc + cell[k * four + r] * state[OFF_CTX + k - E];
-        }
-        for (var k = 0u; k < H; k = k + 1u) {
-            acc = acc + cell[w_hh + k * four + r] * state[OFF_H + k];
+        for (var q = 0u; q < Q_H; q = q + 1u) {
+            acc = acc + dot(cell[hh + r * Q_H + q], h_s[q]);
         }
         gates[r] = acc;
     }
-    workgroupBarrier(); // every read of the old h is done
+    workgroupBarrier();
     if (l < H) {
         let i = sigmoid(gates[l]);
         let f = sigmoid(gates[H + l]);
@@ -79,30 +100,29 @@ fn main(@builtin(local_invocation_index) l: u32) {
         let h = o * tanh_safe(c);
         state[OFF_C + l] = c;
         state[OFF_H + l] = h;
-        h_new[l] = h;
+        hc_s[l / 4u][l % 4u] = h;
+    }
+    for (var i = H + l; i < 4u * Q_3H; i = i + WG) {
+        var v = 0.0;
+        if (i < 3u * H) {
+            v = state[OFF_CTX + i - H];
+        }
+        hc_s[i / 4u][i % 4u] = v;
     }
     workgroupBarrier();
     let three = 3u * H;
     if (ATTENTIONAL != 0u) {
-        let w_c = bias + four;
-        let b_c = w_c + E * three;
+        let w_c = hh + four * Q_H;
         for (var r = l; r < E; r = r + WG) {
-            var acc = cell[b_c + r];
-            for (var k = 0u; k < H; k = k + 1u) {
-                acc = acc + cell[w_c + k * E + r] * h_new[k];
-            }
-            for (var k = 0u; k < 2u * H; k = k + 1u) {
-                acc = acc + cell[w_c + (H + k) * E + r] * state[OFF_CTX + k];
+            var acc = bias[four + r];
+            for (var q = 0u; q < Q_3H; q = q + 1u) {
+                acc = acc + dot(cell[w_c + r * Q_3H + q], hc_s[q]);
             }
             state[OFF_FEAT + r] = tanh_safe(acc);
         }
     } else {
         for (var r = l; r < three; r = r + WG) {
-            if (r < H) {
-                state[OFF_FEAT + r] = h_new[r];
-            } else {
-                state[OFF_FEAT + r] = state[OFF_CTX + r - H];
-            }
+            state[OFF_FEAT + r] = hc_s[r / 4u][r % 4u];
         }
     }
 }

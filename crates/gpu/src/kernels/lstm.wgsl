@@ -7,25 +7,30 @@
 //   Y[t][dir·H + j] = h[j]                     Y (T × 2H) = [h→ ; h←], the next layer's input
 //   last = [h→_T ; h←_1 ; c→_T ; c←_1]         (4H) the final states (a translator's bridge)
 // h lives in workgroup memory (every thread reads all of it), c in the registers of thread j.
+// The recurrence is latency-bound (T dependent steps), so each gate row is read as vec4s with
+// H fixed when the pipeline is built: four times fewer dependent loads, and unrollable loops.
+
+override H: u32;          // hidden size
+override Q: u32;          // ⌈H / 4⌉: vec4s per W_hh row (rows zero-padded)
 
 struct Params {
     t: u32,
-    h: u32,
     _pad0: u32,
     _pad1: u32,
+    _pad2: u32,
 }
 
 const WG: u32 = 256u;
-const MAX_H: u32 = 256u; // one thread per hidden unit
+const MAX_Q: u32 = 64u; // H ≤ 256: one thread per hidden unit
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> proj: array<f32>;  // (T, 2·4H): [forward | backward]
-@group(0) @binding(2) var<storage, read> w_hh: array<f32>;  // (2, H, 4H): each W_hhᵀ, so threads read adjacent words
-@group(0) @binding(3) var<storage, read_write> y: array<f32>; // (T, 2H)
+@group(0) @binding(1) var<storage, read> proj: array<f32>;       // (T, 2·4H): [forward | backward]
+@group(0) @binding(2) var<storage, read> w_hh: array<vec4<f32>>; // (2, 4H, Q) vec4s
+@group(0) @binding(3) var<storage, read_write> y: array<f32>;    // (T, 2H)
 @group(0) @binding(4) var<storage, read_write> last: array<f32>; // (4H)
 
-var<workgroup> h_shared: array<f32, MAX_H>;
-var<workgroup> gates: array<f32, 1024>; // 4 · MAX_H
+var<workgroup> h_shared: array<vec4<f32>, MAX_Q>;
+var<workgroup> gates: array<f32, 1024>; // 4 · 256
 
 fn sigmoid(v: f32) -> f32 {
     return 1.0 / (1.0 + exp(-v));
@@ -38,11 +43,10 @@ fn tanh_safe(v: f32) -> f32 {
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) l: u32) {
     let dir = group.x;
-    let hidden = p.h;
-    let four = 4u * hidden;
+    let four = 4u * H;
     var c = 0.0;
-    if (l < hidden) {
-        h_shared[l] = 0.0;
+    if (l < Q) {
+        h_shared[l] = vec4<f32>(0.0); // the padding stays zero
     }
     workgroupBarrier();
     var h_last = 0.0;
@@ -53,28 +57,28 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
         }
         for (var r = l; r < four; r = r + WG) {
             var acc = proj[t * 2u * four + dir * four + r];
-            let base = dir * four * hidden + r;
-            for (var k = 0u; k < hidden; k = k + 1u) {
-                acc = acc + w_hh[base + k * four] * h_shared[k];
+            let row = (dir * four + r) * Q;
+            for (var k = 0u; k < Q; k = k + 1u) {
+                acc = acc + dot(w_hh[row + k], h_shared[k]);
             }
             gates[r] = acc;
         }
         workgroupBarrier(); // gates complete; every read of h for this step is done
-        if (l < hidden) {
+        if (l < H) {
             let i = sigmoid(gates[l]);
-            let f = sigmoid(gates[hidden + l]);
-            let g = tanh_safe(gates[2u * hidden + l]);
-            let o = sigmoid(gates[3u * hidden + l]);
+            let f = sigmoid(gates[H + l]);
+            let g = tanh_safe(gates[2u * H + l]);
+            let o = sigmoid(gates[3u * H + l]);
             c = f * c + i * g;
             let h = o * tanh_safe(c);
-            h_shared[l] = h;
+            h_shared[l / 4u][l % 4u] = h;
             h_last = h;
-            y[t * 2u * hidden + dir * hidden + l] = h;
+            y[t * 2u * H + dir * H + l] = h;
         }
         workgroupBarrier(); // the new h is visible before the next step reads it
     }
-    if (l < hidden) {
-        last[dir * hidden + l] = h_last;
-        last[2u * hidden + dir * hidden + l] = c;
+    if (l < H) {
+        last[dir * H + l] = h_last;
+        last[2u * H + dir * H + l] = c;
     }
 }
