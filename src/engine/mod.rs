@@ -46,6 +46,10 @@ pub struct Computed {
     pub engine: EngineKind,
     /// Wall time of the forward (tokenising included), in milliseconds.
     pub forward_ms: f64,
+    /// GPU command submissions the forward made (0 on the CPU).
+    pub submits: u64,
+    /// Compute dispatches one GPU forward records (0 on the CPU).
+    pub dispatches: usize,
 }
 
 /// Why a forward gave no trace.
@@ -67,6 +71,22 @@ enum GpuNetwork {
 }
 
 impl GpuNetwork {
+    fn context(&self) -> &attnscope_gpu::GpuContext {
+        match self {
+            GpuNetwork::Transformer(net) => net.context(),
+            GpuNetwork::BiLstm(net) => net.context(),
+            GpuNetwork::Seq2Seq(net) => net.context(),
+        }
+    }
+
+    fn dispatches(&self) -> usize {
+        match self {
+            GpuNetwork::Transformer(net) => net.dispatches(),
+            GpuNetwork::BiLstm(net) => net.dispatches(),
+            GpuNetwork::Seq2Seq(net) => net.dispatches(),
+        }
+    }
+
     async fn forward(&self, ids: &[u32], iv: &Interventions) -> Result<NetworkOutput, GpuError> {
         Ok(match self {
             GpuNetwork::Transformer(net) => NetworkOutput::Transformer(net.forward(ids, iv).await?),
@@ -218,9 +238,11 @@ impl Engine {
         let (trace, ids) = self.model.encode(text);
         let gpu = self.gpu.borrow().clone();
         let engine = self.kind();
+        let submitted = gpu.as_ref().map_or(0, |g| g.context().submits());
+        let dispatches = gpu.as_ref().map_or(0, |g| g.dispatches());
         let trace = if ids.is_empty() {
             trace
-        } else if let Some(gpu) = gpu {
+        } else if let Some(gpu) = &gpu {
             match gpu.forward(&ids, iv).await {
                 Ok(out) => self.model.finish(trace, out),
                 Err(GpuError::DeviceLost(reason)) => return Err(RunError::DeviceLost(reason)),
@@ -238,6 +260,10 @@ impl Engine {
             trace,
             engine,
             forward_ms: crate::dom::now_ms() - started,
+            submits: gpu
+                .as_ref()
+                .map_or(0, |g| g.context().submits() - submitted),
+            dispatches,
         })
     }
 }

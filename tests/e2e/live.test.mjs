@@ -112,6 +112,8 @@ for (const webgpu of [true, false]) {
       const expected = cliProbabilities('sentiment-transformer', prefixes);
       seen.forEach((summary, i) => {
         assert.equal(summary.engine, engine);
+        // One submit per GPU forward (counted by the engine); nothing submitted on the CPU.
+        assert.equal(summary.submits, webgpu ? '1' : '0', `submits for “${prefixes[i]}”`);
         assertClose(probs(summary), expected[i], webgpu ? 1e-4 : 1e-5, `“${prefixes[i]}”`);
         if (i > 0 && summary.tokens !== seen[i - 1].tokens) {
           assert.notEqual(summary.mapDigest, seen[i - 1].mapDigest, `maps after “${prefixes[i]}”`);

@@ -80,7 +80,12 @@ for (const webgpu of [true, false]) {
         seen.push(await summaryFor(page, prefix));
       }
       const expected = cliIds([...sentence].map((_, i) => sentence.slice(0, i + 1)));
-      seen.forEach((s, i) => assert.equal(s.ids, expected[i], `“${sentence.slice(0, i + 1)}”`));
+      seen.forEach((s, i) => {
+        assert.equal(s.ids, expected[i], `“${sentence.slice(0, i + 1)}”`);
+        // The whole greedy decoding is one GPU submit (every step in one compute pass).
+        assert.equal(s.submits, webgpu ? '1' : '0');
+        assert.equal(s.engine, webgpu ? 'gpu' : 'cpu');
+      });
       const last = seen.at(-1);
       assert.notEqual(last.ids, seen[2].ids, 'the translation changes while typing');
       assert.equal(await page.textContent('#translation'), last.translation);

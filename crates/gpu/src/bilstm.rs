@@ -294,6 +294,11 @@ impl GpuBiLstm {
         })
     }
 
+    /// The context the model was loaded on.
+    pub fn context(&self) -> &GpuContext {
+        &self.context
+    }
+
     /// How many dispatches one forward records (all in one compute pass).
     pub fn dispatches(&self) -> usize {
         self.steps.len()
@@ -344,7 +349,7 @@ impl GpuBiLstm {
             ((t + classes) * 4) as u64,
             (classes * 4) as u64,
         );
-        queue.submit([encoder.finish()]);
+        self.context.submit(encoder.finish());
         let values = read_f32(device, &self.staging, t + 2 * classes)
             .await
             .map_err(|e| self.context.lost().map_or(e, GpuError::DeviceLost))?;

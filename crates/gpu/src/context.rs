@@ -71,6 +71,8 @@ pub struct GpuContext {
     pub adapter: AdapterSummary,
     /// Set by wgpu's device-lost callback: why the device was lost.
     lost: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    /// How many command buffers the engines have submitted (see [`GpuContext::submit`]).
+    submits: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The limits attnscope asks for: WebGPU's downlevel defaults, which every conformant
@@ -149,7 +151,21 @@ impl GpuContext {
             limits: required,
             adapter: summary,
             lost,
+            submits: Default::default(),
         })
+    }
+
+    /// Submits one command buffer to the queue and counts it: every engine submits through
+    /// here, so tests and benchmarks can check that a forward is one submit.
+    pub fn submit(&self, commands: wgpu::CommandBuffer) {
+        self.submits
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.queue.submit([commands]);
+    }
+
+    /// How many command buffers [`GpuContext::submit`] has submitted so far.
+    pub fn submits(&self) -> u64 {
+        self.submits.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Why the device was lost, once it has been: every forward checks this first and

@@ -443,6 +443,11 @@ impl GpuSeq2Seq {
         })
     }
 
+    /// The context the model was loaded on.
+    pub fn context(&self) -> &GpuContext {
+        &self.context
+    }
+
     /// How many dispatches one translation records (all in one compute pass).
     pub fn dispatches(&self) -> usize {
         self.steps.len()
@@ -498,7 +503,7 @@ impl GpuSeq2Seq {
             state_bytes,
             (logit_floats * 4) as u64,
         );
-        queue.submit([encoder.finish()]);
+        self.context.submit(encoder.finish());
         let values = read_f32(device, &self.staging, l.len + logit_floats)
             .await
             .map_err(|e| self.context.lost().map_or(e, GpuError::DeviceLost))?;

@@ -407,6 +407,16 @@ impl GpuTransformer {
         })
     }
 
+    /// How many dispatches one forward records (all in one compute pass).
+    pub fn dispatches(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// The context the model was loaded on.
+    pub fn context(&self) -> &GpuContext {
+        &self.context
+    }
+
     /// Runs the encoder on `ids` (at most `max_len`) with the interventions: one submit, one
     /// readback (attention maps and class scores). The inspected head's Q, K, V are not read
     /// back (the CPU reference provides them for teaching views).
@@ -454,7 +464,7 @@ impl GpuTransformer {
             ((map_floats + classes) * 4) as u64,
             (classes * 4) as u64,
         );
-        queue.submit([encoder.finish()]);
+        self.context.submit(encoder.finish());
         let values = read_f32(device, &self.staging, map_floats + 2 * classes)
             .await
             .map_err(|e| self.context.lost().map_or(e, GpuError::DeviceLost))?;

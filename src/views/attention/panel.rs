@@ -160,7 +160,8 @@ fn summary(props: &ModelPanelProps, shown: &Shown) -> Html {
             data-tokens={shown.tokens.join(" ")}
             data-t={shown.tokens.len().to_string()}
             data-map-digest={format!("{map_digest:.6}")}
-            data-forward-ms={format!("{:.3}", shown.computed.forward_ms)}></div>
+            data-forward-ms={format!("{:.3}", shown.computed.forward_ms)}
+                data-submits={shown.computed.submits.to_string()} data-dispatches={shown.computed.dispatches.to_string()}></div>
     }
 }
 

@@ -433,7 +433,8 @@ fn result_views(
                 data-tokens={shown.target.join(" ")} data-source={shown.source.join(" ")}
                 data-translation={shown.translation().to_owned()}
                 data-stop={stop} data-steps={steps.to_string()}
-                data-forward-ms={format!("{:.3}", shown.computed.forward_ms)}></div>
+                data-forward-ms={format!("{:.3}", shown.computed.forward_ms)}
+                data-submits={shown.computed.submits.to_string()} data-dispatches={shown.computed.dispatches.to_string()}></div>
         }
     };
     let message = trace
