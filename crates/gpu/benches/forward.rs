@@ -86,6 +86,9 @@ fn forward(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("gpu", t), &ids, |b, ids| {
             b.iter(|| pollster::block_on(gpu.forward(ids, &iv)).unwrap())
         });
+        group.bench_with_input(BenchmarkId::new("gpu_round_trip", t), &ids, |b, ids| {
+            b.iter(|| pollster::block_on(gpu.forward_round_trip(ids, &iv)).unwrap())
+        });
         group.bench_with_input(BenchmarkId::new("cpu", t), &ids, |b, ids| {
             b.iter(|| cpu.forward(ids, &iv).unwrap())
         });

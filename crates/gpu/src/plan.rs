@@ -74,11 +74,23 @@ impl Steps {
 
     /// Records every step into one compute pass of `encoder`.
     pub fn record(&self, encoder: &mut wgpu::CommandEncoder, label: &str, t: u32, scale: f32) {
+        self.record_range(encoder, label, 0..self.steps.len(), t, scale);
+    }
+
+    /// Records the steps in `range` into one compute pass of `encoder`.
+    pub fn record_range(
+        &self,
+        encoder: &mut wgpu::CommandEncoder,
+        label: &str,
+        range: std::ops::Range<usize>,
+        t: u32,
+        scale: f32,
+    ) {
         let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
             label: Some(label),
             timestamp_writes: None,
         });
-        for step in &self.steps {
+        for step in &self.steps[range] {
             let (_, [x, y, z]) = (step.plan)(t, scale);
             pass.set_pipeline(&step.pipeline);
             pass.set_bind_group(0, &step.bind, &[]);

@@ -79,11 +79,18 @@ pub struct GpuSeq2Seq {
     config: Seq2SeqConfig,
     layout: Layout,
     steps: Steps,
+    /// How many of `steps` are the encoder's (each decoding step adds four).
+    encoder_steps: usize,
     ids: wgpu::Buffer,
     state: wgpu::Buffer,
     logits: wgpu::Buffer,
     staging: wgpu::Buffer,
+    /// The end flag and step count, read after every step in the round-trip mode.
+    probe: wgpu::Buffer,
 }
+
+/// Dispatches per decoding step.
+const STEP_DISPATCHES: usize = 4;
 
 fn too_large(what: &'static str, needed: usize, limit: usize) -> Result<(), LoadError> {
     if needed > limit {
@@ -400,6 +407,7 @@ impl GpuSeq2Seq {
             plan,
         );
         let w_o = &output_w;
+        let encoder_steps = steps.len();
         let vu = v as u32;
         for step in 0..d as u32 {
             steps.push(
@@ -431,15 +439,23 @@ impl GpuSeq2Seq {
                 Box::new(move |_, _| ([step, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1])),
             );
         }
+        let probe = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("end flag probe"),
+            size: 8,
+            usage: wgpu::BufferUsages::MAP_READ | copy_dst,
+            mapped_at_creation: false,
+        });
         Ok(Self {
             context: context.clone(),
             config,
             layout,
             steps,
+            encoder_steps,
             ids,
             state,
             logits,
             staging,
+            probe,
         })
     }
 
@@ -459,6 +475,26 @@ impl GpuSeq2Seq {
         &self,
         src: &[u32],
         iv: &Interventions,
+    ) -> Result<Seq2SeqOutput, GpuError> {
+        self.translate(src, iv, false).await
+    }
+
+    /// The same translation with a CPU round trip per token: the encoder is one submit, then
+    /// every decoding step is a submit and a readback of the end flag, stopping at the end
+    /// token; then one readback of the results. Kept to measure against [`Self::forward`].
+    pub async fn forward_round_trip(
+        &self,
+        src: &[u32],
+        iv: &Interventions,
+    ) -> Result<Seq2SeqOutput, GpuError> {
+        self.translate(src, iv, true).await
+    }
+
+    async fn translate(
+        &self,
+        src: &[u32],
+        iv: &Interventions,
+        round_trip: bool,
     ) -> Result<Seq2SeqOutput, GpuError> {
         if let Some(reason) = self.context.lost() {
             return Err(GpuError::DeviceLost(reason));
@@ -489,11 +525,44 @@ impl GpuSeq2Seq {
         queue.write_buffer(&self.state, 0, bytemuck::cast_slice(&initial));
         queue.write_buffer(&self.ids, 0, bytemuck::cast_slice(&src[..s]));
         let device = &self.context.device;
-        let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("seq2seq translation"),
-        });
-        self.steps
-            .record(&mut encoder, "seq2seq translation", s as u32, scale);
+        let new_encoder = || {
+            device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("seq2seq translation"),
+            })
+        };
+        let lost = |e: GpuError| self.context.lost().map_or(e, GpuError::DeviceLost);
+        let mut encoder = new_encoder();
+        if round_trip {
+            self.steps.record_range(
+                &mut encoder,
+                "seq2seq encoder",
+                0..self.encoder_steps,
+                s as u32,
+                scale,
+            );
+            self.context.submit(encoder.finish());
+            for t in 0..c.max_decode_len {
+                let first = self.encoder_steps + t * STEP_DISPATCHES;
+                let mut encoder = new_encoder();
+                self.steps.record_range(
+                    &mut encoder,
+                    "seq2seq step",
+                    first..first + STEP_DISPATCHES,
+                    s as u32,
+                    scale,
+                );
+                encoder.copy_buffer_to_buffer(&self.state, (l.done * 4) as u64, &self.probe, 0, 8);
+                self.context.submit(encoder.finish());
+                let probe = read_f32(device, &self.probe, 2).await.map_err(lost)?;
+                if probe[0] != 0.0 {
+                    break;
+                }
+            }
+            encoder = new_encoder();
+        } else {
+            self.steps
+                .record(&mut encoder, "seq2seq translation", s as u32, scale);
+        }
         let (state_bytes, logit_floats) = ((l.len * 4) as u64, c.max_decode_len * c.tgt_vocab_size);
         encoder.copy_buffer_to_buffer(&self.state, 0, &self.staging, 0, state_bytes);
         encoder.copy_buffer_to_buffer(
@@ -506,7 +575,13 @@ impl GpuSeq2Seq {
         self.context.submit(encoder.finish());
         let values = read_f32(device, &self.staging, l.len + logit_floats)
             .await
-            .map_err(|e| self.context.lost().map_or(e, GpuError::DeviceLost))?;
+            .map_err(lost)?;
+        Ok(self.decoded(&values, s))
+    }
+
+    /// The decoding from the read-back state and step logits, for a source of `s` tokens.
+    fn decoded(&self, values: &[f32], s: usize) -> Seq2SeqOutput {
+        let (c, l) = (&self.config, self.layout);
         let steps = (values[l.steps] as usize).min(c.max_decode_len);
         let ids: Vec<u32> = values[l.ids + 1..l.ids + 1 + steps]
             .iter()
@@ -524,7 +599,7 @@ impl GpuSeq2Seq {
             let start = l.alpha + t * c.max_src_len;
             rows.extend_from_slice(&values[start..start + s]);
         }
-        Ok(Seq2SeqOutput {
+        Seq2SeqOutput {
             decoding: Decoding {
                 top_k: logits
                     .chunks_exact(v)
@@ -535,6 +610,6 @@ impl GpuSeq2Seq {
                 cross_attention: Matrix::from_vec(steps, s, rows).expect("steps·S"),
             },
             step_logits: Matrix::from_vec(steps, v, logits.to_vec()).expect("steps·V"),
-        })
+        }
     }
 }

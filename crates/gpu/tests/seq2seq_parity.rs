@@ -78,6 +78,10 @@ fn check(
     let src: Vec<u32> = (0..s).map(|_| rng.below(60) as u32).collect();
     let want = cpu.forward(&src, &iv).unwrap();
     let got = pollster::block_on(gpu.forward(&src, &iv)).unwrap();
+    // The round-trip mode (a submit and a readback per token) runs the same kernels.
+    let again = pollster::block_on(gpu.forward_round_trip(&src, &iv)).unwrap();
+    prop_assert_eq!(&again.decoding.ids, &got.decoding.ids);
+    prop_assert_eq!(again.step_logits.as_slice(), got.step_logits.as_slice());
     let (w, g) = (&want.decoding, &got.decoding);
     let agree = w.ids.iter().zip(&g.ids).take_while(|(a, b)| a == b).count();
     if agree < w.ids.len().max(g.ids.len()) {
