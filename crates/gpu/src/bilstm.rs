@@ -7,10 +7,10 @@
 //! the context, and the classifier is a matmul and a softmax. One compute pass, one submit,
 //! one readback (pooling weights and class scores; the states stay on the GPU).
 
+use crate::buffers;
 use crate::kernel::{groups_1d, pad_rows_to_vec4, Binding, Kernel};
 use crate::matmul::{self, Activation};
-use crate::plan::{f32_bits, Plan, Steps};
-use crate::readback::read_f32;
+use crate::plan::{f32_bits, submit_and_read, Plan, Region, Steps};
 use crate::{GpuContext, GpuError, LoadError};
 use attnscope_core::bilstm::BiLstmOutput;
 use attnscope_core::config::{BiLstmConfig, ModelConfig};
@@ -19,7 +19,6 @@ use attnscope_core::trace::{Classification, Interventions};
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Matrix;
 use std::collections::HashMap;
-use wgpu::util::DeviceExt;
 
 /// Largest hidden size `lstm.wgsl` holds (`MAX_H`: one thread per hidden unit).
 pub const MAX_HIDDEN: usize = 256;
@@ -122,13 +121,7 @@ impl GpuBiLstm {
         {
             values.insert(name.clone(), store.tensor(&name, &shape)?);
         }
-        let upload = |label: &str, data: &[f32]| {
-            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some(label),
-                contents: bytemuck::cast_slice(data),
-                usage: wgpu::BufferUsages::STORAGE,
-            })
-        };
+        let upload = |label: &str, data: &[f32]| buffers::upload(device, label, data);
         let v = |name: &str| values[name].as_slice();
         let embedding = upload("embedding", v("embedding.weight"));
         // Per layer: [W_ih→; W_ih←] (8H × in), [b_ih→ + b_hh→; b_ih← + b_hh←] (8H),
@@ -169,12 +162,7 @@ impl GpuBiLstm {
         let classifier_b = upload("classifier.bias", v("classifier.bias"));
 
         let storage = |label: &str, floats: usize, extra: wgpu::BufferUsages| {
-            device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some(label),
-                size: (floats.max(1) * 4) as u64,
-                usage: wgpu::BufferUsages::STORAGE | extra,
-                mapped_at_creation: false,
-            })
+            buffers::storage(device, label, floats, extra)
         };
         let copy_dst = wgpu::BufferUsages::COPY_DST;
         let copy_src = wgpu::BufferUsages::COPY_SRC;
@@ -193,12 +181,7 @@ impl GpuBiLstm {
         let out = storage("context and pooling", 2 * h + max_len, copy_src);
         let logits = storage("logits", classes, copy_src);
         let probabilities = storage("probabilities", classes, copy_src);
-        let staging = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("staging"),
-            size: ((max_len + 2 * classes) * 4) as u64,
-            usage: wgpu::BufferUsages::MAP_READ | copy_dst,
-            mapped_at_creation: false,
-        });
+        let staging = buffers::staging(device, "staging", max_len + 2 * classes);
 
         let mut steps = Steps::default();
         let linear = |m_rows: Option<u32>, k: usize, n: usize, bias: bool| -> Plan {
@@ -328,31 +311,29 @@ impl GpuBiLstm {
         self.steps
             .record(&mut encoder, "bilstm forward", t as u32, scale);
         let width = 2 * c.hidden_size;
-        encoder.copy_buffer_to_buffer(
-            &self.out,
-            (width * 4) as u64,
+        let values = submit_and_read(
+            &self.context,
+            encoder,
+            &[
+                Region {
+                    buffer: &self.out,
+                    offset: width,
+                    floats: t,
+                },
+                Region {
+                    buffer: &self.logits,
+                    offset: 0,
+                    floats: classes,
+                },
+                Region {
+                    buffer: &self.probabilities,
+                    offset: 0,
+                    floats: classes,
+                },
+            ],
             &self.staging,
-            0,
-            (t * 4) as u64,
-        );
-        encoder.copy_buffer_to_buffer(
-            &self.logits,
-            0,
-            &self.staging,
-            (t * 4) as u64,
-            (classes * 4) as u64,
-        );
-        encoder.copy_buffer_to_buffer(
-            &self.probabilities,
-            0,
-            &self.staging,
-            ((t + classes) * 4) as u64,
-            (classes * 4) as u64,
-        );
-        self.context.submit(encoder.finish());
-        let values = read_f32(device, &self.staging, t + 2 * classes)
-            .await
-            .map_err(|e| self.context.lost().map_or(e, GpuError::DeviceLost))?;
+        )
+        .await?;
         Ok(BiLstmOutput {
             classification: Classification {
                 labels: c.labels.clone(),

@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod bilstm;
+pub mod buffers;
 mod context;
 pub mod kernel;
 pub mod matmul;

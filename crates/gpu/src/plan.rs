@@ -4,6 +4,8 @@
 //! or allocated per forward.
 
 use crate::kernel::Kernel;
+use crate::readback::read_f32;
+use crate::{GpuContext, GpuError};
 
 /// A step's uniform words and workgroups, from T and a per-forward scale (the Transformer's
 /// 1/(√d_k·temperature), the BiLSTM's 1/temperature).
@@ -102,4 +104,40 @@ impl Steps {
 /// The bits of an f32, for a uniform word.
 pub fn f32_bits(v: f32) -> u32 {
     v.to_bits()
+}
+
+/// A region of a buffer to read back: `floats` words from word `offset`.
+pub struct Region<'a> {
+    /// The buffer (with `COPY_SRC`).
+    pub buffer: &'a wgpu::Buffer,
+    /// The first word.
+    pub offset: usize,
+    /// How many words.
+    pub floats: usize,
+}
+
+/// Copies `regions`, one after another, into `staging` at the end of `encoder`, submits it
+/// (the forward's one submit) and awaits the values. A failed readback on a lost device is
+/// reported as the loss.
+pub async fn submit_and_read(
+    context: &GpuContext,
+    mut encoder: wgpu::CommandEncoder,
+    regions: &[Region<'_>],
+    staging: &wgpu::Buffer,
+) -> Result<Vec<f32>, GpuError> {
+    let mut at = 0;
+    for region in regions {
+        encoder.copy_buffer_to_buffer(
+            region.buffer,
+            (region.offset * 4) as u64,
+            staging,
+            (at * 4) as u64,
+            (region.floats * 4) as u64,
+        );
+        at += region.floats;
+    }
+    context.submit(encoder.finish());
+    read_f32(&context.device, staging, at)
+        .await
+        .map_err(|e| context.lost().map_or(e, GpuError::DeviceLost))
 }

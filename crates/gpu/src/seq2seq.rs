@@ -11,10 +11,10 @@
 //! The top-5 candidates are computed on the CPU from the read-back step logits, with the same
 //! function the CPU reference uses.
 
+use crate::buffers;
 use crate::kernel::{groups_1d, pad_rows_to_vec4, transpose, Binding, Kernel};
 use crate::matmul::{self, Activation};
-use crate::plan::{f32_bits, Plan, Steps};
-use crate::readback::read_f32;
+use crate::plan::{f32_bits, submit_and_read, Plan, Region, Steps};
 use crate::{GpuContext, GpuError, LoadError};
 use attnscope_core::config::{ModelConfig, Seq2SeqConfig};
 use attnscope_core::manifest;
@@ -23,7 +23,6 @@ use attnscope_core::trace::{Decoding, Interventions, StopReason};
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Matrix;
 use std::collections::HashMap;
-use wgpu::util::DeviceExt;
 
 /// Largest hidden size, attention size and source length the decoder kernels hold in
 /// workgroup memory.
@@ -242,13 +241,7 @@ impl GpuSeq2Seq {
             values.insert(name.clone(), store.tensor(&name, &shape)?);
         }
         let t = |name: &str| values[name].as_slice();
-        let upload = |label: &str, data: &[f32]| {
-            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some(label),
-                contents: bytemuck::cast_slice(data),
-                usage: wgpu::BufferUsages::STORAGE,
-            })
-        };
+        let upload = |label: &str, data: &[f32]| buffers::upload(device, label, data);
         let sum =
             |x: &[f32], y: &[f32]| -> Vec<f32> { x.iter().zip(y).map(|(p, q)| p + q).collect() };
         let src_embedding = upload("src_embedding", t("src_embedding.weight"));
@@ -329,12 +322,7 @@ impl GpuSeq2Seq {
         let output_b = upload("output.bias", t("output.bias"));
 
         let storage = |label: &str, floats: usize, extra: wgpu::BufferUsages| {
-            device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some(label),
-                size: (floats.max(1) * 4) as u64,
-                usage: wgpu::BufferUsages::STORAGE | extra,
-                mapped_at_creation: false,
-            })
+            buffers::storage(device, label, floats, extra)
         };
         let copy_dst = wgpu::BufferUsages::COPY_DST;
         let copy_src = wgpu::BufferUsages::COPY_SRC;
@@ -347,12 +335,7 @@ impl GpuSeq2Seq {
         let keys = storage("keys", s_max * a, copy_dst);
         let state = storage("decoder state", layout.len, copy_dst | copy_src);
         let logits = storage("step logits", d * v, copy_src);
-        let staging = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("staging"),
-            size: ((layout.len + d * v) * 4) as u64,
-            usage: wgpu::BufferUsages::MAP_READ | copy_dst,
-            mapped_at_creation: false,
-        });
+        let staging = buffers::staging(device, "staging", layout.len + d * v);
 
         let mut steps = Steps::default();
         let linear = |k: usize, n: usize, act: Activation| -> (usize, Plan) {
@@ -439,12 +422,7 @@ impl GpuSeq2Seq {
                 Box::new(move |_, _| ([step, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1])),
             );
         }
-        let probe = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("end flag probe"),
-            size: 8,
-            usage: wgpu::BufferUsages::MAP_READ | copy_dst,
-            mapped_at_creation: false,
-        });
+        let probe = buffers::staging(device, "end flag probe", 2);
         Ok(Self {
             context: context.clone(),
             config,
@@ -530,7 +508,6 @@ impl GpuSeq2Seq {
                 label: Some("seq2seq translation"),
             })
         };
-        let lost = |e: GpuError| self.context.lost().map_or(e, GpuError::DeviceLost);
         let mut encoder = new_encoder();
         if round_trip {
             self.steps.record_range(
@@ -551,9 +528,17 @@ impl GpuSeq2Seq {
                     s as u32,
                     scale,
                 );
-                encoder.copy_buffer_to_buffer(&self.state, (l.done * 4) as u64, &self.probe, 0, 8);
-                self.context.submit(encoder.finish());
-                let probe = read_f32(device, &self.probe, 2).await.map_err(lost)?;
+                let probe = submit_and_read(
+                    &self.context,
+                    encoder,
+                    &[Region {
+                        buffer: &self.state,
+                        offset: l.done,
+                        floats: 2,
+                    }],
+                    &self.probe,
+                )
+                .await?;
                 if probe[0] != 0.0 {
                     break;
                 }
@@ -563,19 +548,24 @@ impl GpuSeq2Seq {
             self.steps
                 .record(&mut encoder, "seq2seq translation", s as u32, scale);
         }
-        let (state_bytes, logit_floats) = ((l.len * 4) as u64, c.max_decode_len * c.tgt_vocab_size);
-        encoder.copy_buffer_to_buffer(&self.state, 0, &self.staging, 0, state_bytes);
-        encoder.copy_buffer_to_buffer(
-            &self.logits,
-            0,
+        let values = submit_and_read(
+            &self.context,
+            encoder,
+            &[
+                Region {
+                    buffer: &self.state,
+                    offset: 0,
+                    floats: l.len,
+                },
+                Region {
+                    buffer: &self.logits,
+                    offset: 0,
+                    floats: c.max_decode_len * c.tgt_vocab_size,
+                },
+            ],
             &self.staging,
-            state_bytes,
-            (logit_floats * 4) as u64,
-        );
-        self.context.submit(encoder.finish());
-        let values = read_f32(device, &self.staging, l.len + logit_floats)
-            .await
-            .map_err(lost)?;
+        )
+        .await?;
         Ok(self.decoded(&values, s))
     }
 

@@ -7,10 +7,10 @@
 //! pass, copies the attention maps and the class scores into one staging buffer, submits
 //! once and awaits one readback. Nothing is compiled or allocated per forward.
 
+use crate::buffers;
 use crate::kernel::{groups_1d, Binding, Kernel};
 use crate::matmul::{self, Activation};
-use crate::plan::{f32_bits, Plan, Steps};
-use crate::readback::read_f32;
+use crate::plan::{f32_bits, submit_and_read, Plan, Region, Steps};
 use crate::{GpuContext, GpuError};
 use attnscope_core::config::{Activation as CoreActivation, Pooling, TransformerConfig};
 use attnscope_core::manifest;
@@ -20,7 +20,6 @@ use attnscope_core::transformer::TransformerOutput;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::ModelError;
 use std::collections::HashMap;
-use wgpu::util::DeviceExt;
 
 /// Longest input the attention kernel holds in workgroup memory (`MAX_T` in attention.wgsl).
 pub const MAX_T: usize = 1024;
@@ -157,13 +156,7 @@ impl GpuTransformer {
             values.insert(name.clone(), store.tensor(&name, &shape)?);
         }
         let mut weights = HashMap::new();
-        let upload = |label: &str, data: &[f32]| {
-            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some(label),
-                contents: bytemuck::cast_slice(data),
-                usage: wgpu::BufferUsages::STORAGE,
-            })
-        };
+        let upload = |label: &str, data: &[f32]| buffers::upload(device, label, data);
         for (name, data) in &values {
             if let Some(prefix) = name
                 .strip_suffix(".weight")
@@ -186,19 +179,10 @@ impl GpuTransformer {
                 reason: e.to_string(),
             }
         })?);
-        let pe = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some("pe"),
-            contents: bytemuck::cast_slice(pe.matrix().as_slice()),
-            usage: wgpu::BufferUsages::STORAGE,
-        });
+        let pe = buffers::upload(device, "pe", pe.matrix().as_slice());
 
         let storage = |label: &str, floats: usize, extra: wgpu::BufferUsages| {
-            device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some(label),
-                size: (floats.max(1) * 4) as u64,
-                usage: wgpu::BufferUsages::STORAGE | extra,
-                mapped_at_creation: false,
-            })
+            buffers::storage(device, label, floats, extra)
         };
         let copy_dst = wgpu::BufferUsages::COPY_DST;
         let copy_src = wgpu::BufferUsages::COPY_SRC;
@@ -217,12 +201,11 @@ impl GpuTransformer {
         let maps = storage("maps", layers * heads * max_len * max_len, copy_src);
         let logits = storage("logits", classes, copy_src);
         let probabilities = storage("probabilities", classes, copy_src);
-        let staging = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("staging"),
-            size: ((layers * heads * max_len * max_len + 2 * classes) * 4) as u64,
-            usage: wgpu::BufferUsages::MAP_READ | copy_dst,
-            mapped_at_creation: false,
-        });
+        let staging = buffers::staging(
+            device,
+            "staging",
+            layers * heads * max_len * max_len + 2 * classes,
+        );
 
         let mut steps = Steps::default();
         let mut step = |kernel: &Kernel, variant: usize, buffers: &[&wgpu::Buffer], plan: Plan| {
@@ -449,25 +432,29 @@ impl GpuTransformer {
         self.steps
             .record(&mut encoder, "transformer forward", t as u32, scale);
         let map_floats = layers * heads * t * t;
-        encoder.copy_buffer_to_buffer(&self.maps, 0, &self.staging, 0, (map_floats * 4) as u64);
-        encoder.copy_buffer_to_buffer(
-            &self.logits,
-            0,
+        let values = submit_and_read(
+            &self.context,
+            encoder,
+            &[
+                Region {
+                    buffer: &self.maps,
+                    offset: 0,
+                    floats: map_floats,
+                },
+                Region {
+                    buffer: &self.logits,
+                    offset: 0,
+                    floats: classes,
+                },
+                Region {
+                    buffer: &self.probabilities,
+                    offset: 0,
+                    floats: classes,
+                },
+            ],
             &self.staging,
-            (map_floats * 4) as u64,
-            (classes * 4) as u64,
-        );
-        encoder.copy_buffer_to_buffer(
-            &self.probabilities,
-            0,
-            &self.staging,
-            ((map_floats + classes) * 4) as u64,
-            (classes * 4) as u64,
-        );
-        self.context.submit(encoder.finish());
-        let values = read_f32(device, &self.staging, map_floats + 2 * classes)
-            .await
-            .map_err(|e| self.context.lost().map_or(e, GpuError::DeviceLost))?;
+        )
+        .await?;
         Ok(TransformerOutput {
             classification: Classification {
                 labels: c.labels.clone(),

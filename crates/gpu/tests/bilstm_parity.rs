@@ -4,24 +4,17 @@
 //! random masks and temperatures, on a real device (Mesa's lavapipe in CI).
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use attnscope_core::bilstm::BiLstmAttentionClassifier;
 use attnscope_core::config::{BiLstmConfig, ModelConfig};
 use attnscope_core::manifest::{random_tensors, to_safetensors, SplitMix};
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Interventions;
 use attnscope_gpu::bilstm::GpuBiLstm;
-use attnscope_gpu::{GpuContext, LoadError};
+use attnscope_gpu::LoadError;
+use common::{close, context};
 use proptest::prelude::*;
-use std::sync::OnceLock;
-
-const TOLERANCE: f32 = 1e-4;
-
-fn context() -> &'static GpuContext {
-    static CONTEXT: OnceLock<GpuContext> = OnceLock::new();
-    CONTEXT.get_or_init(|| {
-        pollster::block_on(GpuContext::request()).expect("a Vulkan device (mesa-vulkan-drivers)")
-    })
-}
 
 fn config(e: usize, h: usize, layers: usize, a: usize) -> BiLstmConfig {
     let json = serde_json::json!({
@@ -33,17 +26,6 @@ fn config(e: usize, h: usize, layers: usize, a: usize) -> BiLstmConfig {
         ModelConfig::BiLstmAttentionClassifier(c) => c,
         _ => unreachable!(),
     }
-}
-
-fn close(what: &str, got: &[f32], want: &[f32]) -> Result<(), TestCaseError> {
-    prop_assert_eq!(got.len(), want.len(), "{} length", what);
-    for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        prop_assert!(
-            (g - w).abs() <= TOLERANCE * (1.0 + w.abs()),
-            "{what}[{i}]: GPU {g}, CPU {w}"
-        );
-    }
-    Ok(())
 }
 
 fn check(

@@ -9,24 +9,16 @@
 //! differently), and the steps before it must agree.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use attnscope_core::config::{ModelConfig, Seq2SeqConfig};
 use attnscope_core::manifest::{random_tensors, to_safetensors, SplitMix};
 use attnscope_core::seq2seq::Seq2SeqAttention;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Interventions;
 use attnscope_gpu::seq2seq::GpuSeq2Seq;
-use attnscope_gpu::GpuContext;
+use common::{close, context, near};
 use proptest::prelude::*;
-use std::sync::OnceLock;
-
-const TOLERANCE: f32 = 1e-4;
-
-fn context() -> &'static GpuContext {
-    static CONTEXT: OnceLock<GpuContext> = OnceLock::new();
-    CONTEXT.get_or_init(|| {
-        pollster::block_on(GpuContext::request()).expect("a Vulkan device (mesa-vulkan-drivers)")
-    })
-}
 
 #[allow(clippy::too_many_arguments)]
 fn config(
@@ -49,18 +41,6 @@ fn config(
         ModelConfig::Seq2SeqAttention(c) => c,
         _ => unreachable!(),
     }
-}
-
-fn near(g: f32, w: f32) -> bool {
-    (g - w).abs() <= TOLERANCE * (1.0 + w.abs())
-}
-
-fn close(what: &str, got: &[f32], want: &[f32]) -> Result<(), TestCaseError> {
-    prop_assert_eq!(got.len(), want.len(), "{} length", what);
-    for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        prop_assert!(near(*g, *w), "{what}[{i}]: GPU {g}, CPU {w}");
-    }
-    Ok(())
 }
 
 fn check(

@@ -4,24 +4,16 @@
 //! random interventions, on a real device (Mesa's lavapipe in CI).
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use attnscope_core::config::{ModelConfig, TransformerConfig};
 use attnscope_core::manifest::{random_tensors, to_safetensors, SplitMix};
 use attnscope_core::transformer::TransformerEncoderClassifier;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Interventions;
 use attnscope_gpu::transformer::GpuTransformer;
-use attnscope_gpu::GpuContext;
+use common::{close, context};
 use proptest::prelude::*;
-use std::sync::OnceLock;
-
-const TOLERANCE: f32 = 1e-4;
-
-fn context() -> &'static GpuContext {
-    static CONTEXT: OnceLock<GpuContext> = OnceLock::new();
-    CONTEXT.get_or_init(|| {
-        pollster::block_on(GpuContext::request()).expect("a Vulkan device (mesa-vulkan-drivers)")
-    })
-}
 
 fn config(norm_first: bool, gelu: bool, mean: bool, heads: usize, d: usize) -> TransformerConfig {
     let json = serde_json::json!({
@@ -34,17 +26,6 @@ fn config(norm_first: bool, gelu: bool, mean: bool, heads: usize, d: usize) -> T
         ModelConfig::TransformerEncoderClassifier(c) => c,
         _ => unreachable!(),
     }
-}
-
-fn close(what: &str, got: &[f32], want: &[f32]) -> Result<(), TestCaseError> {
-    prop_assert_eq!(got.len(), want.len(), "{} length", what);
-    for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        prop_assert!(
-            (g - w).abs() <= TOLERANCE * (1.0 + w.abs()),
-            "{what}[{i}]: GPU {g}, CPU {w}"
-        );
-    }
-    Ok(())
 }
 
 fn check(

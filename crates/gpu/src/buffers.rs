@@ -1,0 +1,39 @@
+//! Buffer creation shared by every engine: weights uploaded once, working buffers sized for a
+//! model's maximum length, the mappable staging buffer of its one readback.
+
+use wgpu::util::DeviceExt;
+
+/// A read-only storage buffer holding `data` (weights, tables).
+pub fn upload(device: &wgpu::Device, label: &str, data: &[f32]) -> wgpu::Buffer {
+    device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some(label),
+        contents: bytemuck::cast_slice(data),
+        usage: wgpu::BufferUsages::STORAGE,
+    })
+}
+
+/// A zero-initialised storage buffer of `floats` 32-bit words (at least one: bindings may not
+/// be empty), with `extra` usages (`COPY_DST` to write it, `COPY_SRC` to read it back).
+pub fn storage(
+    device: &wgpu::Device,
+    label: &str,
+    floats: usize,
+    extra: wgpu::BufferUsages,
+) -> wgpu::Buffer {
+    device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: (floats.max(1) * 4) as u64,
+        usage: wgpu::BufferUsages::STORAGE | extra,
+        mapped_at_creation: false,
+    })
+}
+
+/// A mappable buffer of `floats` words that readbacks copy into.
+pub fn staging(device: &wgpu::Device, label: &str, floats: usize) -> wgpu::Buffer {
+    device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: (floats.max(1) * 4) as u64,
+        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    })
+}

@@ -1,0 +1,32 @@
+//! What the GPU parity suites share: one device for the whole test binary and the
+//! tolerance check.
+#![allow(dead_code)] // each suite uses what it needs
+
+use attnscope_gpu::GpuContext;
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+/// Absolute + relative tolerance between the GPU engine and the CPU reference.
+pub const TOLERANCE: f32 = 1e-4;
+
+/// The test binary's one GPU context (Mesa's lavapipe in CI).
+pub fn context() -> &'static GpuContext {
+    static CONTEXT: OnceLock<GpuContext> = OnceLock::new();
+    CONTEXT.get_or_init(|| {
+        pollster::block_on(GpuContext::request()).expect("a Vulkan device (mesa-vulkan-drivers)")
+    })
+}
+
+/// Whether `got` is within the tolerance of `want`.
+pub fn near(got: f32, want: f32) -> bool {
+    (got - want).abs() <= TOLERANCE * (1.0 + want.abs())
+}
+
+/// Every value of `got` is within the tolerance of `want`'s.
+pub fn close(what: &str, got: &[f32], want: &[f32]) -> Result<(), TestCaseError> {
+    prop_assert_eq!(got.len(), want.len(), "{} length", what);
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        prop_assert!(near(*g, *w), "{what}[{i}]: GPU {g}, CPU {w}");
+    }
+    Ok(())
+}
