@@ -6,3 +6,4 @@ pub mod not_found;
 pub mod pe;
 pub mod perf;
 pub mod translate;
+pub mod url_sync;

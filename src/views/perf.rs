@@ -34,3 +34,45 @@ pub fn record_latency(ms: f64, engine: &str, t: usize, forward_ms: f64) {
         )));
     }
 }
+
+/// What a painted result tells the latency readout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Painted {
+    /// The job number (each is measured once).
+    pub seq: u64,
+    /// When the input behind it arrived; results not caused by an input are not measured.
+    pub input_at: Option<f64>,
+    /// `gpu` or `cpu`.
+    pub engine: &'static str,
+    /// Tokens in the input.
+    pub tokens: usize,
+    /// The forward's own time.
+    pub forward_ms: f64,
+}
+
+/// Records keystroke → painted frame for each new result that came from an input: at the
+/// animation frame after the result is committed, the frame that shows it.
+#[yew::hook]
+pub fn use_paint_latency(painted: Option<Painted>) {
+    let measured = yew::use_mut_ref(|| 0u64);
+    yew::use_effect_with(painted, move |painted| {
+        let Some(painted) = painted.clone() else {
+            return;
+        };
+        let Some(input_at) = painted.input_at else {
+            return;
+        };
+        if *measured.borrow() >= painted.seq {
+            return;
+        }
+        *measured.borrow_mut() = painted.seq;
+        crate::dom::on_next_frame(move |_| {
+            record_latency(
+                crate::dom::now_ms() - input_at,
+                painted.engine,
+                painted.tokens,
+                painted.forward_ms,
+            );
+        });
+    });
+}

@@ -17,15 +17,13 @@ use crate::components::token_chips::TokenChips;
 use crate::engine::catalog::{self, ModelInfo, CLASSIFIERS};
 use crate::engine::schedule::{self, Job, Outcome, Scheduler};
 use crate::engine::{Engine, RunError};
-use crate::route::{Location, Query, Route};
-use crate::views::perf::record_latency;
+use crate::route::{Query, Route};
+use crate::views::perf::{use_paint_latency, Painted};
+use crate::views::url_sync::use_url_sync;
 use panel::{LoadState, ModelPanel, Shown};
 use settings::LiveSettings;
 use std::rc::Rc;
 use yew::prelude::*;
-
-/// How long the URL may lag behind the settings.
-const URL_DELAY_MS: i32 = 250;
 
 /// Props of [`AttentionView`].
 #[derive(Properties, PartialEq)]
@@ -216,35 +214,10 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
     let models = use_reducer(Models::default);
     let highlight = use_state(|| None::<usize>);
     let scheduler = use_mut_ref(Scheduler::default);
-    let measured = use_mut_ref(|| 0u64);
     let settings = &state.settings;
     let on_page = models_on_page(settings);
 
-    // Keep the URL in step: no history entry per keystroke, and at most one write per
-    // URL_DELAY_MS (history.replaceState costs milliseconds a call in Chromium).
-    {
-        let url = use_mut_ref(|| (None::<Query>, false));
-        use_effect_with(settings.clone(), move |settings| {
-            let mut slot = url.borrow_mut();
-            slot.0 = Some(settings.to_query());
-            if slot.1 {
-                return;
-            }
-            slot.1 = true;
-            let url = url.clone();
-            crate::dom::after_ms(URL_DELAY_MS, move || {
-                let mut slot = url.borrow_mut();
-                slot.1 = false;
-                if let Some(query) = slot.0.take() {
-                    Location {
-                        route: Route::Attention,
-                        query,
-                    }
-                    .replace_current();
-                }
-            });
-        });
-    }
+    use_url_sync(Route::Attention, settings.to_query());
 
     // Load every model on the page once the backend is known.
     {
@@ -337,30 +310,18 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
         });
     }
 
-    // After a result from an input is painted: record keystroke → paint.
-    {
-        let first = on_page[0].name;
-        let shown = models.slot(first).and_then(|s| s.shown.clone());
-        let measured = measured.clone();
-        use_effect_with(shown, move |shown| {
-            let Some(shown) = shown.clone() else { return };
-            let Some(input_at) = shown.input_at else {
-                return;
-            };
-            if *measured.borrow() >= shown.seq {
-                return;
-            }
-            *measured.borrow_mut() = shown.seq;
-            crate::dom::on_next_frame(move |_| {
-                record_latency(
-                    crate::dom::now_ms() - input_at,
-                    shown.computed.engine.name(),
-                    shown.tokens.len(),
-                    shown.computed.forward_ms,
-                );
-            });
-        });
-    }
+    use_paint_latency(
+        models
+            .slot(on_page[0].name)
+            .and_then(|s| s.shown.as_ref())
+            .map(|shown| Painted {
+                seq: shown.seq,
+                input_at: shown.input_at,
+                engine: shown.computed.engine.name(),
+                tokens: shown.tokens.len(),
+                forward_ms: shown.computed.forward_ms,
+            }),
+    );
 
     let dispatch = state.dispatcher();
     let on_edit = {

@@ -14,8 +14,9 @@ use crate::engine::catalog::TRANSLATOR;
 use crate::engine::schedule::{self, Job, Outcome, Scheduler};
 use crate::engine::{Computed, Engine, RunError};
 use crate::plot::heatmap::AxisLabels;
-use crate::route::{Location, Query, Route};
-use crate::views::perf::record_latency;
+use crate::route::{Query, Route};
+use crate::views::perf::{use_paint_latency, Painted};
+use crate::views::url_sync::use_url_sync;
 use attnscope_core::trace::{Decoding, Output, StopReason};
 use attnscope_core::Matrix;
 use std::rc::Rc;
@@ -238,32 +239,14 @@ pub fn TranslateView(props: &TranslateViewProps) -> Html {
     let hover = use_state(|| None::<Hover>);
     let step = use_state(|| 0usize);
     let scheduler = use_mut_ref(Scheduler::default);
-    let measured = use_mut_ref(|| 0u64);
 
-    // The URL keeps the text (written at most every 250 ms: replaceState is slow).
-    {
-        let url = use_mut_ref(|| (None::<String>, false));
-        use_effect_with(state.text.clone(), move |text| {
-            let mut slot = url.borrow_mut();
-            slot.0 = Some(text.chars().take(URL_TEXT_LIMIT).collect());
-            if slot.1 {
-                return;
-            }
-            slot.1 = true;
-            let url = url.clone();
-            crate::dom::after_ms(250, move || {
-                let mut slot = url.borrow_mut();
-                slot.1 = false;
-                if let Some(text) = slot.0.take() {
-                    Location {
-                        route: Route::Translate,
-                        query: vec![("text".into(), text)],
-                    }
-                    .replace_current();
-                }
-            });
-        });
-    }
+    use_url_sync(
+        Route::Translate,
+        vec![(
+            "text".to_owned(),
+            state.text.chars().take(URL_TEXT_LIMIT).collect(),
+        )],
+    );
 
     // Load the translator once the backend is known.
     {
@@ -324,28 +307,13 @@ pub fn TranslateView(props: &TranslateViewProps) -> Html {
         );
     }
 
-    // Keystroke → painted decode.
-    {
-        let measured = measured.clone();
-        use_effect_with(state.shown.clone(), move |shown| {
-            let Some(shown) = shown.clone() else { return };
-            let Some(input_at) = shown.input_at else {
-                return;
-            };
-            if *measured.borrow() >= shown.seq {
-                return;
-            }
-            *measured.borrow_mut() = shown.seq;
-            crate::dom::on_next_frame(move |_| {
-                record_latency(
-                    crate::dom::now_ms() - input_at,
-                    shown.computed.engine.name(),
-                    shown.source.len(),
-                    shown.computed.forward_ms,
-                );
-            });
-        });
-    }
+    use_paint_latency(state.shown.as_ref().map(|shown| Painted {
+        seq: shown.seq,
+        input_at: shown.input_at,
+        engine: shown.computed.engine.name(),
+        tokens: shown.source.len(),
+        forward_ms: shown.computed.forward_ms,
+    }));
 
     let dispatch = state.dispatcher();
     let on_edit = {
