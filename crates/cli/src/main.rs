@@ -9,7 +9,7 @@
 #![warn(missing_docs)]
 
 use attnscope_core::{Interventions, Model};
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -121,9 +121,15 @@ fn main() -> ExitCode {
         Some(text) => Box::new(std::iter::once(text.clone())),
         None => Box::new(std::io::stdin().lock().lines().map_while(Result::ok)),
     };
+    let mut out = std::io::stdout().lock();
     for text in texts {
         match run_one(&model, &text, &args) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => {
+                if writeln!(out, "{json}").is_err() {
+                    // The reader went away (`| head`): nothing left to do, and no panic.
+                    return ExitCode::SUCCESS;
+                }
+            }
             Err(error) => {
                 eprintln!("attnscope-cli: {error}");
                 return ExitCode::from(2);

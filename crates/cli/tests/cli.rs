@@ -102,3 +102,28 @@ fn refuses_bad_arguments_and_folders_with_a_message() {
     let out = cli(&["--model", "/tmp", "--text", "x", "--heads-off", "zero"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("LAYER:HEAD"));
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_a_panic() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_attnscope-cli"))
+        .args(["--model", folder().to_str().unwrap(), "--lines"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // like `| head` exiting before the CLI writes
+    let mut stdin = child.stdin.take().unwrap();
+    for _ in 0..2000 {
+        if stdin.write_all(b"i love python\n").is_err() {
+            break;
+        }
+    }
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.status.success(), "{:?} {stderr}", output.status);
+}
