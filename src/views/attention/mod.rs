@@ -282,15 +282,10 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
                 models.dispatch(ModelsAction::Outcome(Box::new(outcome)));
             })
         };
-        let deps = (
-            settings.text.clone(),
-            settings.masked.clone(),
-            settings.heads_off.clone(),
-            engines,
-        );
+        let deps = (settings.text.clone(), settings.interventions(), engines);
         let scheduler = scheduler.clone();
         let changed_at = state.changed_at;
-        use_effect_with(deps, move |(text, masked, heads_off, engines)| {
+        use_effect_with(deps, move |(text, interventions, engines)| {
             if engines.is_empty() {
                 return;
             }
@@ -298,11 +293,7 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
             let job = Job {
                 seq,
                 text: text.clone(),
-                interventions: attnscope_core::Interventions {
-                    masked_tokens: masked.clone(),
-                    heads_off: heads_off.clone(),
-                    ..Default::default()
-                },
+                interventions: interventions.clone(),
                 input_at: changed_at,
                 engines: engines.iter().map(|e| e.0.clone()).collect(),
             };

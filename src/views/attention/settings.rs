@@ -202,7 +202,8 @@ mod tests {
         assert_eq!(parsed, settings);
         assert!(notices.is_empty(), "{notices:?}");
         assert_eq!(parsed.masked, vec![1, 3]);
-        parsed.interventions();
+        let iv = parsed.interventions();
+        assert_eq!((iv.masked_tokens, iv.heads_off), (vec![1, 3], vec![(1, 2)]));
     }
 
     #[test]

@@ -578,3 +578,22 @@ fn StepThrough(props: &StepThroughProps) -> Html {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_gives_the_text_and_garbage_a_notice() {
+        let query: Query = vec![
+            ("text".into(), "the red car".into()),
+            ("zoom".into(), "9".into()),
+        ];
+        let (text, notices) = text_from_query(&query);
+        assert_eq!(text, "the red car");
+        assert_eq!(notices.len(), 1);
+        assert!(notices[0].contains("zoom"));
+        let (text, notices) = text_from_query(&Vec::new());
+        assert_eq!((text.as_str(), notices.len()), (TRANSLATOR.examples[0], 0));
+    }
+}
