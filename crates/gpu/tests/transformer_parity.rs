@@ -60,7 +60,8 @@ fn check(
 #[test]
 fn edge_cases_stay_finite_and_equal() {
     let c = config(false, true, false, 4, 32);
-    // T = 1, T = max, every token masked, every head off.
+    // T = 0, T = 1, T = max, every token masked, every head off.
+    check(c.clone(), 7, 0, Interventions::default()).unwrap();
     check(c.clone(), 1, 1, Interventions::default()).unwrap();
     check(c.clone(), 2, 256, Interventions::default()).unwrap();
     check(
