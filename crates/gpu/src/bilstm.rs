@@ -315,21 +315,9 @@ impl GpuBiLstm {
             &self.context,
             encoder,
             &[
-                Region {
-                    buffer: &self.out,
-                    offset: width,
-                    floats: t,
-                },
-                Region {
-                    buffer: &self.logits,
-                    offset: 0,
-                    floats: classes,
-                },
-                Region {
-                    buffer: &self.probabilities,
-                    offset: 0,
-                    floats: classes,
-                },
+                Region::new(&self.out, width, t),
+                Region::new(&self.logits, 0, classes),
+                Region::new(&self.probabilities, 0, classes),
             ],
             &self.staging,
         )

@@ -116,6 +116,17 @@ pub struct Region<'a> {
     pub floats: usize,
 }
 
+impl<'a> Region<'a> {
+    /// `floats` words of `buffer` from word `offset`.
+    pub fn new(buffer: &'a wgpu::Buffer, offset: usize, floats: usize) -> Self {
+        Self {
+            buffer,
+            offset,
+            floats,
+        }
+    }
+}
+
 /// Copies `regions`, one after another, into `staging` at the end of `encoder`, submits it
 /// (the forward's one submit) and awaits the values. A failed readback on a lost device is
 /// reported as the loss.

@@ -531,11 +531,7 @@ impl GpuSeq2Seq {
                 let probe = submit_and_read(
                     &self.context,
                     encoder,
-                    &[Region {
-                        buffer: &self.state,
-                        offset: l.done,
-                        floats: 2,
-                    }],
+                    &[Region::new(&self.state, l.done, 2)],
                     &self.probe,
                 )
                 .await?;
@@ -552,16 +548,8 @@ impl GpuSeq2Seq {
             &self.context,
             encoder,
             &[
-                Region {
-                    buffer: &self.state,
-                    offset: 0,
-                    floats: l.len,
-                },
-                Region {
-                    buffer: &self.logits,
-                    offset: 0,
-                    floats: c.max_decode_len * c.tgt_vocab_size,
-                },
+                Region::new(&self.state, 0, l.len),
+                Region::new(&self.logits, 0, c.max_decode_len * c.tgt_vocab_size),
             ],
             &self.staging,
         )

@@ -436,21 +436,9 @@ impl GpuTransformer {
             &self.context,
             encoder,
             &[
-                Region {
-                    buffer: &self.maps,
-                    offset: 0,
-                    floats: map_floats,
-                },
-                Region {
-                    buffer: &self.logits,
-                    offset: 0,
-                    floats: classes,
-                },
-                Region {
-                    buffer: &self.probabilities,
-                    offset: 0,
-                    floats: classes,
-                },
+                Region::new(&self.maps, 0, map_floats),
+                Region::new(&self.logits, 0, classes),
+                Region::new(&self.probabilities, 0, classes),
             ],
             &self.staging,
         )
