@@ -1,5 +1,5 @@
-//! Coalescing of forwards: at most one per animation frame, the latest request wins, and a
-//! result older than the one shown is never painted.
+//! Coalescing of forwards: at most one per animation frame, the latest request wins. Every
+//! outcome carries its job's number, so the pages drop any result older than the one shown.
 
 use crate::engine::{Computed, Engine, RunError};
 use attnscope_core::Interventions;
@@ -83,27 +83,24 @@ fn start_if_free(scheduler: SharedScheduler, deliver: Rc<dyn Fn(Outcome)>) {
         });
     }
     wasm_bindgen_futures::spawn_local(async move {
-        for engine in &job.engines {
-            let mut result = engine.run(&job.text, &job.interventions).await;
-            if matches!(result, Err(RunError::DeviceLost(_))) {
-                // Deliver the loss (the page says so), then answer on the CPU.
-                deliver(Outcome {
-                    model: engine.info.name,
-                    seq: job.seq,
-                    text: job.text.clone(),
-                    result,
-                    input_at: job.input_at,
-                });
-                engine.drop_gpu();
-                result = engine.run(&job.text, &job.interventions).await;
-            }
+        let report = |engine: &Engine, result| {
             deliver(Outcome {
                 model: engine.info.name,
                 seq: job.seq,
                 text: job.text.clone(),
                 result,
                 input_at: job.input_at,
-            });
+            })
+        };
+        for engine in &job.engines {
+            let mut result = engine.run(&job.text, &job.interventions).await;
+            if matches!(result, Err(RunError::DeviceLost(_))) {
+                // Deliver the loss (the page says so), then answer on the CPU.
+                report(engine, result);
+                engine.drop_gpu();
+                result = engine.run(&job.text, &job.interventions).await;
+            }
+            report(engine, result);
         }
         scheduler.borrow_mut().busy = false;
         start_if_free(scheduler, deliver);
