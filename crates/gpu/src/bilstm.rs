@@ -8,9 +8,9 @@
 //! one readback (pooling weights and class scores; the states stay on the GPU).
 
 use crate::buffers;
-use crate::kernel::{groups_1d, pad_rows_to_vec4, Binding, Kernel};
+use crate::kernel::{pad_rows_to_vec4, Binding, Kernel};
 use crate::matmul::{self, Activation};
-use crate::plan::{f32_bits, submit_and_read, Plan, Region, Steps};
+use crate::plan::{self, f32_bits, submit_and_read, Region, Steps};
 use crate::{GpuContext, GpuError, LoadError};
 use attnscope_core::bilstm::BiLstmOutput;
 use attnscope_core::config::{BiLstmConfig, ModelConfig};
@@ -38,17 +38,6 @@ pub struct GpuBiLstm {
     staging: wgpu::Buffer,
 }
 
-fn too_large(what: &'static str, needed: usize, limit: usize) -> Result<(), LoadError> {
-    if needed > limit {
-        return Err(LoadError::TooLarge {
-            what,
-            needed: needed as u64,
-            limit: limit as u64,
-        });
-    }
-    Ok(())
-}
-
 impl GpuBiLstm {
     /// Uploads a model, compiles its kernels and plans its forward.
     pub async fn load(
@@ -65,8 +54,8 @@ impl GpuBiLstm {
             config.labels.len(),
             config.max_len,
         );
-        too_large("hidden_size (lstm kernel)", h, MAX_HIDDEN)?;
-        too_large("max_len (pooling kernel)", max_len, MAX_T)?;
+        LoadError::check("hidden_size (lstm kernel)", h, MAX_HIDDEN)?;
+        LoadError::check("max_len (pooling kernel)", max_len, MAX_T)?;
         let limit = context.limits.max_storage_buffer_binding_size as usize;
         let biggest = [
             config.vocab_size * e,
@@ -77,7 +66,7 @@ impl GpuBiLstm {
         .max()
         .unwrap_or(0)
             * 4;
-        too_large("storage buffer bytes", biggest, limit)?;
+        LoadError::check("storage buffer bytes", biggest, limit)?;
 
         use Binding::{Read, ReadWrite, Uniform};
         let matmul_kernel = matmul::kernel(context).await?;
@@ -184,25 +173,12 @@ impl GpuBiLstm {
         let staging = buffers::staging(device, "staging", max_len + 2 * classes);
 
         let mut steps = Steps::default();
-        let linear = |m_rows: Option<u32>, k: usize, n: usize, bias: bool| -> Plan {
-            let (k, n) = (k as u32, n as u32);
-            Box::new(move |t, _| {
-                let m = m_rows.unwrap_or(t);
-                ([m, k, n, bias as u32, 0, 0, 0, 0], matmul::groups(m, n))
-            })
-        };
-        let eu = e as u32;
         steps.push(
             device,
             &embed,
             0,
             &[&ids, &embedding, &zeros, &x],
-            Box::new(move |t, _| {
-                (
-                    [t, eu, f32_bits(1.0), 0, 0, 0, 0, 0],
-                    groups_1d(t * eu, 256),
-                )
-            }),
+            plan::embed(e, 1.0),
         );
         let hu = h as u32;
         let mut input = &x;
@@ -213,7 +189,7 @@ impl GpuBiLstm {
                 &matmul_kernel,
                 Activation::Identity as usize,
                 &[input, w_ih, b, &proj],
-                linear(None, width, 8 * h, true),
+                matmul::plan(None, width, 8 * h, true),
             );
             let output = &states[l % 2];
             steps.push(
@@ -232,14 +208,14 @@ impl GpuBiLstm {
             &matmul_kernel,
             Activation::Tanh as usize,
             &[top, &attention_w, &attention_b, &hidden],
-            linear(None, 2 * h, a, true),
+            matmul::plan(None, 2 * h, a, true),
         );
         steps.push(
             device,
             &matmul_kernel,
             Activation::Identity as usize,
             &[&hidden, &attention_v, &attention_v, &scores],
-            linear(None, a, 1, false),
+            matmul::plan(None, a, 1, false),
         );
         let wu = (2 * h) as u32;
         steps.push(
@@ -254,7 +230,7 @@ impl GpuBiLstm {
             &matmul_kernel,
             Activation::Identity as usize,
             &[&out, &classifier_w, &classifier_b, &logits],
-            linear(Some(1), 2 * h, classes, true),
+            matmul::plan(Some(1), 2 * h, classes, true),
         );
         let cu = classes as u32;
         steps.push(

@@ -57,3 +57,17 @@ pub enum LoadError {
         limit: u64,
     },
 }
+
+impl LoadError {
+    /// `Err(TooLarge)` naming the limit when `needed` exceeds `limit`.
+    pub fn check(what: &'static str, needed: usize, limit: usize) -> Result<(), LoadError> {
+        if needed > limit {
+            return Err(LoadError::TooLarge {
+                what,
+                needed: needed as u64,
+                limit: limit as u64,
+            });
+        }
+        Ok(())
+    }
+}

@@ -5,6 +5,7 @@
 //! rebuilds anything.
 
 use crate::kernel::{Binding, Kernel};
+use crate::plan::Plan;
 use crate::{GpuContext, GpuError};
 
 /// The activation fused into the kernel's output.
@@ -59,4 +60,14 @@ pub async fn kernel(context: &GpuContext) -> Result<Kernel, GpuError> {
 /// Workgroups covering an `m × n` output.
 pub fn groups(m: u32, n: u32) -> [u32; 3] {
     [n.div_ceil(TILE), m.div_ceil(TILE), 1]
+}
+
+/// The plan of one linear step: X (`rows`, or T when `None`) × k times Wᵀ (n × k), with or
+/// without the bias.
+pub fn plan(rows: Option<u32>, k: usize, n: usize, bias: bool) -> Plan {
+    let (k, n) = (k as u32, n as u32);
+    Box::new(move |t, _| {
+        let m = rows.unwrap_or(t);
+        ([m, k, n, bias as u32, 0, 0, 0, 0], groups(m, n))
+    })
 }

@@ -3,7 +3,7 @@
 //! writes every uniform, then records every step into one compute pass — nothing is compiled
 //! or allocated per forward.
 
-use crate::kernel::Kernel;
+use crate::kernel::{groups_1d, Kernel};
 use crate::readback::read_f32;
 use crate::{GpuContext, GpuError};
 
@@ -99,6 +99,17 @@ impl Steps {
             pass.dispatch_workgroups(x, y, z);
         }
     }
+}
+
+/// The plan of `embed.wgsl` over T tokens of `width` values, embeddings times `scale`.
+pub fn embed(width: usize, scale: f32) -> Plan {
+    let w = width as u32;
+    Box::new(move |t, _| {
+        (
+            [t, w, f32_bits(scale), 0, 0, 0, 0, 0],
+            groups_1d(t * w, 256),
+        )
+    })
 }
 
 /// The bits of an f32, for a uniform word.

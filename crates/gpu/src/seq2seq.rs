@@ -12,9 +12,9 @@
 //! function the CPU reference uses.
 
 use crate::buffers;
-use crate::kernel::{groups_1d, pad_rows_to_vec4, transpose, Binding, Kernel};
+use crate::kernel::{pad_rows_to_vec4, transpose, Binding, Kernel};
 use crate::matmul::{self, Activation};
-use crate::plan::{f32_bits, submit_and_read, Plan, Region, Steps};
+use crate::plan::{self, f32_bits, submit_and_read, Region, Steps};
 use crate::{GpuContext, GpuError, LoadError};
 use attnscope_core::config::{ModelConfig, Seq2SeqConfig};
 use attnscope_core::manifest;
@@ -91,17 +91,6 @@ pub struct GpuSeq2Seq {
 /// Dispatches per decoding step.
 const STEP_DISPATCHES: usize = 4;
 
-fn too_large(what: &'static str, needed: usize, limit: usize) -> Result<(), LoadError> {
-    if needed > limit {
-        return Err(LoadError::TooLarge {
-            what,
-            needed: needed as u64,
-            limit: limit as u64,
-        });
-    }
-    Ok(())
-}
-
 type Constants = Vec<(&'static str, f64)>;
 
 impl GpuSeq2Seq {
@@ -121,10 +110,10 @@ impl GpuSeq2Seq {
             c.tgt_vocab_size,
         );
         let (s_max, d) = (c.max_src_len, c.max_decode_len);
-        too_large("hidden_size (decoder kernels)", h, MAX_SIZE)?;
-        too_large("attention_dim (decoder kernels)", a, MAX_SIZE)?;
-        too_large("max_src_len (decoder kernels)", s_max, MAX_SIZE)?;
-        too_large("embedding_dim (decoder kernels)", e, MAX_SIZE)?;
+        LoadError::check("hidden_size (decoder kernels)", h, MAX_SIZE)?;
+        LoadError::check("attention_dim (decoder kernels)", a, MAX_SIZE)?;
+        LoadError::check("max_src_len (decoder kernels)", s_max, MAX_SIZE)?;
+        LoadError::check("embedding_dim (decoder kernels)", e, MAX_SIZE)?;
         let limit = context.limits.max_storage_buffer_binding_size as usize;
         let input = if c.input_feeding { e + 2 * h } else { e };
         let biggest = [
@@ -137,7 +126,7 @@ impl GpuSeq2Seq {
         .max()
         .unwrap_or(0)
             * 4;
-        too_large("storage buffer bytes", biggest, limit)?;
+        LoadError::check("storage buffer bytes", biggest, limit)?;
         let layout = Layout::new(c);
         let features = if c.attentional_hidden { e } else { 3 * h };
 
@@ -338,33 +327,19 @@ impl GpuSeq2Seq {
         let staging = buffers::staging(device, "staging", layout.len + d * v);
 
         let mut steps = Steps::default();
-        let linear = |k: usize, n: usize, act: Activation| -> (usize, Plan) {
-            let (k, n) = (k as u32, n as u32);
-            (
-                act as usize,
-                Box::new(move |t, _| ([t, k, n, 1, 0, 0, 0, 0], matmul::groups(t, n))),
-            )
-        };
-        let eu = e as u32;
         steps.push(
             device,
             &embed,
             0,
             &[&ids, &src_embedding, &zeros, &x],
-            Box::new(move |t, _| {
-                (
-                    [t, eu, f32_bits(1.0), 0, 0, 0, 0, 0],
-                    groups_1d(t * eu, 256),
-                )
-            }),
+            plan::embed(e, 1.0),
         );
-        let (variant, plan) = linear(e, 8 * h, Activation::Identity);
         steps.push(
             device,
             &matmul_kernel,
-            variant,
+            Activation::Identity as usize,
             &[&x, &enc_w_ih, &enc_b, &proj],
-            plan,
+            matmul::plan(None, e, 8 * h, true),
         );
         let hu = h as u32;
         steps.push(
@@ -381,13 +356,12 @@ impl GpuSeq2Seq {
             &[&last, &bridge_w, &bridge_b, &state],
             Box::new(|_, _| ([0; 8], [1, 1, 1])),
         );
-        let (variant, plan) = linear(2 * h, a, Activation::Identity);
         steps.push(
             device,
             &matmul_kernel,
-            variant,
+            Activation::Identity as usize,
             &[&states, &key_w, &key_b, &keys],
-            plan,
+            matmul::plan(None, 2 * h, a, true),
         );
         let w_o = &output_w;
         let encoder_steps = steps.len();

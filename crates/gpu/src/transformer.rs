@@ -10,7 +10,7 @@
 use crate::buffers;
 use crate::kernel::{groups_1d, Binding, Kernel};
 use crate::matmul::{self, Activation};
-use crate::plan::{f32_bits, submit_and_read, Plan, Region, Steps};
+use crate::plan::{self, f32_bits, submit_and_read, Plan, Region, Steps};
 use crate::{GpuContext, GpuError};
 use attnscope_core::config::{Activation as CoreActivation, Pooling, TransformerConfig};
 use attnscope_core::manifest;
@@ -69,13 +69,7 @@ impl GpuTransformer {
             config.labels.len(),
             config.max_len,
         );
-        if max_len > MAX_T {
-            return Err(LoadError::TooLarge {
-                what: "max_len (attention kernel)",
-                needed: max_len as u64,
-                limit: MAX_T as u64,
-            });
-        }
+        LoadError::check("max_len (attention kernel)", max_len, MAX_T)?;
         let biggest = [
             layers * heads * max_len * max_len,
             max_len * ff,
@@ -212,12 +206,8 @@ impl GpuTransformer {
             steps.push(device, kernel, variant, buffers, plan)
         };
         let (du, ffu, hu, cu) = (d as u32, ff as u32, heads as u32, classes as u32);
-        let linear = |m_rows: Option<u32>, k: u32, n: u32| -> Plan {
-            Box::new(move |t, _| {
-                let m = m_rows.unwrap_or(t);
-                ([m, k, n, 1, 0, 0, 0, 0], matmul::groups(m, n))
-            })
-        };
+        let linear =
+            |rows: Option<u32>, k: u32, n: u32| matmul::plan(rows, k as usize, n as usize, true);
         let norm = |add: bool, eps: f32| -> Plan {
             Box::new(move |t, _| ([t, du, f32_bits(eps), add as u32, 0, 0, 0, 0], [t, 1, 1]))
         };
@@ -240,12 +230,7 @@ impl GpuTransformer {
             &k.embed,
             0,
             &[&ids, w("embedding.weight".into()), &pe, &x_a],
-            Box::new(move |t, _| {
-                (
-                    [t, du, f32_bits(scale), 0, 0, 0, 0, 0],
-                    groups_1d(t * du, 256),
-                )
-            }),
+            plan::embed(d, scale),
         );
         for l in 0..layers {
             let p = |part: &str| w(format!("layers.{l}.{part}"));
