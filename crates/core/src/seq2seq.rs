@@ -60,6 +60,21 @@ pub struct Seq2SeqOutput {
     pub step_logits: Matrix,
 }
 
+impl Seq2SeqOutput {
+    /// The translation of an empty source: no steps.
+    pub fn empty() -> Self {
+        Self {
+            decoding: Decoding {
+                ids: Vec::new(),
+                stop: StopReason::EndToken,
+                cross_attention: Matrix::zeros(0, 0),
+                top_k: Vec::new(),
+            },
+            step_logits: Matrix::zeros(0, 0),
+        }
+    }
+}
+
 impl Seq2SeqAttention {
     /// Loads the weights `config` implies from a safetensors store.
     pub fn load(config: Seq2SeqConfig, store: &WeightStore<'_>) -> Result<Self, ModelError> {
@@ -107,16 +122,7 @@ impl Seq2SeqAttention {
         let c = &self.config;
         let s_len = src.len();
         if s_len == 0 {
-            let empty = Matrix::zeros(0, 0);
-            return Ok(Seq2SeqOutput {
-                decoding: Decoding {
-                    ids: Vec::new(),
-                    stop: StopReason::EndToken,
-                    cross_attention: empty.clone(),
-                    top_k: Vec::new(),
-                },
-                step_logits: empty,
-            });
+            return Ok(Seq2SeqOutput::empty());
         }
         let (states, [(hf, cf), (hb, cb)]) =
             bidirectional(&self.encoder, embed(&self.src_embedding, src)?); // (S, 2H)

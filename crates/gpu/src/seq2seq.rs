@@ -454,16 +454,7 @@ impl GpuSeq2Seq {
         let c = &self.config;
         let s = src.len().min(c.max_src_len);
         if s == 0 {
-            let empty = Matrix::zeros(0, 0);
-            return Ok(Seq2SeqOutput {
-                decoding: Decoding {
-                    ids: Vec::new(),
-                    stop: StopReason::EndToken,
-                    cross_attention: empty.clone(),
-                    top_k: Vec::new(),
-                },
-                step_logits: empty,
-            });
+            return Ok(Seq2SeqOutput::empty());
         }
         let l = self.layout;
         let queue = &self.context.queue;
