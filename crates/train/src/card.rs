@@ -43,6 +43,68 @@ pub const TRANSLATION_SOURCES: [Source; 1] = [Source {
             file's third column",
 }];
 
+/// The quality bar a model is held to, how close it came, and what was tried to reach it.
+pub struct Target<'a> {
+    /// The measured quantity, e.g. "test accuracy".
+    pub metric: &'a str,
+    /// The bar the task sets.
+    pub bar: f64,
+    /// The shipped model's value.
+    pub reached: f64,
+    /// Decimals to print the values with.
+    pub decimals: usize,
+    /// A baseline on the same split, by name, if there is one.
+    pub baseline: Option<(&'a str, f64)>,
+    /// What was tried before this run (see [`history`]).
+    pub history: &'a str,
+}
+
+/// What was tried for a model on earlier runs, kept in `crates/train/cards/NAME.md` so that a
+/// retrain regenerates the whole card and keeps the account of the attempts.
+pub fn history(name: &str) -> &'static str {
+    match name {
+        "sentiment-transformer" => include_str!("../cards/sentiment-transformer.md"),
+        "sentiment-bilstm" => include_str!("../cards/sentiment-bilstm.md"),
+        "topic-transformer" => include_str!("../cards/topic-transformer.md"),
+        "topic-bilstm" => include_str!("../cards/topic-bilstm.md"),
+        "translate-en-es" => include_str!("../cards/translate-en-es.md"),
+        _ => "",
+    }
+}
+
+impl Target<'_> {
+    /// The "Against the target" section.
+    fn render(&self) -> String {
+        let d = self.decimals;
+        let verdict = if self.reached >= self.bar {
+            "met".to_string()
+        } else {
+            format!("short by {:.d$}", self.bar - self.reached)
+        };
+        let mut s = format!(
+            "## Against the target\n\nTarget: {} ≥ {:.d$}. Reached: **{:.d$}** — {verdict}.",
+            self.metric, self.bar, self.reached
+        );
+        if let Some((name, value)) = self.baseline {
+            let side = if self.reached >= value {
+                "above"
+            } else {
+                "below"
+            };
+            let _ = write!(
+                s,
+                " {name} on the same split: {value:.d$} (this model is {side} it)."
+            );
+        }
+        let history = self.history.trim();
+        if !history.is_empty() {
+            let _ = write!(s, "\n\n{history}");
+        }
+        s.push_str("\n\n");
+        s
+    }
+}
+
 /// Everything a card states.
 pub struct Card<'a> {
     /// Folder name.
@@ -61,6 +123,8 @@ pub struct Card<'a> {
     pub metrics: Vec<(String, String)>,
     /// Optional confusion matrix (rows true, columns predicted) with label names.
     pub confusion: Option<(Vec<String>, Vec<Vec<usize>>)>,
+    /// The task's bar and what was tried.
+    pub target: Target<'a>,
     /// Per-epoch notes (loss, dev metric).
     pub epochs: Vec<String>,
     /// The schedule, as JSON.
@@ -100,7 +164,9 @@ impl Card<'_> {
                 let _ = writeln!(s, "| **{label}** | {} |", cells.join(" | "));
             }
         }
-        let _ = writeln!(s, "\n## Training\n");
+        s.push('\n');
+        s.push_str(&self.target.render());
+        let _ = writeln!(s, "## Training\n");
         let _ = writeln!(
             s,
             "Framework: candle 0.11 (Rust), CPU. Parameters: {}. Schedule: `{}`. {}\n",
@@ -117,5 +183,50 @@ impl Card<'_> {
              this folder, and the f32 figure beside them shows what the rounding cost."
         );
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(reached: f64) -> Target<'static> {
+        Target {
+            metric: "test accuracy",
+            bar: 0.82,
+            reached,
+            decimals: 3,
+            baseline: Some(("Naive Bayes", 0.783)),
+            history: "Tried: more epochs.\n",
+        }
+    }
+
+    #[test]
+    fn a_target_says_how_far_short_names_the_baseline_and_keeps_the_history() {
+        let short = target(0.778).render();
+        assert!(short.starts_with("## Against the target\n\n"), "{short}");
+        assert!(
+            short.contains("Reached: **0.778** — short by 0.042."),
+            "{short}"
+        );
+        assert!(short.contains("Naive Bayes on the same split: 0.783 (this model is below it)."));
+        assert!(short.ends_with("Tried: more epochs.\n\n"), "{short}");
+        let met = target(0.85).render();
+        assert!(met.contains("Reached: **0.850** — met."), "{met}");
+        assert!(met.contains("(this model is above it)"), "{met}");
+    }
+
+    #[test]
+    fn every_model_keeps_an_account_of_what_was_tried() {
+        for name in [
+            "sentiment-transformer",
+            "sentiment-bilstm",
+            "topic-transformer",
+            "topic-bilstm",
+            "translate-en-es",
+        ] {
+            assert!(history(name).contains("Tried"), "{name} has no history");
+        }
+        assert_eq!(history("no-such-model"), "");
     }
 }

@@ -4,7 +4,9 @@
 //! writes their folders, model cards and fidelity fixtures.
 
 use attnscope_train::baseline::naive_bayes_accuracy;
-use attnscope_train::card::{Card, SENTIMENT_SOURCES, TOPIC_SOURCES, TRANSLATION_SOURCES};
+use attnscope_train::card::{
+    history, Card, Target, SENTIMENT_SOURCES, TOPIC_SOURCES, TRANSLATION_SOURCES,
+};
 use attnscope_train::data::{sentiment, topic, translation, Example, Splits};
 use attnscope_train::models::{self, CLASSIFIER_VOCAB, TRANSLATION_VOCAB};
 use attnscope_train::optim::Schedule;
@@ -116,12 +118,26 @@ fn schedule(base: Schedule, o: &Options) -> Schedule {
     }
 }
 
+/// The threads training used and the machine, e.g. "2 CPU threads of a 2-core AMD EPYC 7B13".
 fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = std::env::var("RAYON_NUM_THREADS")
         .ok()
         .and_then(|n| n.parse::<usize>().ok())
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    format!("{threads} CPU threads (training seconds summed over resumed processes)")
+        .unwrap_or(cores);
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines().find_map(|l| {
+                l.strip_prefix("model name")?
+                    .split_once(':')
+                    .map(|(_, v)| v.trim().to_string())
+            })
+        })
+        .unwrap_or_else(|| "CPU".into());
+    format!(
+        "{threads} CPU threads of a {cores}-core {cpu} (training seconds summed over resumed processes)"
+    )
 }
 
 /// One classification task: its data, tokenizer and what its cards say about the data.
@@ -132,6 +148,8 @@ struct Task<'a> {
     sources: &'a [attnscope_train::card::Source],
     preprocessing: &'a str,
     unit: &'a str,
+    /// The test accuracy the task asks for.
+    bar: f64,
 }
 
 fn classifier(
@@ -147,6 +165,7 @@ fn classifier(
         sources,
         preprocessing,
         unit,
+        bar,
     } = *task;
     let (config, mut base) = if architecture == "transformer" {
         (
@@ -222,6 +241,14 @@ fn classifier(
             labels.iter().map(|l| l.to_string()).collect(),
             report.confusion.clone(),
         )),
+        target: Target {
+            metric: "test accuracy",
+            bar,
+            reached: report.test_accuracy,
+            decimals: 3,
+            baseline: Some(("A bag-of-words Naive Bayes", baseline)),
+            history: history(name),
+        },
         epochs: report
             .dev_by_epoch
             .iter()
@@ -286,6 +313,7 @@ fn run(o: &Options) -> Result<(), TrainError> {
                         sources: &SENTIMENT_SOURCES,
                         preprocessing: &pre,
                         unit: "sentences",
+                        bar: 0.82,
                     },
                 )?;
             }
@@ -324,6 +352,7 @@ fn run(o: &Options) -> Result<(), TrainError> {
                         sources: &TOPIC_SOURCES,
                         preprocessing: &pre,
                         unit: "passages",
+                        bar: 0.90,
                     },
                 )?;
             }
@@ -379,6 +408,14 @@ fn translate(o: &Options) -> Result<(), TrainError> {
             ("dev BLEU, all references / first reference (f16)".into(), format!("{:.2} / {:.2}", report.dev_bleu.0, report.dev_bleu.1)),
         ],
         confusion: None,
+        target: Target {
+            metric: "corpus BLEU on the test split (all references)",
+            bar: 30.0,
+            reached: report.test_bleu.0,
+            decimals: 1,
+            baseline: None,
+            history: history(name),
+        },
         epochs: report
             .dev_by_epoch
             .iter()
