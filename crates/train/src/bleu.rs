@@ -102,6 +102,20 @@ pub fn corpus_bleu(hypotheses: &[String], references: &[Vec<String>]) -> f64 {
     100.0 * brevity * (log_sum / 4.0).exp()
 }
 
+/// The first letter upper-cased ("¿dónde está?" → "¿Dónde está?"): the lower-cased
+/// translator's output made comparable with cased references as far as sentence case goes.
+pub fn capitalise_first(text: &str) -> String {
+    match text.char_indices().find(|(_, c)| c.is_alphabetic()) {
+        Some((i, c)) => format!(
+            "{}{}{}",
+            &text[..i],
+            c.to_uppercase(),
+            &text[i + c.len_utf8()..]
+        ),
+        None => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +153,14 @@ mod tests {
         assert!((corpus_bleu(&hyps, std::slice::from_ref(&hyps)) - 100.0).abs() < 1e-9);
         let other = vec![strings(&["a b c d e f g"])];
         assert!(corpus_bleu(&hyps, &other) < 5.0, "only smoothing is left");
+    }
+
+    #[test]
+    fn capitalises_the_first_letter_past_opening_punctuation() {
+        assert_eq!(capitalise_first("¿dónde está?"), "¿Dónde está?");
+        assert_eq!(capitalise_first("él es tom."), "Él es tom.");
+        assert_eq!(capitalise_first("123 ..."), "123 ...");
+        assert_eq!(capitalise_first(""), "");
     }
 
     #[test]

@@ -402,16 +402,17 @@ fn translate(o: &Options) -> Result<(), TrainError> {
         splits: (data.sizes(), "English sentences"),
         parameters: report.parameters,
         metrics: vec![
-            ("test BLEU, all references (sacreBLEU 13a, lower-cased, f16)".into(), format!("{:.2}", report.test_bleu.0)),
-            ("test BLEU, first reference only (f16)".into(), format!("{:.2}", report.test_bleu.1)),
+            ("test BLEU, all references (sacreBLEU 13a, lower-cased, f16)".into(), format!("{:.2}", report.test_bleu.all_references)),
+            ("test BLEU, first reference only (f16)".into(), format!("{:.2}", report.test_bleu.first_reference)),
+            ("test BLEU, cased references as written, first letter of each translation capitalised (sacreBLEU's default; f16)".into(), format!("{:.2}", report.test_bleu.cased)),
             ("test BLEU, all references (f32 weights)".into(), format!("{:.2}", report.test_bleu_f32)),
-            ("dev BLEU, all references / first reference (f16)".into(), format!("{:.2} / {:.2}", report.dev_bleu.0, report.dev_bleu.1)),
+            ("dev BLEU, all references / first reference (f16)".into(), format!("{:.2} / {:.2}", report.dev_bleu.all_references, report.dev_bleu.first_reference)),
         ],
         confusion: None,
         target: Target {
-            metric: "corpus BLEU on the test split (all references)",
+            metric: "corpus BLEU on the test split (lower-cased, all references)",
             bar: 30.0,
-            reached: report.test_bleu.0,
+            reached: report.test_bleu.all_references,
             decimals: 1,
             baseline: None,
             history: history(name),
@@ -439,7 +440,7 @@ fn translate(o: &Options) -> Result<(), TrainError> {
     )?;
     eprintln!(
         "{name}: test BLEU {:.2} (first ref {:.2})",
-        report.test_bleu.0, report.test_bleu.1
+        report.test_bleu.all_references, report.test_bleu.first_reference
     );
     Ok(())
 }

@@ -633,20 +633,39 @@ pub fn core_translations(dir: &Path, sources: &[&str]) -> Result<Vec<String>, Tr
         .collect()
 }
 
-/// Lower-cased corpus BLEU of the folder on `pairs` against all their references (and
-/// against the first reference only).
-pub fn core_bleu(dir: &Path, pairs: &[Pair]) -> Result<(f64, f64), TrainError> {
+/// Corpus BLEU of the folder's greedy translations of `pairs`: lower-cased against all their
+/// references and against the first only, and cased (see [`Bleu`]).
+pub fn core_bleu(dir: &Path, pairs: &[Pair]) -> Result<Bleu, TrainError> {
     let sources: Vec<&str> = pairs.iter().map(|p| p.source.as_str()).collect();
-    let hyps: Vec<String> = core_translations(dir, &sources)?
-        .into_iter()
-        .map(|h| h.to_lowercase())
-        .collect();
+    let translations = core_translations(dir, &sources)?;
+    let hyps: Vec<String> = translations.iter().map(|h| h.to_lowercase()).collect();
     let all: Vec<Vec<String>> = pairs
         .iter()
         .map(|p| p.targets.iter().map(|t| t.to_lowercase()).collect())
         .collect();
     let first: Vec<Vec<String>> = all.iter().map(|r| vec![r[0].clone()]).collect();
-    Ok((corpus_bleu(&hyps, &all), corpus_bleu(&hyps, &first)))
+    let capitalised: Vec<String> = translations
+        .iter()
+        .map(|h| crate::bleu::capitalise_first(h))
+        .collect();
+    let cased: Vec<Vec<String>> = pairs.iter().map(|p| p.targets.clone()).collect();
+    Ok(Bleu {
+        all_references: corpus_bleu(&hyps, &all),
+        first_reference: corpus_bleu(&hyps, &first),
+        cased: corpus_bleu(&capitalised, &cased),
+    })
+}
+
+/// Corpus BLEU of one set of translations, three ways.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Bleu {
+    /// Lower-cased hypotheses and references, all references of each sentence.
+    pub all_references: f64,
+    /// Lower-cased, the first reference only.
+    pub first_reference: f64,
+    /// sacreBLEU's default, cased: the references as written, the hypotheses with their first
+    /// letter capitalised (the model writes lower case).
+    pub cased: f64,
 }
 
 /// What the translator run measured.
@@ -658,10 +677,10 @@ pub struct TranslatorReport {
     pub dev_by_epoch: Vec<f64>,
     /// Mean training loss of each epoch.
     pub loss_by_epoch: Vec<f32>,
-    /// Dev BLEU of the shipped folder (all references, first reference).
-    pub dev_bleu: (f64, f64),
-    /// Test BLEU of the shipped folder (all references, first reference).
-    pub test_bleu: (f64, f64),
+    /// Dev BLEU of the shipped folder.
+    pub dev_bleu: Bleu,
+    /// Test BLEU of the shipped folder.
+    pub test_bleu: Bleu,
     /// Test BLEU with f32 weights (all references).
     pub test_bleu_f32: f64,
     /// Optimiser steps.
@@ -732,12 +751,12 @@ pub fn train_translator(job: &TranslatorJob<'_>) -> Result<TranslatorReport, Tra
         },
         || {
             export(&scratch, &job.config, tokenizers, &varmap, DType::F32)?;
-            Ok(core_bleu(&scratch, &dev_sample)?.0)
+            Ok(core_bleu(&scratch, &dev_sample)?.all_references)
         },
     )?;
     restore(&varmap, &job.work.join("best.safetensors"))?;
     export(&scratch, &job.config, tokenizers, &varmap, DType::F32)?;
-    let (test_f32, _) = core_bleu(&scratch, &job.data.test)?;
+    let test_f32 = core_bleu(&scratch, &job.data.test)?.all_references;
     export(&job.out, &job.config, tokenizers, &varmap, DType::F16)?;
     Ok(TranslatorReport {
         parameters,
