@@ -118,7 +118,7 @@ fn schedule(base: Schedule, o: &Options) -> Schedule {
     }
 }
 
-/// The threads training used and the machine, e.g. "2 CPU threads of a 2-core AMD EPYC 7B13".
+/// The threads training used and the machine, e.g. "2 CPU threads of a 2-core AMD EPYC".
 fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = std::env::var("RAYON_NUM_THREADS")
