@@ -7,13 +7,9 @@ pub mod fetch;
 pub mod schedule;
 
 use attnscope_core::config::ModelConfig;
-use attnscope_core::model::NetworkOutput;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::{Interventions, Model, ModelFiles, Trace};
-use attnscope_gpu::bilstm::GpuBiLstm;
-use attnscope_gpu::seq2seq::GpuSeq2Seq;
-use attnscope_gpu::transformer::GpuTransformer;
-use attnscope_gpu::{GpuContext, GpuError};
+use attnscope_gpu::{GpuContext, GpuError, Network as GpuNetwork};
 use catalog::ModelInfo;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -61,39 +57,6 @@ pub enum RunError {
     /// Anything else, worded for the user.
     #[error("{0}")]
     Failed(String),
-}
-
-/// A network loaded onto the GPU.
-enum GpuNetwork {
-    Transformer(GpuTransformer),
-    BiLstm(GpuBiLstm),
-    Seq2Seq(GpuSeq2Seq),
-}
-
-impl GpuNetwork {
-    fn context(&self) -> &attnscope_gpu::GpuContext {
-        match self {
-            GpuNetwork::Transformer(net) => net.context(),
-            GpuNetwork::BiLstm(net) => net.context(),
-            GpuNetwork::Seq2Seq(net) => net.context(),
-        }
-    }
-
-    fn dispatches(&self) -> usize {
-        match self {
-            GpuNetwork::Transformer(net) => net.dispatches(),
-            GpuNetwork::BiLstm(net) => net.dispatches(),
-            GpuNetwork::Seq2Seq(net) => net.dispatches(),
-        }
-    }
-
-    async fn forward(&self, ids: &[u32], iv: &Interventions) -> Result<NetworkOutput, GpuError> {
-        Ok(match self {
-            GpuNetwork::Transformer(net) => NetworkOutput::Transformer(net.forward(ids, iv).await?),
-            GpuNetwork::BiLstm(net) => NetworkOutput::BiLstm(net.forward(ids, iv).await?),
-            GpuNetwork::Seq2Seq(net) => NetworkOutput::Seq2Seq(net.forward(ids, iv).await?),
-        })
-    }
 }
 
 /// A loaded model: the CPU core always, the GPU engine when it could be built.
@@ -183,24 +146,7 @@ impl Engine {
             Some(context) => {
                 progress("Compiling the WebGPU kernels", 0.9);
                 let store = WeightStore::parse(&weights).map_err(|e| e.to_string())?;
-                let loaded = match &model.config {
-                    ModelConfig::TransformerEncoderClassifier(config) => {
-                        GpuTransformer::load(&context, config.clone(), &store)
-                            .await
-                            .map(GpuNetwork::Transformer)
-                    }
-                    ModelConfig::BiLstmAttentionClassifier(config) => {
-                        GpuBiLstm::load(&context, config.clone(), &store)
-                            .await
-                            .map(GpuNetwork::BiLstm)
-                    }
-                    ModelConfig::Seq2SeqAttention(config) => {
-                        GpuSeq2Seq::load(&context, config.clone(), &store)
-                            .await
-                            .map(GpuNetwork::Seq2Seq)
-                    }
-                };
-                match loaded {
+                match GpuNetwork::load(&context, &model.config, &store).await {
                     Ok(network) => (Some(Rc::new(network)), None),
                     Err(why) => (
                         None,

@@ -175,6 +175,20 @@ impl GpuContext {
         let _ = self.device.poll(wgpu::PollType::Poll); // runs pending callbacks natively
         self.lost.lock().ok().and_then(|slot| slot.clone())
     }
+
+    /// `Err(DeviceLost)` once the device is lost: the first line of every forward.
+    pub fn check_not_lost(&self) -> Result<(), crate::GpuError> {
+        match self.lost() {
+            Some(reason) => Err(crate::GpuError::DeviceLost(reason)),
+            None => Ok(()),
+        }
+    }
+
+    /// A new command encoder labelled `label` (a forward records all its steps into one).
+    pub fn encoder(&self, label: &str) -> wgpu::CommandEncoder {
+        self.device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(label) })
+    }
 }
 
 /// "vendor architecture" from the browser's `GPUAdapterInfo`, which wgpu does not copy

@@ -14,6 +14,49 @@ pub enum Binding {
     ReadWrite,
 }
 
+/// A kernel's WGSL file as its Rust module describes it: the source, the bindings in order
+/// (binding 0 is always the `Params` uniform) and the uniform's fields, for the layout test.
+#[derive(Debug, Clone, Copy)]
+pub struct KernelSource {
+    /// The .wgsl file's name (for messages and labels).
+    pub file: &'static str,
+    /// Its text.
+    pub wgsl: &'static str,
+    /// What each binding of group 0 is, from binding 0.
+    pub bindings: &'static [Binding],
+    /// The Rust `Params` mirror's fields: (name, byte offset).
+    pub fields: &'static [(&'static str, usize)],
+    /// The Rust `Params` mirror's size in bytes.
+    pub size: usize,
+}
+
+impl KernelSource {
+    /// Compiles the kernel, one pipeline per entry of `variants` (its `override` constants;
+    /// none: one pipeline with the defaults).
+    pub async fn compile(
+        &self,
+        context: &GpuContext,
+        variants: &[&[(&str, f64)]],
+    ) -> Result<Kernel, GpuError> {
+        Kernel::new(context, self.file, self.wgsl, self.bindings, variants).await
+    }
+}
+
+/// Declares a kernel module's `SOURCE`: its `.wgsl` beside it, its bindings and its `Params`.
+#[macro_export]
+macro_rules! kernel_source {
+    ($file:literal, [$($binding:ident),* $(,)?]) => {
+        /// This kernel's WGSL, bindings and uniform layout.
+        pub const SOURCE: $crate::kernel::KernelSource = $crate::kernel::KernelSource {
+            file: $file,
+            wgsl: include_str!($file),
+            bindings: &[$($crate::kernel::Binding::$binding),*],
+            fields: <Params as $crate::uniform::Uniform>::FIELDS,
+            size: std::mem::size_of::<Params>(),
+        };
+    };
+}
+
 /// A compiled kernel.
 #[derive(Debug)]
 pub struct Kernel {

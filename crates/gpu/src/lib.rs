@@ -1,21 +1,38 @@
 //! attnscope-gpu: the WebGPU engine of attnscope (wgpu + hand-written WGSL).
 //!
-//! Today it holds the long-lived [`GpuContext`]: one adapter, device and queue per page,
-//! requested once and shared by every later kernel. Set-up is separate from execution so
-//! tests can inject a device. The model kernels equal `attnscope-core`, the specification.
+//! Where things are:
+//! - [`GpuContext`]: the long-lived adapter, device and queue, requested once per page and
+//!   shared by every model; set-up is separate from execution so tests can inject a device.
+//! - [`Network`]: any shipped architecture loaded from its `ModelConfig` and weights and run
+//!   to core's `NetworkOutput`, the GPU twin of `attnscope_core::Network`.
+//! - [`transformer`], [`bilstm`], [`seq2seq`]: the three engines. Each `load` reads as
+//!   "check limits → upload → plan"; each `forward` is one compute pass, one submit, one
+//!   readback.
+//! - [`kernels`]: every WGSL kernel with its Rust module beside it (bindings, the `Params`
+//!   uniform mirrored field for field, `plan`); each header names its CPU twin and its test.
+//! - [`plan`], [`kernel`], [`buffers`], [`weights`], [`readback`], [`uniform`]: the machinery
+//!   the engines share.
+//!
+//! The CPU reference in `attnscope-core` is the specification: every engine equals it within
+//! 1e-4 in the parity suites (`tests/*_parity.rs`).
 #![warn(missing_docs)]
 
 pub mod bilstm;
 pub mod buffers;
 mod context;
 pub mod kernel;
-pub mod matmul;
+pub mod kernels;
+mod network;
 pub mod plan;
 pub mod readback;
 pub mod seq2seq;
 pub mod transformer;
+pub mod uniform;
+pub mod weights;
 
 pub use context::{AdapterSummary, GpuContext, GpuUnavailable};
+pub use kernels::matmul;
+pub use network::Network;
 
 /// A failure of the engine after the device was granted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,6 +76,14 @@ pub enum LoadError {
 }
 
 impl LoadError {
+    /// `Err(TooLarge)` when any of `floats` (a buffer's 32-bit words) is above the device's
+    /// largest storage-buffer binding.
+    pub fn check_storage(context: &GpuContext, floats: &[usize]) -> Result<(), LoadError> {
+        let biggest = floats.iter().copied().max().unwrap_or(0) * 4;
+        let limit = context.limits.max_storage_buffer_binding_size as usize;
+        LoadError::check("storage buffer bytes", biggest, limit)
+    }
+
     /// `Err(TooLarge)` naming the limit when `needed` exceeds `limit`.
     pub fn check(what: &'static str, needed: usize, limit: usize) -> Result<(), LoadError> {
         if needed > limit {

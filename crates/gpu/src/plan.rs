@@ -1,15 +1,36 @@
 //! A forward planned at load: a list of steps (pipeline, bind group, uniform buffer, and a
-//! plan that turns T and a scale into the uniform's words and the workgroup counts). A forward
-//! writes every uniform, then records every step into one compute pass — nothing is compiled
-//! or allocated per forward.
+//! plan that turns T and a scale into the kernel's `Params` and the workgroup counts). A
+//! forward writes every uniform, then records every step into one compute pass — nothing is
+//! compiled or allocated per forward. The kernels' own `plan` functions (in `kernels/`) make
+//! the [`Plan`]s; the engines only put them in order.
 
-use crate::kernel::{groups_1d, Kernel};
+use crate::kernel::Kernel;
 use crate::readback::read_f32;
+use crate::uniform::{Uniform, Words, UNIFORM_BYTES as UNIFORM_SIZE};
 use crate::{GpuContext, GpuError};
 
-/// A step's uniform words and workgroups, from T and a per-forward scale (the Transformer's
-/// 1/(√d_k·temperature), the BiLSTM's 1/temperature).
-pub type Plan = Box<dyn Fn(u32, f32) -> ([u32; 8], [u32; 3])>;
+/// What one step dispatches for a given T: its uniform's words and its workgroup counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dispatch {
+    /// The kernel's `Params`, as words.
+    pub uniform: Words,
+    /// Workgroups in x, y, z.
+    pub groups: [u32; 3],
+}
+
+impl Dispatch {
+    /// A dispatch of `groups` workgroups reading `params`.
+    pub fn new(params: impl Uniform, groups: [u32; 3]) -> Self {
+        Self {
+            uniform: params.words(),
+            groups,
+        }
+    }
+}
+
+/// A step's dispatch from T and a per-forward scale (the Transformer's 1/(√d_k·temperature),
+/// the BiLSTM's and the translator's 1/temperature).
+pub type Plan = Box<dyn Fn(u32, f32) -> Dispatch>;
 
 /// One dispatch of a planned forward.
 struct Step {
@@ -25,8 +46,8 @@ pub struct Steps {
     steps: Vec<Step>,
 }
 
-/// Bytes of every step's uniform: eight 32-bit words, as each kernel's `Params` struct.
-pub const UNIFORM_BYTES: u64 = 32;
+/// Bytes of every step's uniform: eight 32-bit words, room for any kernel's `Params`.
+pub const UNIFORM_BYTES: u64 = UNIFORM_SIZE as u64;
 
 impl Steps {
     /// Appends a dispatch of `kernel`'s pipeline `variant` over `buffers` (bound after the
@@ -69,8 +90,8 @@ impl Steps {
     /// Writes every step's uniform for this T and scale.
     pub fn write_uniforms(&self, queue: &wgpu::Queue, t: u32, scale: f32) {
         for step in &self.steps {
-            let (words, _) = (step.plan)(t, scale);
-            queue.write_buffer(&step.uniform, 0, bytemuck::cast_slice(&words));
+            let dispatch = (step.plan)(t, scale);
+            queue.write_buffer(&step.uniform, 0, bytemuck::cast_slice(&dispatch.uniform));
         }
     }
 
@@ -93,28 +114,12 @@ impl Steps {
             timestamp_writes: None,
         });
         for step in &self.steps[range] {
-            let (_, [x, y, z]) = (step.plan)(t, scale);
+            let [x, y, z] = (step.plan)(t, scale).groups;
             pass.set_pipeline(&step.pipeline);
             pass.set_bind_group(0, &step.bind, &[]);
             pass.dispatch_workgroups(x, y, z);
         }
     }
-}
-
-/// The plan of `embed.wgsl` over T tokens of `width` values, embeddings times `scale`.
-pub fn embed(width: usize, scale: f32) -> Plan {
-    let w = width as u32;
-    Box::new(move |t, _| {
-        (
-            [t, w, f32_bits(scale), 0, 0, 0, 0, 0],
-            groups_1d(t * w, 256),
-        )
-    })
-}
-
-/// The bits of an f32, for a uniform word.
-pub fn f32_bits(v: f32) -> u32 {
-    v.to_bits()
 }
 
 /// A region of a buffer to read back: `floats` words from word `offset`.

@@ -2,49 +2,67 @@
 //! on the GPU: every decoding step is encoded into the same compute pass, so a translation is
 //! one submit and one readback, with no CPU round trip per token.
 //!
+//! Load is three steps: check the limits, upload the weights and size the buffers, plan.
 //! Encoder: embedding, one projection matmul for both directions, `lstm.wgsl` (which also
 //! leaves the final h and c), `bridge.wgsl` (h_0, c_0), the keys matmul. Then for each of the
 //! `max_decode_len` steps: `decoder_attention.wgsl` (query, scores, masked softmax, context),
 //! `decoder_cell.wgsl` (LSTM cell + attentional hidden), `decoder_logits.wgsl` (output layer),
 //! `decoder_argmax.wgsl` (the next token; sets a flag at the end token, after which every
-//! later step's kernels return at once). One `state` buffer holds everything a step changes.
-//! The top-5 candidates are computed on the CPU from the read-back step logits, with the same
-//! function the CPU reference uses.
+//! later step's kernels return at once). One `state` buffer ([`StateLayout`]) holds everything
+//! a step changes. The top-5 candidates are computed on the CPU from the read-back step
+//! logits, with the same function the CPU reference uses.
 
 use crate::buffers;
-use crate::kernel::{pad_rows_to_vec4, transpose, Binding, Kernel};
-use crate::matmul::{self, Activation};
-use crate::plan::{self, f32_bits, submit_and_read, Region, Steps};
+use crate::kernel::{pad_rows_to_vec4, transpose, Kernel};
+use crate::kernels::matmul::{self, Activation};
+use crate::kernels::{bridge, decoder_argmax, decoder_attention, decoder_cell, decoder_logits};
+use crate::kernels::{embed, lstm};
+use crate::plan::{submit_and_read, Region, Steps};
+use crate::weights::{sum, BiLstmLayer, Tensors};
 use crate::{GpuContext, GpuError, LoadError};
 use attnscope_core::config::{ModelConfig, Seq2SeqConfig};
-use attnscope_core::manifest;
 use attnscope_core::seq2seq::{top_k_probabilities, Seq2SeqOutput, TOP_K};
 use attnscope_core::trace::{Decoding, Interventions, StopReason};
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Matrix;
-use std::collections::HashMap;
 
 /// Largest hidden size, attention size and source length the decoder kernels hold in
 /// workgroup memory.
 pub const MAX_SIZE: usize = 256;
 
-/// Where each part of the decoder's `state` buffer lives (f32 words).
+/// Where each part of the decoder's `state` buffer lives (f32 words). The decoder kernels
+/// get these offsets as `override` constants when they are compiled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Layout {
-    h: usize,
-    c: usize,
-    ctx: usize,
-    feat: usize,
-    mask: usize,
-    done: usize,
-    steps: usize,
-    ids: usize,
-    alpha: usize,
-    len: usize,
+pub struct StateLayout {
+    /// The decoder's h (H).
+    pub h: usize,
+    /// The decoder's c (H).
+    pub c: usize,
+    /// The attention context (2H).
+    pub ctx: usize,
+    /// The output features (E with an attentional hidden layer, else 3H).
+    pub feat: usize,
+    /// The source mask (max_src_len).
+    pub mask: usize,
+    /// The end flag.
+    pub done: usize,
+    /// The number of steps decoded.
+    pub steps: usize,
+    /// The start token then the decoded ids (max_decode_len + 1).
+    pub ids: usize,
+    /// The cross-attention rows (max_decode_len × max_src_len).
+    pub alpha: usize,
+    /// Words in all.
+    pub len: usize,
+    /// Width of the output features.
+    pub features: usize,
+    /// Width of the decoder cell's input (E, or E + 2H with input feeding).
+    pub cell_input: usize,
 }
 
-impl Layout {
-    fn new(c: &Seq2SeqConfig) -> Self {
+impl StateLayout {
+    /// The layout for a translator's sizes.
+    pub fn new(c: &Seq2SeqConfig) -> Self {
         let h = c.hidden_size;
         let features = if c.attentional_hidden {
             c.embedding_dim
@@ -68,6 +86,171 @@ impl Layout {
             ids,
             alpha,
             len: alpha + c.max_decode_len * c.max_src_len,
+            features,
+            cell_input: if c.input_feeding {
+                c.embedding_dim + 2 * h
+            } else {
+                c.embedding_dim
+            },
+        }
+    }
+}
+
+/// The kernels of the translator, compiled once per model (the decoder's specialised to
+/// its sizes and state layout).
+struct Kernels {
+    matmul: Kernel,
+    embed: Kernel,
+    lstm: Kernel,
+    bridge: Kernel,
+    attention: Kernel,
+    cell: Kernel,
+    logits: Kernel,
+    argmax: Kernel,
+}
+
+impl Kernels {
+    async fn compile(
+        context: &GpuContext,
+        c: &Seq2SeqConfig,
+        l: &StateLayout,
+    ) -> Result<Self, GpuError> {
+        Ok(Self {
+            matmul: matmul::kernel(context).await?,
+            embed: embed::kernel(context).await?,
+            lstm: lstm::kernel(context, c.hidden_size).await?,
+            bridge: bridge::kernel(context, c.hidden_size, l).await?,
+            attention: decoder_attention::kernel(context, c, l).await?,
+            cell: decoder_cell::kernel(context, c, l).await?,
+            logits: decoder_logits::kernel(context, c.tgt_vocab_size, l).await?,
+            argmax: decoder_argmax::kernel(context, c.tgt_vocab_size, c.eos_id, l).await?,
+        })
+    }
+}
+
+/// The weights on the GPU, laid out as the kernels read them: the recurrence reads W_hh rows
+/// as vec4s (zero-padded); the decoder kernels, one thread per output row, read their
+/// matrices transposed or as vec4 rows.
+struct Weights {
+    src_embedding: wgpu::Buffer,
+    tgt_embedding: wgpu::Buffer,
+    encoder: BiLstmLayer,
+    /// [W_bh; W_bc]ᵀ and [b_bh; b_bc].
+    bridge: [wgpu::Buffer; 2],
+    /// The attention keys' W_k and b_k (a matmul over the encoder states, once).
+    key: [wgpu::Buffer; 2],
+    /// [W_q | v] as vec4 rows.
+    query_and_v: wgpu::Buffer,
+    /// [W_ih | W_hh | W_c] as vec4 rows, and [b_ih + b_hh | b_c].
+    cell: [wgpu::Buffer; 2],
+    /// W_oᵀ (the target embedding's when tied) and b_o.
+    output: [wgpu::Buffer; 2],
+}
+
+impl Weights {
+    fn upload(device: &wgpu::Device, c: &Seq2SeqConfig, l: &StateLayout, t: &Tensors) -> Self {
+        let (e, h, a, v) = (
+            c.embedding_dim,
+            c.hidden_size,
+            c.attention_dim,
+            c.tgt_vocab_size,
+        );
+        let upload = |label: &str, data: &[f32]| buffers::upload(device, label, data);
+        let get = |name: &str| t.get(name);
+        let bridge_w = transpose(
+            &[get("bridge_h.weight"), get("bridge_c.weight")].concat(),
+            2 * h,
+            2 * h,
+        );
+        let query_and_v = [
+            pad_rows_to_vec4(get("attention.query.weight"), a, h),
+            pad_rows_to_vec4(get("attention.v.weight"), 1, a),
+        ]
+        .concat();
+        let mut cell = [
+            pad_rows_to_vec4(get("decoder.weight_ih"), 4 * h, l.cell_input),
+            pad_rows_to_vec4(get("decoder.weight_hh"), 4 * h, h),
+        ]
+        .concat();
+        let mut cell_bias = sum(get("decoder.bias_ih"), get("decoder.bias_hh"));
+        if c.attentional_hidden {
+            cell.extend_from_slice(&pad_rows_to_vec4(get("combine.weight"), e, 3 * h));
+            cell_bias.extend_from_slice(get("combine.bias"));
+        }
+        let output_w = if c.tie_output_embedding {
+            transpose(get("tgt_embedding.weight"), v, e)
+        } else {
+            transpose(get("output.weight"), v, l.features)
+        };
+        Self {
+            src_embedding: upload("src_embedding", get("src_embedding.weight")),
+            tgt_embedding: upload("tgt_embedding", get("tgt_embedding.weight")),
+            encoder: BiLstmLayer::upload(device, t, "encoder", 0, h),
+            bridge: [
+                upload("bridge w", &bridge_w),
+                upload(
+                    "bridge b",
+                    &[get("bridge_h.bias"), get("bridge_c.bias")].concat(),
+                ),
+            ],
+            key: [
+                upload("attention.key.weight", get("attention.key.weight")),
+                upload("attention.key.bias", get("attention.key.bias")),
+            ],
+            query_and_v: upload("attention query and v", &query_and_v),
+            cell: [
+                upload("decoder cell", &cell),
+                upload("decoder cell bias", &cell_bias),
+            ],
+            output: [
+                upload("output w transposed", &output_w),
+                upload("output.bias", get("output.bias")),
+            ],
+        }
+    }
+}
+
+/// The working buffers, sized once for `max_src_len` and `max_decode_len`.
+struct Buffers {
+    /// Source ids (written per translation).
+    ids: wgpu::Buffer,
+    /// Zeros in place of a positional encoding.
+    zeros: wgpu::Buffer,
+    /// Source embeddings (S × E), both directions' projections (S × 8H), encoder states
+    /// (S × 2H), final h and c (4H), attention keys (S × A).
+    x: wgpu::Buffer,
+    proj: wgpu::Buffer,
+    states: wgpu::Buffer,
+    last: wgpu::Buffer,
+    keys: wgpu::Buffer,
+    /// The decoder state ([`StateLayout`]), read back.
+    state: wgpu::Buffer,
+    /// Every step's logits (D × V), read back.
+    logits: wgpu::Buffer,
+    staging: wgpu::Buffer,
+    /// The end flag and step count, read after every step in the round-trip mode.
+    probe: wgpu::Buffer,
+}
+
+impl Buffers {
+    fn new(device: &wgpu::Device, c: &Seq2SeqConfig, l: &StateLayout) -> Self {
+        let (s, e, h) = (c.max_src_len, c.embedding_dim, c.hidden_size);
+        let logits = c.max_decode_len * c.tgt_vocab_size;
+        let copy_dst = wgpu::BufferUsages::COPY_DST;
+        let work = |label: &str, floats: usize| buffers::storage(device, label, floats, copy_dst);
+        let read_write = copy_dst | wgpu::BufferUsages::COPY_SRC;
+        Self {
+            ids: work("source ids", s),
+            zeros: work("no positional encoding", s * e),
+            x: work("x", s * e),
+            proj: work("proj", s * 8 * h),
+            states: work("encoder states", s * 2 * h),
+            last: work("encoder final states", 4 * h),
+            keys: work("keys", s * c.attention_dim),
+            state: buffers::storage(device, "decoder state", l.len, read_write),
+            logits: buffers::storage(device, "step logits", logits, wgpu::BufferUsages::COPY_SRC),
+            staging: buffers::staging(device, "staging", l.len + logits),
+            probe: buffers::staging(device, "end flag probe", 2),
         }
     }
 }
@@ -76,338 +259,58 @@ impl Layout {
 pub struct GpuSeq2Seq {
     context: GpuContext,
     config: Seq2SeqConfig,
-    layout: Layout,
+    layout: StateLayout,
     steps: Steps,
     /// How many of `steps` are the encoder's (each decoding step adds four).
     encoder_steps: usize,
-    ids: wgpu::Buffer,
-    state: wgpu::Buffer,
-    logits: wgpu::Buffer,
-    staging: wgpu::Buffer,
-    /// The end flag and step count, read after every step in the round-trip mode.
-    probe: wgpu::Buffer,
+    buffers: Buffers,
 }
 
 /// Dispatches per decoding step.
 const STEP_DISPATCHES: usize = 4;
 
-type Constants = Vec<(&'static str, f64)>;
+/// Refuses a translator the decoder kernels or the device cannot hold, naming the limit.
+fn check_limits(context: &GpuContext, c: &Seq2SeqConfig) -> Result<(), LoadError> {
+    let (e, h, v) = (c.embedding_dim, c.hidden_size, c.tgt_vocab_size);
+    LoadError::check("hidden_size (decoder kernels)", h, MAX_SIZE)?;
+    LoadError::check("attention_dim (decoder kernels)", c.attention_dim, MAX_SIZE)?;
+    LoadError::check("max_src_len (decoder kernels)", c.max_src_len, MAX_SIZE)?;
+    LoadError::check("embedding_dim (decoder kernels)", e, MAX_SIZE)?;
+    let input = StateLayout::new(c).cell_input;
+    LoadError::check_storage(
+        context,
+        &[
+            c.src_vocab_size * e,
+            v * e.max(3 * h),
+            c.max_decode_len * v,
+            4 * h * (input + h + 1) + e * (3 * h + 1),
+        ],
+    )
+}
 
 impl GpuSeq2Seq {
-    /// Uploads a translator, compiles its kernels (specialised to its sizes with `override`
-    /// constants) and plans the whole translation.
+    /// Checks the limits, uploads the translator, compiles its kernels (specialised to its
+    /// sizes with `override` constants) and plans the whole translation.
     pub async fn load(
         context: &GpuContext,
         config: Seq2SeqConfig,
         store: &WeightStore<'_>,
     ) -> Result<Self, LoadError> {
+        check_limits(context, &config)?;
         let device = &context.device;
-        let c = &config;
-        let (e, h, a, v) = (
-            c.embedding_dim,
-            c.hidden_size,
-            c.attention_dim,
-            c.tgt_vocab_size,
-        );
-        let (s_max, d) = (c.max_src_len, c.max_decode_len);
-        LoadError::check("hidden_size (decoder kernels)", h, MAX_SIZE)?;
-        LoadError::check("attention_dim (decoder kernels)", a, MAX_SIZE)?;
-        LoadError::check("max_src_len (decoder kernels)", s_max, MAX_SIZE)?;
-        LoadError::check("embedding_dim (decoder kernels)", e, MAX_SIZE)?;
-        let limit = context.limits.max_storage_buffer_binding_size as usize;
-        let input = if c.input_feeding { e + 2 * h } else { e };
-        let biggest = [
-            c.src_vocab_size * e,
-            v * e.max(3 * h),
-            d * v,
-            4 * h * (input + h + 1) + e * (3 * h + 1),
-        ]
-        .into_iter()
-        .max()
-        .unwrap_or(0)
-            * 4;
-        LoadError::check("storage buffer bytes", biggest, limit)?;
-        let layout = Layout::new(c);
-        let features = if c.attentional_hidden { e } else { 3 * h };
-
-        use Binding::{Read, ReadWrite, Uniform};
-        let n = |x: usize| x as f64;
-        let kernel = |name: &'static str,
-                      source: &'static str,
-                      bindings: &'static [Binding],
-                      constants: Constants| async move {
-            Kernel::new(context, name, source, bindings, &[&constants]).await
-        };
-        let matmul_kernel = matmul::kernel(context).await?;
-        let embed = kernel(
-            "embed.wgsl",
-            include_str!("kernels/embed.wgsl"),
-            &[Uniform, Read, Read, Read, ReadWrite],
-            Vec::new(),
-        )
-        .await?;
-        let lstm = kernel(
-            "lstm.wgsl",
-            include_str!("kernels/lstm.wgsl"),
-            &[Uniform, Read, Read, ReadWrite, ReadWrite],
-            vec![("H", n(h)), ("Q", n(h.div_ceil(4)))],
-        )
-        .await?;
-        let bridge = kernel(
-            "bridge.wgsl",
-            include_str!("kernels/bridge.wgsl"),
-            &[Uniform, Read, Read, Read, ReadWrite],
-            vec![("H", n(h)), ("OFF_H", n(layout.h)), ("OFF_C", n(layout.c))],
-        )
-        .await?;
-        let attention = kernel(
-            "decoder_attention.wgsl",
-            include_str!("kernels/decoder_attention.wgsl"),
-            &[Uniform, Read, Read, Read, ReadWrite],
-            vec![
-                ("H", n(h)),
-                ("A", n(a)),
-                ("Q_H", n(h.div_ceil(4))),
-                ("S_MAX", n(s_max)),
-                ("OFF_H", n(layout.h)),
-                ("OFF_CTX", n(layout.ctx)),
-                ("OFF_MASK", n(layout.mask)),
-                ("OFF_DONE", n(layout.done)),
-                ("OFF_ALPHA", n(layout.alpha)),
-            ],
-        )
-        .await?;
-        let cell = kernel(
-            "decoder_cell.wgsl",
-            include_str!("kernels/decoder_cell.wgsl"),
-            &[Uniform, Read, Read, Read, ReadWrite],
-            vec![
-                ("H", n(h)),
-                ("E", n(e)),
-                ("IN", n(input)),
-                ("Q_IN", n(input.div_ceil(4))),
-                ("Q_H", n(h.div_ceil(4))),
-                ("Q_3H", n((3 * h).div_ceil(4))),
-                ("ATTENTIONAL", n(c.attentional_hidden as usize)),
-                ("OFF_H", n(layout.h)),
-                ("OFF_C", n(layout.c)),
-                ("OFF_CTX", n(layout.ctx)),
-                ("OFF_FEAT", n(layout.feat)),
-                ("OFF_DONE", n(layout.done)),
-                ("OFF_IDS", n(layout.ids)),
-            ],
-        )
-        .await?;
-        let logits_kernel = kernel(
-            "decoder_logits.wgsl",
-            include_str!("kernels/decoder_logits.wgsl"),
-            &[Uniform, Read, Read, Read, ReadWrite],
-            vec![
-                ("V", n(v)),
-                ("F", n(features)),
-                ("OFF_FEAT", n(layout.feat)),
-                ("OFF_DONE", n(layout.done)),
-            ],
-        )
-        .await?;
-        let argmax = kernel(
-            "decoder_argmax.wgsl",
-            include_str!("kernels/decoder_argmax.wgsl"),
-            &[Uniform, Read, ReadWrite],
-            vec![
-                ("V", n(v)),
-                ("EOS", n(c.eos_id as usize)),
-                ("OFF_DONE", n(layout.done)),
-                ("OFF_IDS", n(layout.ids)),
-                ("OFF_STEPS", n(layout.steps)),
-            ],
-        )
-        .await?;
-
-        // Weights by their PyTorch names, checked exactly as the CPU loader checks them.
-        let mut values = HashMap::new();
-        for (name, shape) in manifest::tensors(&ModelConfig::Seq2SeqAttention(config.clone())) {
-            values.insert(name.clone(), store.tensor(&name, &shape)?);
-        }
-        let t = |name: &str| values[name].as_slice();
-        let upload = |label: &str, data: &[f32]| buffers::upload(device, label, data);
-        let sum =
-            |x: &[f32], y: &[f32]| -> Vec<f32> { x.iter().zip(y).map(|(p, q)| p + q).collect() };
-        let src_embedding = upload("src_embedding", t("src_embedding.weight"));
-        let tgt_embedding = upload("tgt_embedding", t("tgt_embedding.weight"));
-        let enc = |kind: &str, reverse: bool| {
-            t(&format!(
-                "encoder.{kind}_l0{}",
-                if reverse { "_reverse" } else { "" }
-            ))
-        };
-        let enc_w_ih = upload(
-            "encoder w_ih",
-            &[enc("weight_ih", false), enc("weight_ih", true)].concat(),
-        );
-        let enc_b = upload(
-            "encoder b",
-            &[
-                sum(enc("bias_ih", false), enc("bias_hh", false)),
-                sum(enc("bias_ih", true), enc("bias_hh", true)),
-            ]
-            .concat(),
-        );
-        // The recurrence reads W_hh rows as vec4s (zero-padded); the decoder kernels, one thread
-        // per output row, read their matrices transposed.
-        let enc_w_hh = upload(
-            "encoder w_hh",
-            &[
-                pad_rows_to_vec4(enc("weight_hh", false), 4 * h, h),
-                pad_rows_to_vec4(enc("weight_hh", true), 4 * h, h),
-            ]
-            .concat(),
-        );
-        let bridge_w = upload(
-            "bridge w",
-            &transpose(
-                &[t("bridge_h.weight"), t("bridge_c.weight")].concat(),
-                2 * h,
-                2 * h,
-            ),
-        );
-        let bridge_b = upload(
-            "bridge b",
-            &[t("bridge_h.bias"), t("bridge_c.bias")].concat(),
-        );
-        let key_w = upload("attention.key.weight", t("attention.key.weight"));
-        let key_b = upload("attention.key.bias", t("attention.key.bias"));
-        let att = upload(
-            "attention query and v",
-            &[
-                pad_rows_to_vec4(t("attention.query.weight"), a, h),
-                pad_rows_to_vec4(t("attention.v.weight"), 1, a),
-            ]
-            .concat(),
-        );
-        let mut cell_weights = [
-            pad_rows_to_vec4(t("decoder.weight_ih"), 4 * h, input),
-            pad_rows_to_vec4(t("decoder.weight_hh"), 4 * h, h),
-        ]
-        .concat();
-        let mut cell_bias = sum(t("decoder.bias_ih"), t("decoder.bias_hh"));
-        if c.attentional_hidden {
-            cell_weights.extend_from_slice(&pad_rows_to_vec4(t("combine.weight"), e, 3 * h));
-            cell_bias.extend_from_slice(t("combine.bias"));
-        }
-        let cell_weights = upload("decoder cell", &cell_weights);
-        let cell_bias = upload("decoder cell bias", &cell_bias);
-        let output_w = if c.tie_output_embedding {
-            upload(
-                "tgt_embedding transposed",
-                &transpose(t("tgt_embedding.weight"), v, e),
-            )
-        } else {
-            upload(
-                "output.weight transposed",
-                &transpose(t("output.weight"), v, features),
-            )
-        };
-        let output_b = upload("output.bias", t("output.bias"));
-
-        let storage = |label: &str, floats: usize, extra: wgpu::BufferUsages| {
-            buffers::storage(device, label, floats, extra)
-        };
-        let copy_dst = wgpu::BufferUsages::COPY_DST;
-        let copy_src = wgpu::BufferUsages::COPY_SRC;
-        let zeros = storage("no positional encoding", s_max * e, copy_dst);
-        let ids = storage("source ids", s_max, copy_dst);
-        let x = storage("x", s_max * e, copy_dst);
-        let proj = storage("proj", s_max * 8 * h, copy_dst);
-        let states = storage("encoder states", s_max * 2 * h, copy_dst);
-        let last = storage("encoder final states", 4 * h, copy_dst);
-        let keys = storage("keys", s_max * a, copy_dst);
-        let state = storage("decoder state", layout.len, copy_dst | copy_src);
-        let logits = storage("step logits", d * v, copy_src);
-        let staging = buffers::staging(device, "staging", layout.len + d * v);
-
-        let mut steps = Steps::default();
-        steps.push(
-            device,
-            &embed,
-            0,
-            &[&ids, &src_embedding, &zeros, &x],
-            plan::embed(e, 1.0),
-        );
-        steps.push(
-            device,
-            &matmul_kernel,
-            Activation::Identity as usize,
-            &[&x, &enc_w_ih, &enc_b, &proj],
-            matmul::plan(None, e, 8 * h, true),
-        );
-        let hu = h as u32;
-        steps.push(
-            device,
-            &lstm,
-            0,
-            &[&proj, &enc_w_hh, &states, &last],
-            Box::new(move |t, _| ([t, hu, 0, 0, 0, 0, 0, 0], [2, 1, 1])),
-        );
-        steps.push(
-            device,
-            &bridge,
-            0,
-            &[&last, &bridge_w, &bridge_b, &state],
-            Box::new(|_, _| ([0; 8], [1, 1, 1])),
-        );
-        steps.push(
-            device,
-            &matmul_kernel,
-            Activation::Identity as usize,
-            &[&states, &key_w, &key_b, &keys],
-            matmul::plan(None, 2 * h, a, true),
-        );
-        let w_o = &output_w;
-        let encoder_steps = steps.len();
-        let vu = v as u32;
-        for step in 0..d as u32 {
-            steps.push(
-                device,
-                &attention,
-                0,
-                &[&keys, &states, &att, &state],
-                Box::new(move |t, scale| ([step, t, f32_bits(scale), 0, 0, 0, 0, 0], [1, 1, 1])),
-            );
-            steps.push(
-                device,
-                &cell,
-                0,
-                &[&tgt_embedding, &cell_weights, &cell_bias, &state],
-                Box::new(move |_, _| ([step, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1])),
-            );
-            steps.push(
-                device,
-                &logits_kernel,
-                0,
-                &[w_o, &output_b, &state, &logits],
-                Box::new(move |_, _| ([step, 0, 0, 0, 0, 0, 0, 0], [vu.div_ceil(256), 1, 1])),
-            );
-            steps.push(
-                device,
-                &argmax,
-                0,
-                &[&logits, &state],
-                Box::new(move |_, _| ([step, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1])),
-            );
-        }
-        let probe = buffers::staging(device, "end flag probe", 2);
+        let layout = StateLayout::new(&config);
+        let model = ModelConfig::Seq2SeqAttention(config.clone());
+        let weights = Weights::upload(device, &config, &layout, &Tensors::read(&model, store)?);
+        let buffers = Buffers::new(device, &config, &layout);
+        let kernels = Kernels::compile(context, &config, &layout).await?;
+        let (steps, encoder_steps) = plan(device, &config, &kernels, &weights, &buffers);
         Ok(Self {
             context: context.clone(),
             config,
             layout,
             steps,
             encoder_steps,
-            ids,
-            state,
-            logits,
-            staging,
-            probe,
+            buffers,
         })
     }
 
@@ -448,14 +351,14 @@ impl GpuSeq2Seq {
         iv: &Interventions,
         round_trip: bool,
     ) -> Result<Seq2SeqOutput, GpuError> {
-        if let Some(reason) = self.context.lost() {
-            return Err(GpuError::DeviceLost(reason));
-        }
-        let c = &self.config;
+        self.context.check_not_lost()?;
+        let (c, b) = (&self.config, &self.buffers);
         let s = src.len().min(c.max_src_len);
         if s == 0 {
             return Ok(Seq2SeqOutput::empty());
         }
+        // 1. Inputs: S and 1/temperature into every uniform; the source ids; a fresh decoder
+        //    state (zeros, the source mask, the start token as the "previous" token).
         let l = self.layout;
         let queue = &self.context.queue;
         let scale = 1.0 / iv.temperature();
@@ -465,14 +368,11 @@ impl GpuSeq2Seq {
             initial[l.mask + j] = iv.is_masked(j) as u32 as f32;
         }
         initial[l.ids] = c.bos_id as f32;
-        queue.write_buffer(&self.state, 0, bytemuck::cast_slice(&initial));
-        queue.write_buffer(&self.ids, 0, bytemuck::cast_slice(&src[..s]));
-        let device = &self.context.device;
-        let new_encoder = || {
-            device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                label: Some("seq2seq translation"),
-            })
-        };
+        queue.write_buffer(&b.state, 0, bytemuck::cast_slice(&initial));
+        queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(&src[..s]));
+        let new_encoder = || self.context.encoder("seq2seq translation");
+        // 2. The encoder and every decoding step in one pass (or, to measure, a submit and a
+        //    probe of the end flag per step), then one readback of the state and the logits.
         let mut encoder = new_encoder();
         if round_trip {
             self.steps.record_range(
@@ -496,8 +396,8 @@ impl GpuSeq2Seq {
                 let probe = submit_and_read(
                     &self.context,
                     encoder,
-                    &[Region::new(&self.state, l.done, 2)],
-                    &self.probe,
+                    &[Region::new(&b.state, l.done, 2)],
+                    &b.probe,
                 )
                 .await?;
                 if probe[0] != 0.0 {
@@ -513,10 +413,10 @@ impl GpuSeq2Seq {
             &self.context,
             encoder,
             &[
-                Region::new(&self.state, 0, l.len),
-                Region::new(&self.logits, 0, c.max_decode_len * c.tgt_vocab_size),
+                Region::new(&b.state, 0, l.len),
+                Region::new(&b.logits, 0, c.max_decode_len * c.tgt_vocab_size),
             ],
-            &self.staging,
+            &b.staging,
         )
         .await?;
         Ok(self.decoded(&values, s))
@@ -555,4 +455,86 @@ impl GpuSeq2Seq {
             step_logits: Matrix::from_vec(steps, v, logits.to_vec()).expect("steps·V"),
         }
     }
+}
+
+/// The translation as steps: the encoder (embedding, projection, recurrence, bridge, keys),
+/// then four dispatches for each of the `max_decode_len` decoding steps. Returns the steps
+/// and how many of them are the encoder's.
+fn plan(
+    device: &wgpu::Device,
+    c: &Seq2SeqConfig,
+    k: &Kernels,
+    w: &Weights,
+    b: &Buffers,
+) -> (Steps, usize) {
+    let (e, h, a, v) = (
+        c.embedding_dim,
+        c.hidden_size,
+        c.attention_dim,
+        c.tgt_vocab_size,
+    );
+    let identity = Activation::Identity as usize;
+    let mut steps = Steps::default();
+    // Encoder: X = E_src[ids]; P = X·W_ihᵀ + b (both directions); the recurrence → states, last.
+    let embed_in = [&b.ids, &w.src_embedding, &b.zeros, &b.x];
+    steps.push(device, &k.embed, 0, &embed_in, embed::plan(e, 1.0));
+    let project = [&b.x, &w.encoder.w_ih, &w.encoder.bias, &b.proj];
+    steps.push(
+        device,
+        &k.matmul,
+        identity,
+        &project,
+        matmul::plan(None, e, 8 * h, true),
+    );
+    let recur = [&b.proj, &w.encoder.w_hh, &b.states, &b.last];
+    steps.push(device, &k.lstm, 0, &recur, lstm::plan());
+    // h₀, c₀ from the final states; the attention keys W_k·sⱼ + b_k, once per translation.
+    let [bridge_w, bridge_b] = &w.bridge;
+    steps.push(
+        device,
+        &k.bridge,
+        0,
+        &[&b.last, bridge_w, bridge_b, &b.state],
+        bridge::plan(),
+    );
+    let [key_w, key_b] = &w.key;
+    let keys = [&b.states, key_w, key_b, &b.keys];
+    steps.push(
+        device,
+        &k.matmul,
+        identity,
+        &keys,
+        matmul::plan(None, 2 * h, a, true),
+    );
+    let encoder_steps = steps.len();
+    // Decoder: attention → cell → logits → argmax, for every step up to max_decode_len (the
+    // kernels return at once after the end token).
+    let [cell_w, cell_b] = &w.cell;
+    let [out_w, out_b] = &w.output;
+    for step in 0..c.max_decode_len as u32 {
+        let attend = [&b.keys, &b.states, &w.query_and_v, &b.state];
+        steps.push(
+            device,
+            &k.attention,
+            0,
+            &attend,
+            decoder_attention::plan(step),
+        );
+        let cell = [&w.tgt_embedding, cell_w, cell_b, &b.state];
+        steps.push(device, &k.cell, 0, &cell, decoder_cell::plan(step));
+        let logits = [out_w, out_b, &b.state, &b.logits];
+        steps.push(device, &k.logits, 0, &logits, decoder_logits::plan(step, v));
+        steps.push(
+            device,
+            &k.argmax,
+            0,
+            &[&b.logits, &b.state],
+            decoder_argmax::plan(step),
+        );
+    }
+    debug_assert_eq!(
+        steps.len(),
+        encoder_steps + c.max_decode_len * STEP_DISPATCHES
+    );
+    (steps, encoder_steps)
 }

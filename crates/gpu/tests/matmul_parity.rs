@@ -7,7 +7,7 @@ use attnscope_core::manifest::SplitMix;
 use attnscope_core::ops::{gelu, Linear};
 use attnscope_core::Matrix;
 use attnscope_gpu::kernel::Kernel;
-use attnscope_gpu::matmul::{self, Activation, Dims};
+use attnscope_gpu::matmul::{self, Activation, Params as Dims};
 use attnscope_gpu::readback::read_f32;
 use attnscope_gpu::GpuContext;
 use proptest::prelude::*;
@@ -147,7 +147,7 @@ fn check(
 
 #[test]
 fn uniform_struct_matches_the_wgsl_layout() {
-    // struct Dims { m: u32, k: u32, n: u32, has_bias: u32 } is 16 bytes, fields in order.
+    // struct Params { m: u32, k: u32, n: u32, has_bias: u32 } is 16 bytes, fields in order.
     assert_eq!(std::mem::size_of::<Dims>(), 16);
     let dims = Dims {
         m: 1,

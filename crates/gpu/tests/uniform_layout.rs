@@ -1,38 +1,19 @@
-//! Every kernel's uniform struct, as naga lays it out, fits the 32 bytes each planned step
-//! writes (`plan::UNIFORM_BYTES`: eight 32-bit words in field order, no padding between
-//! them), and matmul's equals its Rust mirror `matmul::Dims`. A field added, widened or
-//! reordered in a .wgsl file fails here rather than as silently wrong values on the GPU.
+//! Every kernel's Rust `Params` mirrors its WGSL uniform struct as naga lays it out: the same
+//! member names at the same byte offsets, the same size, within the 32 bytes each planned
+//! step writes (`plan::UNIFORM_BYTES`), fields as whole 32-bit words with no padding between
+//! them. A field added, renamed, widened or reordered on one side only fails here rather than
+//! as silently wrong values on the GPU. Every `.wgsl` file must be listed in `kernels::ALL`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use attnscope_gpu::matmul::Dims;
+use attnscope_gpu::kernels::ALL;
 use attnscope_gpu::plan::UNIFORM_BYTES;
 use wgpu::naga;
 
-macro_rules! kernels {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../src/kernels/", $name)))),*]
-    };
-}
+/// A WGSL struct member: (name, byte offset, size).
+type Member = (String, u32, u32);
 
-const KERNELS: &[(&str, &str)] = kernels![
-    "add.wgsl",
-    "additive_pool.wgsl",
-    "attention.wgsl",
-    "bridge.wgsl",
-    "decoder_argmax.wgsl",
-    "decoder_attention.wgsl",
-    "decoder_cell.wgsl",
-    "decoder_logits.wgsl",
-    "embed.wgsl",
-    "layernorm.wgsl",
-    "lstm.wgsl",
-    "matmul.wgsl",
-    "pool.wgsl",
-    "softmax.wgsl",
-];
-
-/// (size, member offsets and sizes) of a kernel's one uniform variable.
-fn uniform_layout(name: &str, source: &str) -> (u32, Vec<(u32, u32)>) {
+/// (size, members) of a kernel's one uniform variable, as naga lays it out.
+fn uniform_layout(name: &str, source: &str) -> (u32, Vec<Member>) {
     let module = naga::front::wgsl::parse_str(source)
         .unwrap_or_else(|e| panic!("{name}: {}", e.emit_to_string(source)));
     let mut layouter = naga::proc::Layouter::default();
@@ -49,35 +30,78 @@ fn uniform_layout(name: &str, source: &str) -> (u32, Vec<(u32, u32)>) {
     };
     let fields = members
         .iter()
-        .map(|m| (m.offset, layouter[m.ty].size))
+        .map(|m| {
+            let name = m.name.clone().unwrap_or_default();
+            (name, m.offset, layouter[m.ty].size)
+        })
         .collect();
     (layouter[ty].size, fields)
 }
 
 #[test]
-fn every_uniform_is_the_planned_words() {
-    let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src/kernels"))
+fn every_kernel_file_has_a_rust_module() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/kernels");
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
-        .count();
-    assert_eq!(on_disk, KERNELS.len(), "every kernel file is listed here");
-    for (name, source) in KERNELS {
-        let (size, fields) = uniform_layout(name, source);
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".wgsl"))
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = ALL.iter().map(|k| k.file.to_owned()).collect();
+    listed.sort();
+    assert_eq!(on_disk, listed, "every .wgsl is in kernels::ALL");
+    for wgsl in &on_disk {
+        let module = format!("{dir}/{}", wgsl.replace(".wgsl", ".rs"));
+        assert!(
+            std::path::Path::new(&module).exists(),
+            "{wgsl} has {module} beside it"
+        );
+    }
+}
+
+#[test]
+fn every_params_mirrors_its_wgsl_struct() {
+    for kernel in ALL {
+        let name = kernel.file;
+        let (size, members) = uniform_layout(name, kernel.wgsl);
         assert!(
             u64::from(size) <= UNIFORM_BYTES,
             "{name}: {size} bytes > {UNIFORM_BYTES}"
         );
+        assert_eq!(size as usize, kernel.size, "{name}: Rust and WGSL sizes");
+        let wgsl: Vec<(&str, usize)> = members
+            .iter()
+            .map(|(n, offset, _)| (n.as_str(), *offset as usize))
+            .collect();
+        assert_eq!(wgsl, kernel.fields, "{name}: member names and offsets");
         let mut at = 0;
-        for (offset, field) in fields {
-            assert_eq!(offset, at, "{name}: no padding between the words");
-            assert_eq!(field % 4, 0, "{name}: fields are whole 32-bit words");
-            at += field;
+        for (member, offset, bytes) in &members {
+            assert_eq!(*offset, at, "{name}.{member}: no padding between the words");
+            assert_eq!(
+                bytes % 4,
+                0,
+                "{name}.{member}: a whole number of 32-bit words"
+            );
+            at += bytes;
         }
     }
 }
 
 #[test]
-fn matmul_dims_mirror_the_wgsl_struct() {
-    let (size, fields) = uniform_layout("matmul.wgsl", include_str!("../src/kernels/matmul.wgsl"));
-    assert_eq!(size as usize, std::mem::size_of::<Dims>());
-    assert_eq!(fields, vec![(0, 4), (4, 4), (8, 4), (12, 4)]);
+fn every_binding_list_matches_the_shader() {
+    for kernel in ALL {
+        let module = naga::front::wgsl::parse_str(kernel.wgsl).expect("parses");
+        let mut bound: Vec<u32> = module
+            .global_variables
+            .iter()
+            .filter_map(|(_, v)| v.binding.as_ref().map(|b| b.binding))
+            .collect();
+        bound.sort();
+        let expected: Vec<u32> = (0..kernel.bindings.len() as u32).collect();
+        assert_eq!(
+            bound, expected,
+            "{}: bindings 0..n, one per entry",
+            kernel.file
+        );
+    }
 }

@@ -4,7 +4,7 @@
 // Each 16 × 16 workgroup computes one 16 × 16 block of Y; the matching 16-wide slices of X
 // and W are staged in workgroup memory, so each value is read from storage once per tile.
 
-struct Dims {
+struct Params {
     m: u32,
     k: u32,
     n: u32,
@@ -15,7 +15,7 @@ struct Dims {
 override ACTIVATION: u32 = 0u;
 const TILE: u32 = 16u;
 
-@group(0) @binding(0) var<uniform> dims: Dims;
+@group(0) @binding(0) var<uniform> dims: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> w: array<f32>;
 @group(0) @binding(3) var<storage, read> b: array<f32>;

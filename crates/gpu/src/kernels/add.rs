@@ -1,0 +1,45 @@
+//! `add.wgsl`, the residual sum: Y = A + B element-wise.
+//!
+//! CPU twin: the `zip_rows(.., |u, v| u + v)` of `attnscope_core::transformer`. Tested by
+//! `tests/transformer_parity.rs` (the pre-norm layers use it).
+
+use crate::kernel::{groups_1d, Kernel};
+use crate::plan::{Dispatch, Plan};
+use crate::{GpuContext, GpuError};
+use bytemuck::Zeroable;
+
+crate::uniform_params! {
+    /// The uniform `add.wgsl` reads.
+    pub struct Params {
+        /// Elements.
+        n: u32,
+        /// Padding.
+        _pad0: u32,
+        /// Padding.
+        _pad1: u32,
+        /// Padding.
+        _pad2: u32,
+    }
+}
+
+crate::kernel_source!("add.wgsl", [Uniform, Read, Read, ReadWrite]);
+
+/// Compiles add.wgsl: bindings (params, A, B, Y).
+pub async fn kernel(context: &GpuContext) -> Result<Kernel, GpuError> {
+    SOURCE.compile(context, &[]).await
+}
+
+/// The plan over T rows of `width` values, 256 threads a workgroup.
+pub fn plan(width: usize) -> Plan {
+    let width = width as u32;
+    Box::new(move |t, _| {
+        let n = t * width;
+        Dispatch::new(
+            Params {
+                n,
+                ..Params::zeroed()
+            },
+            groups_1d(n, 256),
+        )
+    })
+}

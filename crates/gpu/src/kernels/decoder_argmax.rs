@@ -1,0 +1,58 @@
+//! `decoder_argmax.wgsl`: one decoding step's greedy choice, y = argmax logits (the first of
+//! equal maxima), written into the state with the step count and the end flag.
+//!
+//! CPU twin: `attnscope_core::ops::argmax` in `attnscope_core::seq2seq`'s greedy loop.
+//! Tested by `tests/seq2seq_parity.rs` (the decoded ids and the stop reason).
+
+use crate::kernel::Kernel;
+use crate::plan::{Dispatch, Plan};
+use crate::seq2seq::StateLayout;
+use crate::{GpuContext, GpuError};
+use bytemuck::Zeroable;
+
+crate::uniform_params! {
+    /// The uniform `decoder_argmax.wgsl` reads.
+    pub struct Params {
+        /// The decoding step.
+        step: u32,
+        /// Padding.
+        _pad0: u32,
+        /// Padding.
+        _pad1: u32,
+        /// Padding.
+        _pad2: u32,
+    }
+}
+
+crate::kernel_source!("decoder_argmax.wgsl", [Uniform, Read, ReadWrite]);
+
+/// Compiles decoder_argmax.wgsl for `vocab` tokens and end token `eos`: bindings (params,
+/// step logits, state).
+pub async fn kernel(
+    context: &GpuContext,
+    vocab: usize,
+    eos: u32,
+    layout: &StateLayout,
+) -> Result<Kernel, GpuError> {
+    let constants = [
+        ("V", vocab as f64),
+        ("EOS", eos as f64),
+        ("OFF_DONE", layout.done as f64),
+        ("OFF_IDS", layout.ids as f64),
+        ("OFF_STEPS", layout.steps as f64),
+    ];
+    SOURCE.compile(context, &[&constants]).await
+}
+
+/// The plan of decoding step `step`: one workgroup.
+pub fn plan(step: u32) -> Plan {
+    Box::new(move |_, _| {
+        Dispatch::new(
+            Params {
+                step,
+                ..Params::zeroed()
+            },
+            [1, 1, 1],
+        )
+    })
+}

@@ -1,0 +1,69 @@
+//! `decoder_cell.wgsl`: one decoding step's LSTM cell on x = [E_tgt[y]; c] (input feeding)
+//! and its output features, tanh(W_c·[h; c] + b_c) (attentional hidden) or [h; c].
+//!
+//! CPU twin: `attnscope_core::ops::LstmCell::step` and the `combine` layer in
+//! `attnscope_core::seq2seq`. Tested by `tests/seq2seq_parity.rs`.
+
+use crate::kernel::Kernel;
+use crate::plan::{Dispatch, Plan};
+use crate::seq2seq::StateLayout;
+use crate::{GpuContext, GpuError};
+use attnscope_core::config::Seq2SeqConfig;
+use bytemuck::Zeroable;
+
+crate::uniform_params! {
+    /// The uniform `decoder_cell.wgsl` reads.
+    pub struct Params {
+        /// The decoding step.
+        step: u32,
+        /// Padding.
+        _pad0: u32,
+        /// Padding.
+        _pad1: u32,
+        /// Padding.
+        _pad2: u32,
+    }
+}
+
+crate::kernel_source!("decoder_cell.wgsl", [Uniform, Read, Read, Read, ReadWrite]);
+
+/// Compiles decoder_cell.wgsl for the translator's sizes and state layout: bindings (params,
+/// target embedding, [W_ih | W_hh | W_c] as vec4 rows, [b | b_c], state).
+pub async fn kernel(
+    context: &GpuContext,
+    c: &Seq2SeqConfig,
+    layout: &StateLayout,
+) -> Result<Kernel, GpuError> {
+    let n = |x: usize| x as f64;
+    let (e, h) = (c.embedding_dim, c.hidden_size);
+    let input = layout.cell_input;
+    let constants = [
+        ("H", n(h)),
+        ("E", n(e)),
+        ("IN", n(input)),
+        ("Q_IN", n(input.div_ceil(4))),
+        ("Q_H", n(h.div_ceil(4))),
+        ("Q_3H", n((3 * h).div_ceil(4))),
+        ("ATTENTIONAL", n(c.attentional_hidden as usize)),
+        ("OFF_H", n(layout.h)),
+        ("OFF_C", n(layout.c)),
+        ("OFF_CTX", n(layout.ctx)),
+        ("OFF_FEAT", n(layout.feat)),
+        ("OFF_DONE", n(layout.done)),
+        ("OFF_IDS", n(layout.ids)),
+    ];
+    SOURCE.compile(context, &[&constants]).await
+}
+
+/// The plan of decoding step `step`: one workgroup.
+pub fn plan(step: u32) -> Plan {
+    Box::new(move |_, _| {
+        Dispatch::new(
+            Params {
+                step,
+                ..Params::zeroed()
+            },
+            [1, 1, 1],
+        )
+    })
+}

@@ -1,0 +1,59 @@
+//! `decoder_logits.wgsl`: one decoding step's output layer, logits[v] = W_o[v]·features + b_o[v].
+//!
+//! CPU twin: the output layer of `attnscope_core::seq2seq` (an `ops::Linear`, tied to the
+//! target embedding or not). Tested by `tests/seq2seq_parity.rs` (the step logits).
+
+use crate::kernel::Kernel;
+use crate::plan::{Dispatch, Plan};
+use crate::seq2seq::StateLayout;
+use crate::{GpuContext, GpuError};
+use bytemuck::Zeroable;
+
+crate::uniform_params! {
+    /// The uniform `decoder_logits.wgsl` reads.
+    pub struct Params {
+        /// The decoding step.
+        step: u32,
+        /// Padding.
+        _pad0: u32,
+        /// Padding.
+        _pad1: u32,
+        /// Padding.
+        _pad2: u32,
+    }
+}
+
+crate::kernel_source!(
+    "decoder_logits.wgsl",
+    [Uniform, Read, Read, Read, ReadWrite]
+);
+
+/// Compiles decoder_logits.wgsl for `vocab` target tokens and `features` inputs: bindings
+/// (params, W_oᵀ, b_o, state, step logits).
+pub async fn kernel(
+    context: &GpuContext,
+    vocab: usize,
+    layout: &StateLayout,
+) -> Result<Kernel, GpuError> {
+    let constants = [
+        ("V", vocab as f64),
+        ("F", layout.features as f64),
+        ("OFF_FEAT", layout.feat as f64),
+        ("OFF_DONE", layout.done as f64),
+    ];
+    SOURCE.compile(context, &[&constants]).await
+}
+
+/// The plan of decoding step `step`: one thread per target token.
+pub fn plan(step: u32, vocab: usize) -> Plan {
+    let groups = (vocab as u32).div_ceil(256);
+    Box::new(move |_, _| {
+        Dispatch::new(
+            Params {
+                step,
+                ..Params::zeroed()
+            },
+            [groups, 1, 1],
+        )
+    })
+}

@@ -1,0 +1,40 @@
+//! Every WGSL kernel, each as a `.wgsl` file with its Rust module beside it: the module holds
+//! the kernel's bindings (`SOURCE`), its uniform (`Params`, field for field as the WGSL
+//! struct), how to compile it (`kernel`) and how to dispatch it for a T (`plan`). Each
+//! module's header names the kernel's CPU twin in `attnscope-core` and the test that holds
+//! the two equal. The engines (`transformer`, `bilstm`, `seq2seq`) only put plans in order.
+
+pub mod add;
+pub mod additive_pool;
+pub mod attention;
+pub mod bridge;
+pub mod decoder_argmax;
+pub mod decoder_attention;
+pub mod decoder_cell;
+pub mod decoder_logits;
+pub mod embed;
+pub mod layernorm;
+pub mod lstm;
+pub mod matmul;
+pub mod pool;
+pub mod softmax;
+
+use crate::kernel::KernelSource;
+
+/// Every kernel's source and uniform layout (the layout test walks this list).
+pub const ALL: &[KernelSource] = &[
+    add::SOURCE,
+    additive_pool::SOURCE,
+    attention::SOURCE,
+    bridge::SOURCE,
+    decoder_argmax::SOURCE,
+    decoder_attention::SOURCE,
+    decoder_cell::SOURCE,
+    decoder_logits::SOURCE,
+    embed::SOURCE,
+    layernorm::SOURCE,
+    lstm::SOURCE,
+    matmul::SOURCE,
+    pool::SOURCE,
+    softmax::SOURCE,
+];
