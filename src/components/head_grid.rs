@@ -4,7 +4,7 @@
 use crate::plot::canvas::paint_cells;
 use attnscope_core::trace::SelfAttention;
 use attnscope_core::Matrix;
-use std::rc::Rc;
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
@@ -15,7 +15,7 @@ pub struct HeadGridProps {
     /// An id prefix (one grid per model on the page).
     pub id: AttrValue,
     /// Every map of the forward.
-    pub attention: Rc<SelfAttention>,
+    pub attention: Arc<SelfAttention>,
     /// The heads switched off.
     pub heads_off: Vec<(usize, usize)>,
     /// The head opened in the large views.

@@ -9,6 +9,7 @@ use crate::plot::PlotStyle;
 use attnscope_core::trace::SelfAttention;
 use std::fmt::Write;
 use std::rc::Rc;
+use std::sync::Arc;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -18,7 +19,7 @@ pub struct HeadLinesProps {
     /// The canvas's id.
     pub id: AttrValue,
     /// Every map of the forward.
-    pub attention: Rc<SelfAttention>,
+    pub attention: Arc<SelfAttention>,
     /// The layer drawn.
     pub layer: usize,
     /// Token texts.

@@ -7,6 +7,7 @@ use crate::plot::heatmap::{cell_at, draw_heatmap_frame, AxisLabels, HeatmapSpec}
 use crate::plot::{canvas, export, PlotRect, PlotStyle};
 use attnscope_core::Matrix;
 use std::rc::Rc;
+use std::sync::Arc;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -18,7 +19,7 @@ pub struct HeatmapPlotProps {
     /// The figure's caption.
     pub caption: AttrValue,
     /// The values (row r drawn r cells from the top).
-    pub matrix: Rc<Matrix>,
+    pub matrix: Arc<Matrix>,
     /// The values at the ends of the colour scale.
     pub range: (f32, f32),
     /// Caption of the column axis.

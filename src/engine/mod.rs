@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod fetch;
+pub mod live;
 pub mod schedule;
 
 use attnscope_core::config::ModelConfig;

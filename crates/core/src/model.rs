@@ -6,10 +6,11 @@ use crate::bilstm::{BiLstmAttentionClassifier, BiLstmOutput};
 use crate::config::ModelConfig;
 use crate::seq2seq::{Seq2SeqAttention, Seq2SeqOutput};
 use crate::tokenizer::{Token, WordPieceTokenizer};
-use crate::trace::{Attention, Interventions, Output, Trace};
+use crate::trace::{Attention, Candidate, Decoded, Interventions, Output, Trace};
 use crate::transformer::{TransformerEncoderClassifier, TransformerOutput};
 use crate::weights::WeightStore;
 use crate::ModelError;
+use std::sync::Arc;
 
 /// The loaded network (boxed: the variants differ a lot in size).
 #[derive(Debug, Clone, PartialEq)]
@@ -248,7 +249,7 @@ impl Model {
         match output {
             NetworkOutput::Transformer(out) => {
                 trace.output = Output::Classification(out.classification);
-                trace.attention = Attention::SelfAttention(out.attention);
+                trace.attention = Attention::SelfAttention(Arc::new(out.attention));
                 trace.detail = out.detail;
             }
             NetworkOutput::BiLstm(out) => {
@@ -262,19 +263,32 @@ impl Model {
                     .target_tokenizer
                     .as_ref()
                     .expect("loaded with the translator");
-                let tokens = out
-                    .decoding
-                    .ids
+                let name = |id: u32| target.token(id).unwrap_or("[?]").to_owned();
+                let decoding = out.decoding;
+                let candidates = decoding
+                    .top_k
                     .iter()
-                    .map(|&id| target.token(id).unwrap_or("[?]").to_owned())
+                    .map(|step| {
+                        step.iter()
+                            .map(|&(id, probability)| Candidate {
+                                id,
+                                token: name(id),
+                                probability,
+                            })
+                            .collect()
+                    })
                     .collect();
                 trace.attention = Attention::Cross {
-                    weights: out.decoding.cross_attention.clone(),
+                    weights: Arc::new(decoding.cross_attention),
                 };
                 trace.output = Output::Translation {
-                    text: target.decode(&out.decoding.ids),
-                    tokens,
-                    decoding: out.decoding,
+                    text: target.decode(&decoding.ids),
+                    tokens: decoding.ids.iter().map(|&id| name(id)).collect(),
+                    decoding: Decoded {
+                        ids: decoding.ids,
+                        stop: decoding.stop,
+                        candidates,
+                    },
                 };
             }
         }

@@ -2,6 +2,7 @@
 
 use crate::Matrix;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// What a forward may change, all optional ("interactive attention").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,7 +112,8 @@ pub enum StopReason {
     MaxLength,
 }
 
-/// A translator's output: greedy decoding, step by step.
+/// A translator network's greedy decoding, step by step, as an engine computes it (ids only:
+/// [`crate::Model::finish`] names the tokens and moves the attention into the [`Trace`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decoding {
     /// Generated token ids (the end token included when produced).
@@ -124,6 +126,29 @@ pub struct Decoding {
     pub top_k: Vec<Vec<(u32, f32)>>,
 }
 
+/// One of the most likely next tokens at a decoding step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The target token id.
+    pub id: u32,
+    /// Its text in the target vocabulary (`[?]` if the vocabulary has no such id).
+    pub token: String,
+    /// Its probability at that step.
+    pub probability: f32,
+}
+
+/// A translation as the trace keeps it: the steps and their named candidates. The
+/// cross-attention is kept once, in [`Attention::Cross`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decoded {
+    /// Generated token ids (the end token included when produced).
+    pub ids: Vec<u32>,
+    /// Why decoding stopped.
+    pub stop: StopReason,
+    /// The five most likely next tokens at each step, best first.
+    pub candidates: Vec<Vec<Candidate>>,
+}
+
 /// The model's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -134,8 +159,8 @@ pub enum Output {
     Classification(Classification),
     /// A greedy translation.
     Translation {
-        /// Decoding steps, attention and candidates.
-        decoding: Decoding,
+        /// Decoding steps and candidates.
+        decoding: Decoded,
         /// The generated token strings, one per step.
         tokens: Vec<String>,
         /// The translation as text (special tokens left out, pieces joined).
@@ -149,17 +174,17 @@ pub enum Output {
 pub enum Attention {
     /// Nothing was run.
     None,
-    /// A Transformer's maps.
-    SelfAttention(SelfAttention),
+    /// A Transformer's maps (shared, not copied, by every view that draws them).
+    SelfAttention(Arc<SelfAttention>),
     /// A BiLSTM's pooling weight per token (T).
     Pooling {
         /// The weights.
         weights: Vec<f32>,
     },
-    /// A translator's cross-attention, (steps, source length).
+    /// A translator's cross-attention, (steps, source length), one row per generated token.
     Cross {
-        /// The matrix.
-        weights: Matrix,
+        /// The matrix (shared by the views that draw it).
+        weights: Arc<Matrix>,
     },
 }
 

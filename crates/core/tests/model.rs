@@ -127,12 +127,23 @@ fn bilstm_and_translator_traces() {
     };
     assert_eq!(tokens.len(), decoding.ids.len());
     assert!(!decoding.ids.is_empty() && decoding.ids.len() <= 10);
-    assert_eq!(decoding.cross_attention.rows(), decoding.ids.len());
-    assert_eq!(decoding.cross_attention.cols(), trace.tokens.len());
+    let Attention::Cross { weights } = &trace.attention else {
+        panic!("cross-attention")
+    };
+    assert_eq!(weights.rows(), decoding.ids.len());
+    assert_eq!(weights.cols(), trace.tokens.len());
     assert!(decoding
-        .top_k
+        .candidates
         .iter()
-        .all(|k| k.len() == 5 && k[0].1 >= k[4].1));
+        .all(|k| k.len() == 5 && k[0].probability >= k[4].probability));
+    // Candidates are named by the target vocabulary; the chosen token is the first one.
+    for (step, id) in decoding.candidates.iter().zip(&decoding.ids) {
+        assert_eq!(step[0].id, *id);
+        assert_eq!(
+            Some(step[0].token.as_str()),
+            translator.target_tokenizer.as_ref().unwrap().token(*id)
+        );
+    }
 }
 
 #[test]

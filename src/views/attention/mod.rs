@@ -2,25 +2,24 @@
 //! Transformer, or a BiLSTM's pooling, move with each keystroke; mask tokens, switch heads
 //! off, compare the two architectures.
 //!
-//! Flow: the text box and controls change [`LiveSettings`]; an effect queues one job for
-//! the models on the page ([`schedule`]: at most one forward per animation frame, latest
-//! wins); each model's outcome is kept only if it is newer than the one shown; panels draw it.
+//! Flow: the text box and controls change [`LiveSettings`]; the live-engine hook
+//! ([`use_live_engine`]) loads the models on the page and runs the settings' text and
+//! interventions on them (one forward per frame, latest wins, stale results dropped); the
+//! panels draw each model's latest result.
 
 pub mod panel;
 
 pub mod settings;
 
-use crate::backend::{Backend, SharedGpu};
+use crate::backend::Backend;
 use crate::components::live_text::LiveText;
 use crate::components::notices::Notices;
 use crate::components::token_chips::TokenChips;
 use crate::engine::catalog::{self, ModelInfo, CLASSIFIERS};
-use crate::engine::schedule::{self, Job, Outcome, Scheduler};
-use crate::engine::{Engine, RunError};
+use crate::engine::live::{use_live_engine, LiveModels, LiveRequest, LoadState};
 use crate::route::{Query, Route};
-use crate::views::perf::{use_paint_latency, Painted};
 use crate::views::url_sync::use_url_sync;
-use panel::{LoadState, ModelPanel, Shown};
+use panel::ModelPanel;
 use settings::LiveSettings;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -95,100 +94,6 @@ impl Reducible for LiveState {
     }
 }
 
-/// An engine in a slot, equal by identity.
-#[derive(Debug, Clone)]
-struct EngineRef(Rc<Engine>);
-
-impl PartialEq for EngineRef {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// Every model the page has asked for: its load state, engine and latest result.
-#[derive(Debug, Clone, PartialEq, Default)]
-struct Models {
-    slots: Vec<Slot>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-struct Slot {
-    name: &'static str,
-    load: LoadState,
-    engine: Option<EngineRef>,
-    shown: Option<Rc<Shown>>,
-    error: Option<String>,
-}
-
-enum ModelsAction {
-    Loading(&'static str, String, f64),
-    Loaded(&'static str, Rc<Engine>),
-    Failed(&'static str, String),
-    Outcome(Box<Outcome>),
-}
-
-impl Models {
-    fn slot(&self, name: &str) -> Option<&Slot> {
-        self.slots.iter().find(|s| s.name == name)
-    }
-}
-
-impl Reducible for Models {
-    type Action = ModelsAction;
-
-    fn reduce(self: Rc<Self>, action: ModelsAction) -> Rc<Self> {
-        let mut next = (*self).clone();
-        let name = match &action {
-            ModelsAction::Loading(n, ..)
-            | ModelsAction::Loaded(n, _)
-            | ModelsAction::Failed(n, _) => *n,
-            ModelsAction::Outcome(o) => o.model,
-        };
-        let index = match next.slots.iter().position(|s| s.name == name) {
-            Some(i) => i,
-            None => {
-                next.slots.push(Slot {
-                    name,
-                    load: LoadState::Loading("Starting".into(), 0.0),
-                    engine: None,
-                    shown: None,
-                    error: None,
-                });
-                next.slots.len() - 1
-            }
-        };
-        let slot = &mut next.slots[index];
-        match action {
-            ModelsAction::Loading(_, stage, fraction) => {
-                slot.load = LoadState::Loading(stage, fraction)
-            }
-            ModelsAction::Loaded(_, engine) => {
-                slot.load = LoadState::Ready;
-                slot.engine = Some(EngineRef(engine));
-            }
-            ModelsAction::Failed(_, why) => slot.load = LoadState::Failed(why),
-            ModelsAction::Outcome(outcome) => {
-                let outcome = *outcome;
-                if slot.shown.as_ref().is_some_and(|s| s.seq > outcome.seq) {
-                    return self; // stale: never paint an older result over a newer one
-                }
-                match outcome.result {
-                    Ok(computed) => {
-                        slot.shown = Some(Rc::new(Shown {
-                            input_at: outcome.input_at,
-                            ..Shown::new(outcome.seq, outcome.text, computed)
-                        }));
-                        slot.error = None;
-                    }
-                    Err(RunError::DeviceLost(_)) => {}
-                    Err(RunError::Failed(why)) => slot.error = Some(why),
-                }
-            }
-        }
-        Rc::new(next)
-    }
-}
-
 /// The models on the page now: the picked one, and its partner in compare mode.
 fn models_on_page(settings: &LiveSettings) -> Vec<&'static ModelInfo> {
     let mut models = vec![settings.model];
@@ -211,139 +116,35 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
             changed_at: None,
         }
     });
-    let models = use_reducer(Models::default);
     let highlight = use_state(|| None::<usize>);
-    let scheduler = use_mut_ref(Scheduler::default);
     let settings = &state.settings;
     let on_page = models_on_page(settings);
-
     use_url_sync(Route::Attention, settings.to_query());
-
-    // Load every model on the page once the backend is known.
-    {
-        let models = models.clone();
-        let names: Vec<&'static str> = on_page.iter().map(|m| m.name).collect();
-        let gpu = match &props.backend {
-            Backend::Detecting => None,
-            Backend::WebGpu(SharedGpu(context)) => Some(Some((**context).clone())),
-            Backend::Cpu(_) => Some(None),
-        };
-        let detected = gpu.is_some();
-        use_effect_with((names, detected), move |(names, detected)| {
-            if !*detected {
-                return;
-            }
-            for &name in names {
-                if models.slot(name).is_some() {
-                    continue;
-                }
-                let Some(info) = catalog::classifier(name) else {
-                    continue;
-                };
-                models.dispatch(ModelsAction::Loading(name, "Starting".into(), 0.0));
-                let (models, gpu) = (models.clone(), gpu.clone().flatten());
-                wasm_bindgen_futures::spawn_local(async move {
-                    let progress_models = models.clone();
-                    let progress = move |stage: &str, fraction: f64| {
-                        progress_models.dispatch(ModelsAction::Loading(
-                            name,
-                            stage.to_owned(),
-                            fraction,
-                        ))
-                    };
-                    match Engine::load(info, gpu, &progress).await {
-                        Ok(engine) => models.dispatch(ModelsAction::Loaded(name, Rc::new(engine))),
-                        Err(why) => models.dispatch(ModelsAction::Failed(name, why)),
-                    }
-                });
-            }
-        });
-    }
-
-    // Queue a forward whenever the text, the interventions or the ready engines change.
-    {
-        let engines: Vec<EngineRef> = on_page
-            .iter()
-            .filter_map(|m| models.slot(m.name).and_then(|s| s.engine.clone()))
-            .collect();
-        let deliver: Rc<dyn Fn(Outcome)> = {
-            let (models, state, on_lost) = (
-                models.dispatcher(),
-                state.dispatcher(),
-                props.on_device_lost.clone(),
-            );
-            Rc::new(move |outcome: Outcome| {
-                if let Err(RunError::DeviceLost(reason)) = &outcome.result {
-                    state.dispatch(LiveAction::Notice(format!(
-                        "The GPU device was lost ({reason}); attnscope switched to the CPU engine and kept your text."
-                    )));
-                    on_lost.emit(reason.clone());
-                }
-                models.dispatch(ModelsAction::Outcome(Box::new(outcome)));
-            })
-        };
-        let deps = (settings.text.clone(), settings.interventions(), engines);
-        let scheduler = scheduler.clone();
-        let changed_at = state.changed_at;
-        use_effect_with(deps, move |(text, interventions, engines)| {
-            if engines.is_empty() {
-                return;
-            }
-            let seq = scheduler.borrow_mut().next_seq();
-            let job = Job {
-                seq,
-                text: text.clone(),
-                interventions: interventions.clone(),
-                input_at: changed_at,
-                engines: engines.iter().map(|e| e.0.clone()).collect(),
-            };
-            schedule::submit(&scheduler, job, deliver);
-        });
-    }
-
-    use_paint_latency(
-        models
-            .slot(on_page[0].name)
-            .and_then(|s| s.shown.as_ref())
-            .map(|shown| Painted {
-                seq: shown.seq,
-                input_at: shown.input_at,
-                engine: shown.computed.engine.name(),
-                tokens: shown.tokens.len(),
-                forward_ms: shown.computed.forward_ms,
-            }),
+    let request = LiveRequest {
+        text: settings.text.clone(),
+        interventions: settings.interventions(),
+        input_at: state.changed_at,
+    };
+    let on_notice = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |text| dispatch.dispatch(LiveAction::Notice(text)))
+    };
+    let live = use_live_engine(
+        &props.backend,
+        &on_page,
+        request,
+        on_notice,
+        props.on_device_lost.clone(),
     );
 
     let dispatch = state.dispatcher();
     let on_edit = {
         let dispatch = dispatch.clone();
-        Callback::from(move |(text, at): (String, f64)| {
-            dispatch.dispatch(LiveAction::Text(text, at))
-        })
-    };
-    let on_model = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |event: Event| {
-            if let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                if let Some(model) = catalog::classifier(&select.value()) {
-                    dispatch.dispatch(LiveAction::Model(model));
-                }
-            }
-        })
-    };
-    let on_compare = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |event: Event| {
-            if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
-                dispatch.dispatch(LiveAction::Compare(input.checked()));
-            }
-        })
+        Callback::from(move |(text, at)| dispatch.dispatch(LiveAction::Text(text, at)))
     };
     let on_toggle_mask = {
         let dispatch = dispatch.clone();
-        Callback::from(move |t: usize| {
-            dispatch.dispatch(LiveAction::ToggleMask(t, crate::dom::now_ms()))
-        })
+        Callback::from(move |t| dispatch.dispatch(LiveAction::ToggleMask(t, crate::dom::now_ms())))
     };
     let on_toggle_head = {
         let dispatch = dispatch.clone();
@@ -373,28 +174,11 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
             }
         })
     };
-
-    let primary = models
+    let chips = live
         .slot(settings.model.name)
-        .and_then(|s| s.shown.clone());
-    let chips = primary
-        .as_ref()
+        .and_then(|s| s.shown.as_ref())
         .map(|shown| (*shown.tokens).clone())
         .unwrap_or_default();
-    let engine_note = on_page
-        .iter()
-        .filter_map(|m| models.slot(m.name)?.engine.as_ref().map(|e| (m, e)))
-        .filter_map(|(m, e)| {
-            e.0.gpu_note
-                .as_ref()
-                .map(|note| format!("{} runs on the CPU: {note}.", m.label))
-        })
-        .collect::<Vec<_>>();
-    let errors = on_page
-        .iter()
-        .filter_map(|m| models.slot(m.name)?.error.clone())
-        .collect::<Vec<_>>();
-    let interventions = !settings.masked.is_empty() || !settings.heads_off.is_empty();
 
     html! {
         <section id="attention-view" class="view live" aria-labelledby="attention-title">
@@ -403,27 +187,14 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
             <LiveText id="live-text" label="Text" text={settings.text.clone()}
                 help="Every keystroke runs the model again. Click a token below to mask it; switch heads off in the model view."
                 examples={settings.model.examples.to_vec()} on_edit={on_edit} />
-            <div class="controls live-controls">
-                <div class="field">
-                    <label for="live-model">{ "Model" }</label>
-                    <select id="live-model" onchange={on_model}>
-                        { for CLASSIFIERS.iter().map(|m| html! {
-                            <option value={m.name} selected={m.name == settings.model.name}>{ m.label }</option>
-                        }) }
-                    </select>
-                </div>
-                <label class="check"><input id="live-compare" type="checkbox" checked={settings.compare} onchange={on_compare} />
-                    { format!(" Compare with the {}", if settings.model.transformer { "BiLSTM" } else { "Transformer" }) }</label>
-                <button id="live-reset" type="button" onclick={on_reset} disabled={!interventions}>{ "Reset masks and heads" }</button>
-            </div>
+            <Controls settings={settings.clone()} dispatch={dispatch.clone()} {on_reset} />
             <TokenChips id="token" tokens={chips} masked={settings.masked.clone()} highlight={*highlight}
                 on_toggle={on_toggle_mask} on_highlight={on_highlight.clone()} />
             <p id="live-perf" class="perf" aria-live="off"></p>
-            { for engine_note.iter().map(|n| html! { <p class="muted engine-note">{ n }</p> }) }
-            { for errors.iter().map(|e| html! { <p class="field-message error" role="alert">{ e }</p> }) }
+            { engine_messages(&live, &on_page) }
             <div class={classes!("panels", settings.compare.then_some("compare"))}>
                 { for on_page.iter().map(|info| {
-                    let slot = models.slot(info.name);
+                    let slot = live.slot(info.name);
                     html! {
                         <ModelPanel {info} load={slot.map_or(LoadState::Loading("Waiting for the backend".into(), 0.0), |s| s.load.clone())}
                             shown={slot.and_then(|s| s.shown.clone())} heads_off={settings.heads_off.clone()}
@@ -433,5 +204,72 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
                 }) }
             </div>
         </section>
+    }
+}
+
+/// Why a model runs on the CPU, and the latest forward errors, for the models on the page.
+fn engine_messages(live: &LiveModels, on_page: &[&'static ModelInfo]) -> Html {
+    let slots = || on_page.iter().filter_map(|m| live.slot(m.name));
+    let notes = slots().filter_map(|s| {
+        let note = s.gpu_note()?;
+        Some(html! { <p class="muted engine-note">{ format!("{} runs on the CPU: {note}.", s.info.label) }</p> })
+    });
+    let errors = slots().filter_map(|s| {
+        let error = s.error.clone()?;
+        Some(html! { <p class="field-message error" role="alert">{ error }</p> })
+    });
+    html! { <>{ for notes }{ for errors }</> }
+}
+
+/// Props of [`Controls`].
+#[derive(Properties, PartialEq)]
+struct ControlsProps {
+    settings: LiveSettings,
+    dispatch: UseReducerDispatcher<LiveState>,
+    on_reset: Callback<MouseEvent>,
+}
+
+/// The model picker, the compare switch and the reset button.
+#[component]
+fn Controls(props: &ControlsProps) -> Html {
+    let settings = &props.settings;
+    let on_model = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |event: Event| {
+            if let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                if let Some(model) = catalog::classifier(&select.value()) {
+                    dispatch.dispatch(LiveAction::Model(model));
+                }
+            }
+        })
+    };
+    let on_compare = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |event: Event| {
+            if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
+                dispatch.dispatch(LiveAction::Compare(input.checked()));
+            }
+        })
+    };
+    let interventions = !settings.masked.is_empty() || !settings.heads_off.is_empty();
+    let partner = if settings.model.transformer {
+        "BiLSTM"
+    } else {
+        "Transformer"
+    };
+    html! {
+        <div class="controls live-controls">
+            <div class="field">
+                <label for="live-model">{ "Model" }</label>
+                <select id="live-model" onchange={on_model}>
+                    { for CLASSIFIERS.iter().map(|m| html! {
+                        <option value={m.name} selected={m.name == settings.model.name}>{ m.label }</option>
+                    }) }
+                </select>
+            </div>
+            <label class="check"><input id="live-compare" type="checkbox" checked={settings.compare} onchange={on_compare} />
+                { format!(" Compare with the {partner}") }</label>
+            <button id="live-reset" type="button" onclick={props.on_reset.clone()} disabled={!interventions}>{ "Reset masks and heads" }</button>
+        </div>
     }
 }

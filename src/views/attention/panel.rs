@@ -8,75 +8,14 @@ use crate::components::heatmap_plot::HeatmapPlot;
 use crate::components::pooling_view::{top_positions, PoolingView};
 use crate::components::probability_bars::ProbabilityBars;
 use crate::engine::catalog::ModelInfo;
-use crate::engine::Computed;
+use crate::engine::live::{LoadState, Shown};
 use crate::plot::heatmap::AxisLabels;
 use attnscope_core::rollout::rollout;
-use attnscope_core::trace::{Attention, Output, SelfAttention};
+use attnscope_core::trace::Attention;
 use attnscope_core::Matrix;
 use std::rc::Rc;
+use std::sync::Arc;
 use yew::prelude::*;
-
-/// Where a model is in its life on the page.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LoadState {
-    /// Bytes arriving or pipelines compiling: a stage and the fraction done.
-    Loading(String, f64),
-    /// Ready to run.
-    Ready,
-    /// It could not be loaded; the reason.
-    Failed(String),
-}
-
-/// A result to draw, with the pieces the views share.
-#[derive(Debug, PartialEq)]
-pub struct Shown {
-    /// The job number that produced it.
-    pub seq: u64,
-    /// The text it was computed for.
-    pub text: String,
-    /// When the input behind it arrived, if it came from an input.
-    pub input_at: Option<f64>,
-    /// The result.
-    pub computed: Computed,
-    /// Token texts.
-    pub tokens: Rc<Vec<String>>,
-    /// The Transformer's maps.
-    pub maps: Option<Rc<SelfAttention>>,
-}
-
-impl Shown {
-    /// Wraps a computed trace.
-    pub fn new(seq: u64, text: String, computed: Computed) -> Self {
-        let tokens = Rc::new(
-            computed
-                .trace
-                .tokens
-                .iter()
-                .map(|t| t.text.clone())
-                .collect(),
-        );
-        let maps = match &computed.trace.attention {
-            Attention::SelfAttention(maps) => Some(Rc::new(maps.clone())),
-            _ => None,
-        };
-        Self {
-            seq,
-            text,
-            input_at: None,
-            computed,
-            tokens,
-            maps,
-        }
-    }
-
-    /// The probabilities, if the model classified.
-    pub fn probabilities(&self) -> Option<(&[String], &[f32])> {
-        match &self.computed.trace.output {
-            Output::Classification(c) => Some((&c.labels, &c.probabilities)),
-            _ => None,
-        }
-    }
-}
 
 /// Props of [`ModelPanel`].
 #[derive(Properties, PartialEq)]
@@ -139,9 +78,10 @@ pub fn ModelPanel(props: &ModelPanelProps) -> Html {
 
 fn summary(props: &ModelPanelProps, shown: &Shown) -> Html {
     let probabilities = shown
-        .probabilities()
-        .map(|(_, p)| {
-            p.iter()
+        .classification()
+        .map(|c| {
+            c.probabilities
+                .iter()
                 .map(|v| format!("{v:.6}"))
                 .collect::<Vec<_>>()
                 .join(",")
@@ -167,9 +107,9 @@ fn summary(props: &ModelPanelProps, shown: &Shown) -> Html {
 
 fn panel_body(props: &ModelPanelProps, shown: &Rc<Shown>) -> Html {
     let trace = &shown.computed.trace;
-    let bars = match shown.probabilities() {
-        Some((labels, p)) => html! {
-            <ProbabilityBars labels={labels.to_vec()} probabilities={p.to_vec()} />
+    let bars = match shown.classification() {
+        Some(c) => html! {
+            <ProbabilityBars labels={c.labels.clone()} probabilities={c.probabilities.clone()} />
         },
         None => html! {},
     };
@@ -215,7 +155,7 @@ struct TransformerViewsProps {
 /// The Transformer's views of one result.
 #[component]
 fn TransformerViews(props: &TransformerViewsProps) -> Html {
-    let Some(maps) = props.shown.maps.clone() else {
+    let Some(maps) = props.shown.maps() else {
         return html! {};
     };
     let head = (
@@ -224,13 +164,13 @@ fn TransformerViews(props: &TransformerViewsProps) -> Html {
     );
     let t = maps.len;
     let one_head = use_memo((maps.clone(), head), |(maps, (l, h))| {
-        Rc::new(
+        Arc::new(
             Matrix::from_vec(maps.len, maps.len, maps.map(*l, *h).to_vec())
                 .unwrap_or_else(|| Matrix::zeros(0, 0)),
         )
     });
     let rolled = use_memo((maps.clone(), props.heads_off.clone()), |(maps, off)| {
-        Rc::new(rollout(maps, |l, h| off.contains(&(l, h))))
+        Arc::new(rollout(maps, |l, h| off.contains(&(l, h))))
     });
     let labels = use_memo(props.shown.tokens.clone(), |tokens| {
         Rc::new(AxisLabels {
@@ -272,7 +212,7 @@ fn TransformerViews(props: &TransformerViewsProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct HeadTableProps {
     tokens: Rc<Vec<String>>,
-    map: Rc<Matrix>,
+    map: Arc<Matrix>,
     head_name: String,
 }
 

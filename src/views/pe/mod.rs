@@ -12,6 +12,7 @@ use crate::route::{Location, Query, Route};
 use attnscope_core::{positional_encoding, Matrix};
 use settings::{Field, PeSettings};
 use std::rc::Rc;
+use std::sync::Arc;
 use yew::prelude::*;
 
 /// The explorer's form: what each control shows, why it is refused, and the valid settings
@@ -117,8 +118,8 @@ pub struct PeViewProps {
 
 /// The PE matrix, curves and similarity matrix for one setting.
 struct PeData {
-    pe: Rc<Matrix>,
-    similarity: Rc<Matrix>,
+    pe: Arc<Matrix>,
+    similarity: Arc<Matrix>,
     similarity_range: (f32, f32),
 }
 
@@ -136,8 +137,8 @@ pub fn PeView(props: &PeViewProps) -> Html {
         let similarity = encoding.similarity();
         let similarity_range = similarity.min_max().unwrap_or((0.0, 1.0));
         PeData {
-            pe: Rc::new(encoding.into_matrix()),
-            similarity: Rc::new(similarity),
+            pe: Arc::new(encoding.into_matrix()),
+            similarity: Arc::new(similarity),
             similarity_range,
         }
     });

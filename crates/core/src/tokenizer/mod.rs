@@ -62,6 +62,8 @@ pub struct WordPieceTokenizer {
     added: Vec<AddedToken>,
     before: Vec<(String, u32)>,
     after: Vec<(String, u32)>,
+    /// Id → token string (added tokens over vocabulary entries); `None` for unused ids.
+    by_id: Vec<Option<String>>,
 }
 
 impl WordPieceTokenizer {
@@ -90,16 +92,7 @@ impl WordPieceTokenizer {
 
     /// The token string of an id, if any.
     pub fn token(&self, id: u32) -> Option<&str> {
-        self.added
-            .iter()
-            .find(|a| a.id == id)
-            .map(|a| a.content.as_str())
-            .or_else(|| {
-                self.vocab
-                    .iter()
-                    .find(|(_, &v)| v == id)
-                    .map(|(k, _)| k.as_str())
-            })
+        self.by_id.get(id as usize)?.as_deref()
     }
 
     /// Tokens of `text`, with the template's special tokens around them.

@@ -162,7 +162,9 @@ pub fn tokenizer(text: &str) -> Result<WordPieceTokenizer, ModelError> {
         .transpose()?
         .unwrap_or_default();
     let (before, after) = template(root.get("post_processor").unwrap_or(&Value::Null), &vocab)?;
+    let by_id = tokens_by_id(&vocab, &added)?;
     Ok(WordPieceTokenizer {
+        by_id,
         normalizer: normalizer(root.get("normalizer").unwrap_or(&Value::Null))?,
         pre_tokenizer: pre_tokenizer(root.get("pre_tokenizer").unwrap_or(&Value::Null))?,
         prefix: model
@@ -180,4 +182,34 @@ pub fn tokenizer(text: &str) -> Result<WordPieceTokenizer, ModelError> {
         before,
         after,
     })
+}
+
+/// Largest token id accepted: far above any WordPiece vocabulary (BERT's has 30,522), and
+/// exact as an f32 (the GPU translator keeps ids in f32 words).
+const MAX_TOKEN_ID: u32 = 1 << 24;
+
+/// Id → token string as a table (an added token wins over a vocabulary entry with its id),
+/// so naming a generated token is an index, not a scan of the vocabulary.
+fn tokens_by_id(
+    vocab: &HashMap<String, u32>,
+    added: &[AddedToken],
+) -> Result<Vec<Option<String>>, ModelError> {
+    let entries = vocab
+        .iter()
+        .map(|(token, &id)| (token, id))
+        .chain(added.iter().map(|a| (&a.content, a.id)));
+    let mut by_id: Vec<Option<String>> = Vec::new();
+    for (token, id) in entries {
+        if id >= MAX_TOKEN_ID {
+            return Err(ModelError::Tokenizer(format!(
+                "token id {id} (of {token:?}) is above the largest supported id {MAX_TOKEN_ID}"
+            )));
+        }
+        let at = id as usize;
+        if by_id.len() <= at {
+            by_id.resize(at + 1, None);
+        }
+        by_id[at] = Some(token.clone());
+    }
+    Ok(by_id)
 }

@@ -1,0 +1,351 @@
+//! The live-engine hook every live page uses ([`use_live_engine`]): it owns loading each
+//! model with progress, the GPU/CPU choice, the switch to the CPU when the GPU device is lost
+//! (with its notice), the keystroke schedule with stale-result dropping, and the
+//! keystroke → paint record. A page says which models it shows and what to run; it gets back
+//! each model's load state and latest [`Shown`] result, and never touches an engine.
+//!
+//! Flow: the page's request (text, interventions, input time) changes → one job for every
+//! ready model is queued ([`schedule`]: at most one forward per animation frame, latest
+//! wins) → each outcome is kept only if newer than the one shown → the page draws it.
+
+use super::catalog::ModelInfo;
+use super::schedule::{self, Job, Outcome, Scheduler};
+use super::{Computed, Engine, RunError};
+use crate::backend::{Backend, SharedGpu};
+use crate::views::perf::{use_paint_latency, Painted};
+use attnscope_core::trace::{Attention, Classification, Decoded, Output, SelfAttention};
+use attnscope_core::{Interventions, Matrix};
+use std::rc::Rc;
+use std::sync::Arc;
+use yew::prelude::*;
+
+/// Where a model is in its life on the page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadState {
+    /// Bytes arriving or pipelines compiling: a stage and the fraction done.
+    Loading(String, f64),
+    /// Ready to run.
+    Ready,
+    /// It could not be loaded; the reason.
+    Failed(String),
+}
+
+/// A result to draw, with the pieces every view shares (maps are shared, never copied).
+#[derive(Debug, PartialEq)]
+pub struct Shown {
+    /// The job number that produced it.
+    pub seq: u64,
+    /// The text it was computed for.
+    pub text: String,
+    /// When the input behind it arrived, if it came from an input.
+    pub input_at: Option<f64>,
+    /// The result.
+    pub computed: Computed,
+    /// Token texts (the source tokens of a translator).
+    pub tokens: Rc<Vec<String>>,
+}
+
+impl Shown {
+    /// Wraps a computed trace.
+    pub fn new(seq: u64, text: String, input_at: Option<f64>, computed: Computed) -> Self {
+        let tokens = computed.trace.tokens.iter().map(|t| t.text.clone());
+        Self {
+            seq,
+            text,
+            input_at,
+            tokens: Rc::new(tokens.collect()),
+            computed,
+        }
+    }
+
+    /// A Transformer's attention maps.
+    pub fn maps(&self) -> Option<Arc<SelfAttention>> {
+        match &self.computed.trace.attention {
+            Attention::SelfAttention(maps) => Some(maps.clone()),
+            _ => None,
+        }
+    }
+
+    /// A translator's cross-attention, (generated tokens × source tokens).
+    pub fn alignment(&self) -> Option<Arc<Matrix>> {
+        match &self.computed.trace.attention {
+            Attention::Cross { weights } => Some(weights.clone()),
+            _ => None,
+        }
+    }
+
+    /// The classification, if the model classified.
+    pub fn classification(&self) -> Option<&Classification> {
+        match &self.computed.trace.output {
+            Output::Classification(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// A translator's decoding, generated token strings and translated text.
+    pub fn translation(&self) -> Option<(&Decoded, &[String], &str)> {
+        match &self.computed.trace.output {
+            Output::Translation {
+                decoding,
+                tokens,
+                text,
+            } => Some((decoding, tokens, text)),
+            _ => None,
+        }
+    }
+
+    /// What the latency record needs.
+    fn painted(&self) -> Painted {
+        Painted {
+            seq: self.seq,
+            input_at: self.input_at,
+            engine: self.computed.engine.name(),
+            tokens: self.tokens.len(),
+            forward_ms: self.computed.forward_ms,
+        }
+    }
+}
+
+/// What the page asks the models to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveRequest {
+    /// The text.
+    pub text: String,
+    /// Masks, heads off, temperature.
+    pub interventions: Interventions,
+    /// When the input behind this request arrived (`performance.now()`), if it was an input.
+    pub input_at: Option<f64>,
+}
+
+/// An engine in a slot, equal by identity.
+#[derive(Debug, Clone)]
+struct EngineRef(Rc<Engine>);
+
+impl PartialEq for EngineRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// One model on the page: its load state, engine and latest result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slot {
+    /// The model.
+    pub info: &'static ModelInfo,
+    /// Where its loading is.
+    pub load: LoadState,
+    engine: Option<EngineRef>,
+    /// The latest result (never older than one shown before).
+    pub shown: Option<Rc<Shown>>,
+    /// The latest forward's error, worded for the user.
+    pub error: Option<String>,
+}
+
+impl Slot {
+    /// Why the model runs on the CPU although a GPU was offered, if it does.
+    pub fn gpu_note(&self) -> Option<&str> {
+        self.engine.as_ref()?.0.gpu_note.as_deref()
+    }
+}
+
+/// Every model a page has asked for.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveModels {
+    slots: Vec<Slot>,
+}
+
+impl LiveModels {
+    /// The model named `name`, once the page has asked for it.
+    pub fn slot(&self, name: &str) -> Option<&Slot> {
+        self.slots.iter().find(|s| s.info.name == name)
+    }
+}
+
+/// What changes a page's models (dispatched by the hook itself, never by a page).
+pub enum LiveAction {
+    /// A load stage and the fraction done.
+    Loading(&'static ModelInfo, String, f64),
+    /// The engine is ready.
+    Loaded(&'static ModelInfo, Rc<Engine>),
+    /// Loading failed, worded for the user.
+    Failed(&'static ModelInfo, String),
+    /// A forward's outcome (dropped if older than the result shown).
+    Outcome(&'static ModelInfo, Box<Outcome>),
+}
+
+impl Reducible for LiveModels {
+    type Action = LiveAction;
+
+    fn reduce(self: Rc<Self>, action: LiveAction) -> Rc<Self> {
+        let info = match &action {
+            LiveAction::Loading(info, ..)
+            | LiveAction::Loaded(info, _)
+            | LiveAction::Failed(info, _)
+            | LiveAction::Outcome(info, _) => *info,
+        };
+        if let LiveAction::Outcome(_, outcome) = &action {
+            let shown = self.slot(info.name).and_then(|s| s.shown.as_ref());
+            if shown.is_some_and(|s| s.seq > outcome.seq) {
+                return self; // stale: never paint an older result over a newer one
+            }
+        }
+        let mut next = (*self).clone();
+        let index = next.slots.iter().position(|s| s.info.name == info.name);
+        let index = index.unwrap_or_else(|| {
+            next.slots.push(Slot {
+                info,
+                load: LoadState::Loading("Starting".into(), 0.0),
+                engine: None,
+                shown: None,
+                error: None,
+            });
+            next.slots.len() - 1
+        });
+        let slot = &mut next.slots[index];
+        match action {
+            LiveAction::Loading(_, stage, fraction) => {
+                slot.load = LoadState::Loading(stage, fraction)
+            }
+            LiveAction::Loaded(_, engine) => {
+                slot.load = LoadState::Ready;
+                slot.engine = Some(EngineRef(engine));
+            }
+            LiveAction::Failed(_, why) => slot.load = LoadState::Failed(why),
+            LiveAction::Outcome(_, outcome) => {
+                let outcome = *outcome;
+                match outcome.result {
+                    Ok(computed) => {
+                        let shown =
+                            Shown::new(outcome.seq, outcome.text, outcome.input_at, computed);
+                        slot.shown = Some(Rc::new(shown));
+                        slot.error = None;
+                    }
+                    Err(RunError::DeviceLost(_)) => {} // the CPU's answer follows
+                    Err(RunError::Failed(why)) => slot.error = Some(why),
+                }
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+/// The GPU context to load on: `None` while the backend is still being detected, then
+/// `Some(Some(context))` for WebGPU or `Some(None)` for the CPU.
+fn offered_gpu(backend: &Backend) -> Option<Option<attnscope_gpu::GpuContext>> {
+    match backend {
+        Backend::Detecting => None,
+        Backend::WebGpu(SharedGpu(context)) => Some(Some((**context).clone())),
+        Backend::Cpu(_) => Some(None),
+    }
+}
+
+/// Loads and runs `models` live: each is loaded once (with progress) when the backend is
+/// known, and `request` runs on every ready model whenever it or the ready set changes. A lost
+/// GPU device emits `on_notice` (a sentence for the page's notices) and `on_device_lost`, and
+/// the model answers on the CPU. The first model's results feed the keystroke → paint record.
+#[hook]
+pub fn use_live_engine(
+    backend: &Backend,
+    models: &[&'static ModelInfo],
+    request: LiveRequest,
+    on_notice: Callback<String>,
+    on_device_lost: Callback<String>,
+) -> UseReducerHandle<LiveModels> {
+    let live = use_reducer(LiveModels::default);
+    let scheduler = use_mut_ref(Scheduler::default);
+
+    // Load every model on the page once the backend is known.
+    {
+        let live = live.clone();
+        let gpu = offered_gpu(backend);
+        let names: Vec<&'static str> = models.iter().map(|m| m.name).collect();
+        let models = models.to_vec();
+        use_effect_with((names, gpu.is_some()), move |(_, detected)| {
+            if !*detected {
+                return;
+            }
+            for info in models {
+                if live.slot(info.name).is_none() {
+                    load(live.dispatcher(), info, gpu.clone().flatten());
+                }
+            }
+        });
+    }
+
+    // Queue a forward whenever the request or the ready engines change.
+    {
+        let engines: Vec<(&'static ModelInfo, EngineRef)> = models
+            .iter()
+            .filter_map(|m| Some((*m, live.slot(m.name)?.engine.clone()?)))
+            .collect();
+        let deliver = deliverer(
+            live.dispatcher(),
+            engines.iter().map(|e| e.0).collect(),
+            on_notice,
+            on_device_lost,
+        );
+        let scheduler = scheduler.clone();
+        let input_at = request.input_at;
+        let deps = (request.text, request.interventions, engines);
+        use_effect_with(deps, move |(text, interventions, engines)| {
+            if engines.is_empty() {
+                return;
+            }
+            let seq = scheduler.borrow_mut().next_seq();
+            let job = Job {
+                seq,
+                text: text.clone(),
+                interventions: interventions.clone(),
+                input_at,
+                engines: engines.iter().map(|(_, e)| e.0.clone()).collect(),
+            };
+            schedule::submit(&scheduler, job, deliver);
+        });
+    }
+
+    let first = models.first().and_then(|m| live.slot(m.name));
+    use_paint_latency(first.and_then(|s| s.shown.as_ref()).map(|s| s.painted()));
+    live
+}
+
+/// Loads `info` in the background, reporting progress, the engine or the failure.
+fn load(
+    live: UseReducerDispatcher<LiveModels>,
+    info: &'static ModelInfo,
+    gpu: Option<attnscope_gpu::GpuContext>,
+) {
+    live.dispatch(LiveAction::Loading(info, "Starting".into(), 0.0));
+    wasm_bindgen_futures::spawn_local(async move {
+        let progress = {
+            let live = live.clone();
+            move |stage: &str, fraction: f64| {
+                live.dispatch(LiveAction::Loading(info, stage.to_owned(), fraction))
+            }
+        };
+        match Engine::load(info, gpu, &progress).await {
+            Ok(engine) => live.dispatch(LiveAction::Loaded(info, Rc::new(engine))),
+            Err(why) => live.dispatch(LiveAction::Failed(info, why)),
+        }
+    });
+}
+
+/// What the schedule calls with each model's outcome: the device-lost notice, then the
+/// outcome into the reducer (which drops it if stale).
+fn deliverer(
+    live: UseReducerDispatcher<LiveModels>,
+    models: Vec<&'static ModelInfo>,
+    on_notice: Callback<String>,
+    on_device_lost: Callback<String>,
+) -> Rc<dyn Fn(Outcome)> {
+    Rc::new(move |outcome: Outcome| {
+        if let Err(RunError::DeviceLost(reason)) = &outcome.result {
+            on_notice.emit(format!(
+                "The GPU device was lost ({reason}); attnscope switched to the CPU engine and kept your text."
+            ));
+            on_device_lost.emit(reason.clone());
+        }
+        if let Some(info) = models.iter().find(|m| m.name == outcome.model) {
+            live.dispatch(LiveAction::Outcome(info, Box::new(outcome)));
+        }
+    })
+}

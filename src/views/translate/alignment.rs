@@ -1,0 +1,181 @@
+//! One translation result: the translated text and why decoding stopped, the source and
+//! generated tokens as chips that light up by their alignment weight, the cross-attention
+//! heatmap (value on hover, PNG/SVG/CSV export), and the step-through below.
+
+use super::step_through::StepThrough;
+use crate::components::heatmap_plot::HeatmapPlot;
+use crate::engine::live::Shown;
+use crate::plot::heatmap::AxisLabels;
+use attnscope_core::trace::StopReason;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Which token the pointer or focus is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hover {
+    /// An English (source) token.
+    Source(usize),
+    /// A Spanish (generated) token.
+    Target(usize),
+}
+
+/// Props of [`ResultViews`].
+#[derive(Properties, PartialEq)]
+pub struct ResultViewsProps {
+    /// The result to draw.
+    pub shown: Rc<Shown>,
+    /// The step-through's step (the page resets it when the text changes).
+    pub step: UseStateHandle<usize>,
+}
+
+/// The translation, token chips, alignment and step-through of one result.
+#[component]
+pub fn ResultViews(props: &ResultViewsProps) -> Html {
+    let hover = use_state(|| None::<Hover>);
+    let shown = &props.shown;
+    let labels = use_memo((shown.seq, shown.text.clone()), {
+        let shown = shown.clone();
+        move |_| {
+            let target = shown.translation().map_or(&[][..], |(_, tokens, _)| tokens);
+            Rc::new(AxisLabels {
+                rows: target.to_vec(),
+                cols: (*shown.tokens).clone(),
+            })
+        }
+    });
+    let summary = summary(shown);
+    let message = shown
+        .computed
+        .trace
+        .message
+        .as_ref()
+        .map(|m| html! { <p class="notice trace-message" role="status">{ m }</p> });
+    let (Some((decoding, target, text)), Some(alignment)) =
+        (shown.translation(), shown.alignment())
+    else {
+        return html! { <>{ summary }{ for message }</> };
+    };
+    let steps = decoding.ids.len();
+    let stop = match decoding.stop {
+        StopReason::EndToken => format!(
+            "Stopped at the end token after {steps} step{}.",
+            if steps == 1 { "" } else { "s" }
+        ),
+        StopReason::MaxLength => format!(
+            "Stopped at the model's maximum length ({} tokens) without an end token.",
+            alignment.rows()
+        ),
+    };
+    let unknown = !shown.tokens.is_empty()
+        && shown
+            .computed
+            .trace
+            .tokens
+            .iter()
+            .all(|t| t.special || t.text == "[UNK]");
+    let source_weight = |j: usize| match *hover {
+        Some(Hover::Target(i)) => alignment.get(i, j),
+        _ => None,
+    };
+    let target_weight = |i: usize| match *hover {
+        Some(Hover::Source(j)) => alignment.get(i, j),
+        _ => None,
+    };
+    let (row, col) = match *hover {
+        Some(Hover::Target(i)) => (Some(i), None),
+        Some(Hover::Source(j)) => (None, Some(j)),
+        None => (None, None),
+    };
+    let height = (200.0 + alignment.rows().max(1) as f64 * 22.0).clamp(300.0, 720.0);
+    html! {
+        <>
+            { summary }
+            { for message }
+            <div class="translation-out">
+                <p class="translation" id="translation" lang="es" aria-live="polite">{ text }</p>
+                <p class="muted" id="stop-reason">{ stop }</p>
+                if unknown {
+                    <p class="notice" role="status">{ "None of these words is in the model's English vocabulary, so it decodes from unknown-word tokens: expect a guess." }</p>
+                }
+            </div>
+            <h2 class="sub">{ "Alignment" }</h2>
+            <p class="muted">{ "Hover a Spanish token to see which English tokens it attended to, or an English token to see which Spanish tokens looked at it." }</p>
+            { chips("English", &shown.tokens, &source_weight, Hover::Source, &hover) }
+            { chips("Spanish", target, &target_weight, Hover::Target, &hover) }
+            <div class="plots">
+                <HeatmapPlot id="alignment" caption="Cross-attention: generated Spanish token × English source token"
+                    matrix={alignment.clone()} range={(0.0, 1.0)} x_label="English (source)" y_label="Spanish (generated)"
+                    row_name="step" col_name="source" css_height={height} export_name="alignment"
+                    labels={Some((*labels).clone())} highlight_row={row} highlight_col={col} csv=true zoomable=true />
+            </div>
+            <StepThrough shown={shown.clone()} step={props.step.clone()} />
+        </>
+    }
+}
+
+/// The hidden element the end-to-end tests read: what was decoded, by which engine, how fast.
+fn summary(shown: &Shown) -> Html {
+    let (ids, stop, steps, target, text) = match shown.translation() {
+        Some((d, target, text)) => (
+            d.ids
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+            match d.stop {
+                StopReason::EndToken => "end",
+                StopReason::MaxLength => "max",
+            },
+            d.ids.len(),
+            target.join(" "),
+            text,
+        ),
+        None => (String::new(), "", 0, String::new(), ""),
+    };
+    let computed = &shown.computed;
+    html! {
+        <div class="trace-summary" hidden=true id="summary-translate"
+            data-seq={shown.seq.to_string()} data-text={shown.text.clone()}
+            data-engine={computed.engine.name()} data-ids={ids}
+            data-tokens={target} data-source={shown.tokens.join(" ")}
+            data-translation={text.to_owned()}
+            data-stop={stop} data-steps={steps.to_string()}
+            data-forward-ms={format!("{:.3}", computed.forward_ms)}
+            data-submits={computed.submits.to_string()} data-dispatches={computed.dispatches.to_string()}></div>
+    }
+}
+
+/// A chip's shade: its alignment weight with the hovered token of the other language.
+fn chip_style(weight: Option<f32>) -> String {
+    weight.map_or(String::new(), |w| {
+        format!("--weight:{:.3}", w.clamp(0.0, 1.0))
+    })
+}
+
+/// One language's tokens as focusable chips; hovering or focusing one lights the other side.
+fn chips(
+    side: &str,
+    tokens: &[String],
+    weight: &dyn Fn(usize) -> Option<f32>,
+    make: fn(usize) -> Hover,
+    hover: &UseStateHandle<Option<Hover>>,
+) -> Html {
+    let leave = {
+        let hover = hover.clone();
+        Callback::from(move |_: MouseEvent| hover.set(None))
+    };
+    html! {
+        <div class="token-chips align-chips" role="list" aria-label={format!("{side} tokens")} onmouseleave={leave}>
+            { for tokens.iter().enumerate().map(|(i, token)| {
+                let enter = { let hover = hover.clone(); Callback::from(move |_: MouseEvent| hover.set(Some(make(i)))) };
+                let focus = { let hover = hover.clone(); Callback::from(move |_: FocusEvent| hover.set(Some(make(i)))) };
+                let active = **hover == Some(make(i));
+                html! {
+                    <span role="listitem" tabindex="0" class={classes!("token-chip", "align-chip", active.then_some("highlight"))}
+                        data-index={i.to_string()} style={chip_style(weight(i))}
+                        onmouseenter={enter} onfocus={focus}>{ token }</span>
+                }
+            }) }
+        </div>
+    }
+}
