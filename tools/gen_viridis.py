@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates crates/core/src/viridis_table.rs from matplotlib's published viridis table (CC0).
+"""Regenerates src/plot/viridis_table.rs from matplotlib's published viridis table (CC0).
 
 Usage: python3 tools/gen_viridis.py  (downloads the matplotlib wheel with pip, no install)
 """
@@ -21,5 +21,5 @@ out = [
 for i in range(0, 256, 4):
     out.append("    " + " ".join("[%d, %d, %d]," % r for r in rows[i : i + 4]))
 out.append("];")
-target = pathlib.Path(__file__).resolve().parent.parent / "crates/core/src/viridis_table.rs"
+target = pathlib.Path(__file__).resolve().parent.parent / "src/plot/viridis_table.rs"
 target.write_text("\n".join(out) + "\n")

@@ -1,8 +1,48 @@
-//! Colours of plots: viridis for values (from `attnscope_core::colormap`), and an Okabe–Ito
-//! palette for lines.
+//! Colours of plots: viridis for values (perceptually uniform, and readable with every common
+//! colour-vision deficiency), and an Okabe–Ito palette for lines. Presentation only, so it
+//! lives in the app, not in the CPU reference.
 
-pub use attnscope_core::colormap::{color_for, fill_rgba, viridis};
+use super::viridis_table::VIRIDIS;
 use plotters::style::RGBColor;
+
+/// The table entry nearest to `t` in 0..=1: clamped, with NaN at the low end (the float →
+/// integer cast saturates, so this needs no branches in the hot loop).
+#[inline]
+fn lut_index(t: f32) -> usize {
+    ((t * 255.0 + 0.5) as usize).min(255)
+}
+
+/// The viridis colour at `t` in 0..=1 (clamped; NaN maps to the low end).
+pub fn viridis(t: f32) -> [u8; 3] {
+    VIRIDIS[lut_index(t)]
+}
+
+/// The colour of `value` on a scale from `low` to `high` (a flat range maps to the middle).
+pub fn color_for(value: f32, low: f32, high: f32) -> [u8; 3] {
+    let span = high - low;
+    if span.abs() <= f32::EPSILON * low.abs().max(high.abs()).max(1.0) {
+        return viridis(0.5);
+    }
+    viridis((value - low) * (1.0 / span))
+}
+
+/// Fills `rgba` (4 bytes per value) with the colours of `values` on `low..=high`; the same
+/// colours as [`color_for`], with the scale factored out of the loop.
+pub fn fill_rgba(values: &[f32], low: f32, high: f32, rgba: &mut Vec<u8>) {
+    rgba.clear();
+    rgba.reserve(values.len() * 4);
+    let span = high - low;
+    if span.abs() <= f32::EPSILON * low.abs().max(high.abs()).max(1.0) {
+        let [r, g, b] = viridis(0.5);
+        rgba.extend(values.iter().flat_map(|_| [r, g, b, 255]));
+        return;
+    }
+    let scale = 1.0 / span;
+    rgba.extend(values.iter().flat_map(|&value| {
+        let [r, g, b] = VIRIDIS[lut_index((value - low) * scale)];
+        [r, g, b, 255]
+    }));
+}
 
 /// Okabe–Ito colours for lines, ordered for contrast on the light or the dark background.
 pub fn line_palette(dark: bool) -> [RGBColor; 6] {
@@ -24,4 +64,44 @@ pub fn line_palette(dark: bool) -> [RGBColor; 6] {
         RGBColor(0xe6, 0x9f, 0x00),
         last,
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ends_and_middle_of_the_scale() {
+        assert_eq!(color_for(-1.0, -1.0, 1.0), [68, 1, 84]);
+        assert_eq!(color_for(0.0, -1.0, 1.0), [33, 145, 140]);
+        assert_eq!(color_for(1.0, -1.0, 1.0), [253, 231, 37]);
+        assert_eq!(color_for(9.0, -1.0, 1.0), [253, 231, 37]);
+        assert_eq!(color_for(f32::NAN, -1.0, 1.0), [68, 1, 84]);
+        assert_eq!(color_for(3.0, 3.0, 3.0), viridis(0.5));
+    }
+
+    #[test]
+    fn fill_rgba_equals_color_for() {
+        let values: Vec<f32> = (0..200).map(|i| (i as f32 * 0.37).sin() * 3.0).collect();
+        let mut rgba = Vec::new();
+        for (low, high) in [(-3.0, 3.0), (-1.0, 1.0), (2.0, 2.0)] {
+            fill_rgba(&values, low, high, &mut rgba);
+            for (i, &v) in values.iter().enumerate() {
+                let [r, g, b] = color_for(v, low, high);
+                assert_eq!(
+                    &rgba[4 * i..4 * i + 4],
+                    &[r, g, b, 255],
+                    "value {v} on {low}..{high}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn viridis_gets_lighter_monotonically() {
+        let luma = |[r, g, b]: [u8; 3]| 0.2126 * r as f32 + 0.7152 * g as f32 + 0.0722 * b as f32;
+        for i in 1..256 {
+            assert!(luma(VIRIDIS[i]) >= luma(VIRIDIS[i - 1]) - 0.5, "entry {i}");
+        }
+    }
 }

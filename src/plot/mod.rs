@@ -11,6 +11,7 @@ pub mod curves;
 pub mod export;
 pub mod fast_canvas;
 pub mod heatmap;
+mod viridis_table;
 
 use plotters::prelude::*;
 

@@ -2,10 +2,10 @@
 //! 2 layers, d_ff = 512; BiLSTM hidden 128, 2 layers; seq2seq hidden 128, 12 decoding steps),
 //! T = 16, 64, 128, 256. `cargo bench -p attnscope-core --bench forward`.
 
-use attnscope_core::manifest::{random_tensors, reference_configs, to_safetensors};
 use attnscope_core::model::Network;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Interventions;
+use attnscope_testkit::{random_tensors, reference_configs, to_safetensors};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::hint::black_box;
 

@@ -5,7 +5,7 @@
 //! `cargo run --release -p attnscope-core --example export_reference -- DIR`.
 
 use attnscope_core::config::ModelConfig;
-use attnscope_core::manifest::{random_tensors, reference_configs, to_safetensors};
+use attnscope_testkit::{random_tensors, reference_configs, to_safetensors};
 
 fn main() {
     let dir = std::path::PathBuf::from(

@@ -28,9 +28,13 @@ const ROUND_MAGIC: f32 = 12_582_912.0;
 /// e^x (x clamped to [−87.3, 88.3]).
 #[inline(always)]
 pub fn exp(x: f32) -> f32 {
+    // Range reduction: x = n·ln 2 + r with n an integer and |r| ≤ ½ ln 2, so e^x = 2ⁿ·e^r.
+    // The clamp keeps 2ⁿ a normal f32 (no overflow to ∞, no denormals).
     let x = x.clamp(EXP_MIN, EXP_MAX);
     let n = (x * LOG2_E + ROUND_MAGIC) - ROUND_MAGIC;
+    // ln 2 split in a high and a low part (Cody–Waite) so n·ln 2 is subtracted exactly.
     let r = x - n * LN2_HI - n * LN2_LO;
+    // e^r by Cephes' degree-7 polynomial, in Horner form.
     let p = 1.987_569_1e-4;
     let p = p * r + 1.398_199_9e-3;
     let p = p * r + 8.333_452e-3;
@@ -38,6 +42,7 @@ pub fn exp(x: f32) -> f32 {
     let p = p * r + 1.666_666_5e-1;
     let p = p * r + 0.5;
     let e_r = p * r * r + r + 1.0;
+    // 2ⁿ built directly in the exponent bits.
     let two_n = f32::from_bits(((n as i32 + 127) as u32) << 23);
     e_r * two_n
 }
@@ -48,7 +53,8 @@ pub fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + exp(-x))
 }
 
-/// tanh(x) = 2σ(2x) − 1.
+/// tanh(x) = 2σ(2x) − 1: one exp, and saturating to ±1 without a branch (the clamp in
+/// [`exp`] keeps σ finite at any x).
 #[inline(always)]
 pub fn tanh(x: f32) -> f32 {
     2.0 * sigmoid(2.0 * x) - 1.0

@@ -52,6 +52,9 @@ pub(crate) fn bidirectional(
     layers: &[(LstmCell, LstmCell)],
     x: Matrix,
 ) -> (Matrix, [FinalState; 2]) {
+    // Each layer runs both directions over the previous layer's output and concatenates
+    // them per token, [h→_t; h←_t] (T × 2H): the next layer's input, and the top layer's is
+    // what the attention pools. The final states of the last layer are kept for a bridge.
     let mut input = x;
     let mut last = [(Vec::new(), Vec::new()), (Vec::new(), Vec::new())];
     for (forward, backward) in layers {
@@ -78,6 +81,7 @@ pub(crate) fn load_bidirectional(
 ) -> Result<Vec<(LstmCell, LstmCell)>, ModelError> {
     (0..layers)
         .map(|l| {
+            // Layer 0 reads the embeddings; later layers the 2H concatenation below them.
             let width = if l == 0 { input } else { 2 * hidden };
             Ok((
                 LstmCell::load(store, prefix, &format!("_l{l}"), width, hidden)?,
@@ -111,6 +115,8 @@ impl BiLstmAttentionClassifier {
         ids: &[u32],
         interventions: &Interventions,
     ) -> Result<BiLstmOutput, ModelError> {
+        // Every layer reads the whole sequence both ways; the top layer's [h→; h←] per token
+        // is what the attention pools. (GPU twin: `lstm.wgsl`, one workgroup per direction.)
         let (states, _) = bidirectional(&self.layers, embed(&self.embedding, ids)?); // (T, 2H)
         let temperature = interventions.temperature();
         let mut hidden = self.proj.forward(&states); // W·h_t + b, (T, a)
@@ -118,6 +124,9 @@ impl BiLstmAttentionClassifier {
         let scores: Vec<f32> = (0..states.rows())
             .map(|t| dot(&self.v, hidden.row(t)) / temperature)
             .collect(); // (T)
+                        // The pooling weights the page shades tokens by: a masked token gets exactly 0 and
+                        // the rest renormalise, so masking a word moves its weight onto the others.
+                        // (GPU twin: `additive_pool.wgsl`.)
         let pooling = masked_softmax(&scores, |t| !interventions.is_masked(t));
         let mut context = vec![0f32; states.cols()]; // (2H)
         for (t, &a) in pooling.iter().enumerate() {
@@ -125,6 +134,8 @@ impl BiLstmAttentionClassifier {
                 *c += a * s;
             }
         }
+        // The classifier sees only the pooled context: the attention is the model's only
+        // route from tokens to prediction, which is why its weights are worth showing.
         let logits = self.classifier.apply(&context);
         Ok(BiLstmOutput {
             classification: Classification {

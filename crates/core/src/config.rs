@@ -138,6 +138,9 @@ pub enum ModelConfig {
     Seq2SeqAttention(Seq2SeqConfig),
 }
 
+/// `Err(ConfigField)` naming `field` unless `value` is in `low..=high`. Every size is bounded
+/// before a single weight is read, so a config.json asking for a huge model fails with its
+/// field named instead of an allocation failure (the fuzzer's `model_files` target holds it).
 fn check(field: &'static str, value: usize, low: usize, high: usize) -> Result<(), ModelError> {
     if (low..=high).contains(&value) {
         Ok(())
@@ -149,6 +152,7 @@ fn check(field: &'static str, value: usize, low: usize, high: usize) -> Result<(
     }
 }
 
+/// A classifier needs at least one label, and the probability bars a readable number.
 fn check_labels(labels: &[String]) -> Result<(), ModelError> {
     if labels.is_empty() || labels.len() > 1000 {
         return Err(ModelError::ConfigField {
@@ -181,6 +185,8 @@ impl ModelConfig {
                     crate::positional_encoding::MAX_D_MODEL,
                 )?;
                 check("n_heads", c.n_heads, 1, c.d_model)?;
+                // Heads split d evenly (d_k = d / h), and the sinusoidal encoding pairs
+                // dimensions as (sin, cos), so d must be even.
                 if c.d_model % c.n_heads != 0 || c.d_model % 2 != 0 {
                     return Err(ModelError::ConfigField {
                         field: "d_model",
@@ -198,6 +204,8 @@ impl ModelConfig {
                     1,
                     crate::positional_encoding::MAX_POSITIONS,
                 )?;
+                // ε = 0 would divide by zero on a constant row; a base ≤ 1 makes every PE
+                // frequency the same or growing, which no longer encodes position.
                 if !(c.layer_norm_eps.is_finite() && c.layer_norm_eps > 0.0) {
                     return Err(ModelError::ConfigField {
                         field: "layer_norm_eps",
@@ -213,6 +221,8 @@ impl ModelConfig {
                 check_labels(&c.labels)
             }
             ModelConfig::BiLstmAttentionClassifier(c) => {
+                // Widths are bounded for memory (and the GPU's one-thread-per-unit LSTM); the
+                // length for the per-keystroke budget, not for correctness.
                 check("vocab_size", c.vocab_size, 1, MAX_VOCAB)?;
                 check("embedding_dim", c.embedding_dim, 1, MAX_WIDTH)?;
                 check("hidden_size", c.hidden_size, 1, MAX_WIDTH)?;
@@ -223,12 +233,14 @@ impl ModelConfig {
             }
             ModelConfig::Seq2SeqAttention(c) => {
                 check("src_vocab_size", c.src_vocab_size, 1, MAX_VOCAB)?;
+                // At least pad, start and end tokens on the target side.
                 check("tgt_vocab_size", c.tgt_vocab_size, 3, MAX_VOCAB)?;
                 check("embedding_dim", c.embedding_dim, 1, MAX_WIDTH)?;
                 check("hidden_size", c.hidden_size, 1, MAX_WIDTH)?;
                 check("attention_dim", c.attention_dim, 1, MAX_WIDTH)?;
                 check("max_src_len", c.max_src_len, 1, MAX_SEQUENCE)?;
                 check("max_decode_len", c.max_decode_len, 1, MAX_SEQUENCE)?;
+                // The special ids index the target embedding: each must be inside it.
                 for (field, id) in [
                     ("bos_id", c.bos_id),
                     ("eos_id", c.eos_id),

@@ -7,7 +7,6 @@
 
 pub mod activation;
 pub mod bilstm;
-pub mod colormap;
 pub mod config;
 mod error;
 pub mod manifest;
@@ -20,7 +19,6 @@ pub mod seq2seq;
 pub mod tokenizer;
 pub mod trace;
 pub mod transformer;
-mod viridis_table;
 pub mod weights;
 
 pub use error::ModelError;

@@ -12,6 +12,8 @@ pub struct Matrix {
     data: Vec<f32>,
 }
 
+/// What the JSON says, before the shape is checked: a trace read back from the CLI's JSON
+/// (or a fuzzer's bytes) cannot make a `Matrix` whose data disagrees with its shape.
 #[derive(Deserialize)]
 struct UncheckedMatrix {
     rows: usize,
@@ -31,6 +33,7 @@ impl TryFrom<UncheckedMatrix> for Matrix {
 
 impl Matrix {
     /// Wraps `data` (row-major). Returns `None` when `data.len() != rows * cols`.
+    /// (`checked_mul`: a shape whose product overflows is refused, not wrapped.)
     pub fn from_vec(rows: usize, cols: usize, data: Vec<f32>) -> Option<Self> {
         (rows.checked_mul(cols)? == data.len()).then_some(Self { rows, cols, data })
     }

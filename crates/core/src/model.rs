@@ -110,6 +110,9 @@ fn vocab_fits(
 impl Model {
     /// Loads a model from its files' bytes.
     pub fn from_files(files: ModelFiles<'_>) -> Result<Self, ModelError> {
+        // Order matters for the error a user sees: the config first (sizes checked before
+        // anything is allocated), then the tokenizer, then that the two agree, and only then
+        // the weights, each tensor checked by name and shape against the config.
         let config = ModelConfig::from_json(files.config)?;
         let tokenizer = WordPieceTokenizer::from_json(files.tokenizer)?;
         let (source_vocab, target_vocab) = match &config {
@@ -223,10 +226,14 @@ impl Model {
             elapsed_ms: None,
             message: None,
         };
+        // Empty or blank text runs nothing: the trace carries a message instead of maps, so
+        // a view can say what to do rather than draw an empty plot.
         if text.trim().is_empty() {
             trace.message = Some("Type some text to see where the model looks.".to_owned());
             return (trace, Vec::new());
         }
+        // Longer inputs are cut to the model's maximum length (special tokens kept), and the
+        // trace says so with the full count: typing never fails, it only stops growing.
         let (tokens, total) = self.tokenizer.encode_truncated(text, self.max_len());
         trace.truncated = total > tokens.len();
         trace.original_token_count = total;

@@ -1,4 +1,13 @@
 //! The arithmetic every architecture shares, written plainly: the specification.
+//!
+//! Each operation here has a GPU twin in `crates/gpu/src/kernels/` that must equal it within
+//! 1e-4 (the table in ARCHITECTURE.md pairs them): [`Linear`] ↔ `matmul.wgsl`,
+//! [`LayerNorm`] ↔ `layernorm.wgsl`, [`masked_softmax`] ↔ the softmax inside
+//! `attention.wgsl`, `additive_pool.wgsl` and `decoder_attention.wgsl`, [`softmax`] ↔
+//! `softmax.wgsl`, [`LstmCell`] ↔ `lstm.wgsl` and `decoder_cell.wgsl`, [`embed`] ↔
+//! `embed.wgsl`, [`argmax`] ↔ `decoder_argmax.wgsl`. Speed matters too (this is the
+//! browser's CPU fallback), so the hot loops are written to vectorise, but never at the cost
+//! of reading like the equations.
 
 use crate::activation::{exp_in_place, sigmoid_in_place, tanh_in_place};
 pub use crate::activation::{sigmoid, tanh};
@@ -24,6 +33,8 @@ unsafe fn dot_avx2(a: &[f32], b: &[f32]) -> f32 {
     dot_lanes(a, b)
 }
 
+/// The portable body of [`dot`]: eight running sums the compiler keeps in one SIMD register,
+/// then the tail. Summation order differs from a serial sum, within f32 rounding.
 #[inline(always)]
 fn dot_lanes(a: &[f32], b: &[f32]) -> f32 {
     debug_assert_eq!(a.len(), b.len());
@@ -58,6 +69,7 @@ unsafe fn gemv_avx2(w: &[f32], x: &[f32], out: &mut [f32]) {
     gemv_lanes(w, x, out)
 }
 
+/// The portable body of [`gemv_add`]: one [`dot_lanes`] per row of W.
 #[inline(always)]
 fn gemv_lanes(w: &[f32], x: &[f32], out: &mut [f32]) {
     for (row, slot) in w.chunks_exact(x.len().max(1)).zip(out.iter_mut()) {
@@ -235,6 +247,8 @@ impl LayerNorm {
 
     /// Normalises every row of x: (T, d) → (T, d).
     pub fn forward(&self, x: &Matrix) -> Matrix {
+        // Mean and variance are accumulated in f64 (two passes), so the reference itself adds
+        // no rounding worth measuring against the 1e-5 golden tolerance.
         let d = x.cols();
         let mut data = Vec::with_capacity(x.rows() * d);
         for t in 0..x.rows() {
@@ -261,9 +275,13 @@ pub fn masked_softmax(logits: &[f32], valid: impl Fn(usize) -> bool) -> Vec<f32>
         .filter(|(i, _)| valid(*i))
         .map(|(_, &v)| v)
         .fold(f32::NEG_INFINITY, f32::max);
+    // Every position masked: all zeros rather than PyTorch's NaNs, so a fully masked
+    // sentence draws as an empty map instead of poisoning every later layer.
     if max == f32::NEG_INFINITY {
         return vec![0.0; logits.len()];
     }
+    // exp(v − max) ≤ 1, so nothing overflows; masked positions are zeroed after the exp
+    // (their logits may be anything, even ±∞ from a temperature near 0).
     let mut exps: Vec<f32> = logits.iter().map(|&v| v - max).collect();
     exp_in_place(&mut exps);
     for (i, e) in exps.iter_mut().enumerate() {
@@ -369,6 +387,8 @@ impl LstmCell {
         let projected = self.input.forward(xs); // (T, 4H), b_ih included
         let mut gates = vec![0f32; 4 * n]; // (4H)
         let mut out = vec![0.0; xs.rows() * n]; // (T, H)
+                                                // The backward direction visits t = T−1 … 0 but writes each h at its own t, so both
+                                                // directions' outputs line up token by token when concatenated.
         let order: Box<dyn Iterator<Item = usize>> = if reverse {
             Box::new((0..xs.rows()).rev())
         } else {
@@ -391,6 +411,8 @@ impl LstmCell {
 /// The LSTM update from gate pre-activations [i f g o] (4H), in place (`gates` is
 /// overwritten with the activated gates): c ← σ(f)⊙c + σ(i)⊙tanh(g),  h ← σ(o)⊙tanh(c).
 fn apply_gates(gates: &mut [f32], h: &mut [f32], c: &mut [f32]) {
+    // The activations run over whole slices (i and f together) so `activation.rs`'s
+    // branch-free σ and tanh vectorise; the cell update is then element-wise.
     let n = h.len();
     let (i_f, g_o) = gates.split_at_mut(2 * n);
     let (g, o) = g_o.split_at_mut(n);
@@ -412,6 +434,8 @@ fn apply_gates(gates: &mut [f32], h: &mut [f32], c: &mut [f32]) {
 pub fn embed(table: &Matrix, ids: &[u32]) -> Result<Matrix, ModelError> {
     let mut data = Vec::with_capacity(ids.len() * table.cols());
     for &id in ids {
+        // A tokenizer whose ids exceed the table would index out of bounds; the loader
+        // checks vocab sizes, and this keeps a hand-built Model honest too.
         if id as usize >= table.rows() {
             return Err(ModelError::ConfigField {
                 field: "vocab_size",

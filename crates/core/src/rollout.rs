@@ -13,6 +13,9 @@ use crate::Matrix;
 
 /// The rollout of every layer's maps; `is_off(layer, head)` names the heads switched off.
 pub fn rollout(attention: &SelfAttention, is_off: impl Fn(usize, usize) -> bool) -> Matrix {
+    // R starts as the identity (before any layer each position is itself) and each layer's
+    // Â multiplies it from the left, so row i of R says where position i's final state came
+    // from among the input tokens.
     let t = attention.len;
     let mut rolled = identity(t);
     for layer in 0..attention.layers {
@@ -25,6 +28,8 @@ pub fn rollout(attention: &SelfAttention, is_off: impl Fn(usize, usize) -> bool)
                 *sum += w;
             }
         }
+        // ½ · mean over the heads that are on; with every head off the layer passes only its
+        // residual (share 0), so Â = I.
         let share = if on.is_empty() {
             0.0
         } else {
@@ -34,6 +39,8 @@ pub fn rollout(attention: &SelfAttention, is_off: impl Fn(usize, usize) -> bool)
             for v in row.iter_mut() {
                 *v *= share;
             }
+            // The residual connection: half of each position's state is itself. Then
+            // renormalise, since a fully masked row summed to 0 before the residual.
             row[i] += 0.5;
             let total: f32 = row.iter().sum();
             for v in row.iter_mut() {
@@ -45,6 +52,7 @@ pub fn rollout(attention: &SelfAttention, is_off: impl Fn(usize, usize) -> bool)
     Matrix::from_vec(t, t, rolled).expect("t × t values")
 }
 
+/// The t × t identity, row-major.
 fn identity(t: usize) -> Vec<f32> {
     let mut m = vec![0.0; t * t];
     for i in 0..t {

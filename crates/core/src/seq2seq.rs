@@ -83,6 +83,8 @@ impl Seq2SeqAttention {
             config.hidden_size,
             config.attention_dim,
         );
+        // Input feeding (Luong): the decoder cell reads the previous token's embedding and the
+        // previous context together, so it knows what it attended to last.
         let decoder_input = if config.input_feeding { e + 2 * h } else { e };
         Ok(Self {
             src_embedding: store.matrix("src_embedding.weight", config.src_vocab_size, e)?,
@@ -93,12 +95,15 @@ impl Seq2SeqAttention {
             decoder: LstmCell::load(store, "decoder.", "", decoder_input, h)?,
             query: Linear::load(store, "attention.query", h, a, false)?,
             key: Linear::load(store, "attention.key", 2 * h, a, true)?,
+            // v is stored as PyTorch's (1 × a) `nn.Linear` weight; a vector here.
             v: store.matrix("attention.v.weight", 1, a)?.row(0).to_vec(),
             combine: if config.attentional_hidden {
                 Some(Linear::load(store, "combine", 3 * h, e, true)?)
             } else {
                 None
             },
+            // A tied output layer reuses the target embedding as its weight (V × e) and has
+            // only its own bias: a third of the parameters of a separate V × 3H layer.
             output: if config.tie_output_embedding {
                 Linear {
                     weight: store.matrix("tgt_embedding.weight", config.tgt_vocab_size, e)?,
@@ -124,6 +129,8 @@ impl Seq2SeqAttention {
         if s_len == 0 {
             return Ok(Seq2SeqOutput::empty());
         }
+        // Encoder: both directions over the source; the final states of each direction
+        // (h→ after the last token, h← after the first) seed the decoder through the bridge.
         let (states, [(hf, cf), (hb, cb)]) =
             bidirectional(&self.encoder, embed(&self.src_embedding, src)?); // (S, 2H)
         let mut h: Vec<f32> = self
@@ -133,6 +140,7 @@ impl Seq2SeqAttention {
             .map(f32::tanh)
             .collect();
         let mut cell = self.bridge_c.apply(&[cf, cb].concat());
+        // The keys W_k·s_j + b_k do not depend on the step: computed once, as on the GPU.
         let keys = self.key.forward(&states); // (S, a)
         let mut hidden = vec![0f32; keys.rows() * keys.cols()]; // (S, a), reused every step
         let temperature = interventions.temperature();
@@ -140,6 +148,9 @@ impl Seq2SeqAttention {
         let (mut ids, mut rows, mut logits_all, mut top_k) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut stop = StopReason::MaxLength;
+        // Greedy decoding: each step attends with the current state, updates the cell on the
+        // previous token (and the context, with input feeding), and takes the argmax; it
+        // stops after the end token or at max_decode_len.
         for _ in 0..c.max_decode_len {
             let q = self.query.apply(&h); // (a)
             for (j, row) in hidden.chunks_exact_mut(q.len()).enumerate() {
@@ -172,6 +183,7 @@ impl Seq2SeqAttention {
                 tanh_in_place(&mut features);
             }
             let logits = self.output.apply(&features); // (V_tgt)
+                                                       // Keep what the views replay: the attention row, the top-5 candidates, the logits.
             y = argmax(&logits) as u32;
             top_k.push(top_k_probabilities(&logits, TOP_K));
             rows.extend(alpha);

@@ -15,6 +15,10 @@
 //! logits = W_c·pooled + b_c, probabilities = softmax(logits)
 //! ```
 //!
+//! GPU twin: `attnscope_gpu::transformer` (the same steps as WGSL kernels, planned once at
+//! load); `crates/gpu/tests/transformer_parity.rs` holds every map and score equal within
+//! 1e-4. PyTorch holds this file to account: `crates/core/tests/golden.rs` within 1e-5.
+//!
 //! Weight names are those of PyTorch's modules: `embedding.weight`,
 //! `layers.{ℓ}.self_attn.in_proj_weight`, `…in_proj_bias`, `…out_proj.{weight,bias}`,
 //! `layers.{ℓ}.linear1/linear2/norm1/norm2.{weight,bias}`, `final_norm.*`, `classifier.*`.
@@ -100,6 +104,8 @@ impl TransformerEncoderClassifier {
     ) -> Result<TransformerOutput, ModelError> {
         let c = &self.config;
         let (t_len, d, h) = (ids.len(), c.d_model, c.n_heads);
+        // X⁰ = E[ids]·scale + PE: the table is computed for exactly T positions, the same
+        // values the GPU engine uploads once for max_len.
         let mut x = embed(&self.embedding, ids)?; // (T, d)
         let scale = if c.scale_embedding {
             (d as f32).sqrt()
@@ -115,6 +121,8 @@ impl TransformerEncoderClassifier {
             })?);
             x = zip_rows(&x, pe.matrix(), |e, p| e * scale + p);
         }
+        // Every layer appends its (H, T, T) maps here, in the order the views index them
+        // (`SelfAttention::map(layer, head)`), the same order the GPU writes its maps buffer.
         let mut weights = Vec::with_capacity(c.n_layers * h * t_len * t_len); // (L, H, T, T)
         let mut detail = None;
         for (l, layer) in self.layers.iter().enumerate() {
@@ -137,6 +145,7 @@ impl TransformerEncoderClassifier {
         if let Some(norm) = &self.final_norm {
             x = norm.forward(&x);
         }
+        // Pool, classify: the only numbers a classifier's user sees besides the maps.
         let pooled = self.pool(&x, interventions); // (d)
         let logits = self.classifier.apply(&pooled);
         Ok(TransformerOutput {
@@ -168,6 +177,8 @@ impl TransformerEncoderClassifier {
     ) -> Matrix {
         let (t_len, d, h) = (x.rows(), self.config.d_model, self.config.n_heads);
         let dk = d / h;
+        // One product for Q, K and V together (PyTorch's in_proj); each head then reads its
+        // d_k columns of each in place through a strided view — no copies per head.
         let qkv = layer.in_proj.forward(x); // (T, 3d) = [Q | K | V]
         let part = |which: usize, head: usize| View {
             offset: which * d + head * dk,
@@ -207,6 +218,8 @@ impl TransformerEncoderClassifier {
                     (&mut concat, View::rows(head * dk, d)),
                 );
             }
+            // The teaching views' "how was this computed": Q, K, V and the raw scores of the
+            // inspected head, kept only when asked for (they cost copies).
             if iv.inspect == Some((l, head)) {
                 let column = |which: usize| columns(&qkv, which * d + head * dk, dk);
                 *detail = Some(HeadDetail {
@@ -225,6 +238,7 @@ impl TransformerEncoderClassifier {
             .forward(&Matrix::from_vec(t_len, d, concat).expect("T·d"))
     }
 
+    /// FF(X) = act(X·W₁ᵀ + b₁)·W₂ᵀ + b₂, act = ReLU or exact GELU as configured.
     fn feed_forward(&self, layer: &EncoderLayer, x: &Matrix) -> Matrix {
         let hidden = layer.linear1.forward(x); // (T, d_ff)
         let activation = match self.config.activation {
@@ -240,6 +254,9 @@ impl TransformerEncoderClassifier {
         layer.linear2.forward(&hidden)
     }
 
+    /// The vector the classifier reads: the first token's state ([CLS]) or the mean over
+    /// the unmasked tokens (a masked token then changes the prediction, as a teacher expects).
+    /// Summed in f64, as PyTorch's mean is exact to f32 rounding.
     fn pool(&self, x: &Matrix, iv: &Interventions) -> Vec<f32> {
         let d = self.config.d_model;
         if x.rows() == 0 {

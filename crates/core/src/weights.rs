@@ -27,6 +27,8 @@ impl<'a> WeightStore<'a> {
             .tensors
             .tensor(name)
             .map_err(|_| ModelError::MissingTensor(name.to_owned()))?;
+        // The shape is checked before any value is converted: a folder whose config and
+        // weights disagree is refused with both shapes named, never read half-way.
         if view.shape() != shape {
             return Err(ModelError::ShapeMismatch {
                 name: name.to_owned(),
@@ -34,6 +36,9 @@ impl<'a> WeightStore<'a> {
                 found: view.shape().to_vec(),
             });
         }
+        // Everything becomes f32, the one type both engines compute in: the shipped folders
+        // are f16 (half the download), PyTorch checkpoints are often bf16. safetensors is
+        // little-endian by definition, so the bytes are decoded explicitly, not transmuted.
         let bytes = view.data();
         let values: Vec<f32> = match view.dtype() {
             Dtype::F32 => bytes
@@ -55,6 +60,8 @@ impl<'a> WeightStore<'a> {
                 })
             }
         };
+        // A NaN or ∞ weight would turn every map it touches into NaN far from its cause;
+        // refusing it here names the tensor instead.
         if values.iter().any(|v| !v.is_finite()) {
             return Err(ModelError::NonFinite(name.to_owned()));
         }

@@ -7,8 +7,8 @@
 //! The tokenizer is trained here with HF's own WordPiece trainer, as the models' will be.
 #![cfg(not(target_arch = "wasm32"))]
 
-use attnscope_core::manifest::SplitMix;
 use attnscope_core::tokenizer::WordPieceTokenizer;
+use attnscope_testkit::SplitMix;
 use tokenizers::models::wordpiece::{WordPiece, WordPieceTrainer};
 use tokenizers::normalizers::bert::BertNormalizer;
 use tokenizers::pre_tokenizers::bert::BertPreTokenizer;

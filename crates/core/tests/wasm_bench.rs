@@ -4,10 +4,10 @@
 //! `cargo test --release --target wasm32-unknown-unknown -p attnscope-core --test wasm_bench -- --nocapture`
 #![cfg(target_arch = "wasm32")]
 
-use attnscope_core::manifest::{random_tensors, reference_configs, to_safetensors};
 use attnscope_core::model::Network;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Interventions;
+use attnscope_testkit::{random_tensors, reference_configs, to_safetensors};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

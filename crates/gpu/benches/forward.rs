@@ -7,7 +7,6 @@
 
 use attnscope_core::bilstm::BiLstmAttentionClassifier;
 use attnscope_core::config::ModelConfig;
-use attnscope_core::manifest::{random_tensors, reference_configs, to_safetensors};
 use attnscope_core::seq2seq::Seq2SeqAttention;
 use attnscope_core::transformer::TransformerEncoderClassifier;
 use attnscope_core::weights::WeightStore;
@@ -17,6 +16,7 @@ use attnscope_gpu::readback::read_f32;
 use attnscope_gpu::seq2seq::GpuSeq2Seq;
 use attnscope_gpu::transformer::GpuTransformer;
 use attnscope_gpu::GpuContext;
+use attnscope_testkit::{random_tensors, reference_configs, to_safetensors};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 fn forward(c: &mut Criterion) {

@@ -91,6 +91,8 @@ struct Buffers {
 
 impl Buffers {
     fn new(device: &wgpu::Device, c: &BiLstmConfig) -> Self {
+        // Sized once for max_len; a shorter input uses a prefix. Two state buffers alternate
+        // between layers so a layer never reads the buffer it writes.
         let (t, e, h, classes) = (c.max_len, c.embedding_dim, c.hidden_size, c.labels.len());
         let work = |label: &str, floats: usize| {
             buffers::storage(device, label, floats, wgpu::BufferUsages::COPY_DST)
@@ -126,6 +128,8 @@ pub struct GpuBiLstm {
 
 /// Refuses a model the kernels or the device cannot hold, naming the limit.
 fn check_limits(context: &GpuContext, c: &BiLstmConfig) -> Result<(), LoadError> {
+    // lstm.wgsl runs one thread per hidden unit in one workgroup (H ≤ 256), and the pooling
+    // holds every score of the sequence in workgroup memory (T ≤ 1024).
     let (e, h) = (c.embedding_dim, c.hidden_size);
     LoadError::check("hidden_size (lstm kernel)", h, MAX_HIDDEN)?;
     LoadError::check("max_len (pooling kernel)", c.max_len, MAX_T)?;
@@ -185,6 +189,8 @@ impl GpuBiLstm {
         // 1. Inputs: T and 1/temperature into every uniform; ids; the key mask.
         let scale = 1.0 / iv.temperature();
         self.steps.write_uniforms(queue, t as u32, scale);
+        // The key mask for every position up to max_len (1 = masked); a zero-length input
+        // still writes one id, since a buffer write may not be empty.
         let flags: Vec<u32> = (0..c.max_len).map(|j| iv.is_masked(j) as u32).collect();
         let id_words: Vec<u32> = if t == 0 { vec![0] } else { ids[..t].to_vec() };
         queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(&id_words));

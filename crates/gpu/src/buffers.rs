@@ -5,6 +5,8 @@ use wgpu::util::DeviceExt;
 
 /// A read-only storage buffer holding `data` (weights, tables).
 pub fn upload(device: &wgpu::Device, label: &str, data: &[f32]) -> wgpu::Buffer {
+    // Written once at creation (mapped), never again: weights need no COPY_DST, and a
+    // buffer the driver knows is read-only can live where reads are fastest.
     device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
         label: Some(label),
         contents: bytemuck::cast_slice(data),
@@ -20,6 +22,8 @@ pub fn storage(
     floats: usize,
     extra: wgpu::BufferUsages,
 ) -> wgpu::Buffer {
+    // WebGPU zero-fills new buffers, which the BiLSTM and the translator rely on for their
+    // "no positional encoding" tables.
     device.create_buffer(&wgpu::BufferDescriptor {
         label: Some(label),
         size: (floats.max(1) * 4) as u64,
@@ -28,7 +32,8 @@ pub fn storage(
     })
 }
 
-/// A mappable buffer of `floats` words that readbacks copy into.
+/// A mappable buffer of `floats` words that readbacks copy into. WebGPU does not let a
+/// storage buffer be mapped, so results are copied here inside the forward's submission.
 pub fn staging(device: &wgpu::Device, label: &str, floats: usize) -> wgpu::Buffer {
     device.create_buffer(&wgpu::BufferDescriptor {
         label: Some(label),

@@ -43,6 +43,8 @@ pub struct AdapterSummary {
 }
 
 impl AdapterSummary {
+    /// The summary of wgpu's adapter info. A software adapter (SwiftShader in Chromium,
+    /// lavapipe natively) is flagged, because the page should say that it is not a real GPU.
     fn from_info(info: &wgpu::AdapterInfo) -> Self {
         let software = info.device_type == wgpu::DeviceType::Cpu;
         let name = match info.name.trim() {
@@ -86,11 +88,16 @@ impl GpuContext {
     ///
     /// Never blocks: in the browser this awaits WebGPU's promises.
     pub async fn request() -> Result<Self, GpuUnavailable> {
+        // Without `navigator.gpu` wgpu would fail with a generic adapter error; checking first
+        // lets the status chip say what is actually missing.
         #[cfg(target_arch = "wasm32")]
         if !browser_exposes_webgpu() {
             return Err(GpuUnavailable::NoWebGpuApi);
         }
         let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle();
+        // One backend per target: WebGPU in the browser (no WebGL fallback: its compute is
+        // too limited for these kernels, and leaving it out keeps naga out of the wasm);
+        // Vulkan natively, which is lavapipe in CI and the NVIDIA driver on the GPU machine.
         descriptor.backends = if cfg!(target_arch = "wasm32") {
             wgpu::Backends::BROWSER_WEBGPU
         } else {
@@ -109,6 +116,8 @@ impl GpuContext {
 
     /// Creates the device on a given adapter, asking only for limits it has.
     pub async fn from_adapter(adapter: &wgpu::Adapter) -> Result<Self, GpuUnavailable> {
+        // Ask only for what every conformant adapter has; refuse, naming the first limit,
+        // an adapter below even that (rather than failing later inside a kernel).
         let available = adapter.limits();
         let required = required_limits();
         let mut first_failure = None;
@@ -130,6 +139,8 @@ impl GpuContext {
             })
             .await
             .map_err(|e| GpuUnavailable::Device(e.to_string()))?;
+        // Browsers often hide the adapter's name from wgpu's info; ask `GPUAdapterInfo` for
+        // vendor and architecture so the chip can say "google swiftshader" and not "GPU".
         #[allow(unused_mut)]
         let mut summary = AdapterSummary::from_info(&adapter.get_info());
         #[cfg(target_arch = "wasm32")]
@@ -138,6 +149,9 @@ impl GpuContext {
                 summary.name = name;
             }
         }
+        // wgpu reports a lost device through this callback only; the reason is kept where
+        // every forward checks it first (`check_not_lost`), so a lost device turns into one
+        // typed error and the page's switch to the CPU, never a panic or a hang.
         let lost = std::sync::Arc::new(std::sync::Mutex::new(None));
         let slot = lost.clone();
         device.set_device_lost_callback(move |reason, message| {
@@ -198,6 +212,9 @@ async fn browser_adapter_name() -> Option<String> {
     use wasm_bindgen::{JsCast, JsValue};
     let get =
         |object: &JsValue, key: &str| js_sys::Reflect::get(object, &JsValue::from_str(key)).ok();
+    // Through `Reflect`, not web-sys bindings: the GPU types are unstable in web-sys and
+    // would need a cfg flag in every build. A second adapter request is cheap and returns
+    // the same adapter's info.
     let gpu = get(&web_sys::window()?.navigator().into(), "gpu")?;
     let request = get(&gpu, "requestAdapter")?
         .dyn_into::<js_sys::Function>()
@@ -209,6 +226,7 @@ async fn browser_adapter_name() -> Option<String> {
         .ok()?;
     let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
     let info = get(&adapter, "info")?;
+    // e.g. "google swiftshader" for Chromium's software adapter, "nvidia hopper" for an H200.
     let words: Vec<String> = ["vendor", "architecture"]
         .iter()
         .filter_map(|key| get(&info, key)?.as_string())

@@ -77,11 +77,17 @@ impl Kernel {
         variants: &[&[(&str, f64)]],
     ) -> Result<Self, GpuError> {
         let device = &context.device;
+        // Everything is created inside one validation error scope, so a WGSL error or a
+        // layout mismatch comes back as a typed `GpuError::Kernel` naming the file, instead
+        // of wgpu's uncaptured-error handler (a panic natively, a console line in a browser).
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some(name),
             source: wgpu::ShaderSource::Wgsl(source.into()),
         });
+        // Group 0, bindings 0..n in the order the kernel module lists them; binding 0 is
+        // always the `Params` uniform. Sizes are left to the bound buffers (no
+        // min_binding_size), because buffers are sized for the model's maximum length.
         let entries: Vec<wgpu::BindGroupLayoutEntry> = bindings
             .iter()
             .enumerate()
@@ -109,6 +115,10 @@ impl Kernel {
             bind_group_layouts: &[Some(&layout)],
             immediate_size: 0,
         });
+        // One pipeline per variant of the `override` constants (matmul: one per activation;
+        // the LSTM and decoder kernels: one, specialised to the model's sizes). Workgroup
+        // memory is not zeroed: every kernel writes its shared arrays before reading them,
+        // and zeroing costs a pass over them per dispatch on some backends.
         let no_constants: [&[(&str, f64)]; 1] = [&[]];
         let variants = if variants.is_empty() {
             &no_constants[..]
@@ -144,7 +154,8 @@ impl Kernel {
         })
     }
 
-    /// A bind group over `buffers`, bound to 0, 1, … in order.
+    /// A bind group over `buffers`, bound to 0, 1, … in order. Whole buffers are bound: a
+    /// forward at a shorter T reads a prefix, the kernels bound their loops by T themselves.
     pub fn bind(&self, device: &wgpu::Device, buffers: &[&wgpu::Buffer]) -> wgpu::BindGroup {
         let entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
             .iter()
@@ -169,6 +180,7 @@ impl Kernel {
 
 /// `m` (rows × cols, row-major) transposed: kernels whose threads each compute one output row
 /// read a weight matrix column-wise, so adjacent threads touch adjacent words.
+/// (Done once at upload, on the CPU: the GPU then reads the layout it wants on every step.)
 pub fn transpose(m: &[f32], rows: usize, cols: usize) -> Vec<f32> {
     let mut out = vec![0.0; m.len()];
     for r in 0..rows {
@@ -181,6 +193,7 @@ pub fn transpose(m: &[f32], rows: usize, cols: usize) -> Vec<f32> {
 
 /// The rows of `m` (rows × cols) zero-padded to a multiple of 4 columns, for kernels that read
 /// each row as vec4s.
+/// The padding is zeros, so the extra lanes add nothing to any dot product.
 pub fn pad_rows_to_vec4(m: &[f32], rows: usize, cols: usize) -> Vec<f32> {
     let padded = cols.div_ceil(4) * 4;
     let mut out = vec![0.0; rows * padded];

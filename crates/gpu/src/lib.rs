@@ -75,6 +75,9 @@ pub enum LoadError {
     },
 }
 
+// Loading fails with a typed reason the app words for the user ("the GPU engine refused the
+// model: …") and then runs that model on the CPU: a model too large for one kernel never
+// takes the page down, it only loses the GPU.
 impl LoadError {
     /// `Err(TooLarge)` when any of `floats` (a buffer's 32-bit words) is above the device's
     /// largest storage-buffer binding.

@@ -29,6 +29,8 @@ impl Network {
         config: &ModelConfig,
         store: &WeightStore<'_>,
     ) -> Result<Self, LoadError> {
+        // Each engine checks its own limits, uploads, compiles and plans; the enum only
+        // routes by architecture, exactly as core's `Network::load` does.
         Ok(match config {
             ModelConfig::TransformerEncoderClassifier(c) => {
                 Network::Transformer(GpuTransformer::load(context, c.clone(), store).await?)
@@ -48,6 +50,8 @@ impl Network {
         ids: &[u32],
         interventions: &Interventions,
     ) -> Result<NetworkOutput, GpuError> {
+        // The same `NetworkOutput` the CPU returns, so core's `Model::finish` builds one
+        // `Trace` whichever engine ran.
         Ok(match self {
             Network::Transformer(net) => {
                 NetworkOutput::Transformer(net.forward(ids, interventions).await?)

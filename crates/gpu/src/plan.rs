@@ -52,6 +52,9 @@ pub const UNIFORM_BYTES: u64 = UNIFORM_SIZE as u64;
 impl Steps {
     /// Appends a dispatch of `kernel`'s pipeline `variant` over `buffers` (bound after the
     /// step's own uniform, which is binding 0).
+    /// Each step gets its own small uniform buffer (T changes per forward, but the other
+    /// fields differ per step, e.g. the layer of an attention dispatch), and its bind group is
+    /// built here once, so recording a forward only sets pipelines and bind groups.
     pub fn push(
         &mut self,
         device: &wgpu::Device,
@@ -152,6 +155,9 @@ pub async fn submit_and_read(
     regions: &[Region<'_>],
     staging: &wgpu::Buffer,
 ) -> Result<Vec<f32>, GpuError> {
+    // The regions are packed one after another into the staging buffer and the copies are
+    // recorded into the forward's own encoder, so results travel in the same submission as
+    // the compute: one submit, one map, however many buffers are read.
     let mut at = 0;
     for region in regions {
         encoder.copy_buffer_to_buffer(

@@ -6,11 +6,14 @@
 use crate::GpuError;
 
 /// Maps `staging` (already filled by a submitted copy) and returns its first `len` floats.
+/// A lost device surfaces here as a failed map; the caller reports it as the loss.
 pub async fn read_f32(
     device: &wgpu::Device,
     staging: &wgpu::Buffer,
     len: usize,
 ) -> Result<Vec<f32>, GpuError> {
+    // Only the words this forward wrote: a short input reads back a short prefix of a
+    // staging buffer sized for the longest one.
     let bytes = (len * 4) as u64;
     let (sender, receiver) = futures_channel::oneshot::channel();
     staging
@@ -18,16 +21,22 @@ pub async fn read_f32(
         .map_async(wgpu::MapMode::Read, move |result| {
             let _ = sender.send(result);
         });
+    // Natively nothing drives wgpu's callbacks but a poll: wait here until the copy and the
+    // map are done. In the browser the promise resolves on the event loop instead, and a
+    // blocking wait would deadlock the page's only thread.
     #[cfg(not(target_arch = "wasm32"))]
     device
         .poll(wgpu::PollType::wait_indefinitely())
         .map_err(|e| GpuError::Readback(e.to_string()))?;
     #[cfg(target_arch = "wasm32")]
     let _ = device;
+    // A closed channel means wgpu dropped the callback (device destroyed mid-map).
     receiver
         .await
         .map_err(|_| GpuError::Readback("the map callback was dropped".into()))?
         .map_err(|e| GpuError::Readback(e.to_string()))?;
+    // Copy out and unmap before returning: the next forward maps the same buffer again, and
+    // mapping a buffer that is still mapped is a validation error.
     let values = {
         let view = staging
             .slice(..bytes)

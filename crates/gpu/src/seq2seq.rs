@@ -363,6 +363,8 @@ impl GpuSeq2Seq {
         let queue = &self.context.queue;
         let scale = 1.0 / iv.temperature();
         self.steps.write_uniforms(queue, s as u32, scale);
+        // The mask is stored as 0/1 floats in the state (the decoder kernels read one buffer
+        // for everything a step needs); ids are f32 integers, exact below 2^24.
         let mut initial = vec![0f32; l.len];
         for j in 0..c.max_src_len {
             initial[l.mask + j] = iv.is_masked(j) as u32 as f32;
@@ -382,6 +384,9 @@ impl GpuSeq2Seq {
                 s as u32,
                 scale,
             );
+            // The encoder alone, then one submit per decoding step with a two-word readback of
+            // the end flag: the CPU round trip the single-pass design avoids, kept to measure
+            // the difference (docs/perf.md).
             self.context.submit(encoder.finish());
             for t in 0..c.max_decode_len {
                 let first = self.encoder_steps + t * STEP_DISPATCHES;
@@ -404,6 +409,7 @@ impl GpuSeq2Seq {
                     break;
                 }
             }
+            // Results are read with a fresh, empty encoder: everything already ran.
             encoder = new_encoder();
         } else {
             self.steps
@@ -423,13 +429,19 @@ impl GpuSeq2Seq {
     }
 
     /// The decoding from the read-back state and step logits, for a source of `s` tokens.
+    /// The readback is `[state (StateLayout::len) | step logits (max_decode_len × V)]`; only
+    /// the steps actually decoded are kept, and each attention row is cut from its
+    /// `max_src_len` slot to the `s` source tokens.
     fn decoded(&self, values: &[f32], s: usize) -> Seq2SeqOutput {
         let (c, l) = (&self.config, self.layout);
+        // The argmax kernel counts the steps it ran; clamp anyway, so a corrupt readback can
+        // never index past the buffer.
         let steps = (values[l.steps] as usize).min(c.max_decode_len);
         let ids: Vec<u32> = values[l.ids + 1..l.ids + 1 + steps]
             .iter()
             .map(|&v| v as u32)
             .collect();
+        // Decoding stopped at the end token if it produced one, else at max_decode_len.
         let stop = if ids.last() == Some(&c.eos_id) {
             StopReason::EndToken
         } else {
@@ -437,12 +449,15 @@ impl GpuSeq2Seq {
         };
         let v = c.tgt_vocab_size;
         let logits = &values[l.len..l.len + steps * v];
+        // Attention rows are stored max_src_len apart; keep the S columns of the real source.
         let mut rows = Vec::with_capacity(steps * s);
         for t in 0..steps {
             let start = l.alpha + t * c.max_src_len;
             rows.extend_from_slice(&values[start..start + s]);
         }
         Seq2SeqOutput {
+            // Candidates come from the read-back logits through core's own function, so both
+            // engines rank ties alike.
             decoding: Decoding {
                 top_k: logits
                     .chunks_exact(v)

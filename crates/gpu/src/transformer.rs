@@ -66,6 +66,8 @@ impl Weights {
         config: &TransformerConfig,
         tensors: &Tensors,
     ) -> Result<Self, ModelError> {
+        // Every tensor under its PyTorch name, except LayerNorms: `layernorm.wgsl` has four
+        // storage bindings to spare, so γ and β travel as one buffer [γ | β].
         let mut buffers = HashMap::new();
         for (name, data) in tensors.iter() {
             let norm = name
@@ -78,6 +80,8 @@ impl Weights {
                 buffers.insert(name.to_owned(), buffers::upload(device, name, data));
             }
         }
+        // The PE table for every position up to max_len, computed by core: the CPU path adds
+        // the very same values, so the two engines cannot drift apart on the encoding.
         let pe = PeParams::new(config.max_len, config.d_model, config.pe_base).map_err(|e| {
             ModelError::ConfigField {
                 field: "d_model",
@@ -125,6 +129,8 @@ struct Buffers {
 
 impl Buffers {
     fn new(device: &wgpu::Device, c: &TransformerConfig) -> Self {
+        // Sized once for max_len: a forward at a shorter T uses a prefix of each, so typing
+        // never allocates. Only the maps and the class scores are ever read back.
         let (d, t, classes) = (c.d_model, c.max_len, c.labels.len());
         let map_floats = c.n_layers * c.n_heads * t * t;
         let work = |label: &str, floats: usize| {
@@ -160,6 +166,8 @@ pub struct GpuTransformer {
 
 /// Refuses a model the kernels or the device cannot hold, naming the limit.
 fn check_limits(context: &GpuContext, c: &TransformerConfig) -> Result<(), LoadError> {
+    // The attention kernel keeps one query's scores for every key in workgroup memory, so
+    // max_len is bounded by MAX_T; every buffer must fit one storage binding.
     LoadError::check("max_len (attention kernel)", c.max_len, MAX_T)?;
     let t = c.max_len;
     LoadError::check_storage(
@@ -221,10 +229,13 @@ impl GpuTransformer {
         // 1. Inputs: T and the scale into every uniform; ids; key mask and head mask.
         let scale = 1.0 / (((c.d_model / heads) as f32).sqrt() * iv.temperature());
         self.steps.write_uniforms(queue, t as u32, scale);
+        // One buffer for both masks keeps attention.wgsl within WebGPU's four storage
+        // buffers per stage: [key mask for every position | head mask per (layer, head)].
         let flags: Vec<u32> = (0..c.max_len)
             .map(|j| iv.is_masked(j) as u32)
             .chain((0..layers * heads).map(|i| iv.is_off(i / heads, i % heads) as u32))
             .collect();
+        // (An empty input still writes one id: a zero-byte buffer write is invalid.)
         let id_words: Vec<u32> = if t == 0 { vec![0] } else { ids[..t].to_vec() };
         queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(&id_words));
         queue.write_buffer(&b.flags, 0, bytemuck::cast_slice(&flags));
@@ -279,6 +290,8 @@ fn plan(
     } else {
         1.0
     };
+    // Three residual buffers rotate through a layer so that no kernel reads the buffer it
+    // writes (WebGPU forbids binding one buffer as both read and read-write in a dispatch).
     let [x_a, x_b, x_c] = &b.x;
     // X = E[ids]·scale + PE → x_a.
     steps.push(

@@ -21,6 +21,8 @@ pub trait Uniform: bytemuck::Pod {
 
     /// The struct's bytes as the words of a uniform buffer (the rest zero).
     fn words(&self) -> Words {
+        // Every step's uniform buffer is 32 bytes; a smaller `Params` fills the start and
+        // the rest stays zero (the WGSL struct never reads it).
         let bytes = bytemuck::bytes_of(self);
         assert!(bytes.len() <= UNIFORM_BYTES, "a uniform fits 32 bytes");
         let mut words = [0u32; UNIFORM_BYTES / 4];

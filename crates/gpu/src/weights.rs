@@ -17,6 +17,8 @@ impl Tensors {
     /// Reads every tensor `config`'s manifest names from `store`; a missing tensor or a
     /// shape that disagrees with the config is the CPU loader's typed error.
     pub fn read(config: &ModelConfig, store: &WeightStore<'_>) -> Result<Self, ModelError> {
+        // Only the manifest's tensors are read: extra tensors in a file are ignored, as the
+        // CPU loader ignores them, and each is widened to f32 once, here.
         let mut values = HashMap::new();
         for (name, shape) in manifest::tensors(config) {
             let data = store.tensor(&name, &shape)?;
@@ -68,6 +70,9 @@ impl BiLstmLayer {
         layer: usize,
         h: usize,
     ) -> Self {
+        // Forward direction first, then backward, in every buffer: `lstm.wgsl`'s workgroup d
+        // reads rows d·4H.. of each, and the projection writes both directions' gates side by
+        // side (8H per step).
         let part = |kind: &str, reverse: bool| {
             let suffix = if reverse { "_reverse" } else { "" };
             tensors.get(&format!("{module}.{kind}_l{layer}{suffix}"))

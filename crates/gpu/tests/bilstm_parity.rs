@@ -8,11 +8,11 @@ mod common;
 
 use attnscope_core::bilstm::BiLstmAttentionClassifier;
 use attnscope_core::config::{BiLstmConfig, ModelConfig};
-use attnscope_core::manifest::{random_tensors, to_safetensors, SplitMix};
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Interventions;
 use attnscope_gpu::bilstm::GpuBiLstm;
 use attnscope_gpu::LoadError;
+use attnscope_testkit::{random_tensors, to_safetensors, SplitMix};
 use common::{close, context};
 use proptest::prelude::*;
 

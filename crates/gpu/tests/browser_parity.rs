@@ -9,7 +9,6 @@
 
 use attnscope_core::bilstm::BiLstmAttentionClassifier;
 use attnscope_core::config::ModelConfig;
-use attnscope_core::manifest::{random_tensors, to_safetensors, SplitMix};
 use attnscope_core::seq2seq::Seq2SeqAttention;
 use attnscope_core::transformer::TransformerEncoderClassifier;
 use attnscope_core::weights::WeightStore;
@@ -18,6 +17,7 @@ use attnscope_gpu::bilstm::GpuBiLstm;
 use attnscope_gpu::seq2seq::GpuSeq2Seq;
 use attnscope_gpu::transformer::GpuTransformer;
 use attnscope_gpu::GpuContext;
+use attnscope_testkit::{random_tensors, to_safetensors, SplitMix};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -4,11 +4,11 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use attnscope_core::config::ModelConfig;
-use attnscope_core::manifest::{random_tensors, reference_configs, to_safetensors};
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Interventions;
 use attnscope_gpu::transformer::GpuTransformer;
 use attnscope_gpu::{GpuContext, GpuError};
+use attnscope_testkit::{random_tensors, reference_configs, to_safetensors};
 
 #[test]
 fn a_destroyed_device_is_reported_not_a_panic() {

@@ -3,13 +3,13 @@
 //! dimension (most not multiples of the 16-wide tile), on a real device (lavapipe in CI).
 #![cfg(not(target_arch = "wasm32"))]
 
-use attnscope_core::manifest::SplitMix;
 use attnscope_core::ops::{gelu, Linear};
 use attnscope_core::Matrix;
 use attnscope_gpu::kernel::Kernel;
 use attnscope_gpu::matmul::{self, Activation, Params as Dims};
 use attnscope_gpu::readback::read_f32;
 use attnscope_gpu::GpuContext;
+use attnscope_testkit::SplitMix;
 use proptest::prelude::*;
 use std::sync::OnceLock;
 use wgpu::util::DeviceExt;

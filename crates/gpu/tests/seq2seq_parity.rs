@@ -12,11 +12,11 @@
 mod common;
 
 use attnscope_core::config::{ModelConfig, Seq2SeqConfig};
-use attnscope_core::manifest::{random_tensors, to_safetensors, SplitMix};
 use attnscope_core::seq2seq::Seq2SeqAttention;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Interventions;
 use attnscope_gpu::seq2seq::GpuSeq2Seq;
+use attnscope_testkit::{random_tensors, to_safetensors, SplitMix};
 use common::{close, context, near};
 use proptest::prelude::*;
 

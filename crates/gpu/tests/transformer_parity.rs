@@ -7,11 +7,11 @@
 mod common;
 
 use attnscope_core::config::{ModelConfig, TransformerConfig};
-use attnscope_core::manifest::{random_tensors, to_safetensors, SplitMix};
 use attnscope_core::transformer::TransformerEncoderClassifier;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Interventions;
 use attnscope_gpu::transformer::GpuTransformer;
+use attnscope_testkit::{random_tensors, to_safetensors, SplitMix};
 use common::{close, context};
 use proptest::prelude::*;
 

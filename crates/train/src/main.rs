@@ -8,7 +8,9 @@ use attnscope_train::card::{
     history, Card, Target, SENTIMENT_SOURCES, TOPIC_SOURCES, TRANSLATION_SOURCES,
 };
 use attnscope_train::data::{sentiment, topic, translation, Example, Splits};
-use attnscope_train::models::{self, CLASSIFIER_VOCAB, TRANSLATION_VOCAB};
+use attnscope_train::models::{
+    self, Architecture, Dataset, Shipped, CLASSIFIER_VOCAB, SHIPPED, TRANSLATION_VOCAB,
+};
 use attnscope_train::optim::Schedule;
 use attnscope_train::run::{
     classifier_fixture, train_classifier, train_translator, translator_fixture, write,
@@ -152,12 +154,10 @@ struct Task<'a> {
     bar: f64,
 }
 
-fn classifier(
-    o: &Options,
-    name: &str,
-    architecture: &str,
-    task: &Task<'_>,
-) -> Result<(), TrainError> {
+/// Trains, measures and writes the card of the shipped classifier `model` on `task`.
+fn classifier(o: &Options, model: &Shipped, task: &Task<'_>) -> Result<(), TrainError> {
+    let name = model.name;
+    let transformer = model.architecture == Architecture::Transformer;
     let Task {
         labels,
         data,
@@ -167,25 +167,12 @@ fn classifier(
         unit,
         bar,
     } = *task;
-    let (config, mut base) = if architecture == "transformer" {
-        (
-            models::transformer(CLASSIFIER_VOCAB, labels),
-            models::TRANSFORMER_SCHEDULE,
-        )
-    } else if name.starts_with("sentiment") {
-        (
-            models::bilstm(CLASSIFIER_VOCAB, labels),
-            models::SENTIMENT_BILSTM_SCHEDULE,
-        )
+    let config = if transformer {
+        models::transformer(CLASSIFIER_VOCAB, labels)
     } else {
-        (
-            models::bilstm(CLASSIFIER_VOCAB, labels),
-            models::BILSTM_SCHEDULE,
-        )
+        models::bilstm(CLASSIFIER_VOCAB, labels)
     };
-    if name.starts_with("topic") {
-        base.epochs = models::TOPIC_EPOCHS;
-    }
+    let base = model.schedule;
     let out = o.out.join(name);
     let job = ClassifierJob {
         config,
@@ -205,7 +192,7 @@ fn classifier(
     );
     let report = train_classifier(&job)?;
     let baseline = naive_bayes_accuracy(&data.train, &data.test, labels.len());
-    let summary = if architecture == "transformer" {
+    let summary = if transformer {
         "A Transformer encoder classifier (2 post-norm layers, d = 128, 4 heads, d_ff = 512, GELU, \
          sinusoidal positional encoding, [CLS] pooling), trained from scratch."
     } else {
@@ -283,83 +270,112 @@ fn classifier(
     Ok(())
 }
 
+/// The data, tokenizer and card text of one classification dataset, prepared once for both
+/// of its models.
+struct Prepared {
+    dataset: Dataset,
+    data: Splits<Example>,
+    tokenizer: String,
+    preprocessing: String,
+}
+
+impl Prepared {
+    /// Loads `dataset`, trains (or reuses) its tokenizer and words its preprocessing.
+    fn new(o: &Options, dataset: Dataset) -> Result<Self, TrainError> {
+        match dataset {
+            Dataset::Sentiment => {
+                const TASK: &str = "sentiment";
+                let (data, counts) = sentiment::load(&o.data)?;
+                let texts: Vec<String> = data.train.iter().map(|e| e.text.clone()).collect();
+                let tokenizer =
+                    tokenizer_json(o, TASK, &texts, CLASSIFIER_VOCAB, Role::Classifier, true)?;
+                let pre = format!(
+                "Unicode NFC, whitespace collapsed. RT: fresh → positive, rotten → negative, plot rows \
+                 dropped ({} kept). VADER: positive if the mean rating ≥ 0.5, negative if ≤ −0.5 ({} kept, \
+                 {} dropped as ambiguous). Sentences merged by a near-duplicate key (lower-cased letters \
+                 and digits): {} copies merged, {} keys dropped whose copies disagreed; the split is by \
+                 that key, so no test sentence or near-duplicate of one is in training.",
+                counts.rotten_tomatoes, counts.vader, counts.vader_ambiguous, counts.duplicates, counts.conflicting
+            );
+                Ok(Self {
+                    dataset,
+                    data,
+                    tokenizer,
+                    preprocessing: pre,
+                })
+            }
+            Dataset::Topic => {
+                const TASK: &str = "topic";
+                let articles = topic::load(&o.data)?;
+                let data = Splits {
+                    train: topic::examples(&articles.train),
+                    dev: topic::examples(&articles.dev),
+                    test: topic::examples(&articles.test),
+                };
+                let texts: Vec<String> = data.train.iter().map(|e| e.text.clone()).collect();
+                let tok =
+                    tokenizer_json(o, TASK, &texts, CLASSIFIER_VOCAB, Role::Classifier, true)?;
+                let [a, b, c] = articles.sizes();
+                let pre = format!(
+                "Unicode NFC (Latin-1 files decoded), duplicate articles dropped. Split by article \
+                 ({a} / {b} / {c} articles), then each article gives short passages: its sentences, \
+                 title first, grouped in order into passages of at most {} words (a last passage \
+                 under {} words joins the one before). Every passage carries its article's class.",
+                topic::MAX_WORDS,
+                topic::MIN_WORDS
+            );
+                Ok(Self {
+                    dataset,
+                    data,
+                    tokenizer: tok,
+                    preprocessing: pre,
+                })
+            }
+            Dataset::Translation => unreachable!("the translator prepares its own data"),
+        }
+    }
+
+    /// The task as `classifier` reads it.
+    fn task(&self) -> Task<'_> {
+        let sentiment = self.dataset == Dataset::Sentiment;
+        Task {
+            labels: if sentiment {
+                &sentiment::LABELS
+            } else {
+                &topic::LABELS
+            },
+            data: &self.data,
+            tokenizer: &self.tokenizer,
+            sources: if sentiment {
+                &SENTIMENT_SOURCES
+            } else {
+                &TOPIC_SOURCES
+            },
+            preprocessing: &self.preprocessing,
+            unit: if sentiment { "sentences" } else { "passages" },
+            bar: if sentiment { 0.82 } else { 0.90 },
+        }
+    }
+}
+
+/// Builds every shipped model `--only` names (all by default), in the table's order.
 fn run(o: &Options) -> Result<(), TrainError> {
-    // `--only` names models; a task runs when one of its models is named.
-    let wants = |prefix: &str| o.only.is_empty() || o.only.iter().any(|n| n.starts_with(prefix));
-    if wants("sentiment") {
-        const TASK: &str = "sentiment";
-        let (data, counts) = sentiment::load(&o.data)?;
-        let texts: Vec<String> = data.train.iter().map(|e| e.text.clone()).collect();
-        let tok = tokenizer_json(o, TASK, &texts, CLASSIFIER_VOCAB, Role::Classifier, true)?;
-        let pre = format!(
-            "Unicode NFC, whitespace collapsed. RT: fresh → positive, rotten → negative, plot rows \
-             dropped ({} kept). VADER: positive if the mean rating ≥ 0.5, negative if ≤ −0.5 ({} kept, \
-             {} dropped as ambiguous). Sentences merged by a near-duplicate key (lower-cased letters \
-             and digits): {} copies merged, {} keys dropped whose copies disagreed; the split is by \
-             that key, so no test sentence or near-duplicate of one is in training.",
-            counts.rotten_tomatoes, counts.vader, counts.vader_ambiguous, counts.duplicates, counts.conflicting
-        );
-        for arch in ["transformer", "bilstm"] {
-            let name = format!("sentiment-{arch}");
-            if wants(&name) {
-                classifier(
-                    o,
-                    &name,
-                    arch,
-                    &Task {
-                        labels: &sentiment::LABELS,
-                        data: &data,
-                        tokenizer: &tok,
-                        sources: &SENTIMENT_SOURCES,
-                        preprocessing: &pre,
-                        unit: "sentences",
-                        bar: 0.82,
-                    },
-                )?;
-            }
+    // `--only` names models; a name selects the models it starts with.
+    let wants = |name: &str| o.only.is_empty() || o.only.iter().any(|n| n.starts_with(name));
+    let mut prepared: Vec<Prepared> = Vec::new();
+    for model in SHIPPED.iter().filter(|m| wants(m.name)) {
+        if model.dataset == Dataset::Translation {
+            translate(o)?;
+            continue;
         }
-    }
-    if wants("topic") {
-        const TASK: &str = "topic";
-        let articles = topic::load(&o.data)?;
-        let data = Splits {
-            train: topic::examples(&articles.train),
-            dev: topic::examples(&articles.dev),
-            test: topic::examples(&articles.test),
-        };
-        let texts: Vec<String> = data.train.iter().map(|e| e.text.clone()).collect();
-        let tok = tokenizer_json(o, TASK, &texts, CLASSIFIER_VOCAB, Role::Classifier, true)?;
-        let [a, b, c] = articles.sizes();
-        let pre = format!(
-            "Unicode NFC (Latin-1 files decoded), duplicate articles dropped. Split by article \
-             ({a} / {b} / {c} articles), then each article gives short passages: its sentences, \
-             title first, grouped in order into passages of at most {} words (a last passage \
-             under {} words joins the one before). Every passage carries its article's class.",
-            topic::MAX_WORDS,
-            topic::MIN_WORDS
-        );
-        for arch in ["transformer", "bilstm"] {
-            let name = format!("topic-{arch}");
-            if wants(&name) {
-                classifier(
-                    o,
-                    &name,
-                    arch,
-                    &Task {
-                        labels: &topic::LABELS,
-                        data: &data,
-                        tokenizer: &tok,
-                        sources: &TOPIC_SOURCES,
-                        preprocessing: &pre,
-                        unit: "passages",
-                        bar: 0.90,
-                    },
-                )?;
-            }
+        if !prepared.iter().any(|p| p.dataset == model.dataset) {
+            prepared.push(Prepared::new(o, model.dataset)?);
         }
-    }
-    if wants("translate-en-es") {
-        translate(o)?;
+        let prepared = prepared
+            .iter()
+            .find(|p| p.dataset == model.dataset)
+            .expect("prepared");
+        classifier(o, model, &prepared.task())?;
     }
     Ok(())
 }

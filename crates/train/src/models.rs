@@ -109,3 +109,79 @@ pub const TRANSLATOR_SCHEDULE: Schedule = Schedule {
     dropout: 0.2,
     max_steps: None,
 };
+
+/// The data a shipped model learns from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dataset {
+    /// Rotten Tomatoes + VADER sentences, negative / positive.
+    Sentiment,
+    /// BBC News passages, five topics.
+    Topic,
+    /// Tatoeba English → Spanish pairs.
+    Translation,
+}
+
+/// The network a shipped model is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Architecture {
+    /// [`transformer`].
+    Transformer,
+    /// [`bilstm`].
+    BiLstm,
+    /// [`translator`].
+    Seq2Seq,
+}
+
+/// One model folder under `assets/models/`: what it learns from, what it is, how it learns.
+#[derive(Debug, Clone, Copy)]
+pub struct Shipped {
+    /// The folder's name (also the app's `model=` value).
+    pub name: &'static str,
+    /// Its data.
+    pub dataset: Dataset,
+    /// Its network.
+    pub architecture: Architecture,
+    /// Its schedule (before `--epochs`/`--max-steps` overrides).
+    pub schedule: Schedule,
+}
+
+/// Every shipped model, in the order the trainer builds them (the two models of a dataset
+/// share its tokenizer, built once).
+pub const SHIPPED: [Shipped; 5] = [
+    Shipped {
+        name: "sentiment-transformer",
+        dataset: Dataset::Sentiment,
+        architecture: Architecture::Transformer,
+        schedule: TRANSFORMER_SCHEDULE,
+    },
+    Shipped {
+        name: "sentiment-bilstm",
+        dataset: Dataset::Sentiment,
+        architecture: Architecture::BiLstm,
+        schedule: SENTIMENT_BILSTM_SCHEDULE,
+    },
+    Shipped {
+        name: "topic-transformer",
+        dataset: Dataset::Topic,
+        architecture: Architecture::Transformer,
+        schedule: Schedule {
+            epochs: TOPIC_EPOCHS,
+            ..TRANSFORMER_SCHEDULE
+        },
+    },
+    Shipped {
+        name: "topic-bilstm",
+        dataset: Dataset::Topic,
+        architecture: Architecture::BiLstm,
+        schedule: Schedule {
+            epochs: TOPIC_EPOCHS,
+            ..BILSTM_SCHEDULE
+        },
+    },
+    Shipped {
+        name: "translate-en-es",
+        dataset: Dataset::Translation,
+        architecture: Architecture::Seq2Seq,
+        schedule: TRANSLATOR_SCHEDULE,
+    },
+];

@@ -144,41 +144,9 @@ pub fn PeView(props: &PeViewProps) -> Html {
     });
     let (drawn, hidden) = form.settings.drawable_dims();
     let series = use_memo((data.pe.clone(), drawn.clone()), |(pe, dims)| {
-        let series: Vec<Series> = dims
-            .iter()
-            .map(|&dim| Series {
-                label: format!(
-                    "dim {dim} ({}, i={})",
-                    if dim % 2 == 0 { "sin" } else { "cos" },
-                    dim / 2
-                ),
-                values: (0..pe.rows()).filter_map(|pos| pe.get(pos, dim)).collect(),
-            })
-            .collect();
-        Rc::new(series)
+        Rc::new(curve_series(pe, dims))
     });
-
-    {
-        // Children's effects (the plots' paints) run before this one, so the time measured
-        // here is input → painted plots. Written straight to the DOM: a number is no reason
-        // to render again.
-        let changed_at = form.changed_at;
-        use_effect_with(form.settings.clone(), move |settings| {
-            Location {
-                route: Route::PositionalEncoding,
-                query: settings.to_query(),
-            }
-            .replace_current();
-            let Some(started) = changed_at else { return };
-            let elapsed = crate::dom::now_ms() - started;
-            if let Some(element) = crate::dom::document().get_element_by_id("pe-perf") {
-                let _ = element.set_attribute("data-update-ms", &format!("{elapsed:.2}"));
-                element.set_text_content(Some(&format!(
-                    "Last update: {elapsed:.1} ms from input to painted plots."
-                )));
-            }
-        });
-    }
+    use_url_and_update_time(form.settings.clone(), form.changed_at);
 
     let dispatch = form.dispatcher();
     let edit = |field: Field| {
@@ -209,22 +177,7 @@ pub fn PeView(props: &PeViewProps) -> Html {
         let (low, high, _, _) = field.bounds();
         (low, high)
     };
-    let dims_hint = if hidden.is_empty() {
-        format!(
-            "Up to {} dimensions, comma-separated; or click a column of the matrix.",
-            settings::MAX_CURVES
-        )
-    } else {
-        format!(
-            "Not drawn (beyond d_model = {}): {}.",
-            params.d_model(),
-            hidden
-                .iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
+    let dims_hint = dims_hint(&hidden, params.d_model());
     let (n, d) = (params.positions(), params.d_model());
     let height = |rows: usize| (180.0 + rows as f64 * 0.9).clamp(260.0, 440.0);
 
@@ -271,4 +224,56 @@ pub fn PeView(props: &PeViewProps) -> Html {
             </p>
         </section>
     }
+}
+
+/// One curve per drawn dimension: its values over every position, labelled sin or cos.
+fn curve_series(pe: &Matrix, dims: &[usize]) -> Vec<Series> {
+    dims.iter()
+        .map(|&dim| Series {
+            label: format!(
+                "dim {dim} ({}, i={})",
+                if dim % 2 == 0 { "sin" } else { "cos" },
+                dim / 2
+            ),
+            values: (0..pe.rows()).filter_map(|pos| pe.get(pos, dim)).collect(),
+        })
+        .collect()
+}
+
+/// The hint under the dimensions field: how to add curves, or which asked-for dimensions are
+/// beyond d_model and so not drawn.
+fn dims_hint(hidden: &[usize], d_model: usize) -> String {
+    if hidden.is_empty() {
+        return format!(
+            "Up to {} dimensions, comma-separated; or click a column of the matrix.",
+            settings::MAX_CURVES
+        );
+    }
+    let hidden: Vec<String> = hidden.iter().map(usize::to_string).collect();
+    format!(
+        "Not drawn (beyond d_model = {d_model}): {}.",
+        hidden.join(", ")
+    )
+}
+
+/// Keeps the URL in step with the settings and reports input → painted plots. Children's
+/// effects (the plots' paints) run before this one, so the time measured here is input →
+/// painted plots. Written straight to the DOM: a number is no reason to render again.
+#[hook]
+fn use_url_and_update_time(settings: PeSettings, changed_at: Option<f64>) {
+    use_effect_with(settings, move |settings| {
+        Location {
+            route: Route::PositionalEncoding,
+            query: settings.to_query(),
+        }
+        .replace_current();
+        let Some(started) = changed_at else { return };
+        let elapsed = crate::dom::now_ms() - started;
+        if let Some(element) = crate::dom::document().get_element_by_id("pe-perf") {
+            let _ = element.set_attribute("data-update-ms", &format!("{elapsed:.2}"));
+            element.set_text_content(Some(&format!(
+                "Last update: {elapsed:.1} ms from input to painted plots."
+            )));
+        }
+    });
 }

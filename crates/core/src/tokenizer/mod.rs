@@ -114,6 +114,8 @@ impl WordPieceTokenizer {
                 })
                 .collect::<Vec<_>>()
         };
+        // Added tokens are found on the raw text first (as HF does), and only the text
+        // between them goes through normalisation and WordPiece.
         let mut content = Vec::new();
         for piece in self.split_added(text) {
             match piece {
@@ -132,6 +134,8 @@ impl WordPieceTokenizer {
                 }
             }
         }
+        // Truncation keeps the template ([CLS] … [SEP]) and cuts the text's tail, as HF's
+        // `truncation=True` does for one sequence; `total` lets the page say how much was cut.
         let specials = self.before.len() + self.after.len();
         let total = content.len() + specials;
         content.truncate(max_len.saturating_sub(specials));
@@ -159,6 +163,8 @@ impl WordPieceTokenizer {
                 text.push_str(rest);
                 continue;
             }
+            // Spacing for reading, not a byte-exact inverse: no space before closing
+            // punctuation, none after Spanish opening marks.
             let closing = matches!(token, "." | "," | "!" | "?" | ";" | ":" | ")" | "»" | "'");
             let after_opening = text.ends_with(['¿', '¡', '(', '«']);
             if !text.is_empty() && !closing && !after_opening {
@@ -180,7 +186,9 @@ impl WordPieceTokenizer {
         }
     }
 
-    /// Splits normalised characters into words.
+    /// Splits normalised characters into words: at whitespace, and (BERT's pre-tokenizer) with
+    /// every punctuation character a word of its own. Each piece keeps its byte span in the
+    /// original text, so a token chip can point back at what the user typed.
     fn words<'p>(&self, pieces: &'p [Piece]) -> Vec<&'p [Piece]> {
         let mut words = Vec::new();
         let mut start = None;
@@ -229,6 +237,9 @@ impl WordPieceTokenizer {
             .map(|(i, _)| i)
             .chain(std::iter::once(text.len()))
             .collect();
+        // Longest match first: from each start, shrink the end until the vocabulary has the
+        // piece (with the `##` prefix after the first). No match anywhere → the whole word
+        // is [UNK], exactly as HF's WordPiece model does (not just the failing part).
         let mut parts = Vec::new();
         let mut start = 0; // char index
         while start < word.len() {

@@ -1,4 +1,11 @@
 //! Reading the supported subset of `tokenizer.json`.
+//!
+//! The subset is what BERT-style WordPiece folders use: a `BertNormalizer` (or none), a
+//! `BertPreTokenizer` or `WhitespaceSplit`, a `WordPiece` model, added tokens matched on raw
+//! text, and a `BertProcessing` or one-sequence `TemplateProcessing` post-processor. Anything
+//! else is refused with a [`ModelError::Tokenizer`] naming the field and what is supported,
+//! because a tokenizer that silently differs from Hugging Face's would give wrong ids, and
+//! wrong ids give plausible-looking but wrong attention maps.
 
 use super::normalize::Normalizer;
 use super::{AddedToken, PreTokenizer, WordPieceTokenizer};
@@ -6,18 +13,23 @@ use crate::ModelError;
 use serde_json::Value;
 use std::collections::HashMap;
 
+/// The typed error of a tokenizer.json that cannot be read.
 fn err(message: impl Into<String>) -> ModelError {
     ModelError::Tokenizer(message.into())
 }
 
+/// The `"type"` of a component ("" when absent, which no supported component is called).
 fn kind(value: &Value) -> &str {
     value.get("type").and_then(Value::as_str).unwrap_or("")
 }
 
+/// A boolean option of a component, with HF's default when the file leaves it out.
 fn flag(value: &Value, key: &str, default: bool) -> bool {
     value.get(key).and_then(Value::as_bool).unwrap_or(default)
 }
 
+/// The normalizer: `null` (none) or `BertNormalizer`. HF's `strip_accents: null` means
+/// "follow `lowercase`", so an uncased model strips accents and a cased one keeps them.
 fn normalizer(value: &Value) -> Result<Option<Normalizer>, ModelError> {
     match kind(value) {
         _ if value.is_null() => Ok(None),
@@ -39,6 +51,8 @@ fn normalizer(value: &Value) -> Result<Option<Normalizer>, ModelError> {
     }
 }
 
+/// The pre-tokenizer: `BertPreTokenizer` (split on whitespace and punctuation, as BERT) or
+/// `WhitespaceSplit` (whitespace only, as our trained tokenizers when asked).
 fn pre_tokenizer(value: &Value) -> Result<PreTokenizer, ModelError> {
     match kind(value) {
         "BertPreTokenizer" => Ok(PreTokenizer::Bert),
@@ -49,10 +63,12 @@ fn pre_tokenizer(value: &Value) -> Result<PreTokenizer, ModelError> {
     }
 }
 
+/// The special tokens a post-processor puts (before, after) one sequence, with their ids.
 type Template = (Vec<(String, u32)>, Vec<(String, u32)>);
 
 /// Special tokens before and after the sequence, from the post-processor.
 fn template(value: &Value, vocab: &HashMap<String, u32>) -> Result<Template, ModelError> {
+    // `BertProcessing` writes each special token as a [token, id] pair.
     let pair = |v: &Value, what: &str| -> Result<(String, u32), ModelError> {
         let token = v
             .get(0)
@@ -75,6 +91,9 @@ fn template(value: &Value, vocab: &HashMap<String, u32>) -> Result<Template, Mod
                 .get("single")
                 .and_then(Value::as_array)
                 .ok_or_else(|| err("post_processor.single is missing"))?;
+            // `single` lists the pieces of a one-sequence input in order; every special token
+            // before the `Sequence` piece goes before the text, every one after it after.
+            // A token's id comes from `special_tokens`, else from the vocabulary.
             let specials = value.get("special_tokens").cloned().unwrap_or(Value::Null);
             let (mut before, mut after, mut seen_sequence) = (Vec::new(), Vec::new(), false);
             for item in single {
@@ -115,6 +134,7 @@ fn template(value: &Value, vocab: &HashMap<String, u32>) -> Result<Template, Mod
 pub fn tokenizer(text: &str) -> Result<WordPieceTokenizer, ModelError> {
     let root: Value =
         serde_json::from_str(text).map_err(|e| err(format!("not valid JSON: {e}")))?;
+    // The model: WordPiece only (BPE and Unigram tokenize differently).
     let model = root.get("model").ok_or_else(|| err("no “model”"))?;
     if kind(model) != "WordPiece" {
         return Err(err(format!(
@@ -134,6 +154,7 @@ pub fn tokenizer(text: &str) -> Result<WordPieceTokenizer, ModelError> {
                 .ok_or_else(|| err(format!("model.vocab[“{k}”] is not an id")))
         })
         .collect::<Result<_, _>>()?;
+    // The unknown token must be in the vocabulary: every word WordPiece cannot split maps to it.
     let unk_token = model
         .get("unk_token")
         .and_then(Value::as_str)
@@ -144,6 +165,8 @@ pub fn tokenizer(text: &str) -> Result<WordPieceTokenizer, ModelError> {
             "the unknown token “{unk_token}” is not in the vocabulary"
         ))
     })?;
+    // Added tokens are matched on the raw text before normalisation; the options that would
+    // change that matching are refused rather than ignored.
     let added = root
         .get("added_tokens")
         .and_then(Value::as_array)

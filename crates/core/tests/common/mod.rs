@@ -2,11 +2,10 @@
 #![allow(dead_code)]
 
 use attnscope_core::config::ModelConfig;
-use attnscope_core::manifest;
 
 /// safetensors bytes of named f32 tensors.
 pub fn safetensors_bytes(tensors: &[(String, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
-    manifest::to_safetensors(tensors)
+    attnscope_testkit::to_safetensors(tensors)
 }
 
 /// Random weights for every tensor `config` implies.
@@ -15,7 +14,7 @@ pub fn random_weights(
     seed: u64,
     scale: f32,
 ) -> Vec<(String, Vec<usize>, Vec<f32>)> {
-    manifest::random_tensors(config, seed, scale)
+    attnscope_testkit::random_tensors(config, seed, scale)
 }
 
 /// A WordPiece tokenizer.json over `words` (ids 5.. after the five specials), lower-casing

@@ -33,6 +33,7 @@ pub async fn kernel(context: &GpuContext) -> Result<Kernel, GpuError> {
 pub fn plan(width: usize) -> Plan {
     let width = width as u32;
     Box::new(move |t, _| {
+        // One thread per element, 256 to a workgroup, folded into 2-D past 65,535 groups.
         let n = t * width;
         Dispatch::new(
             Params {

@@ -1,4 +1,7 @@
 // Residual add:  Y[i] = A[i] + B[i]   over n elements.
+//
+// CPU twin (the specification): the residual sums (`zip_rows`) in attnscope-core src/transformer.rs.
+// Held equal by crates/gpu/tests/transformer_parity.rs; Rust side: add.rs beside this file.
 
 struct Params {
     n: u32,

@@ -35,6 +35,7 @@ pub async fn kernel(context: &GpuContext) -> Result<Kernel, GpuError> {
 /// The plan over T states of `width` values, one workgroup; the scale comes per forward.
 pub fn plan(width: usize) -> Plan {
     let w = width as u32;
+    // One workgroup: the softmax needs every score, and T ≤ MAX_T fits in workgroup memory.
     Box::new(move |t, scale| {
         let params = Params {
             t,

@@ -4,6 +4,9 @@
 //   a   = softmax of e over the unmasked t         masked t: exactly 0; every t masked: all 0
 //   context = Σ_t a_t · S_t                        (w)
 // out = [context (w) | a (T)]: the classifier reads the context, the views read a.
+//
+// CPU twin (the specification): the attention pooling in attnscope-core src/bilstm.rs (ops::masked_softmax).
+// Held equal by crates/gpu/tests/bilstm_parity.rs; Rust side: additive_pool.rs beside this file.
 
 struct Params {
     t: u32,

@@ -49,6 +49,9 @@ pub async fn kernel(context: &GpuContext) -> Result<Kernel, GpuError> {
 pub fn plan(d: usize, heads: usize, layer: usize, heads_at: usize) -> Plan {
     let (d, heads) = (d as u32, heads as u32);
     let (layer, heads_at) = (layer as u32, heads_at as u32);
+    // A workgroup per (query row, head): T × heads groups, 64 threads each sharing the
+    // row's scores for the max and the sum. The scale (1/(√d_k·temperature)) is the only
+    // per-forward value besides T.
     Box::new(move |t, scale| {
         let params = Params {
             t,

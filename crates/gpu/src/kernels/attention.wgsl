@@ -7,6 +7,9 @@
 // (1 = masked) at [0, T) and the head mask (1 = off) at [heads_at, heads_at + layers·heads), so
 // the kernel stays within WebGPU's 4 storage buffers per stage. One 64-thread workgroup per
 // (i, h); the maximum and the sum are tree reductions in workgroup memory.
+//
+// CPU twin (the specification): TransformerEncoderClassifier::attention in attnscope-core src/transformer.rs (gemm, ops::masked_softmax, gemm).
+// Held equal by crates/gpu/tests/transformer_parity.rs, tests/browser_parity.rs; Rust side: attention.rs beside this file.
 
 struct Params {
     t: u32,
@@ -52,6 +55,8 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
     let h = g.y;
     let stride = 3u * p.d;
     let q = i * stride + h * p.dk;
+    // Step 1 — scores: s_j = (q_i · k_j) · scale. Thread l takes keys l, l + 64, …; the
+    // row of scores stays in workgroup memory for the steps below.
     var local_max = -3.0e38;
     for (var j = l; j < p.t; j = j + WG) {
         let k = j * stride + p.d + h * p.dk;
@@ -65,6 +70,8 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
             local_max = max(local_max, s);
         }
     }
+    // Step 2 — mask and maximum: m = max over the unmasked keys (masked keys are left out
+    // here and get weight exactly 0 below, the −∞ of the equations).
     partial[l] = local_max;
     workgroupBarrier();
     let m = reduce(l, true);
@@ -77,6 +84,7 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
         row[j] = e;
         local_sum = local_sum + e;
     }
+    // Step 3 — softmax: e_j = exp(s_j − m), then divide by Σ e (no unmasked key: all 0).
     partial[l] = local_sum;
     workgroupBarrier();
     let total = reduce(l, false);
@@ -84,6 +92,7 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
     if (total > 0.0) {
         inv = 1.0 / total;
     }
+    // Step 4 — the weights a_j, kept for the views as row i of map (layer, head).
     let base = ((p.layer * p.heads + h) * p.t + i) * p.t;
     for (var j = l; j < p.t; j = j + WG) {
         let a = row[j] * inv;
@@ -91,6 +100,7 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
         maps[base + j] = a;
     }
     workgroupBarrier();
+    // Step 5 — the head's output H_i = Σ_j a_j v_j (zero when the head is switched off).
     let off = flags[p.heads_at + p.layer * p.heads + h] != 0u;
     for (var e = l; e < p.dk; e = e + WG) {
         var acc = 0.0;

@@ -38,5 +38,6 @@ pub async fn kernel(
 
 /// One workgroup, independent of T.
 pub fn plan() -> Plan {
+    // One workgroup writes h₀ and c₀ (2H values) into the decoder state.
     Box::new(|_, _| Dispatch::new(Params::zeroed(), [1, 1, 1]))
 }

@@ -4,6 +4,9 @@
 // last = [h→_S ; h←_1 ; c→_S ; c←_1] (from lstm.wgsl); w = [W_bh ; W_bc]ᵀ (2H × 2H, transposed
 // so that threads read adjacent words);
 // b = [b_bh ; b_bc]; writes state[OFF_H ..] = h_0 and state[OFF_C ..] = c_0.
+//
+// CPU twin (the specification): the bridge in Seq2SeqAttention::forward, attnscope-core src/seq2seq.rs.
+// Held equal by crates/gpu/tests/seq2seq_parity.rs; Rust side: bridge.rs beside this file.
 
 override H: u32;
 override OFF_H: u32;

@@ -46,6 +46,7 @@ pub async fn kernel(
 
 /// The plan of decoding step `step`: one workgroup.
 pub fn plan(step: u32) -> Plan {
+    // One workgroup reduces the V logits to the first maximum.
     Box::new(move |_, _| {
         Dispatch::new(
             Params {

@@ -1,6 +1,9 @@
 // One decoding step's greedy choice, in one workgroup:
 //   y_t = argmax_v logits[step][v]     (the first of equal maxima, as the CPU reference)
 //   state[OFF_IDS + step + 1] = y_t;  state[OFF_STEPS] = step + 1;  y_t = eos → state[OFF_DONE] = 1
+//
+// CPU twin (the specification): ops::argmax in the greedy loop of attnscope-core src/seq2seq.rs.
+// Held equal by crates/gpu/tests/seq2seq_parity.rs; Rust side: decoder_argmax.rs beside this file.
 
 override V: u32;
 override EOS: u32;

@@ -53,6 +53,8 @@ pub async fn kernel(
 
 /// The plan of decoding step `step` over S source tokens; the scale comes per forward.
 pub fn plan(step: u32) -> Plan {
+    // One workgroup per step: the query, S scores, the softmax and the 2H context depend
+    // on each other, and a step is small. T here is the source length S.
     Box::new(move |s, scale| {
         let params = Params {
             step,

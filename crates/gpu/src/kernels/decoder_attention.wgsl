@@ -7,6 +7,9 @@
 //   α is also kept as row `step` of the cross-attention, state[OFF_ALPHA + step·S_MAX ..].
 // Nothing happens once the end token was produced (state[OFF_DONE] ≠ 0). Ids, the step count
 // and the flag are stored as exact f32 integers (vocabularies are far below 2^24).
+//
+// CPU twin (the specification): the attention step of attnscope-core src/seq2seq.rs (ops::masked_softmax).
+// Held equal by crates/gpu/tests/seq2seq_parity.rs; Rust side: decoder_attention.rs beside this file.
 
 override H: u32;
 override A: u32;

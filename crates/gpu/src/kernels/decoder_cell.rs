@@ -57,6 +57,7 @@ pub async fn kernel(
 
 /// The plan of decoding step `step`: one workgroup.
 pub fn plan(step: u32) -> Plan {
+    // One workgroup: the 4H gates, then h and c, then the features, in order.
     Box::new(move |_, _| {
         Dispatch::new(
             Params {

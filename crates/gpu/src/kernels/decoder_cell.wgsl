@@ -8,6 +8,9 @@
 // built), against x, h and [h; c_t] staged as vec4s in workgroup memory: the step is a chain
 // of dependent loads, and vec4s make it four times shorter.
 // cell = [W_ih (4H × Q_IN) | W_hh (4H × Q_H) | W_c (E × Q_3H)] vec4s; bias = [b (4H) | b_c (E)].
+//
+// CPU twin (the specification): ops::LstmCell::step and the combine layer in attnscope-core src/seq2seq.rs.
+// Held equal by crates/gpu/tests/seq2seq_parity.rs; Rust side: decoder_cell.rs beside this file.
 
 override H: u32;
 override E: u32;

@@ -47,6 +47,7 @@ pub async fn kernel(
 /// The plan of decoding step `step`: one thread per target token.
 pub fn plan(step: u32, vocab: usize) -> Plan {
     let groups = (vocab as u32).div_ceil(256);
+    // One thread per target token, 256 to a workgroup (V = 5,000 → 20 groups).
     Box::new(move |_, _| {
         Dispatch::new(
             Params {

@@ -2,6 +2,9 @@
 //   logits[step][v] = W_o[v]·features + b_o[v]       W_o (V × F): E_tgt when tied, else output.weight
 // w_o holds W_oᵀ (F × V), so that threads (one per token) read adjacent words.
 // Skipped once the end token was produced.
+//
+// CPU twin (the specification): the output Linear in attnscope-core src/seq2seq.rs.
+// Held equal by crates/gpu/tests/seq2seq_parity.rs; Rust side: decoder_logits.rs beside this file.
 
 override V: u32;
 override F: u32;

@@ -32,6 +32,7 @@ pub async fn kernel(context: &GpuContext) -> Result<Kernel, GpuError> {
 /// The plan over T tokens of `width` values, embeddings times `scale`.
 pub fn plan(width: usize, scale: f32) -> Plan {
     let d = width as u32;
+    // One thread per output value (T × width), 256 to a workgroup.
     Box::new(move |t, _| {
         let params = Params {
             t,

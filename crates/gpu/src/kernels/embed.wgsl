@@ -1,6 +1,9 @@
 // Embedding gather + positional encoding:
 //   X[t][j] = E[ids[t]][j] · scale + PE[t][j]        X (T × d), scale = √d or 1
 // PE is the table attnscope-core computes (uploaded once), so both engines add the same values.
+//
+// CPU twin (the specification): ops::embed + positional_encoding in attnscope-core src/transformer.rs.
+// Held equal by crates/gpu/every tests/*_parity.rs; Rust side: embed.rs beside this file.
 
 struct Params {
     t: u32,

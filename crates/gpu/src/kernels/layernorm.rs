@@ -31,6 +31,7 @@ pub async fn kernel(context: &GpuContext) -> Result<Kernel, GpuError> {
 /// The plan over T rows of `d` values; `add` normalises A + B. One workgroup per row.
 pub fn plan(d: usize, eps: f32, add: bool) -> Plan {
     let d = d as u32;
+    // One 64-thread workgroup per row; eps and the residual flag are fixed at load.
     Box::new(move |t, _| {
         let params = Params {
             rows: t,

@@ -2,6 +2,9 @@
 //   v = A[r] (+ B[r]),  μ = mean(v),  σ² = mean((v − μ)²)   (biased)
 //   Y[r][j] = (v[j] − μ) / √(σ² + ε) · γ[j] + β[j]          affine = [γ | β], 2d values
 // One 64-thread workgroup per row; the sums are tree reductions in workgroup memory.
+//
+// CPU twin (the specification): ops::LayerNorm::forward in attnscope-core src/ops.rs.
+// Held equal by crates/gpu/tests/transformer_parity.rs; Rust side: layernorm.rs beside this file.
 
 struct Params {
     rows: u32,

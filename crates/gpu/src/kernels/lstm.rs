@@ -37,6 +37,8 @@ pub async fn kernel(context: &GpuContext, h: usize) -> Result<Kernel, GpuError> 
 
 /// The plan of one layer over T steps: two workgroups, one per direction.
 pub fn plan() -> Plan {
+    // Two workgroups (forward and backward), each looping over the T steps itself: the
+    // recurrence is sequential, so more groups would only wait on each other.
     Box::new(|t, _| {
         Dispatch::new(
             Params {

@@ -9,6 +9,9 @@
 // h lives in workgroup memory (every thread reads all of it), c in the registers of thread j.
 // The recurrence is latency-bound (T dependent steps), so each gate row is read as vec4s with
 // H fixed when the pipeline is built: four times fewer dependent loads, and unrollable loops.
+//
+// CPU twin (the specification): ops::LstmCell::run in attnscope-core src/ops.rs.
+// Held equal by crates/gpu/tests/bilstm_parity.rs, tests/seq2seq_parity.rs; Rust side: lstm.rs beside this file.
 
 override H: u32;          // hidden size
 override Q: u32;          // ⌈H / 4⌉: vec4s per W_hh row (rows zero-padded)

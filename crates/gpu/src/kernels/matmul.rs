@@ -64,6 +64,8 @@ pub fn groups(m: u32, n: u32) -> [u32; 3] {
 /// without the bias.
 pub fn plan(rows: Option<u32>, k: usize, n: usize, bias: bool) -> Plan {
     let (k, n) = (k as u32, n as u32);
+    // One 16 × 16 workgroup per output tile; `rows` fixes M for the one-row classifier and
+    // the T-row layers take M = T per forward.
     Box::new(move |t, _| {
         let m = rows.unwrap_or(t);
         let params = Params {

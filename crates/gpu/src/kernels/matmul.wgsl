@@ -3,6 +3,9 @@
 //   act = identity | ReLU max(0, v) | GELU ½v(1 + erf(v/√2)) | tanh v
 // Each 16 × 16 workgroup computes one 16 × 16 block of Y; the matching 16-wide slices of X
 // and W are staged in workgroup memory, so each value is read from storage once per tile.
+//
+// CPU twin (the specification): ops::Linear::forward (gemm) + the activation, attnscope-core src/ops.rs.
+// Held equal by crates/gpu/tests/matmul_parity.rs; Rust side: matmul.rs beside this file.
 
 struct Params {
     m: u32,

@@ -31,6 +31,8 @@ pub async fn kernel(context: &GpuContext) -> Result<Kernel, GpuError> {
 /// The plan over T rows of `d` values: one thread per column.
 pub fn plan(d: usize, mean: bool) -> Plan {
     let d = d as u32;
+    // One thread per column of the pooled vector, 64 to a workgroup; each sums its column
+    // over the T rows (masked rows skipped in the mean).
     Box::new(move |t, _| {
         let params = Params {
             t,

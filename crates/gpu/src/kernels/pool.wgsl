@@ -1,6 +1,9 @@
 // Pooling of the token states X (T × d) into one vector:
 //   [CLS]:        pooled[j] = X[0][j]
 //   masked mean:  pooled[j] = Σ_{t unmasked} X[t][j] / max(1, #unmasked)
+//
+// CPU twin (the specification): TransformerEncoderClassifier::pool in attnscope-core src/transformer.rs.
+// Held equal by crates/gpu/tests/transformer_parity.rs; Rust side: pool.rs beside this file.
 
 struct Params {
     t: u32,

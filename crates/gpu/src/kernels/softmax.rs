@@ -32,6 +32,7 @@ pub async fn kernel(context: &GpuContext) -> Result<Kernel, GpuError> {
 /// The plan over `classes` logits, one workgroup.
 pub fn plan(classes: usize) -> Plan {
     let n = classes as u32;
+    // A handful of classes: one workgroup, independent of T.
     Box::new(move |_, _| {
         Dispatch::new(
             Params {

@@ -1,5 +1,8 @@
 // Class probabilities from the classifier's logits z (n values), one workgroup:
 //   P[c] = exp(z[c] − max z) / Σ exp(z − max z)
+//
+// CPU twin (the specification): ops::softmax in attnscope-core src/ops.rs.
+// Held equal by crates/gpu/tests/transformer_parity.rs, tests/bilstm_parity.rs; Rust side: softmax.rs beside this file.
 
 struct Params {
     n: u32,

@@ -2,7 +2,7 @@
 //! one BBC article, one English sentence of Tatoeba) lands on the same side.
 
 use super::Splits;
-use attnscope_core::manifest::SplitMix;
+use attnscope_testkit::SplitMix;
 
 /// The seed of every split.
 pub const SEED: u64 = 20_261_121;
