@@ -169,8 +169,8 @@ pub enum LiveAction {
     Loaded(&'static ModelInfo, Rc<Engine>),
     /// Loading failed, worded for the user.
     Failed(&'static ModelInfo, String),
-    /// A forward's outcome (dropped if older than the result shown).
-    Outcome(&'static ModelInfo, Box<Outcome>),
+    /// A forward's outcome, for the model it names (dropped if older than the result shown).
+    Outcome(Box<Outcome>),
 }
 
 impl Reducible for LiveModels {
@@ -180,15 +180,20 @@ impl Reducible for LiveModels {
         let info = match &action {
             LiveAction::Loading(info, ..)
             | LiveAction::Loaded(info, _)
-            | LiveAction::Failed(info, _)
-            | LiveAction::Outcome(info, _) => *info,
-        };
-        if let LiveAction::Outcome(_, outcome) = &action {
-            let shown = self.slot(info.name).and_then(|s| s.shown.as_ref());
-            if shown.is_some_and(|s| s.seq > outcome.seq) {
-                return self; // stale: never paint an older result over a newer one
+            | LiveAction::Failed(info, _) => *info,
+            LiveAction::Outcome(outcome) => {
+                // An outcome finds its slot by the model's name. (The schedule may deliver a
+                // job queued by a later render through an earlier render's callback, so the
+                // name, not what a callback captured, decides where a result goes.)
+                let Some(slot) = self.slot(outcome.model) else {
+                    return self; // a model the page no longer has
+                };
+                if slot.shown.as_ref().is_some_and(|s| s.seq > outcome.seq) {
+                    return self; // stale: never paint an older result over a newer one
+                }
+                slot.info
             }
-        }
+        };
         let mut next = (*self).clone();
         let index = next.slots.iter().position(|s| s.info.name == info.name);
         let index = index.unwrap_or_else(|| {
@@ -211,7 +216,7 @@ impl Reducible for LiveModels {
                 slot.engine = Some(EngineRef(engine));
             }
             LiveAction::Failed(_, why) => slot.load = LoadState::Failed(why),
-            LiveAction::Outcome(_, outcome) => {
+            LiveAction::Outcome(outcome) => {
                 let outcome = *outcome;
                 match outcome.result {
                     Ok(computed) => {
@@ -278,12 +283,7 @@ pub fn use_live_engine(
             .iter()
             .filter_map(|m| Some((*m, live.slot(m.name)?.engine.clone()?)))
             .collect();
-        let deliver = deliverer(
-            live.dispatcher(),
-            engines.iter().map(|e| e.0).collect(),
-            on_notice,
-            on_device_lost,
-        );
+        let deliver = deliverer(live.dispatcher(), on_notice, on_device_lost);
         let scheduler = scheduler.clone();
         let input_at = request.input_at;
         let deps = (request.text, request.interventions, engines);
@@ -333,7 +333,6 @@ fn load(
 /// outcome into the reducer (which drops it if stale).
 fn deliverer(
     live: UseReducerDispatcher<LiveModels>,
-    models: Vec<&'static ModelInfo>,
     on_notice: Callback<String>,
     on_device_lost: Callback<String>,
 ) -> Rc<dyn Fn(Outcome)> {
@@ -344,8 +343,68 @@ fn deliverer(
             ));
             on_device_lost.emit(reason.clone());
         }
-        if let Some(info) = models.iter().find(|m| m.name == outcome.model) {
-            live.dispatch(LiveAction::Outcome(info, Box::new(outcome)));
-        }
+        live.dispatch(LiveAction::Outcome(Box::new(outcome)));
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::catalog::CLASSIFIERS;
+    use crate::engine::EngineKind;
+    use attnscope_core::trace::Trace;
+
+    fn outcome(model: &'static str, seq: u64) -> LiveAction {
+        let trace = Trace {
+            architecture: "test".into(),
+            tokens: Vec::new(),
+            truncated: false,
+            original_token_count: 0,
+            output: Output::None,
+            attention: Attention::None,
+            detail: None,
+            elapsed_ms: None,
+            message: None,
+        };
+        let computed = Computed {
+            trace,
+            engine: EngineKind::Cpu,
+            forward_ms: 1.0,
+            submits: 0,
+            dispatches: 0,
+        };
+        LiveAction::Outcome(Box::new(Outcome {
+            model,
+            seq,
+            text: format!("job {seq}"),
+            result: Ok(computed),
+            input_at: None,
+        }))
+    }
+
+    fn shown_seq(models: &LiveModels, name: &str) -> Option<u64> {
+        models.slot(name)?.shown.as_ref().map(|s| s.seq)
+    }
+
+    #[test]
+    fn outcomes_reach_their_model_by_name_and_stale_ones_are_dropped() {
+        let [first, second] = [&CLASSIFIERS[0], &CLASSIFIERS[1]];
+        let mut models = Rc::new(LiveModels::default());
+        for info in [first, second] {
+            models = models.reduce(LiveAction::Loading(info, "Starting".into(), 0.0));
+        }
+        // Outcomes of one job arrive model by model, whichever callback delivers them.
+        models = models.reduce(outcome(first.name, 2));
+        models = models.reduce(outcome(second.name, 2));
+        assert_eq!(shown_seq(&models, first.name), Some(2));
+        assert_eq!(shown_seq(&models, second.name), Some(2));
+        // An older job's result never replaces a newer one; a newer one does.
+        models = models.reduce(outcome(first.name, 1));
+        assert_eq!(shown_seq(&models, first.name), Some(2));
+        models = models.reduce(outcome(first.name, 3));
+        assert_eq!(shown_seq(&models, first.name), Some(3));
+        // A model the page never asked for is ignored, not added.
+        models = models.reduce(outcome(CLASSIFIERS[2].name, 9));
+        assert!(models.slot(CLASSIFIERS[2].name).is_none());
+    }
 }

@@ -10,15 +10,16 @@
 //! one readback (pooling weights and class scores; the states stay on the GPU).
 
 use crate::buffers;
+use crate::classifier_io::ClassifierIo;
 use crate::kernel::Kernel;
 use crate::kernels::matmul::{self, Activation};
 use crate::kernels::{additive_pool, embed, lstm, softmax};
-use crate::plan::{submit_and_read, Region, Steps};
+use crate::plan::{Region, Steps};
 use crate::weights::{BiLstmLayer, Tensors};
 use crate::{GpuContext, GpuError, LoadError};
 use attnscope_core::bilstm::BiLstmOutput;
 use attnscope_core::config::{BiLstmConfig, ModelConfig};
-use attnscope_core::trace::{Classification, Interventions};
+use attnscope_core::trace::Interventions;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Matrix;
 
@@ -66,9 +67,8 @@ impl Weights {
 
 /// The working buffers, sized once for `max_len` steps.
 struct Buffers {
-    /// Token ids and the key mask (written per forward).
-    ids: wgpu::Buffer,
-    flags: wgpu::Buffer,
+    /// Ids, the key mask, logits, probabilities, staging.
+    io: ClassifierIo,
     /// Zeros in place of a positional encoding (the embed kernel adds a table).
     zeros: wgpu::Buffer,
     /// The embeddings (T × E).
@@ -84,25 +84,18 @@ struct Buffers {
     scores: wgpu::Buffer,
     /// [context (2H) | pooling weights (T)], the weights read back.
     out: wgpu::Buffer,
-    logits: wgpu::Buffer,
-    probabilities: wgpu::Buffer,
-    staging: wgpu::Buffer,
 }
 
 impl Buffers {
     fn new(device: &wgpu::Device, c: &BiLstmConfig) -> Self {
         // Sized once for max_len; a shorter input uses a prefix. Two state buffers alternate
         // between layers so a layer never reads the buffer it writes.
-        let (t, e, h, classes) = (c.max_len, c.embedding_dim, c.hidden_size, c.labels.len());
+        let (t, e, h) = (c.max_len, c.embedding_dim, c.hidden_size);
         let work = |label: &str, floats: usize| {
             buffers::storage(device, label, floats, wgpu::BufferUsages::COPY_DST)
         };
-        let read = |label: &str, floats: usize| {
-            buffers::storage(device, label, floats, wgpu::BufferUsages::COPY_SRC)
-        };
         Self {
-            ids: work("ids", t),
-            flags: work("flags", t),
+            io: ClassifierIo::new(device, t, t, &c.labels, t),
             zeros: work("no positional encoding", t * e),
             x: work("x", t * e),
             proj: work("proj", t * 8 * h),
@@ -110,10 +103,12 @@ impl Buffers {
             last: work("final states (unused by the classifier)", 4 * h),
             hidden: work("attention hidden", t * c.attention_dim),
             scores: work("scores", t),
-            out: read("context and pooling", 2 * h + t),
-            logits: read("logits", classes),
-            probabilities: read("probabilities", classes),
-            staging: buffers::staging(device, "staging", t + 2 * classes),
+            out: buffers::storage(
+                device,
+                "context and pooling",
+                2 * h + t,
+                wgpu::BufferUsages::COPY_SRC,
+            ),
         }
     }
 }
@@ -181,43 +176,29 @@ impl GpuBiLstm {
     /// and temperature; a BiLSTM has no heads): one submit, one readback of the pooling weights
     /// and class scores. `states` is left empty: no view draws it, so it stays on the GPU.
     pub async fn forward(&self, ids: &[u32], iv: &Interventions) -> Result<BiLstmOutput, GpuError> {
-        self.context.check_not_lost()?;
         let (c, b) = (&self.config, &self.buffers);
         let t = ids.len().min(c.max_len);
-        let classes = c.labels.len();
-        let queue = &self.context.queue;
-        // 1. Inputs: T and 1/temperature into every uniform; ids; the key mask.
-        let scale = 1.0 / iv.temperature();
-        self.steps.write_uniforms(queue, t as u32, scale);
-        // The key mask for every position up to max_len (1 = masked); a zero-length input
-        // still writes one id, since a buffer write may not be empty.
+        // The key mask for every position up to max_len (1 = masked).
         let flags: Vec<u32> = (0..c.max_len).map(|j| iv.is_masked(j) as u32).collect();
-        let id_words: Vec<u32> = if t == 0 { vec![0] } else { ids[..t].to_vec() };
-        queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(&id_words));
-        queue.write_buffer(&b.flags, 0, bytemuck::cast_slice(&flags));
-        // 2. One pass, one submit, one readback: [pooling weights | logits | probabilities].
-        let mut encoder = self.context.encoder("bilstm forward");
-        self.steps
-            .record(&mut encoder, "bilstm forward", t as u32, scale);
+        // Read back the pooling weights (after the 2H context), then the class scores.
         let width = 2 * c.hidden_size;
-        let values = submit_and_read(
-            &self.context,
-            encoder,
-            &[
-                Region::new(&b.out, width, t),
-                Region::new(&b.logits, 0, classes),
-                Region::new(&b.probabilities, 0, classes),
-            ],
-            &b.staging,
-        )
-        .await?;
+        let pooling = Region::new(&b.out, width, t);
+        let scale = 1.0 / iv.temperature();
+        let label = "bilstm forward";
+        let read =
+            b.io.forward(
+                &self.context,
+                &self.steps,
+                label,
+                &ids[..t],
+                &flags,
+                scale,
+                pooling,
+            )
+            .await?;
         Ok(BiLstmOutput {
-            classification: Classification {
-                labels: c.labels.clone(),
-                logits: values[t..t + classes].to_vec(),
-                probabilities: values[t + classes..].to_vec(),
-            },
-            pooling: values[..t].to_vec(),
+            classification: read.classification,
+            pooling: read.attention,
             states: Matrix::zeros(0, width),
         })
     }
@@ -234,7 +215,7 @@ fn plan(device: &wgpu::Device, c: &BiLstmConfig, k: &Kernels, w: &Weights, b: &B
     let mut steps = Steps::default();
     let identity = Activation::Identity as usize;
     // X = E[ids] (no positional encoding: a zero table).
-    let embed_in = [&b.ids, &w.embedding, &b.zeros, &b.x];
+    let embed_in = [&b.io.ids, &w.embedding, &b.zeros, &b.x];
     steps.push(device, &k.embed, 0, &embed_in, embed::plan(e, 1.0));
     // Each layer: P = X·W_ihᵀ + b for both directions, then the recurrence → states.
     let (mut input, mut width) = (&b.x, e);
@@ -272,11 +253,11 @@ fn plan(device: &wgpu::Device, c: &BiLstmConfig, k: &Kernels, w: &Weights, b: &B
         &score,
         matmul::plan(None, a, 1, false),
     );
-    let pool = [&b.scores, &b.flags, top, &b.out];
+    let pool = [&b.scores, &b.io.flags, top, &b.out];
     steps.push(device, &k.pool, 0, &pool, additive_pool::plan(2 * h));
     // The classifier on the context, then its softmax.
     let [cls_w, cls_b] = &w.classifier;
-    let classify = [&b.out, cls_w, cls_b, &b.logits];
+    let classify = [&b.out, cls_w, cls_b, &b.io.logits];
     steps.push(
         device,
         &k.matmul,
@@ -288,7 +269,7 @@ fn plan(device: &wgpu::Device, c: &BiLstmConfig, k: &Kernels, w: &Weights, b: &B
         device,
         &k.softmax,
         0,
-        &[&b.logits, &b.probabilities],
+        &[&b.io.logits, &b.io.probabilities],
         softmax::plan(classes),
     );
     steps

@@ -19,6 +19,7 @@
 
 pub mod bilstm;
 pub mod buffers;
+mod classifier_io;
 mod context;
 pub mod kernel;
 pub mod kernels;

@@ -8,17 +8,18 @@
 //! once and awaits one readback. Nothing is compiled or allocated per forward.
 
 use crate::buffers;
+use crate::classifier_io::ClassifierIo;
 use crate::kernel::Kernel;
 use crate::kernels::matmul::{self, Activation};
 use crate::kernels::{add, attention, embed, layernorm, pool, softmax};
-use crate::plan::{submit_and_read, Plan, Region, Steps};
+use crate::plan::{Plan, Region, Steps};
 use crate::weights::Tensors;
 use crate::{GpuContext, GpuError, LoadError};
 use attnscope_core::config::{
     Activation as CoreActivation, ModelConfig, Pooling, TransformerConfig,
 };
 use attnscope_core::positional_encoding::{positional_encoding, PeParams};
-use attnscope_core::trace::{Classification, Interventions, SelfAttention};
+use attnscope_core::trace::{Interventions, SelfAttention};
 use attnscope_core::transformer::TransformerOutput;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::ModelError;
@@ -101,10 +102,8 @@ impl Weights {
 
 /// The working buffers, sized once for `max_len` tokens.
 struct Buffers {
-    /// Token ids (written per forward).
-    ids: wgpu::Buffer,
-    /// [key mask (max_len) | head mask (L·H)], 1 = masked / off (written per forward).
-    flags: wgpu::Buffer,
+    /// Ids, flags [key mask (max_len) | head mask (L·H)], logits, probabilities, staging.
+    io: ClassifierIo,
     /// The residual stream and two scratch copies (T × d each).
     x: [wgpu::Buffer; 3],
     /// The QKV projection [Q | K | V] (T × 3d).
@@ -119,39 +118,27 @@ struct Buffers {
     pooled: wgpu::Buffer,
     /// Every attention map (L × H × T × T), read back.
     maps: wgpu::Buffer,
-    /// Class scores, read back.
-    logits: wgpu::Buffer,
-    /// Class probabilities, read back.
-    probabilities: wgpu::Buffer,
-    /// Where the maps and scores are copied to be read.
-    staging: wgpu::Buffer,
 }
 
 impl Buffers {
     fn new(device: &wgpu::Device, c: &TransformerConfig) -> Self {
         // Sized once for max_len: a forward at a shorter T uses a prefix of each, so typing
         // never allocates. Only the maps and the class scores are ever read back.
-        let (d, t, classes) = (c.d_model, c.max_len, c.labels.len());
+        let (d, t) = (c.d_model, c.max_len);
         let map_floats = c.n_layers * c.n_heads * t * t;
         let work = |label: &str, floats: usize| {
             buffers::storage(device, label, floats, wgpu::BufferUsages::COPY_DST)
         };
-        let read = |label: &str, floats: usize| {
-            buffers::storage(device, label, floats, wgpu::BufferUsages::COPY_SRC)
-        };
+        let flags = t + c.n_layers * c.n_heads;
         Self {
-            ids: work("ids", t),
-            flags: work("flags", t + c.n_layers * c.n_heads),
+            io: ClassifierIo::new(device, t, flags, &c.labels, map_floats),
             x: [work("x_a", t * d), work("x_b", t * d), work("x_c", t * d)],
             qkv: work("qkv", t * 3 * d),
             heads: work("heads", t * d),
             tmp: work("tmp", t * d),
             ff: work("ff", t * c.d_ff),
             pooled: work("pooled", d),
-            maps: read("maps", map_floats),
-            logits: read("logits", classes),
-            probabilities: read("probabilities", classes),
-            staging: buffers::staging(device, "staging", map_floats + 2 * classes),
+            maps: buffers::storage(device, "maps", map_floats, wgpu::BufferUsages::COPY_SRC),
         }
     }
 }
@@ -221,53 +208,37 @@ impl GpuTransformer {
         ids: &[u32],
         iv: &Interventions,
     ) -> Result<TransformerOutput, GpuError> {
-        self.context.check_not_lost()?;
         let (c, b) = (&self.config, &self.buffers);
         let t = ids.len().min(c.max_len);
-        let (layers, heads, classes) = (c.n_layers, c.n_heads, c.labels.len());
-        let queue = &self.context.queue;
-        // 1. Inputs: T and the scale into every uniform; ids; key mask and head mask.
+        let (layers, heads) = (c.n_layers, c.n_heads);
         let scale = 1.0 / (((c.d_model / heads) as f32).sqrt() * iv.temperature());
-        self.steps.write_uniforms(queue, t as u32, scale);
         // One buffer for both masks keeps attention.wgsl within WebGPU's four storage
         // buffers per stage: [key mask for every position | head mask per (layer, head)].
         let flags: Vec<u32> = (0..c.max_len)
             .map(|j| iv.is_masked(j) as u32)
             .chain((0..layers * heads).map(|i| iv.is_off(i / heads, i % heads) as u32))
             .collect();
-        // (An empty input still writes one id: a zero-byte buffer write is invalid.)
-        let id_words: Vec<u32> = if t == 0 { vec![0] } else { ids[..t].to_vec() };
-        queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(&id_words));
-        queue.write_buffer(&b.flags, 0, bytemuck::cast_slice(&flags));
-        // 2. Every step in one pass, then one submit and one readback of maps and scores.
-        let mut encoder = self.context.encoder("transformer forward");
-        self.steps
-            .record(&mut encoder, "transformer forward", t as u32, scale);
-        let map_floats = layers * heads * t * t;
-        let values = submit_and_read(
-            &self.context,
-            encoder,
-            &[
-                Region::new(&b.maps, 0, map_floats),
-                Region::new(&b.logits, 0, classes),
-                Region::new(&b.probabilities, 0, classes),
-            ],
-            &b.staging,
-        )
-        .await?;
-        // 3. The read-back words as core's output: [maps | logits | probabilities].
-        let (maps, scores) = values.split_at(map_floats);
+        // Read back every map of this T, then the class scores.
+        let maps = Region::new(&b.maps, 0, layers * heads * t * t);
+        let label = "transformer forward";
+        let read =
+            b.io.forward(
+                &self.context,
+                &self.steps,
+                label,
+                &ids[..t],
+                &flags,
+                scale,
+                maps,
+            )
+            .await?;
         Ok(TransformerOutput {
-            classification: Classification {
-                labels: c.labels.clone(),
-                logits: scores[..classes].to_vec(),
-                probabilities: scores[classes..].to_vec(),
-            },
+            classification: read.classification,
             attention: SelfAttention {
                 layers,
                 heads,
                 len: t,
-                weights: maps.to_vec(),
+                weights: read.attention,
             },
             detail: None,
         })
@@ -298,7 +269,7 @@ fn plan(
         device,
         &k.embed,
         0,
-        &[&b.ids, w.get("embedding.weight"), &w.pe, x_a],
+        &[&b.io.ids, w.get("embedding.weight"), &w.pe, x_a],
         embed::plan(d, scale),
     );
     for l in 0..c.n_layers {
@@ -362,14 +333,14 @@ fn plan(
         device,
         &k.pool,
         0,
-        &[last, &b.flags, &b.pooled],
+        &[last, &b.io.flags, &b.pooled],
         pool::plan(d, mean),
     );
     let classifier = [
         &b.pooled,
         w.get("classifier.weight"),
         w.get("classifier.bias"),
-        &b.logits,
+        &b.io.logits,
     ];
     let classes = c.labels.len();
     steps.push(
@@ -383,7 +354,7 @@ fn plan(
         device,
         &k.softmax,
         0,
-        &[&b.logits, &b.probabilities],
+        &[&b.io.logits, &b.io.probabilities],
         softmax::plan(classes),
     );
     steps
@@ -426,7 +397,7 @@ impl Layer<'_> {
         push(
             &k.attention,
             0,
-            &[&b.qkv, &b.flags, &b.maps, &b.heads],
+            &[&b.qkv, &b.io.flags, &b.maps, &b.heads],
             attend,
         );
         let out = [

@@ -8,19 +8,8 @@ use crate::plan::{Dispatch, Plan};
 use crate::{GpuContext, GpuError};
 use bytemuck::Zeroable;
 
-crate::uniform_params! {
-    /// The uniform `add.wgsl` reads.
-    pub struct Params {
-        /// Elements.
-        n: u32,
-        /// Padding.
-        _pad0: u32,
-        /// Padding.
-        _pad1: u32,
-        /// Padding.
-        _pad2: u32,
-    }
-}
+/// The uniform this kernel reads (shared with the kernels of the same shape).
+pub use super::CountParams as Params;
 
 crate::kernel_source!("add.wgsl", [Uniform, Read, Read, ReadWrite]);
 

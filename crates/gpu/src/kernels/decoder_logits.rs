@@ -9,19 +9,8 @@ use crate::seq2seq::StateLayout;
 use crate::{GpuContext, GpuError};
 use bytemuck::Zeroable;
 
-crate::uniform_params! {
-    /// The uniform `decoder_logits.wgsl` reads.
-    pub struct Params {
-        /// The decoding step.
-        step: u32,
-        /// Padding.
-        _pad0: u32,
-        /// Padding.
-        _pad1: u32,
-        /// Padding.
-        _pad2: u32,
-    }
-}
+/// The uniform this kernel reads (shared with the kernels of the same shape).
+pub use super::StepParams as Params;
 
 crate::kernel_source!(
     "decoder_logits.wgsl",

@@ -21,6 +21,36 @@ pub mod softmax;
 
 use crate::kernel::KernelSource;
 
+crate::uniform_params! {
+    /// `struct Params { step, … }` of the decoding-step kernels (`decoder_cell`,
+    /// `decoder_logits`, `decoder_argmax`): their sizes are `override` constants, so the step
+    /// is all that changes between dispatches.
+    pub struct StepParams {
+        /// The decoding step.
+        step: u32,
+        /// Padding.
+        _pad0: u32,
+        /// Padding.
+        _pad1: u32,
+        /// Padding.
+        _pad2: u32,
+    }
+}
+
+crate::uniform_params! {
+    /// `struct Params { n, … }` of the element-count kernels (`add`, `softmax`).
+    pub struct CountParams {
+        /// Elements (add) or classes (softmax).
+        n: u32,
+        /// Padding.
+        _pad0: u32,
+        /// Padding.
+        _pad1: u32,
+        /// Padding.
+        _pad2: u32,
+    }
+}
+
 /// Every kernel's source and uniform layout (the layout test walks this list, and checks that
 /// every `.wgsl` file in this folder is in it, so a new kernel cannot skip the check).
 pub const ALL: &[KernelSource] = &[
