@@ -279,9 +279,9 @@ pub fn use_live_engine(
 
     // Queue a forward whenever the request or the ready engines change.
     {
-        let engines: Vec<(&'static ModelInfo, EngineRef)> = models
+        let engines: Vec<EngineRef> = models
             .iter()
-            .filter_map(|m| Some((*m, live.slot(m.name)?.engine.clone()?)))
+            .filter_map(|m| live.slot(m.name)?.engine.clone())
             .collect();
         let deliver = deliverer(live.dispatcher(), on_notice, on_device_lost);
         let scheduler = scheduler.clone();
@@ -297,7 +297,7 @@ pub fn use_live_engine(
                 text: text.clone(),
                 interventions: interventions.clone(),
                 input_at,
-                engines: engines.iter().map(|(_, e)| e.0.clone()).collect(),
+                engines: engines.iter().map(|e| e.0.clone()).collect(),
             };
             schedule::submit(&scheduler, job, deliver);
         });
