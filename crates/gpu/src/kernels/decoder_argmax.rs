@@ -5,10 +5,9 @@
 //! Tested by `tests/seq2seq_parity.rs` (the decoded ids and the stop reason).
 
 use crate::kernel::Kernel;
-use crate::plan::{Dispatch, Plan};
+use crate::plan::Plan;
 use crate::seq2seq::StateLayout;
 use crate::{GpuContext, GpuError};
-use bytemuck::Zeroable;
 
 /// The uniform this kernel reads (shared with the kernels of the same shape).
 pub use super::StepParams as Params;
@@ -36,13 +35,5 @@ pub async fn kernel(
 /// The plan of decoding step `step`: one workgroup.
 pub fn plan(step: u32) -> Plan {
     // One workgroup reduces the V logits to the first maximum.
-    Box::new(move |_, _| {
-        Dispatch::new(
-            Params {
-                step,
-                ..Params::zeroed()
-            },
-            [1, 1, 1],
-        )
-    })
+    Params::plan(step, [1, 1, 1])
 }

@@ -5,11 +5,10 @@
 //! `attnscope_core::seq2seq`. Tested by `tests/seq2seq_parity.rs`.
 
 use crate::kernel::Kernel;
-use crate::plan::{Dispatch, Plan};
+use crate::plan::Plan;
 use crate::seq2seq::StateLayout;
 use crate::{GpuContext, GpuError};
 use attnscope_core::config::Seq2SeqConfig;
-use bytemuck::Zeroable;
 
 /// The uniform this kernel reads (shared with the kernels of the same shape).
 pub use super::StepParams as Params;
@@ -47,13 +46,5 @@ pub async fn kernel(
 /// The plan of decoding step `step`: one workgroup.
 pub fn plan(step: u32) -> Plan {
     // One workgroup: the 4H gates, then h and c, then the features, in order.
-    Box::new(move |_, _| {
-        Dispatch::new(
-            Params {
-                step,
-                ..Params::zeroed()
-            },
-            [1, 1, 1],
-        )
-    })
+    Params::plan(step, [1, 1, 1])
 }

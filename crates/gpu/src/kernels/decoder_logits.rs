@@ -4,10 +4,9 @@
 //! target embedding or not). Tested by `tests/seq2seq_parity.rs` (the step logits).
 
 use crate::kernel::Kernel;
-use crate::plan::{Dispatch, Plan};
+use crate::plan::Plan;
 use crate::seq2seq::StateLayout;
 use crate::{GpuContext, GpuError};
-use bytemuck::Zeroable;
 
 /// The uniform this kernel reads (shared with the kernels of the same shape).
 pub use super::StepParams as Params;
@@ -35,15 +34,6 @@ pub async fn kernel(
 
 /// The plan of decoding step `step`: one thread per target token.
 pub fn plan(step: u32, vocab: usize) -> Plan {
-    let groups = (vocab as u32).div_ceil(256);
     // One thread per target token, 256 to a workgroup (V = 5,000 → 20 groups).
-    Box::new(move |_, _| {
-        Dispatch::new(
-            Params {
-                step,
-                ..Params::zeroed()
-            },
-            [groups, 1, 1],
-        )
-    })
+    Params::plan(step, [(vocab as u32).div_ceil(256), 1, 1])
 }

@@ -37,6 +37,19 @@ crate::uniform_params! {
     }
 }
 
+impl StepParams {
+    /// The plan of decoding step `step` over `groups` workgroups: the step is the only value
+    /// these kernels read per dispatch (T and the scale do not reach them).
+    pub fn plan(step: u32, groups: [u32; 3]) -> crate::plan::Plan {
+        use bytemuck::Zeroable;
+        let params = StepParams {
+            step,
+            ..StepParams::zeroed()
+        };
+        Box::new(move |_, _| crate::plan::Dispatch::new(params, groups))
+    }
+}
+
 crate::uniform_params! {
     /// `struct Params { n, … }` of the element-count kernels (`add`, `softmax`).
     pub struct CountParams {
