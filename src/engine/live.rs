@@ -355,19 +355,8 @@ mod tests {
     use attnscope_core::trace::Trace;
 
     fn outcome(model: &'static str, seq: u64) -> LiveAction {
-        let trace = Trace {
-            architecture: "test".into(),
-            tokens: Vec::new(),
-            truncated: false,
-            original_token_count: 0,
-            output: Output::None,
-            attention: Attention::None,
-            detail: None,
-            elapsed_ms: None,
-            message: None,
-        };
         let computed = Computed {
-            trace,
+            trace: Trace::empty("test"),
             engine: EngineKind::Cpu,
             forward_ms: 1.0,
             submits: 0,

@@ -215,17 +215,7 @@ impl Model {
     /// runs the ids and hands its output to [`Model::finish`], so both engines build the same
     /// `Trace`.
     pub fn encode(&self, text: &str) -> (Trace, Vec<u32>) {
-        let mut trace = Trace {
-            architecture: self.architecture().to_owned(),
-            tokens: Vec::new(),
-            truncated: false,
-            original_token_count: 0,
-            output: Output::None,
-            attention: Attention::None,
-            detail: None,
-            elapsed_ms: None,
-            message: None,
-        };
+        let mut trace = Trace::empty(self.architecture());
         // Empty or blank text runs nothing: the trace carries a message instead of maps, so
         // a view can say what to do rather than draw an empty plot.
         if text.trim().is_empty() {

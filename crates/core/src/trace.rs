@@ -210,3 +210,21 @@ pub struct Trace {
     /// A note for the user (empty input, truncation).
     pub message: Option<String>,
 }
+
+impl Trace {
+    /// A trace of `architecture` before anything ran: no tokens, no output, no attention.
+    /// `Model::encode` fills in the tokens; an engine's output fills in the rest.
+    pub fn empty(architecture: &str) -> Self {
+        Self {
+            architecture: architecture.to_owned(),
+            tokens: Vec::new(),
+            truncated: false,
+            original_token_count: 0,
+            output: Output::None,
+            attention: Attention::None,
+            detail: None,
+            elapsed_ms: None,
+            message: None,
+        }
+    }
+}
