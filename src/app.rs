@@ -3,6 +3,7 @@
 
 use crate::backend::Backend;
 use crate::components::UiContext;
+use crate::embed::page::EmbedPage;
 use crate::route::{Location, Route};
 use crate::theme::Theme;
 use crate::views::{
@@ -36,8 +37,6 @@ pub enum AppAction {
     BackendFound(Backend),
     /// The window was resized.
     Resized,
-    /// The GPU device was lost; the CPU engine takes over.
-    DeviceLost(String),
 }
 
 impl Reducible for AppState {
@@ -53,9 +52,6 @@ impl Reducible for AppState {
             }
             AppAction::BackendFound(backend) => state.backend = backend,
             AppAction::Resized => state.layout_generation = state.layout_generation.wrapping_add(1),
-            AppAction::DeviceLost(reason) => {
-                state.backend = Backend::Cpu(attnscope_gpu::GpuUnavailable::Lost(reason))
-            }
         }
         Rc::new(state)
     }
@@ -87,17 +83,22 @@ pub fn App() -> Html {
                     dispatch.dispatch(AppAction::Resized)
                 })
             };
-            wasm_bindgen_futures::spawn_local(async move {
-                let backend = Backend::detect().await;
-                if let Backend::WebGpu(gpu) = &backend {
-                    crate::backend::install_lose_gpu_hook(gpu);
-                }
-                dispatch.dispatch(AppAction::BackendFound(backend));
-            });
-            move || drop((on_hash, on_resize))
+            let on_backend = {
+                let dispatch = dispatch.clone();
+                crate::engine::page::subscribe(move |backend| {
+                    dispatch.dispatch(AppAction::BackendFound(backend))
+                })
+            };
+            dispatch.dispatch(AppAction::BackendFound(crate::engine::page::current()));
+            move || drop((on_hash, on_resize, on_backend))
         });
     }
-    use_effect_with(state.theme, |theme| theme.apply());
+    let embed = state.location.route == Route::Embed;
+    use_effect_with((state.theme, embed), |(theme, embed)| {
+        if !embed {
+            theme.apply() // the #/embed route shows the theme its URL names
+        }
+    });
 
     let ui = UiContext {
         dark: state.theme.is_dark(),
@@ -119,20 +120,19 @@ pub fn App() -> Html {
     };
     let next_theme = state.theme.toggled().name();
     let view = match route {
+        Route::Embed => {
+            return html! { <EmbedPage query={state.location.query.clone()} /> };
+        }
         Route::Home => html! { <HomeView /> },
         Route::PositionalEncoding => {
             html! { <PeView key={state.location.to_hash()} query={state.location.query.clone()} /> }
         }
         Route::Attention => {
-            let dispatch = state.dispatcher();
-            let on_device_lost =
-                Callback::from(move |reason| dispatch.dispatch(AppAction::DeviceLost(reason)));
+            let on_device_lost = Callback::from(crate::engine::page::device_lost);
             html! { <AttentionView key={state.location.to_hash()} query={state.location.query.clone()} backend={state.backend.clone()} {on_device_lost} /> }
         }
         Route::Translate => {
-            let dispatch = state.dispatcher();
-            let on_device_lost =
-                Callback::from(move |reason| dispatch.dispatch(AppAction::DeviceLost(reason)));
+            let on_device_lost = Callback::from(crate::engine::page::device_lost);
             html! { <TranslateView key={state.location.to_hash()} query={state.location.query.clone()} backend={state.backend.clone()} {on_device_lost} /> }
         }
         Route::DebugPanic => {

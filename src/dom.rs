@@ -57,3 +57,33 @@ pub fn on_next_frame(f: impl FnOnce(f64) + 'static) {
     let callback = Closure::once_into_js(f);
     let _ = window().request_animation_frame(callback.unchecked_ref());
 }
+
+/// The element with `id` in the same tree as `anchor`: the document, or the shadow root of an
+/// `<attn-scope>` element (where `document.getElementById` cannot see).
+pub fn by_id_near(anchor: &web_sys::Element, id: &str) -> Option<web_sys::Element> {
+    let root = anchor.get_root_node();
+    match root.dyn_ref::<web_sys::DocumentFragment>() {
+        Some(fragment) => fragment.get_element_by_id(id),
+        None => root.dyn_ref::<web_sys::Document>()?.get_element_by_id(id),
+    }
+}
+
+/// Applies every `data-css` attribute under `root` as the element's inline style through the
+/// CSSOM. Markup `style` attributes are refused by a strict Content-Security-Policy without
+/// `'unsafe-inline'` (the policy of many documentation hosts); the CSSOM is not.
+pub fn apply_data_css(root: &web_sys::Element) {
+    let Ok(nodes) = root.query_selector_all("[data-css]") else {
+        return;
+    };
+    for i in 0..nodes.length() {
+        let Some(element) = nodes
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            continue;
+        };
+        if let Some(css) = element.get_attribute("data-css") {
+            element.style().set_css_text(&css);
+        }
+    }
+}

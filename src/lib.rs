@@ -6,6 +6,7 @@ pub mod app;
 pub mod backend;
 pub mod components;
 pub mod dom;
+pub mod embed;
 pub mod engine;
 pub mod panic_banner;
 pub mod plot;
@@ -13,17 +14,17 @@ pub mod route;
 pub mod theme;
 pub mod views;
 
-/// Starts the app in the page's `#app` element (or `<body>` if it is missing).
+/// Starts the app in the page's `<div id="app" data-attnscope-app>`. On any other page (a
+/// documentation page that loaded `embed.js` for its `<attn-scope>` elements) it does nothing:
+/// the elements mount themselves.
 pub fn run() {
+    let Some(root) = dom::document()
+        .get_element_by_id("app")
+        .filter(|root| root.has_attribute("data-attnscope-app"))
+    else {
+        return;
+    };
     panic_banner::install();
-    match dom::document().get_element_by_id("app") {
-        Some(root) => {
-            // Replace the static "loading" message.
-            root.set_inner_html("");
-            yew::Renderer::<app::App>::with_root(root).render();
-        }
-        None => {
-            yew::Renderer::<app::App>::new().render();
-        }
-    }
+    root.set_inner_html(""); // the static "loading" message
+    yew::Renderer::<app::App>::with_root(root).render();
 }

@@ -16,6 +16,8 @@ pub enum Route {
     Attention,
     /// `#/translate` – the live translation page.
     Translate,
+    /// `#/embed?view=…` – one view alone, for an iframe in another page.
+    Embed,
     /// `#/debug/panic` – panics on purpose, to prove the error banner (used by the tests).
     DebugPanic,
     /// Anything else; holds the path that was asked for.
@@ -30,6 +32,7 @@ impl Route {
             Route::PositionalEncoding => "/pe",
             Route::Attention => "/attention",
             Route::Translate => "/translate",
+            Route::Embed => "/embed",
             Route::DebugPanic => "/debug/panic",
             Route::NotFound(path) => path,
         }
@@ -41,6 +44,7 @@ impl Route {
             "/pe" => Route::PositionalEncoding,
             "/attention" => Route::Attention,
             "/translate" => Route::Translate,
+            "/embed" => Route::Embed,
             "/debug/panic" => Route::DebugPanic,
             _ => Route::NotFound(path.to_owned()),
         }

@@ -31,14 +31,19 @@ pub struct HeadGridProps {
 pub fn HeadGrid(props: &HeadGridProps) -> Html {
     let (layers, heads) = (props.attention.layers, props.attention.heads);
     let cell_id = |prefix: &str, l: usize, h: usize| format!("{prefix}-map-{l}-{h}");
+    let grid_ref = use_node_ref();
     {
         let (attention, prefix) = (props.attention.clone(), props.id.clone());
+        let grid_ref = grid_ref.clone();
         use_effect_with(attention, move |attention| {
+            let Some(grid) = grid_ref.cast::<web_sys::Element>() else {
+                return;
+            };
+            crate::dom::apply_data_css(&grid);
             let t = attention.len;
             for l in 0..attention.layers {
                 for h in 0..attention.heads {
-                    let Some(canvas) = crate::dom::document()
-                        .get_element_by_id(&cell_id(&prefix, l, h))
+                    let Some(canvas) = crate::dom::by_id_near(&grid, &cell_id(&prefix, l, h))
                         .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
                     else {
                         continue;
@@ -73,8 +78,8 @@ pub fn HeadGrid(props: &HeadGridProps) -> Html {
                 crate::components::clamp_step(h, dh, heads),
             );
             on_open.emit(next);
-            if let Some(element) = crate::dom::document()
-                .get_element_by_id(&format!("{prefix}-open-{}-{}", next.0, next.1))
+            if let Some(element) =
+                crate::dom::by_id_near(&target, &format!("{prefix}-open-{}-{}", next.0, next.1))
             {
                 let _ = element.unchecked_into::<web_sys::HtmlElement>().focus();
             }
@@ -82,7 +87,7 @@ pub fn HeadGrid(props: &HeadGridProps) -> Html {
     };
     html! {
         <div class="head-grid" role="grid" aria-label="Every head's attention map: rows are layers, columns heads. Arrow keys move; Enter opens."
-            style={format!("--heads:{heads}")} {onkeydown}>
+            data-css={format!("--heads:{heads}")} ref={grid_ref} {onkeydown}>
             { for (0..layers).map(|l| html! {
                 <div class="head-grid-row" role="row">
                     <span class="head-grid-layer" role="rowheader">{ format!("layer {}", l + 1) }</span>
@@ -97,14 +102,14 @@ pub fn HeadGrid(props: &HeadGridProps) -> Html {
                                     data-layer={l.to_string()} data-head={h.to_string()}
                                     tabindex={if open { "0" } else { "-1" }}
                                     aria-pressed={open.to_string()}
-                                    aria-label={format!("Layer {} head {}{}: open", l + 1, h + 1, if off { " (switched off)" } else { "" })}
+                                    aria-label={format!("L{} H{}: open layer {} head {}{}", l + 1, h + 1, l + 1, h + 1, if off { " (switched off)" } else { "" })}
                                     onclick={on_open}>
                                     <canvas id={cell_id(&props.id, l, h)} class="head-map" aria-hidden="true"></canvas>
                                     <span class="head-name">{ format!("L{} H{}", l + 1, h + 1) }</span>
                                 </button>
                                 <button type="button" class="head-switch" aria-pressed={off.to_string()}
                                     data-layer={l.to_string()} data-head={h.to_string()}
-                                    aria-label={format!("Switch layer {} head {} {}", l + 1, h + 1, if off { "on" } else { "off" })}
+                                    aria-label={format!("{}: layer {} head {}, press to switch it {}", if off { "off" } else { "on" }, l + 1, h + 1, if off { "on" } else { "off" })}
                                     onclick={on_toggle}>{ if off { "off" } else { "on" } }</button>
                             </div>
                         }

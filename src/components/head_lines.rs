@@ -174,8 +174,9 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
     };
     let onmouseleave = props.on_highlight.reform(|_: MouseEvent| None);
     let palette = line_palette(ui.dark);
+    let root = super::use_data_css();
     html! {
-        <figure class="plot head-lines">
+        <figure class="plot head-lines" ref={root}>
             <figcaption>
                 <span class="plot-title">{ format!("Head view · layer {}", props.layer + 1) }</span>
                 <span class="head-toggles" role="group" aria-label="Heads drawn">
@@ -192,7 +193,7 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
                         };
                         html! {
                             <button type="button" class="head-toggle" aria-pressed={on.to_string()}
-                                style={format!("--swatch:rgb({},{},{})", c.0, c.1, c.2)} onclick={toggle}>
+                                data-css={format!("--swatch:rgb({},{},{})", c.0, c.1, c.2)} onclick={toggle}>
                                 { format!("H{}", h + 1) }
                             </button>
                         }

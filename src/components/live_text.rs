@@ -18,6 +18,9 @@ pub struct LiveTextProps {
     pub examples: Vec<&'static str>,
     /// Called with the new text and `performance.now()` of the edit.
     pub on_edit: Callback<(String, f64)>,
+    /// Whether the box takes the focus when the page opens (never inside a host's page).
+    #[prop_or(true)]
+    pub autofocus: bool,
 }
 
 /// A labelled textarea with example chips.
@@ -35,7 +38,7 @@ pub fn LiveText(props: &LiveTextProps) -> Html {
     html! {
         <div class="live-input">
             <label for={props.id.clone()}>{ &props.label }</label>
-            <textarea id={props.id.clone()} rows="2" autofocus=true spellcheck="false"
+            <textarea id={props.id.clone()} rows="2" autofocus={props.autofocus} spellcheck="false"
                 placeholder="Type a sentence…" value={props.text.clone()} {oninput}
                 aria-describedby={help_id.clone()} />
             <p id={help_id} class="muted">{ &props.help }</p>

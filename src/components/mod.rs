@@ -49,3 +49,58 @@ pub fn arrow_step(event: &KeyboardEvent) -> Option<(i64, i64)> {
 pub fn clamp_step(value: usize, delta: i64, len: usize) -> usize {
     (value as i64 + delta).clamp(0, len.saturating_sub(1) as i64) as usize
 }
+
+/// A node ref whose subtree gets its `data-css` styles applied after every render
+/// ([`crate::dom::apply_data_css`]): inline styles that a strict host CSP allows.
+#[hook]
+pub fn use_data_css() -> NodeRef {
+    let root = use_node_ref();
+    {
+        let root = root.clone();
+        use_effect(move || {
+            if let Some(element) = root.cast::<web_sys::Element>() {
+                crate::dom::apply_data_css(&element);
+            }
+        });
+    }
+    root
+}
+
+/// A counter bumped whenever the width of `node`'s element changes (a ResizeObserver): an
+/// embed in a hidden tab or a collapsed section measures 0 px wide at first, and its canvases
+/// re-measure once it is shown.
+#[hook]
+pub fn use_width_generation(node: NodeRef) -> u32 {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let generation = use_state(|| 0u32);
+    {
+        let generation = generation.clone();
+        use_effect_with((), move |()| {
+            let last_width = std::rc::Rc::new(std::cell::Cell::new(-1.0f64));
+            let callback =
+                Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                    let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>()
+                    else {
+                        return;
+                    };
+                    let width = entry.content_rect().width().round();
+                    if width != last_width.get() {
+                        last_width.set(width);
+                        generation.set(generation.wrapping_add(1));
+                    }
+                });
+            let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok();
+            if let (Some(observer), Some(element)) = (&observer, node.cast::<web_sys::Element>()) {
+                observer.observe(&element);
+            }
+            move || {
+                if let Some(observer) = observer {
+                    observer.disconnect();
+                }
+                drop(callback);
+            }
+        });
+    }
+    *generation
+}

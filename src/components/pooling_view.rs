@@ -35,8 +35,9 @@ pub fn PoolingView(props: &PoolingViewProps) -> Html {
         .map(|t| html! { <em>{ t }</em> })
         .collect::<Vec<_>>();
     let leave = props.on_highlight.reform(|_: MouseEvent| None);
+    let root = super::use_data_css();
     html! {
-        <div class="pooling-view">
+        <div class="pooling-view" ref={root}>
             <p class="pooling-top" aria-live="polite">
                 { "Mostly attends to: " }
                 { for named.into_iter().enumerate().map(|(i, n)| html! { <>{ if i > 0 { ", " } else { "" } }{ n }</> }) }
@@ -47,7 +48,7 @@ pub fn PoolingView(props: &PoolingViewProps) -> Html {
                     let enter = props.on_highlight.reform(move |_: MouseEvent| Some(i));
                     html! {
                         <span class={classes!("pooled-token", (props.highlight == Some(i)).then_some("highlight"))}
-                            style={format!("--weight:{share:.3}")} title={format!("{token}: {w:.4}")}
+                            data-css={format!("--weight:{share:.3}")} title={format!("{token}: {w:.4}")}
                             onmouseenter={enter}>{ token }</span>
                     }
                 }) }
@@ -61,7 +62,7 @@ pub fn PoolingView(props: &PoolingViewProps) -> Html {
                         html! {
                             <tr class={classes!((props.highlight == Some(i)).then_some("highlight"))}>
                                 <th scope="row">{ token }</th>
-                                <td><span class="pool-bar" style={format!("width:{share:.1}%")} aria-hidden="true"></span>{ format!("{w:.3}") }</td>
+                                <td><span class="pool-bar" data-css={format!("width:{share:.1}%")} aria-hidden="true"></span>{ format!("{w:.3}") }</td>
                             </tr>
                         }
                     }) }

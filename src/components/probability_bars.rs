@@ -15,15 +15,16 @@ pub struct ProbabilityBarsProps {
 #[component]
 pub fn ProbabilityBars(props: &ProbabilityBarsProps) -> Html {
     let best = attnscope_core::ops::argmax(&props.probabilities);
+    let root = super::use_data_css();
     html! {
-        <ul class="prob-bars" aria-label="Class probabilities">
+        <ul class="prob-bars" aria-label="Class probabilities" ref={root}>
             { for props.labels.iter().zip(&props.probabilities).enumerate().map(|(i, (label, p))| {
                 let percent = (p * 100.0).clamp(0.0, 100.0);
                 html! {
                     <li class={classes!("prob-row", (i == best).then_some("best"))}>
                         <span class="prob-label">{ label }</span>
                         <span class="prob-track" aria-hidden="true">
-                            <span class="prob-fill" style={format!("width:{percent:.2}%")}></span>
+                            <span class="prob-fill" data-css={format!("width:{percent:.2}%")}></span>
                         </span>
                         <span class="prob-value">{ format!("{percent:.1} %") }</span>
                     </li>

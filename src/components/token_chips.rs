@@ -42,9 +42,7 @@ pub fn TokenChips(props: &TokenChipsProps) -> Html {
                 .unwrap_or(0);
             let next = (current + step).clamp(0, count.saturating_sub(1) as i64);
             event.prevent_default();
-            if let Some(element) =
-                crate::dom::document().get_element_by_id(&format!("{prefix}-{next}"))
-            {
+            if let Some(element) = crate::dom::by_id_near(&target, &format!("{prefix}-{next}")) {
                 let _ =
                     wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(element).focus();
             }

@@ -1,6 +1,14 @@
-//! Fetching a model folder's files from the page's own origin, with byte-level progress.
+//! Fetching a model folder's files, with byte-level progress, each file once per page.
+//!
+//! Files are named relative to the asset base: the page's own folder for the app, the folder of
+//! `embed.js` for `<attn-scope>` elements on another site. Every element and view on a page
+//! shares one download of each file ([`fetch_shared`]).
 
+use futures_channel::oneshot;
 use js_sys::{Reflect, Uint8Array};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, Response};
@@ -58,8 +66,83 @@ pub async fn fetch_bytes(url: &str, progress: &dyn Fn(u64, u64)) -> Result<Vec<u
     Ok(bytes)
 }
 
-/// Fetches a UTF-8 text file.
+/// A file's bytes, shared by everything on the page that asked for it.
+pub type SharedBytes = Rc<Vec<u8>>;
+
+/// A download in flight or done: its result once known, and who waits for it.
+#[derive(Default)]
+struct Download {
+    result: Option<Result<SharedBytes, String>>,
+    waiters: Vec<oneshot::Sender<Result<SharedBytes, String>>>,
+}
+
+thread_local! {
+    static ASSET_BASE: RefCell<String> = const { RefCell::new(String::new()) };
+    static DOWNLOADS: RefCell<HashMap<String, Rc<RefCell<Download>>>> = RefCell::default();
+}
+
+/// Sets the URL that asset paths are relative to (empty: the page's own folder). Called by the
+/// embed with the folder of `embed.js`, so a host page may live anywhere.
+pub fn set_asset_base(base: &str) {
+    ASSET_BASE.with(|b| *b.borrow_mut() = base.to_owned());
+}
+
+/// The URL of an asset path such as `assets/models/x/config.json`.
+pub fn asset_url(path: &str) -> String {
+    ASSET_BASE.with(|b| format!("{}{path}", b.borrow()))
+}
+
+/// [`fetch_bytes`], once per page and URL: the first caller downloads (with its progress),
+/// later callers wait for that download or get its bytes at once. A failed download is
+/// forgotten, so a later call tries again.
+pub async fn fetch_shared(url: &str, progress: &dyn Fn(u64, u64)) -> Result<SharedBytes, String> {
+    // One key per file whatever the spelling: the app asks relative to the page, an embed
+    // absolute.
+    let url = &absolute(url);
+    let (download, first) = DOWNLOADS.with(|d| {
+        let mut downloads = d.borrow_mut();
+        match downloads.get(url) {
+            Some(download) => (download.clone(), false),
+            None => {
+                let download = Rc::new(RefCell::new(Download::default()));
+                downloads.insert(url.to_owned(), download.clone());
+                (download, true)
+            }
+        }
+    });
+    if !first {
+        if let Some(done) = download.borrow().result.clone() {
+            return done;
+        }
+        let (sender, receiver) = oneshot::channel();
+        download.borrow_mut().waiters.push(sender);
+        return receiver
+            .await
+            .unwrap_or_else(|_| Err(format!("the download of {url} was abandoned")));
+    }
+    let result = fetch_bytes(url, progress).await.map(Rc::new);
+    if result.is_err() {
+        DOWNLOADS.with(|d| d.borrow_mut().remove(url));
+    }
+    let waiters = {
+        let mut download = download.borrow_mut();
+        download.result = Some(result.clone());
+        std::mem::take(&mut download.waiters)
+    };
+    for waiter in waiters {
+        let _ = waiter.send(result.clone());
+    }
+    result
+}
+
+/// `url` resolved against the page's address (as given, where that fails).
+fn absolute(url: &str) -> String {
+    let page = crate::dom::window().location().href().unwrap_or_default();
+    web_sys::Url::new_with_base(url, &page).map_or_else(|_| url.to_owned(), |u| u.href())
+}
+
+/// Fetches a UTF-8 text file (shared like [`fetch_shared`]).
 pub async fn fetch_text(url: &str, progress: &dyn Fn(u64, u64)) -> Result<String, String> {
-    String::from_utf8(fetch_bytes(url, progress).await?)
+    String::from_utf8(fetch_shared(url, progress).await?.to_vec())
         .map_err(|_| format!("{url} is not UTF-8 text"))
 }

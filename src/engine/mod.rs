@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod fetch;
 pub mod live;
+pub mod page;
 pub mod schedule;
 
 use attnscope_core::config::ModelConfig;
@@ -91,7 +92,7 @@ impl Engine {
         gpu: Option<GpuContext>,
         progress: &Progress,
     ) -> Result<Self, String> {
-        let base = format!("assets/models/{}/", info.name);
+        let base = fetch::asset_url(&format!("assets/models/{}/", info.name));
         let file = |name: &str| format!("{base}{name}");
         let part = |stage: &'static str, from: f64, to: f64| {
             move |got: u64, expected: u64| {
@@ -129,7 +130,7 @@ impl Engine {
         } else {
             None
         };
-        let weights = fetch::fetch_bytes(
+        let weights = fetch::fetch_shared(
             &file("model.safetensors"),
             &part("Fetching model.safetensors", 0.25, 0.85),
         )

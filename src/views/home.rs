@@ -12,6 +12,9 @@ pub fn HomeView() -> Html {
             <p class="lede">
                 { "attnscope runs small attention models on your own GPU through WebGPU and shows what every head attends to while you type. Nothing is sent anywhere: the models, the maths and the plots all live in this page." }
             </p>
+            <attn-scope class="home-live" model="sentiment-transformer" view="heatmap" layer="1" editable=""
+                text="not bad at all"></attn-scope>
+            <p class="muted">{ "This view is the " }<code>{ "<attn-scope>" }</code>{ " element any page can embed with two lines; every view of the app has an Embed button that writes them for you." }</p>
             <ul class="cards">
                 <li class="card">
                     <h2><a href={Route::Attention.href()}>{ "Live attention" }</a></h2>

@@ -29,6 +29,9 @@ pub enum GpuUnavailable {
     /// The device was lost while the page was open (driver reset, GPU process crash).
     #[error("the GPU device was lost ({0})")]
     Lost(String),
+    /// The page asked for the CPU engine (an embed's `engine="cpu"`).
+    #[error("the page asked for the CPU engine")]
+    NotRequested,
 }
 
 /// What the status chip and the performance readout say about the adapter.

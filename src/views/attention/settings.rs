@@ -10,7 +10,7 @@ pub const URL_TEXT_LIMIT: usize = 2000;
 /// Largest layer or head index a URL may name.
 const MAX_INDEX: usize = 64;
 /// Largest token position a URL may mask.
-const MAX_POSITION: usize = 4096;
+pub(crate) const MAX_POSITION: usize = 4096;
 
 /// The live page's settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +43,8 @@ impl Default for LiveSettings {
     }
 }
 
-fn parse_list<T>(value: &str, item: impl Fn(&str) -> Option<T>) -> Option<Vec<T>> {
+/// A comma-separated list, each item parsed by `item`; `None` if any item is malformed.
+pub(crate) fn parse_list<T>(value: &str, item: impl Fn(&str) -> Option<T>) -> Option<Vec<T>> {
     value
         .split(',')
         .filter(|s| !s.is_empty())
@@ -51,7 +52,8 @@ fn parse_list<T>(value: &str, item: impl Fn(&str) -> Option<T>) -> Option<Vec<T>
         .collect()
 }
 
-fn parse_pair(text: &str) -> Option<(usize, usize)> {
+/// A `layer.head` pair such as `1.2` (0-based), each below the largest index a URL may name.
+pub(crate) fn parse_pair(text: &str) -> Option<(usize, usize)> {
     let (a, b) = text.split_once('.')?;
     let (a, b) = (a.parse().ok()?, b.parse().ok()?);
     (a < MAX_INDEX && b < MAX_INDEX).then_some((a, b))

@@ -32,6 +32,7 @@ pub struct ResultViewsProps {
 #[component]
 pub fn ResultViews(props: &ResultViewsProps) -> Html {
     let hover = use_state(|| None::<Hover>);
+    let chips_root = crate::components::use_data_css();
     let shown = &props.shown;
     let labels = use_memo((shown.seq, shown.text.clone()), {
         let shown = shown.clone();
@@ -100,8 +101,10 @@ pub fn ResultViews(props: &ResultViewsProps) -> Html {
             </div>
             <h2 class="sub">{ "Alignment" }</h2>
             <p class="muted">{ "Hover a Spanish token to see which English tokens it attended to, or an English token to see which Spanish tokens looked at it." }</p>
-            { chips("English", &shown.tokens, &source_weight, Hover::Source, &hover) }
-            { chips("Spanish", target, &target_weight, Hover::Target, &hover) }
+            <div class="align-chip-rows" ref={chips_root}>
+                { chips("English", &shown.tokens, &source_weight, Hover::Source, &hover) }
+                { chips("Spanish", target, &target_weight, Hover::Target, &hover) }
+            </div>
             <div class="plots">
                 <HeatmapPlot id="alignment" caption="Cross-attention: generated Spanish token × English source token"
                     matrix={alignment.clone()} range={(0.0, 1.0)} x_label="English (source)" y_label="Spanish (generated)"
@@ -172,7 +175,7 @@ fn chips(
                 let active = **hover == Some(make(i));
                 html! {
                     <span role="listitem" tabindex="0" class={classes!("token-chip", "align-chip", active.then_some("highlight"))}
-                        data-index={i.to_string()} style={chip_style(weight(i))}
+                        data-index={i.to_string()} data-css={chip_style(weight(i))}
                         onmouseenter={enter} onfocus={focus}>{ token }</span>
                 }
             }) }

@@ -19,6 +19,7 @@ pub struct StepThroughProps {
 /// five most likely next tokens at that step.
 #[component]
 pub fn StepThrough(props: &StepThroughProps) -> Html {
+    let root = crate::components::use_data_css();
     let shown = &props.shown;
     let (Some((decoding, target, _)), Some(alignment)) = (shown.translation(), shown.alignment())
     else {
@@ -61,7 +62,7 @@ pub fn StepThrough(props: &StepThroughProps) -> Html {
     let written: Vec<&str> = target[..k].iter().map(String::as_str).collect();
     let candidates = decoding.candidates.get(k).map_or(&[][..], Vec::as_slice);
     html! {
-        <section class="step-through" aria-labelledby="step-title" {onkeydown}>
+        <section class="step-through" aria-labelledby="step-title" {onkeydown} ref={root}>
             <h2 id="step-title" class="sub">{ "Step through the decoding" }</h2>
             <div class="step-controls" role="group" aria-label="Decoding step">
                 <button type="button" id="step-first" onclick={go(0)} disabled={k == 0} aria-label="First step">{ "First" }</button>
@@ -81,7 +82,7 @@ pub fn StepThrough(props: &StepThroughProps) -> Html {
                     <tbody>
                         { for shown.tokens.iter().zip(attention).map(|(token, w)| html! {
                             <tr><th scope="row">{ token }</th>
-                                <td><span class="pool-bar" style={format!("width:{:.1}%", w * 100.0)} aria-hidden="true"></span>{ format!("{w:.3}") }</td></tr>
+                                <td><span class="pool-bar" data-css={format!("width:{:.1}%", w * 100.0)} aria-hidden="true"></span>{ format!("{w:.3}") }</td></tr>
                         }) }
                     </tbody>
                 </table>
@@ -91,7 +92,7 @@ pub fn StepThrough(props: &StepThroughProps) -> Html {
                     <tbody>
                         { for candidates.iter().map(|c| (&c.token, c.probability)).map(|(name, p)| html! {
                             <tr><th scope="row" lang="es">{ name }</th>
-                                <td><span class="pool-bar" style={format!("width:{:.1}%", p * 100.0)} aria-hidden="true"></span>{ format!("{:.1} %", p * 100.0) }</td></tr>
+                                <td><span class="pool-bar" data-css={format!("width:{:.1}%", p * 100.0)} aria-hidden="true"></span>{ format!("{:.1} %", p * 100.0) }</td></tr>
                         }) }
                     </tbody>
                 </table>

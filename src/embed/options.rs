@@ -1,0 +1,454 @@
+//! What an embed shows: the options of an `<attn-scope>` element (its attributes) or of the
+//! `#/embed` route (its URL parameters), and their check into an [`EmbedSpec`].
+//!
+//! Bad options never fail the embed: each problem becomes a readable sentence and the embed
+//! shows the nearest sensible view (the default model, the model's main view, no mask).
+
+use crate::engine::catalog::{self, ModelInfo, CLASSIFIERS, TRANSLATOR};
+use crate::route::Query;
+use crate::views::attention::settings::{parse_list, parse_pair, MAX_POSITION};
+use serde::Deserialize;
+
+/// The longest text an embed runs; longer text is cut here with a notice (the models read at
+/// most a few hundred tokens anyway).
+pub const TEXT_LIMIT: usize = 10_000;
+
+/// One view an embed can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewKind {
+    /// One head's map with token labels (Transformer).
+    Heatmap,
+    /// BertViz-style lines between tokens for one layer's heads (Transformer).
+    Head,
+    /// The layer × head grid of every map (Transformer).
+    Model,
+    /// Attention rollout across layers (Transformer).
+    Rollout,
+    /// The BiLSTM's attention pooling over the tokens.
+    Pooling,
+    /// The translator's cross-attention alignment.
+    Alignment,
+    /// The sinusoidal positional-encoding matrix.
+    Pe,
+}
+
+/// Every view, in the order the docs list them.
+pub const VIEWS: [ViewKind; 7] = [
+    ViewKind::Heatmap,
+    ViewKind::Head,
+    ViewKind::Model,
+    ViewKind::Rollout,
+    ViewKind::Pooling,
+    ViewKind::Alignment,
+    ViewKind::Pe,
+];
+
+impl ViewKind {
+    /// The `view=` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            ViewKind::Heatmap => "heatmap",
+            ViewKind::Head => "head",
+            ViewKind::Model => "model",
+            ViewKind::Rollout => "rollout",
+            ViewKind::Pooling => "pooling",
+            ViewKind::Alignment => "alignment",
+            ViewKind::Pe => "pe",
+        }
+    }
+
+    /// The view named `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        VIEWS.into_iter().find(|v| v.name() == name)
+    }
+
+    /// Whether the view can show `model`'s result.
+    pub fn fits(self, model: &ModelInfo) -> bool {
+        let translator = model.name == TRANSLATOR.name;
+        match self {
+            ViewKind::Heatmap | ViewKind::Head | ViewKind::Model | ViewKind::Rollout => {
+                model.transformer
+            }
+            ViewKind::Pooling => !model.transformer && !translator,
+            ViewKind::Alignment => translator,
+            ViewKind::Pe => true,
+        }
+    }
+
+    /// The view an embed of `model` shows when none is named.
+    pub fn main_for(model: &ModelInfo) -> Self {
+        if model.name == TRANSLATOR.name {
+            ViewKind::Alignment
+        } else if model.transformer {
+            ViewKind::Heatmap
+        } else {
+            ViewKind::Pooling
+        }
+    }
+}
+
+/// Which engine an embed asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineChoice {
+    /// The GPU engine where WebGPU works, else the CPU.
+    Auto,
+    /// The GPU engine (the CPU, with a note, where WebGPU does not work).
+    Gpu,
+    /// The CPU reference, even where WebGPU works.
+    Cpu,
+}
+
+/// An embed's options as given: every attribute or URL parameter as text, nothing checked.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(default)]
+pub struct EmbedOptions {
+    /// `model`: a shipped model's name.
+    pub model: Option<String>,
+    /// `text`: the sentence.
+    pub text: Option<String>,
+    /// `view`: one of [`VIEWS`]' names.
+    pub view: Option<String>,
+    /// `layer`: 0-based.
+    pub layer: Option<String>,
+    /// `head`: 0-based.
+    pub head: Option<String>,
+    /// `mask`: token positions, `1,4`.
+    pub mask: Option<String>,
+    /// `off`: heads switched off, `layer.head` pairs, `0.1,1.3`.
+    pub off: Option<String>,
+    /// `editable`: whether a text box lets the reader type.
+    pub editable: bool,
+    /// `theme`: `light` or `dark` (the element resolves `auto` against the host page first).
+    pub theme: Option<String>,
+    /// `engine`: `auto`, `gpu` or `cpu`.
+    pub engine: Option<String>,
+}
+
+/// The parameter names, in the order snippets write them.
+pub const PARAMETERS: [&str; 10] = [
+    "model", "view", "text", "layer", "head", "mask", "off", "editable", "theme", "engine",
+];
+
+impl EmbedOptions {
+    /// The options in a URL query (the `#/embed` route); unknown keys become problems later.
+    pub fn from_query(query: &Query) -> (Self, Vec<String>) {
+        let mut options = Self::default();
+        let mut problems = Vec::new();
+        for (key, value) in query {
+            let value = Some(value.clone());
+            match key.as_str() {
+                "model" => options.model = value,
+                "text" => options.text = value,
+                "view" => options.view = value,
+                "layer" => options.layer = value,
+                "head" => options.head = value,
+                "mask" => options.mask = value,
+                "off" => options.off = value,
+                "editable" => options.editable = value.as_deref() != Some("0"),
+                "theme" => options.theme = value,
+                "engine" => options.engine = value,
+                _ => problems.push(format!("Ignored the unknown parameter “{key}”.")),
+            }
+        }
+        (options, problems)
+    }
+
+    /// The options as (name, value) pairs, unset ones left out (`editable` has no value).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let fields = [
+            ("model", &self.model),
+            ("view", &self.view),
+            ("text", &self.text),
+            ("layer", &self.layer),
+            ("head", &self.head),
+            ("mask", &self.mask),
+            ("off", &self.off),
+        ];
+        let mut pairs: Vec<(&'static str, String)> = fields
+            .into_iter()
+            .filter_map(|(name, value)| Some((name, value.clone()?)))
+            .collect();
+        if self.editable {
+            pairs.push(("editable", String::new()));
+        }
+        for (name, value) in [("theme", &self.theme), ("engine", &self.engine)] {
+            if let Some(value) = value {
+                pairs.push((name, value.clone()));
+            }
+        }
+        pairs
+    }
+}
+
+/// What an embed shows, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmbedSpec {
+    /// The model.
+    pub model: &'static ModelInfo,
+    /// The view.
+    pub view: ViewKind,
+    /// The sentence.
+    pub text: String,
+    /// The layer asked for (checked against the model once its maps are known).
+    pub layer: usize,
+    /// The head asked for (idem).
+    pub head: usize,
+    /// Masked token positions.
+    pub masked: Vec<usize>,
+    /// Heads switched off.
+    pub heads_off: Vec<(usize, usize)>,
+    /// Whether the reader may type.
+    pub editable: bool,
+    /// Whether the dark theme is used.
+    pub dark: bool,
+    /// The engine asked for.
+    pub engine: EngineChoice,
+}
+
+/// Every model an embed may name: the classifiers and the translator.
+pub fn embeddable(name: &str) -> Option<&'static ModelInfo> {
+    catalog::classifier(name).or((name == TRANSLATOR.name).then_some(&TRANSLATOR))
+}
+
+/// The names of every model an embed may name, for messages.
+fn model_names() -> String {
+    let mut names: Vec<&str> = CLASSIFIERS.iter().map(|m| m.name).collect();
+    names.push(TRANSLATOR.name);
+    names.join(", ")
+}
+
+fn index(value: Option<&str>, what: &str, problems: &mut Vec<String>) -> usize {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return 0;
+    };
+    match value.parse::<usize>() {
+        Ok(i) if i < 64 => i,
+        _ => {
+            problems.push(format!(
+                "Ignored {what}=“{}”: expected a number from 0 (the first {what}).",
+                clip(value)
+            ));
+            0
+        }
+    }
+}
+
+/// A value quoted in a message, cut to a readable length.
+fn clip(value: &str) -> String {
+    if value.chars().count() > 40 {
+        let head: String = value.chars().take(39).collect();
+        format!("{head}…")
+    } else {
+        value.to_owned()
+    }
+}
+
+impl EmbedSpec {
+    /// Checks `options`: the spec to show, and one sentence per problem found.
+    pub fn resolve(options: &EmbedOptions) -> (Self, Vec<String>) {
+        let mut problems = Vec::new();
+        let model = match options.model.as_deref().map(str::trim) {
+            None | Some("") => &CLASSIFIERS[0],
+            Some(name) => embeddable(name).unwrap_or_else(|| {
+                problems.push(format!(
+                    "There is no model “{}”; showing {}. Models: {}.",
+                    clip(name),
+                    CLASSIFIERS[0].name,
+                    model_names()
+                ));
+                &CLASSIFIERS[0]
+            }),
+        };
+        let view = resolve_view(options.view.as_deref(), model, &mut problems);
+        let mut text = options
+            .text
+            .clone()
+            .unwrap_or_else(|| model.examples[0].to_owned());
+        if text.chars().count() > TEXT_LIMIT {
+            text = text.chars().take(TEXT_LIMIT).collect();
+            problems.push(format!(
+                "The text is longer than {TEXT_LIMIT} characters; the embed uses the first {TEXT_LIMIT}."
+            ));
+        }
+        let masked = match options.mask.as_deref() {
+            None => Vec::new(),
+            Some(value) => parse_list(value, |s| {
+                s.parse::<usize>().ok().filter(|&p| p < MAX_POSITION)
+            })
+            .unwrap_or_else(|| {
+                problems.push(format!(
+                    "Ignored mask=“{}”: expected token positions such as 1,4.",
+                    clip(value)
+                ));
+                Vec::new()
+            }),
+        };
+        let heads_off = match options.off.as_deref() {
+            None => Vec::new(),
+            Some(value) => parse_list(value, parse_pair).unwrap_or_else(|| {
+                problems.push(format!(
+                    "Ignored off=“{}”: expected layer.head pairs such as 0.1,1.3.",
+                    clip(value)
+                ));
+                Vec::new()
+            }),
+        };
+        let engine = match options.engine.as_deref().map(str::trim) {
+            None | Some("") | Some("auto") => EngineChoice::Auto,
+            Some("gpu") => EngineChoice::Gpu,
+            Some("cpu") => EngineChoice::Cpu,
+            Some(other) => {
+                problems.push(format!(
+                    "Ignored engine=“{}”: expected auto, gpu or cpu.",
+                    clip(other)
+                ));
+                EngineChoice::Auto
+            }
+        };
+        let spec = Self {
+            model,
+            view,
+            text,
+            layer: index(options.layer.as_deref(), "layer", &mut problems),
+            head: index(options.head.as_deref(), "head", &mut problems),
+            masked,
+            heads_off,
+            editable: options.editable,
+            dark: options.theme.as_deref() == Some("dark"),
+            engine,
+        };
+        (spec, problems)
+    }
+}
+
+fn resolve_view(name: Option<&str>, model: &ModelInfo, problems: &mut Vec<String>) -> ViewKind {
+    let main = ViewKind::main_for(model);
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+        return main;
+    };
+    match ViewKind::parse(name) {
+        Some(view) if view.fits(model) => view,
+        Some(view) => {
+            problems.push(format!(
+                "The {} view does not fit {} ({}); showing the {} view.",
+                view.name(),
+                model.name,
+                model.task,
+                main.name()
+            ));
+            main
+        }
+        None => {
+            let names: Vec<&str> = VIEWS.iter().map(|v| v.name()).collect();
+            problems.push(format!(
+                "There is no view “{}”; showing the {} view. Views: {}.",
+                clip(name),
+                main.name(),
+                names.join(", ")
+            ));
+            main
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(pairs: &[(&str, &str)]) -> EmbedOptions {
+        let query: Query = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let (options, problems) = EmbedOptions::from_query(&query);
+        assert!(problems.is_empty(), "{problems:?}");
+        options
+    }
+
+    #[test]
+    fn defaults_are_the_first_model_and_its_main_view() {
+        let (spec, problems) = EmbedSpec::resolve(&EmbedOptions::default());
+        assert!(problems.is_empty());
+        assert_eq!(spec.model.name, "sentiment-transformer");
+        assert_eq!(spec.view, ViewKind::Heatmap);
+        assert_eq!(spec.text, spec.model.examples[0]);
+        assert_eq!(spec.engine, EngineChoice::Auto);
+        for (model, view) in [
+            ("sentiment-bilstm", ViewKind::Pooling),
+            ("translate-en-es", ViewKind::Alignment),
+        ] {
+            let (spec, _) = EmbedSpec::resolve(&options(&[("model", model)]));
+            assert_eq!(spec.view, view, "{model}");
+        }
+    }
+
+    #[test]
+    fn every_option_is_read() {
+        let o = options(&[
+            ("model", "topic-transformer"),
+            ("view", "rollout"),
+            ("text", "a <b>c</b>"),
+            ("layer", "1"),
+            ("head", "3"),
+            ("mask", "2,0"),
+            ("off", "0.1,1.2"),
+            ("editable", ""),
+            ("theme", "dark"),
+            ("engine", "cpu"),
+        ]);
+        let (spec, problems) = EmbedSpec::resolve(&o);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            (spec.model.name, spec.view, spec.text.as_str()),
+            ("topic-transformer", ViewKind::Rollout, "a <b>c</b>")
+        );
+        assert_eq!((spec.layer, spec.head), (1, 3));
+        assert_eq!(spec.masked, vec![2, 0]);
+        assert_eq!(spec.heads_off, vec![(0, 1), (1, 2)]);
+        assert!(spec.editable && spec.dark);
+        assert_eq!(spec.engine, EngineChoice::Cpu);
+        assert_eq!(o.pairs().len(), 10);
+    }
+
+    #[test]
+    fn bad_options_give_sentences_and_a_sensible_view() {
+        let long = "x".repeat(TEXT_LIMIT + 5);
+        let o = options(&[
+            ("model", "gpt-9"),
+            ("view", "sankey"),
+            ("layer", "-1"),
+            ("head", "many"),
+            ("mask", "1,<script>"),
+            ("off", "9"),
+            ("engine", "tpu"),
+            ("text", &long),
+        ]);
+        let (spec, problems) = EmbedSpec::resolve(&o);
+        assert_eq!(problems.len(), 8, "{problems:#?}");
+        assert!(problems[0].contains("no model “gpt-9”"), "{}", problems[0]);
+        assert_eq!(spec.model.name, "sentiment-transformer");
+        assert_eq!(spec.view, ViewKind::Heatmap);
+        assert_eq!((spec.layer, spec.head), (0, 0));
+        assert!(spec.masked.is_empty() && spec.heads_off.is_empty());
+        assert_eq!(spec.text.chars().count(), TEXT_LIMIT);
+        // A view of the wrong architecture falls back to the model's own.
+        let (spec, problems) = EmbedSpec::resolve(&options(&[
+            ("model", "sentiment-bilstm"),
+            ("view", "model"),
+        ]));
+        assert_eq!(spec.view, ViewKind::Pooling);
+        assert_eq!(problems.len(), 1);
+        let (_, unknown) = EmbedOptions::from_query(&vec![("zzz".into(), "1".into())]);
+        assert_eq!(unknown.len(), 1);
+    }
+
+    #[test]
+    fn every_view_fits_some_model_and_names_round_trip() {
+        let mut models: Vec<&ModelInfo> = CLASSIFIERS.iter().collect();
+        models.push(&TRANSLATOR);
+        for view in VIEWS {
+            assert_eq!(ViewKind::parse(view.name()), Some(view));
+            assert!(models.iter().any(|m| view.fits(m)), "{view:?}");
+        }
+    }
+}

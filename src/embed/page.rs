@@ -1,0 +1,83 @@
+//! The `#/embed` route: one view alone, no navigation, for an `<iframe>` in a page that
+//! forbids scripts. It tells its parent its height with `postMessage` (the Embedly message
+//! `{context: "iframe.resize", height}`), so one line of script on the host can size the frame.
+
+use super::mount::EmbedRoot;
+use super::options::EmbedOptions;
+use crate::route::Query;
+use wasm_bindgen::JsValue;
+use yew::prelude::*;
+
+/// Props of [`EmbedPage`].
+#[derive(Properties, PartialEq)]
+pub struct EmbedPageProps {
+    /// The URL query: the same parameters as the element's attributes.
+    pub query: Query,
+}
+
+/// Posts the document's height to the parent window (nothing when not in a frame).
+fn post_height() {
+    let window = crate::dom::window();
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
+    let Some(body) = crate::dom::document().document_element() else {
+        return;
+    };
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"context".into(), &"iframe.resize".into());
+    let _ = js_sys::Reflect::set(
+        &message,
+        &"height".into(),
+        &JsValue::from(body.scroll_height()),
+    );
+    let _ = parent.post_message(&message, "*");
+}
+
+/// The view named by the URL, alone.
+#[component]
+pub fn EmbedPage(props: &EmbedPageProps) -> Html {
+    let (mut options, unknown) =
+        use_memo(props.query.clone(), |query| EmbedOptions::from_query(query))
+            .as_ref()
+            .clone();
+    if matches!(options.theme.as_deref(), None | Some("auto")) {
+        let dark = crate::dom::prefers_dark();
+        options.theme = Some(if dark { "dark" } else { "light" }.to_owned());
+    }
+    let dark = options.theme.as_deref() == Some("dark");
+    use_effect_with(dark, |dark| {
+        let theme = if *dark {
+            crate::theme::Theme::Dark
+        } else {
+            crate::theme::Theme::Light
+        };
+        theme.apply();
+    });
+    let on_event = Callback::from(move |_| crate::dom::after_ms(50, post_height));
+    // Later size changes (a canvas re-measured, the reader typed a longer text).
+    use_effect_with((), |()| {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        let callback = Closure::<dyn FnMut()>::new(post_height);
+        let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok();
+        if let (Some(observer), Some(root)) = (&observer, crate::dom::document().document_element())
+        {
+            observer.observe(&root);
+        }
+        move || {
+            if let Some(observer) = observer {
+                observer.disconnect();
+            }
+            drop(callback);
+        }
+    });
+    html! {
+        <main id="main" class="embed-page">
+            if !unknown.is_empty() {
+                <ul class="embed-problems notice" role="alert">{ for unknown.iter().map(|p| html! { <li>{ p }</li> }) }</ul>
+            }
+            <EmbedRoot {options} {on_event} base="" />
+        </main>
+    }
+}
