@@ -50,9 +50,10 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 
-# Debian packages: headless Chromium + its driver (browser tests), Mesa's Vulkan (lavapipe).
+# Debian packages: headless Chromium + its driver (browser tests), Mesa's Vulkan (lavapipe),
+# DejaVu Sans (the text of attnscope-cli's SVG and PNG figures).
 missing=()
-for pkg in chromium chromium-driver mesa-vulkan-drivers; do
+for pkg in chromium chromium-driver mesa-vulkan-drivers fonts-dejavu-core; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -5,6 +5,7 @@
 use super::use_ui;
 use crate::plot::canvas::context_for_css_box;
 use crate::plot::colormap::line_palette;
+use crate::plot::head_lines::{lines, row_height, row_y, view_height, OPACITY_LEVELS};
 use crate::plot::PlotStyle;
 use attnscope_core::trace::SelfAttention;
 use std::fmt::Write;
@@ -30,35 +31,6 @@ pub struct HeadLinesProps {
     pub on_highlight: Callback<Option<usize>>,
 }
 
-/// Height of one token row, CSS px.
-const ROW: f64 = 18.0;
-/// Tallest the view grows (CSS px): long inputs get thinner rows and thinned labels, so the
-/// canvas stays cheap to rasterise on every keystroke.
-const MAX_HEIGHT: f64 = 640.0;
-
-/// Height of one token row for `t` tokens, CSS px.
-fn row_height(t: usize) -> f64 {
-    (MAX_HEIGHT / (t as f64 + 2.0)).clamp(4.0, ROW)
-}
-/// Weights below this are not drawn (they would be invisible).
-const FAINTEST: f32 = 0.01;
-/// Each token draws its lines to at most this many keys (its strongest): at T = 128 every
-/// line would be 65,536 per head, and even 8 per token (4,096 antialiased lines) took Chromium's
-/// software rasteriser 125 ms a frame.
-const MAX_LINES_PER_TOKEN: usize = 4;
-/// Line opacities are drawn in this many steps (one canvas path each).
-const OPACITY_LEVELS: usize = 16;
-
-/// The positions of the `k` largest weights of `row` that reach [`FAINTEST`].
-fn strongest(row: &[f32], k: usize) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..row.len()).filter(|&j| row[j] >= FAINTEST).collect();
-    if order.len() > k {
-        order.select_nth_unstable_by(k - 1, |&a, &b| row[b].total_cmp(&row[a]));
-        order.truncate(k);
-    }
-    order
-}
-
 /// Lines between the tokens for every shown head of one layer.
 #[component]
 pub fn HeadLines(props: &HeadLinesProps) -> Html {
@@ -68,7 +40,7 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
     let shown = use_state(|| vec![true; heads]);
     let t = props.attention.len;
     let row = row_height(t);
-    let css_height = (t as f64 * row + 2.0 * row).max(3.0 * ROW);
+    let css_height = view_height(t);
     {
         let canvas_ref = canvas_ref.clone();
         let deps = (
@@ -95,7 +67,7 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
                 context.fill_rect(0.0, 0.0, w, h);
                 let text_w = (w * 0.28).min(140.0 * scale);
                 let (left_x, right_x) = (text_w, w - text_w);
-                let y = |i: usize| (row * (i as f64 + 1.5)) * scale;
+                let y = |i: usize| row_y(attention.len, i) * scale;
                 let label_every = crate::plot::heatmap::label_stride(row, 14.0);
                 let palette = line_palette(ui.dark);
                 context.set_line_width(2.0 * scale);
@@ -108,26 +80,16 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
                     context.set_stroke_style_str(&color(palette[head % palette.len()]));
                     // One path per opacity level: a few canvas calls per head, not one per line.
                     let mut paths = vec![String::new(); OPACITY_LEVELS];
-                    for i in 0..attention.len {
-                        if highlight.is_some_and(|k| k != i) {
-                            continue;
-                        }
-                        let row = &map[i * attention.len..(i + 1) * attention.len];
-                        for j in strongest(row, MAX_LINES_PER_TOKEN) {
-                            let weight = row[j];
-                            let level = ((weight.min(1.0) * OPACITY_LEVELS as f32).ceil() as usize)
-                                .clamp(1, OPACITY_LEVELS);
-                            let path = &mut paths[level - 1];
-                            // Whole device pixels: integer formatting is far cheaper than f64's.
-                            let _ = write!(
-                                path,
-                                "M{} {}L{} {}",
-                                x0 as i32,
-                                y(i) as i32,
-                                x1 as i32,
-                                y(j) as i32
-                            );
-                        }
+                    for line in lines(map, attention.len, *highlight) {
+                        // Whole device pixels: integer formatting is far cheaper than f64's.
+                        let _ = write!(
+                            paths[line.level - 1],
+                            "M{} {}L{} {}",
+                            x0 as i32,
+                            y(line.from) as i32,
+                            x1 as i32,
+                            y(line.to) as i32
+                        );
                     }
                     for (level, path) in paths.iter().enumerate() {
                         if path.is_empty() {
@@ -204,17 +166,5 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
                 aria-label={format!("Lines from each token (left) to the tokens it attends to (right) in layer {}; opacity is the weight.", props.layer + 1)}
                 {onmousemove} {onmouseleave} />
         </figure>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn strongest_keeps_the_largest_visible_weights() {
-        let row = [0.3, 0.005, 0.2, 0.25, 0.245];
-        let mut top = super::strongest(&row, 3);
-        top.sort_unstable();
-        assert_eq!(top, vec![0, 3, 4]);
-        assert_eq!(super::strongest(&row, 8).len(), 4);
     }
 }

@@ -1,6 +1,7 @@
 //! Reusable yew components: controls and plot widgets that views compose.
 
 pub mod curves_plot;
+pub mod embed_dialog;
 pub mod export_buttons;
 pub mod head_grid;
 pub mod head_lines;

@@ -38,7 +38,7 @@ fn post_height() {
 #[component]
 pub fn EmbedPage(props: &EmbedPageProps) -> Html {
     let (mut options, unknown) =
-        use_memo(props.query.clone(), |query| EmbedOptions::from_query(query))
+        use_memo(props.query.clone(), EmbedOptions::from_query)
             .as_ref()
             .clone();
     if matches!(options.theme.as_deref(), None | Some("auto")) {

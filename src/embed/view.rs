@@ -205,7 +205,7 @@ fn use_events(
     shown: Option<Rc<Shown>>,
     at: Option<(usize, usize)>,
     heads_off: &[(usize, usize)],
-    pe: &Rc<Arc<Matrix>>,
+    pe: &Arc<Matrix>,
     problems: &[String],
 ) {
     let sent = use_mut_ref(Vec::<String>::new);
@@ -221,7 +221,7 @@ fn use_events(
     }
     let spec = props.spec.clone();
     let on_event = props.on_event.clone();
-    let pe = (**pe).clone();
+    let pe = pe.clone();
     let seq = shown.as_ref().map(|s| s.seq);
     let deps = (seq, at, heads_off.to_vec(), spec.view, spec.text.clone());
     use_effect_with(deps, move |(_, at, off, view, text)| {

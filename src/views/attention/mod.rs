@@ -12,9 +12,11 @@ pub mod panel;
 pub mod settings;
 
 use crate::backend::Backend;
+use crate::components::embed_dialog::EmbedButton;
 use crate::components::live_text::LiveText;
 use crate::components::notices::Notices;
 use crate::components::token_chips::TokenChips;
+use crate::embed::options::{EmbedOptions, ViewKind};
 use crate::engine::catalog::{self, ModelInfo, CLASSIFIERS};
 use crate::engine::live::{use_live_engine, LiveModels, LiveRequest, LoadState};
 use crate::route::{Query, Route};
@@ -182,7 +184,10 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
 
     html! {
         <section id="attention-view" class="view live" aria-labelledby="attention-title">
-            <h1 id="attention-title">{ "Live attention" }</h1>
+            <div class="view-head">
+                <h1 id="attention-title">{ "Live attention" }</h1>
+                <EmbedButton options={embed_options(settings)} views={embed_views(settings.model)} />
+            </div>
             <Notices messages={state.notices.clone()} {on_dismiss} />
             <LiveText id="live-text" label="Text" text={settings.text.clone()}
                 help="Every keystroke runs the model again. Click a token below to mask it; switch heads off in the model view."
@@ -204,6 +209,41 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
                 }) }
             </div>
         </section>
+    }
+}
+
+/// The embed options that show what the page shows for the picked model.
+fn embed_options(settings: &LiveSettings) -> EmbedOptions {
+    let pair = |(a, b): (usize, usize)| format!("{a}.{b}");
+    let list = |items: Vec<String>| (!items.is_empty()).then(|| items.join(","));
+    EmbedOptions {
+        model: Some(settings.model.name.to_owned()),
+        text: Some(settings.text.clone()),
+        layer: settings
+            .model
+            .transformer
+            .then(|| settings.head.0.to_string()),
+        head: settings
+            .model
+            .transformer
+            .then(|| settings.head.1.to_string()),
+        mask: list(settings.masked.iter().map(usize::to_string).collect()),
+        off: list(settings.heads_off.iter().map(|&p| pair(p)).collect()),
+        ..EmbedOptions::default()
+    }
+}
+
+/// The views of `model` this page shows, its main one first.
+fn embed_views(model: &ModelInfo) -> Vec<ViewKind> {
+    if model.transformer {
+        vec![
+            ViewKind::Heatmap,
+            ViewKind::Model,
+            ViewKind::Head,
+            ViewKind::Rollout,
+        ]
+    } else {
+        vec![ViewKind::Pooling]
     }
 }
 

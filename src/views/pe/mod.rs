@@ -4,9 +4,11 @@
 pub mod settings;
 
 use crate::components::curves_plot::CurvesPlot;
+use crate::components::embed_dialog::EmbedButton;
 use crate::components::heatmap_plot::HeatmapPlot;
 use crate::components::notices::Notices;
 use crate::components::number_field::NumberField;
+use crate::embed::options::{EmbedOptions, ViewKind};
 use crate::plot::curves::Series;
 use crate::route::{Location, Query, Route};
 use attnscope_core::{positional_encoding, Matrix};
@@ -183,7 +185,10 @@ pub fn PeView(props: &PeViewProps) -> Html {
 
     html! {
         <section id="pe-view" class="view" aria-labelledby="pe-title">
-            <h1 id="pe-title">{ "Positional encoding" }</h1>
+            <div class="view-head">
+                <h1 id="pe-title">{ "Positional encoding" }</h1>
+                <EmbedButton options={EmbedOptions::default()} views={vec![ViewKind::Pe]} />
+            </div>
             <Notices messages={form.notices.clone()} {on_dismiss} />
             <p class="lede">
                 { "A Transformer sees a bag of tokens unless each position gets its own signature. The sinusoidal encoding gives position " }

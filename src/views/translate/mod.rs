@@ -10,8 +10,10 @@ pub mod alignment;
 pub mod step_through;
 
 use crate::backend::Backend;
+use crate::components::embed_dialog::EmbedButton;
 use crate::components::live_text::LiveText;
 use crate::components::notices::Notices;
+use crate::embed::options::{EmbedOptions, ViewKind};
 use crate::engine::catalog::TRANSLATOR;
 use crate::engine::live::{use_live_engine, LiveRequest, LoadState, Slot};
 use crate::route::{Query, Route};
@@ -127,7 +129,11 @@ pub fn TranslateView(props: &TranslateViewProps) -> Html {
     };
     html! {
         <section id="translate-view" class="view live" aria-labelledby="translate-title">
-            <h1 id="translate-title">{ "Live translation" }</h1>
+            <div class="view-head">
+                <h1 id="translate-title">{ "Live translation" }</h1>
+                <EmbedButton options={EmbedOptions { model: Some(TRANSLATOR.name.to_owned()), text: Some(state.text.clone()), ..EmbedOptions::default() }}
+                    views={vec![ViewKind::Alignment]} />
+            </div>
             <Notices messages={state.notices.clone()} {on_dismiss} />
             <p class="lede">{ "An LSTM encoder–decoder with attention (trained by us on Tatoeba) translates English into Spanish as you type. Each row of the alignment is one decoding step: which English tokens the decoder looked at to write that Spanish token." }</p>
             <LiveText id="translate-text" label="English" text={state.text.clone()}

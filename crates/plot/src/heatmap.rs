@@ -93,7 +93,8 @@ fn draw_axis_labels<DB: DrawingBackend>(
 const COLORBAR_STEPS: usize = 96;
 
 /// Draws axes, labels and the colour bar of a heatmap and returns the data area, into which
-/// the caller blits the cells (see [`super::canvas::blit_cells`]).
+/// the caller draws the cells (a canvas blits image data; [`crate::cells::draw_cells`] draws them
+/// anywhere).
 pub fn draw_heatmap_frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     spec: &HeatmapSpec<'_>,
@@ -112,6 +113,7 @@ pub fn draw_heatmap_frame<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(&main)
         .margin_top(style.px(8.0))
         .margin_right(style.px(8.0))
+        .margin_left(style.px(10.0))
         .x_label_area_size(x_area)
         .y_label_area_size(y_area)
         // Rows grow downwards: the y axis runs over −rows..0 and its labels drop the sign.

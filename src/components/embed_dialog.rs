@@ -1,0 +1,112 @@
+//! The Embed button every view of the app has: a dialog with the `<attn-scope>` snippet and
+//! the iframe snippet for what is on screen, each with a copy button.
+
+use crate::embed::options::{EmbedOptions, ViewKind};
+use crate::embed::snippet::{element_snippet, iframe_snippet};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// Props of [`EmbedButton`].
+#[derive(Properties, PartialEq)]
+pub struct EmbedButtonProps {
+    /// The options that show what is on screen (its `view` is the first of `views`).
+    pub options: EmbedOptions,
+    /// The views of this page an author may pick, the main one first.
+    pub views: Vec<ViewKind>,
+}
+
+/// The folder the app is served from, as an absolute URL ending in `/`.
+fn app_folder() -> String {
+    let href = crate::dom::window().location().href().unwrap_or_default();
+    let page = href.split('#').next().unwrap_or_default();
+    let page = page.split('?').next().unwrap_or_default();
+    match page.rfind('/') {
+        Some(i) => page[..=i].to_owned(),
+        None => page.to_owned(),
+    }
+}
+
+/// Copies `text` to the clipboard; says how it went.
+fn copy(text: String, said: UseStateHandle<String>) {
+    let clipboard = crate::dom::window().navigator().clipboard();
+    wasm_bindgen_futures::spawn_local(async move {
+        let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await;
+        said.set(match done {
+            Ok(_) => "Copied.".to_owned(),
+            Err(_) => {
+                "The browser refused the clipboard: select the text and press Ctrl+C.".to_owned()
+            }
+        });
+    });
+}
+
+/// "Embed": opens a dialog with both snippets.
+#[component]
+pub fn EmbedButton(props: &EmbedButtonProps) -> Html {
+    let dialog = use_node_ref();
+    let view = use_state(|| props.views.first().copied().unwrap_or(ViewKind::Heatmap));
+    let said = use_state(String::new);
+    let mut options = props.options.clone();
+    options.view = Some(view.name().to_owned());
+    let folder = app_folder();
+    let element = element_snippet(&folder, &options);
+    let iframe = iframe_snippet(&folder, &options);
+    let open = {
+        let dialog = dialog.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(dialog) = dialog.cast::<web_sys::HtmlDialogElement>() {
+                let _ = dialog.show_modal();
+            }
+        })
+    };
+    let close = {
+        let dialog = dialog.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(dialog) = dialog.cast::<web_sys::HtmlDialogElement>() {
+                dialog.close();
+            }
+        })
+    };
+    let pick = {
+        let view = view.clone();
+        Callback::from(move |event: Event| {
+            let select = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok());
+            if let Some(picked) = select.and_then(|s| ViewKind::parse(&s.value())) {
+                view.set(picked);
+            }
+        })
+    };
+    let copier = |text: &String| {
+        let (text, said) = (text.clone(), said.clone());
+        Callback::from(move |_: MouseEvent| copy(text.clone(), said.clone()))
+    };
+    html! {
+        <>
+            <button type="button" class="embed-open" id="embed-open" onclick={open}
+                aria-haspopup="dialog">{ "Embed" }</button>
+            <dialog class="embed-dialog" id="embed-dialog" ref={dialog} aria-labelledby="embed-dialog-title">
+                <h2 id="embed-dialog-title">{ "Embed this view in your page" }</h2>
+                if props.views.len() > 1 {
+                    <div class="field">
+                        <label for="embed-view">{ "View" }</label>
+                        <select id="embed-view" onchange={pick}>
+                            { for props.views.iter().map(|v| html! {
+                                <option value={v.name()} selected={*v == *view}>{ v.name() }</option>
+                            }) }
+                        </select>
+                    </div>
+                }
+                <label for="embed-element">{ "Element: a module script and the element (live; works on any site)" }</label>
+                <textarea id="embed-element" readonly=true rows="4" value={element.clone()} />
+                <button type="button" id="embed-copy-element" onclick={copier(&element)}>{ "Copy the element" }</button>
+                <label for="embed-iframe">{ "Iframe: for pages that forbid scripts (the second line only sizes the frame)" }</label>
+                <textarea id="embed-iframe" readonly=true rows="5" value={iframe.clone()} />
+                <button type="button" id="embed-copy-iframe" onclick={copier(&iframe)}>{ "Copy the iframe" }</button>
+                <p class="muted" role="status" aria-live="polite">{ (*said).clone() }</p>
+                <div class="dialog-actions"><button type="button" id="embed-close" onclick={close}>{ "Close" }</button></div>
+            </dialog>
+        </>
+    }
+}
