@@ -62,7 +62,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages from the committed lockfile (playwright-core only; it never downloads a browser).
+# npm packages from the committed lockfile: playwright-core (it never downloads a browser) and
+# axe-core (accessibility checks of the end-to-end tests).
 stamp=node_modules/.attnscope-lock
 if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
   say "installing npm packages from package-lock.json"

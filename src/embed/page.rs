@@ -21,26 +21,23 @@ fn post_height() {
     let Ok(Some(parent)) = window.parent() else {
         return;
     };
-    let Some(body) = crate::dom::document().document_element() else {
+    // The view's own height: the document's scroll height is never less than the frame's.
+    let Some(main) = crate::dom::document().get_element_by_id("main") else {
         return;
     };
+    let height = (main.get_bounding_client_rect().bottom() + 2.0).ceil();
     let message = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&message, &"context".into(), &"iframe.resize".into());
-    let _ = js_sys::Reflect::set(
-        &message,
-        &"height".into(),
-        &JsValue::from(body.scroll_height()),
-    );
+    let _ = js_sys::Reflect::set(&message, &"height".into(), &JsValue::from(height));
     let _ = parent.post_message(&message, "*");
 }
 
 /// The view named by the URL, alone.
 #[component]
 pub fn EmbedPage(props: &EmbedPageProps) -> Html {
-    let (mut options, unknown) =
-        use_memo(props.query.clone(), EmbedOptions::from_query)
-            .as_ref()
-            .clone();
+    let (mut options, unknown) = use_memo(props.query.clone(), EmbedOptions::from_query)
+        .as_ref()
+        .clone();
     if matches!(options.theme.as_deref(), None | Some("auto")) {
         let dark = crate::dom::prefers_dark();
         options.theme = Some(if dark { "dark" } else { "light" }.to_owned());

@@ -17,10 +17,15 @@ const TYPES = {
   '.safetensors': 'application/octet-stream',
 };
 
-/** Serves dist/ at http://127.0.0.1:<port>/attnscope/ ; resolves to { origin, base, close }. */
-export async function serveDist() {
+/** Serves dist/ at http://127.0.0.1:<port>/attnscope/ ; resolves to { origin, base, close,
+ * requests }. `cors` adds `Access-Control-Allow-Origin: *` (as GitHub Pages does), so pages
+ * of other origins may embed it; `requests` lists every path asked for, in order. */
+export async function serveDist({ cors = false } = {}) {
+  const requests = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    requests.push(path);
+    if (cors) res.setHeader('access-control-allow-origin', '*');
     if (!path.startsWith(SUB_PATH)) { res.writeHead(404).end('not under ' + SUB_PATH); return; }
     const rest = path.slice(SUB_PATH.length);
     const file = normalize(join(DIST, rest === '' || rest.endsWith('/') ? rest + 'index.html' : rest));
@@ -34,7 +39,31 @@ export async function serveDist() {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, base: origin + SUB_PATH, close: () => new Promise((ok) => server.close(ok)) };
+  return { origin, base: origin + SUB_PATH, requests, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Serves the pages `pages` ({ '/path': { body, headers } }) from another origin: a host site. */
+export async function serveHost(pages) {
+  const server = createServer((req, res) => {
+    const page = pages[new URL(req.url, 'http://x').pathname];
+    if (!page) { res.writeHead(404).end('not found'); return; }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...page.headers }).end(page.body);
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** axe-core's serious and critical violations on the page (open shadow roots included), as
+ * "rule: target" lines. axe is evaluated through the DevTools protocol, which the page's CSP
+ * does not govern, so it also runs on pages with a strict policy. */
+export async function axeViolations(page) {
+  const { source } = (await import('axe-core')).default;
+  await page.evaluate(source);
+  const results = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)} ${n.failureSummary?.split('\n')[1] ?? ''}`));
 }
 
 /** Launches Debian's Chromium, headless, with or without WebGPU. */
