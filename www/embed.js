@@ -21,19 +21,27 @@ export function attnscope() {
   return wasm;
 }
 
-let sheets;
-/** The app's stylesheet and the element's own rules, shared by every element's shadow root.
- * Constructed stylesheets need no inline style, so a strict style-src still allows them. */
-function styleSheets() {
-  sheets ??= fetch(new URL('style.css', BASE)).then((r) => (r.ok ? r.text() : '')).catch(() => '')
+let ownSheet;
+/** The element's own rules (constructed stylesheets need no inline style, so a strict
+ * style-src still allows them), shared by every element's shadow root. */
+function elementSheet() {
+  if (!ownSheet) {
+    ownSheet = new CSSStyleSheet();
+    ownSheet.replaceSync(ELEMENT_CSS);
+  }
+  return ownSheet;
+}
+
+let appSheet;
+/** The app's stylesheet, fetched once when the first element starts. */
+function appStyleSheet() {
+  appSheet ??= fetch(new URL('style.css', BASE)).then((r) => (r.ok ? r.text() : '')).catch(() => '')
     .then((css) => {
-      const app = new CSSStyleSheet();
-      app.replaceSync(css);
-      const own = new CSSStyleSheet();
-      own.replaceSync(ELEMENT_CSS);
-      return [app, own];
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      return sheet;
     });
-  return sheets;
+  return appSheet;
 }
 
 const ELEMENT_CSS = `
@@ -41,14 +49,16 @@ const ELEMENT_CSS = `
 :host([hidden]) { display: none; }
 :host([data-theme="dark"]) { color-scheme: dark; }
 .attnscope-frame { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-  color: var(--text); background: var(--surface); border: 1px solid var(--border);
-  border-radius: var(--radius); padding: 0.75rem 1rem; min-height: 4rem; overflow-x: auto; }
+  color: var(--text, #1d232e); background: var(--surface, #fff); border: 1px solid var(--border, #d5d9e0);
+  border-radius: var(--radius, 10px); padding: 0.75rem 1rem; min-height: 4rem; overflow-x: auto; }
+:host([data-theme="dark"]) .attnscope-frame { color: var(--text, #e6e8ee); background: var(--surface, #161a22); }
 * { box-sizing: border-box; }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .embed-credit { font-size: 0.8rem; color: var(--muted); margin: 0; }
 .embed-credit a { color: var(--accent); }
-.embed-boot { color: var(--muted); margin: 0; }
-.embed-boot.error { color: var(--error); }
+.embed-boot { color: var(--muted, #4a5263); margin: 0; }
+:host([data-theme="dark"]) .embed-boot { color: var(--muted, #a9b1c1); }
+.embed-boot.error { color: var(--error, #b42318); }
 `;
 
 /** Whether the host page is dark: the marks docs sites use, then the reader's system. */
@@ -99,7 +109,7 @@ class AttnScopeElement extends HTMLElement {
     waiting.textContent = 'attnscope: the attention view starts when it scrolls into view…';
     this.#container.append(waiting);
     root.append(this.#container);
-    styleSheets().then((s) => { root.adoptedStyleSheets = s; });
+    root.adoptedStyleSheets = [elementSheet()];
   }
 
   /** The last result: tokens, probabilities or translation, and the maps shown. */
@@ -183,7 +193,8 @@ class AttnScopeElement extends HTMLElement {
     const status = this.#container.querySelector('.embed-boot');
     if (status) status.textContent = 'attnscope: loading…';
     try {
-      const bindings = await attnscope();
+      const [bindings, sheet] = await Promise.all([attnscope(), appStyleSheet()]);
+      this.shadowRoot.adoptedStyleSheets = [sheet, elementSheet()];
       if (!this.isConnected || !this.#starting) return;
       this.#container.replaceChildren();
       this.#handle = bindings.mountEmbed(this.#container, this.#options(), BASE.href,

@@ -4,8 +4,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, serveHost, launch, guardedPage, screenshot, axeViolations, ROOT } from './harness.mjs';
+import { gzipSync } from 'node:zlib';
+import { serveDist, serveHost, launch, guardedPage, screenshot, axeViolations, ROOT, OUTPUT } from './harness.mjs';
 
 let attn; // attnscope's dist/, with CORS, on one origin
 let host; // the documentation site, on another
@@ -38,6 +40,8 @@ before(async () => {
   host = await serveHost({
     '/three': hostPage(THREE),
     '/three-dark': hostPage(THREE, { theme: 'dark' }),
+    '/far': hostPage(`${'<p>A long chapter of prose.</p>'.repeat(150)}
+<attn-scope id="far" model="sentiment-bilstm" text="a must-see"></attn-scope>`),
     '/bad': hostPage(`
 <attn-scope id="m" model="gpt-9"></attn-scope>
 <attn-scope id="v" model="sentiment-bilstm" view="sankey"></attn-scope>
@@ -153,6 +157,31 @@ test('three elements on a host page of another origin with a strict CSP', async 
   assert.deepEqual(foreign, [], 'no request to a third origin');
   assert.deepEqual(await axeViolations(page), [], 'axe: serious or critical violations');
   await screenshot(page, 'embed-host-light.png');
+  await context.close();
+});
+
+test('an element far down the page starts only when scrolled near; what it adds to the load', async () => {
+  const { page, context, problems } = await guardedPage(gpuBrowser, host.origin);
+  const bytes = {};
+  page.on('response', async (r) => {
+    if (!r.url().startsWith(attn.origin)) return;
+    const body = await r.body().catch(() => Buffer.alloc(0));
+    bytes[new URL(r.url()).pathname.replace('/attnscope/', '')] = { bytes: body.length, gzip: gzipSync(body, { level: 9 }).length };
+  });
+  await page.goto(host.origin + '/far');
+  await page.waitForLoadState('networkidle');
+  const before = Object.keys(bytes);
+  assert.deepEqual(before, ['embed.js'], 'before it is near the viewport only embed.js loads');
+  const idle = await page.$eval('#far', (e) => e.shadowRoot.textContent);
+  assert.match(idle, /starts when it scrolls into view/);
+  await page.$eval('#far', (e) => e.scrollIntoView());
+  await resultFor(page, 'far', 'a must-see');
+  const total = (key) => Object.values(bytes).reduce((sum, b) => sum + b[key], 0);
+  const report = { firstLoad: bytes['embed.js'], files: bytes, total: { bytes: total('bytes'), gzip: total('gzip') } };
+  await writeFile(join(OUTPUT, 'embed-size.json'), JSON.stringify(report, null, 2));
+  console.log(`embed size: first load ${bytes['embed.js'].bytes} B (${bytes['embed.js'].gzip} B gzipped); `
+    + `after the first view ${report.total.bytes} B (${report.total.gzip} B gzipped)`);
+  assert.deepEqual(problems.consoleErrors, []);
   await context.close();
 });
 
