@@ -68,22 +68,29 @@ pub fn by_id_near(anchor: &web_sys::Element, id: &str) -> Option<web_sys::Elemen
     }
 }
 
-/// Applies every `data-css` attribute under `root` as the element's inline style through the
-/// CSSOM. Markup `style` attributes are refused by a strict Content-Security-Policy without
-/// `'unsafe-inline'` (the policy of many documentation hosts); the CSSOM is not.
+/// Applies the `data-css` attribute of `root` and of every element under it as that element's
+/// inline style, through the CSSOM. Markup `style` attributes are refused by a strict
+/// Content-Security-Policy without `'unsafe-inline'` (the policy of many documentation hosts);
+/// the CSSOM is not.
 pub fn apply_data_css(root: &web_sys::Element) {
+    let apply = |element: &web_sys::Element| {
+        if let (Some(css), Some(html)) = (
+            element.get_attribute("data-css"),
+            element.dyn_ref::<web_sys::HtmlElement>(),
+        ) {
+            html.style().set_css_text(&css);
+        }
+    };
+    apply(root);
     let Ok(nodes) = root.query_selector_all("[data-css]") else {
         return;
     };
     for i in 0..nodes.length() {
-        let Some(element) = nodes
+        if let Some(element) = nodes
             .item(i)
-            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-        else {
-            continue;
-        };
-        if let Some(css) = element.get_attribute("data-css") {
-            element.style().set_css_text(&css);
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        {
+            apply(&element);
         }
     }
 }

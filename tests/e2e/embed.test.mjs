@@ -32,7 +32,7 @@ function hostPage(body, { theme = '', csp = true } = {}) {
 
 const THREE = `
 <attn-scope id="a" model="sentiment-transformer" view="heatmap" layer="1" head="2" text="not bad at all" editable></attn-scope>
-<attn-scope id="b" model="topic-bilstm" view="pooling" text="the striker scored twice in the final minutes"></attn-scope>
+<attn-scope id="b" model="topic-transformer" view="model" off="0.1" text="the striker scored twice in the final minutes"></attn-scope>
 <attn-scope id="c" model="translate-en-es" view="alignment" text="the red car is fast"></attn-scope>`;
 
 before(async () => {
@@ -111,14 +111,18 @@ test('three elements on a host page of another origin with a strict CSP', async 
   assert.equal(a.engine, 'gpu', 'WebGPU is on: the GPU engine runs');
   assert.deepEqual(a.maps.map((m) => m.name), ['layer 2 head 3']);
   assert.equal(a.maps[0].rows, a.tokens.length);
-  assert.equal(b.maps[0].name, 'pooling');
+  assert.equal(b.maps.length, 8, 'the model view reports every head (2 layers × 4 heads)');
   assert.ok(c.translation.length > 0 && c.maps[0].name === 'alignment');
-  for (const id of ['a', 'c']) {
+  for (const id of ['a', 'b', 'c']) {
     const colours = await canvasColours(page, id);
-    assert.ok(colours.length > 0 && colours.every((n) => n > 10), `${id}: canvases ${colours}`);
+    assert.ok(colours.length > 0 && colours.every((n) => n > 1), `${id}: every canvas non-uniform (${colours})`);
   }
-  const pooled = await page.$eval('#b', (e) => e.shadowRoot.querySelectorAll('.pooled-token').length);
-  assert.equal(pooled, b.tokens.length);
+  const switchedOff = await page.$eval('#b', (e) => e.shadowRoot.querySelectorAll('.head-cell.off').length);
+  assert.equal(switchedOff, 1, 'off="0.1" shows one head switched off');
+  // The grid lays each layer's heads out in one row (its column count is a CSSOM style).
+  const tops = await page.$eval('#b', (e) => [...e.shadowRoot.querySelectorAll('.head-grid-row')[0].querySelectorAll('.head-open')]
+    .map((b) => Math.round(b.getBoundingClientRect().top)));
+  assert.equal(new Set(tops).size, 1, `layer 1's four heads side by side (tops ${tops})`);
 
   // Each file once, however many elements asked for it.
   const mine = attn.requests.slice(firstLoad);
@@ -127,7 +131,7 @@ test('three elements on a host page of another origin with a strict CSP', async 
   const repeated = Object.entries(counts).filter(([, n]) => n > 1);
   assert.deepEqual(repeated, [], 'every file fetched once');
   assert.equal(mine.filter((p) => p.endsWith('attnscope_bg.wasm')).length, 1);
-  for (const model of ['sentiment-transformer', 'topic-bilstm', 'translate-en-es']) {
+  for (const model of ['sentiment-transformer', 'topic-transformer', 'translate-en-es']) {
     assert.equal(counts[`/attnscope/assets/models/${model}/model.safetensors`], 1, model);
   }
 
