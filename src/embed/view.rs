@@ -152,6 +152,13 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
             })
         })
     };
+    let engine_note = match (&backend, spec.engine, slot.and_then(|s| s.gpu_note())) {
+        (Backend::Cpu(reason), EngineChoice::Gpu, _) => Some(format!(
+            "The GPU engine was asked for, but {reason}; the CPU engine runs."
+        )),
+        (_, _, Some(note)) => Some(format!("The CPU engine runs: {note}.")),
+        _ => None,
+    };
     let status = match slot.map(|s| &s.load) {
         _ if spec.view == ViewKind::Pe => html! {},
         Some(LoadState::Loading(stage, fraction)) => {
@@ -181,6 +188,9 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
                     examples={spec.model.examples.to_vec()} {on_edit} />
             }
             { status }
+            if let Some(note) = engine_note {
+                <p class="muted engine-note">{ note }</p>
+            }
             { summary }
             { body(spec, shown.as_ref(), at, &local, &highlight, &pe) }
             if let Some(href) = &props.app_link {

@@ -294,6 +294,17 @@ test('the iframe route and the Embed dialog’s snippets', async () => {
   await page.getByRole('button', { name: 'Close' }).click();
   await context.close();
 
+  // The route alone, in both themes, for axe.
+  for (const theme of ['light', 'dark']) {
+    const { page, context } = await guardedPage(gpuBrowser, attn.origin);
+    await page.goto(`${attn.base}#/embed?model=topic-transformer&view=model&editable=1&theme=${theme}`);
+    await page.locator('.embed-view .head-grid').waitFor({ timeout: 60000 });
+    assert.equal(await page.$eval('html', (e) => e.dataset.theme), theme);
+    assert.deepEqual(await axeViolations(page), [], `axe on #/embed (${theme})`);
+    await screenshot(page, `embed-route-${theme}.png`);
+    await context.close();
+  }
+
   // The snippets pasted into a fresh page on another origin (no CSP: the resize line is a script).
   const fresh = await serveHost({ '/pasted': { body: `<!doctype html><html lang="en"><head><title>pasted</title><link rel="icon" href="data:,"></head><body>${element.replace('<attn-scope', '<attn-scope id="pasted"')}\n${iframe}</body></html>` } });
   try {
