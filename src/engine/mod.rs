@@ -184,8 +184,17 @@ impl Engine {
     pub async fn run(&self, text: &str, iv: &Interventions) -> Result<Computed, RunError> {
         let started = crate::dom::now_ms();
         let (trace, ids) = self.model.encode(text);
-        let gpu = self.gpu.borrow().clone();
-        let engine = self.kind();
+        // A teaching view's inspected head comes from the CPU reference, the specification
+        // (the GPU engine keeps no intermediates).
+        let gpu = match iv.inspect {
+            Some(_) => None,
+            None => self.gpu.borrow().clone(),
+        };
+        let engine = if gpu.is_some() {
+            EngineKind::Gpu
+        } else {
+            EngineKind::Cpu
+        };
         let submitted = gpu.as_ref().map_or(0, |g| g.context().submits());
         let dispatches = gpu.as_ref().map_or(0, |g| g.dispatches());
         let trace = if ids.is_empty() {

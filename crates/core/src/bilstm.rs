@@ -16,7 +16,7 @@
 use crate::activation::tanh_in_place;
 use crate::config::BiLstmConfig;
 use crate::ops::{dot, embed, masked_softmax, softmax, Linear, LstmCell};
-use crate::trace::{Classification, Interventions};
+use crate::trace::{Classification, Interventions, PoolingDetail};
 use crate::weights::WeightStore;
 use crate::{Matrix, ModelError};
 
@@ -41,6 +41,8 @@ pub struct BiLstmOutput {
     pub pooling: Vec<f32>,
     /// The top layer's states [h→; h←], (T, 2H).
     pub states: Matrix,
+    /// The pooling step by step, when `Interventions::inspect` is set.
+    pub detail: Option<PoolingDetail>,
 }
 
 /// The final (h, c) of one LSTM direction.
@@ -137,6 +139,14 @@ impl BiLstmAttentionClassifier {
         // The classifier sees only the pooled context: the attention is the model's only
         // route from tokens to prediction, which is why its weights are worth showing.
         let logits = self.classifier.apply(&context);
+        let detail = interventions.inspect.map(|_| PoolingDetail {
+            states: states.clone(),
+            hidden,
+            scores,
+            query: self.v.clone(),
+            context,
+            logits: logits.clone(),
+        });
         Ok(BiLstmOutput {
             classification: Classification {
                 labels: self.config.labels.clone(),
@@ -145,6 +155,7 @@ impl BiLstmAttentionClassifier {
             },
             pooling,
             states,
+            detail,
         })
     }
 }

@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod activation;
+pub mod attention_math;
 pub mod bilstm;
 pub mod config;
 mod error;

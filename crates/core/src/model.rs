@@ -254,6 +254,7 @@ impl Model {
                 trace.attention = Attention::Pooling {
                     weights: out.pooling,
                 };
+                trace.pooling_detail = out.detail;
             }
             NetworkOutput::Seq2Seq(out) => {
                 let target = self

@@ -269,6 +269,26 @@ impl LayerNorm {
 /// Softmax of `logits` over the positions where `valid(i)`; others get exactly 0.
 /// Max-subtracting, so ±1e4 logits stay finite. No valid position → all zeros.
 pub fn masked_softmax(logits: &[f32], valid: impl Fn(usize) -> bool) -> Vec<f32> {
+    softmax_parts(logits, valid).weights
+}
+
+/// A softmax's intermediate numbers, as the teaching views show them: the largest unmasked
+/// logit, exp(logit − max) per position (0 where masked), their sum, and the weights.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SoftmaxParts {
+    /// The largest unmasked logit (−∞ if every position is masked).
+    pub max: f32,
+    /// exp(logit − max), 0 at masked positions.
+    pub exps: Vec<f32>,
+    /// Σ exps.
+    pub sum: f32,
+    /// exps / sum (all zeros if every position is masked).
+    pub weights: Vec<f32>,
+}
+
+/// The masked, max-subtracting softmax of `logits`, step by step ([`masked_softmax`] is its
+/// last step: one implementation for the models and for the views that explain them).
+pub fn softmax_parts(logits: &[f32], valid: impl Fn(usize) -> bool) -> SoftmaxParts {
     let max = logits
         .iter()
         .enumerate()
@@ -278,7 +298,13 @@ pub fn masked_softmax(logits: &[f32], valid: impl Fn(usize) -> bool) -> Vec<f32>
     // Every position masked: all zeros rather than PyTorch's NaNs, so a fully masked
     // sentence draws as an empty map instead of poisoning every later layer.
     if max == f32::NEG_INFINITY {
-        return vec![0.0; logits.len()];
+        let zeros = vec![0.0; logits.len()];
+        return SoftmaxParts {
+            max,
+            exps: zeros.clone(),
+            sum: 0.0,
+            weights: zeros,
+        };
     }
     // exp(v − max) ≤ 1, so nothing overflows; masked positions are zeroed after the exp
     // (their logits may be anything, even ±∞ from a temperature near 0).
@@ -290,8 +316,13 @@ pub fn masked_softmax(logits: &[f32], valid: impl Fn(usize) -> bool) -> Vec<f32>
         }
     }
     let sum: f32 = exps.iter().sum();
-    exps.iter_mut().for_each(|e| *e /= sum);
-    exps
+    let weights = exps.iter().map(|e| e / sum).collect();
+    SoftmaxParts {
+        max,
+        exps,
+        sum,
+        weights,
+    }
 }
 
 /// Softmax over all of `logits`.

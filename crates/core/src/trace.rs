@@ -74,8 +74,9 @@ impl SelfAttention {
     }
 }
 
-/// One head's intermediate steps, for teaching views: Q, K, V (T × d_k) and the scores
-/// QKᵀ/sqrt(d_k)/temperature before masking and softmax (T × T).
+/// One head's intermediate steps, for teaching views: the layer's input and where it came
+/// from, Q, K, V (T × d_k), the scores before and after scaling (T × T), the head's output
+/// A·V, the heads concatenated and the output projection.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeadDetail {
     /// The layer.
@@ -88,8 +89,43 @@ pub struct HeadDetail {
     pub k: Matrix,
     /// Values, (T, d_k).
     pub v: Matrix,
-    /// Pre-softmax scores, (T, T).
+    /// Pre-softmax scores QKᵀ/sqrt(d_k)/temperature, (T, T).
     pub scores: Matrix,
+    /// The raw dot products q_i·k_j, (T, T).
+    pub raw_scores: Matrix,
+    /// The factor the raw scores were multiplied by: 1/(sqrt(d_k)·temperature).
+    pub scale: f32,
+    /// The token embeddings E[ids] (times sqrt(d) where the model scales them), (T, d).
+    pub embedded: Matrix,
+    /// The positional encoding added to them, (T, d).
+    pub positions: Matrix,
+    /// What this layer's attention read (layer 0: embedded + positions; after LayerNorm in a
+    /// pre-norm model), (T, d).
+    pub input: Matrix,
+    /// The head's output A·V (zeros if the head is switched off), (T, d_k).
+    pub output: Matrix,
+    /// Every head's output side by side, (T, d).
+    pub concat: Matrix,
+    /// The output projection W_O·concat + b_O, (T, d).
+    pub projected: Matrix,
+}
+
+/// The BiLSTM's attention pooling step by step, for teaching views (kept when
+/// `Interventions::inspect` is set).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PoolingDetail {
+    /// The top layer's states h_t = [h→_t; h←_t], (T, 2H): the first H columns run forwards.
+    pub states: Matrix,
+    /// u_t = tanh(W·h_t + b), (T, a).
+    pub hidden: Matrix,
+    /// score_t = v·u_t / temperature, (T).
+    pub scores: Vec<f32>,
+    /// The learned query vector v, (a).
+    pub query: Vec<f32>,
+    /// s = Σ α_t·h_t, (2H).
+    pub context: Vec<f32>,
+    /// The classifier's scores on s.
+    pub logits: Vec<f32>,
 }
 
 /// A classifier's output.
@@ -205,6 +241,9 @@ pub struct Trace {
     pub attention: Attention,
     /// The inspected head's Q, K, V and scores (Transformers, when asked for).
     pub detail: Option<HeadDetail>,
+    /// The pooling's steps (BiLSTMs, when asked for).
+    #[serde(default)]
+    pub pooling_detail: Option<PoolingDetail>,
     /// How long the forward took, set by the caller's clock (none in wasm's core).
     pub elapsed_ms: Option<f64>,
     /// A note for the user (empty input, truncation).
@@ -223,6 +262,7 @@ impl Trace {
             output: Output::None,
             attention: Attention::None,
             detail: None,
+            pooling_detail: None,
             elapsed_ms: None,
             message: None,
         }

@@ -112,6 +112,8 @@ impl TransformerEncoderClassifier {
         } else {
             1.0
         };
+        // The teaching views' first step (kept only when a head is inspected).
+        let mut sources = None;
         if t_len > 0 {
             let pe = positional_encoding(&PeParams::new(t_len, d, c.pe_base).map_err(|e| {
                 ModelError::ConfigField {
@@ -119,6 +121,10 @@ impl TransformerEncoderClassifier {
                     reason: e.to_string(),
                 }
             })?);
+            if interventions.inspect.is_some() {
+                let scaled = zip_rows(&x, &x, |e, _| e * scale);
+                sources = Some((scaled, pe.matrix().clone()));
+            }
             x = zip_rows(&x, pe.matrix(), |e, p| e * scale + p);
         }
         // Every layer appends its (H, T, T) maps here, in the order the views index them
@@ -144,6 +150,10 @@ impl TransformerEncoderClassifier {
         }
         if let Some(norm) = &self.final_norm {
             x = norm.forward(&x);
+        }
+        if let (Some(detail), Some((embedded, positions))) = (detail.as_mut(), sources) {
+            detail.embedded = embedded;
+            detail.positions = positions;
         }
         // Pool, classify: the only numbers a classifier's user sees besides the maps.
         let pooled = self.pool(&x, interventions); // (d)
@@ -218,24 +228,24 @@ impl TransformerEncoderClassifier {
                     (&mut concat, View::rows(head * dk, d)),
                 );
             }
-            // The teaching views' "how was this computed": Q, K, V and the raw scores of the
+            // The teaching views' "how was this computed": every intermediate of the
             // inspected head, kept only when asked for (they cost copies).
             if iv.inspect == Some((l, head)) {
-                let column = |which: usize| columns(&qkv, which * d + head * dk, dk);
-                *detail = Some(HeadDetail {
-                    layer: l,
-                    head,
-                    q: column(0),
-                    k: column(1),
-                    v: column(2),
-                    scores: Matrix::from_vec(t_len, t_len, scores).expect("T·T"),
-                });
+                *detail = Some(inspect_head((l, head), &qkv, (d, dk), x, scores, scale));
             }
             weights.extend(maps);
         }
-        layer
-            .out_proj
-            .forward(&Matrix::from_vec(t_len, d, concat).expect("T·d"))
+        let concat = Matrix::from_vec(t_len, d, concat).expect("T·d");
+        let projected = layer.out_proj.forward(&concat);
+        if let Some(detail) = detail.as_mut().filter(|dt| dt.layer == l) {
+            let head = detail.head;
+            if !iv.is_off(l, head) {
+                detail.output = columns(&concat, head * dk, dk);
+            }
+            detail.concat = concat;
+            detail.projected = projected.clone();
+        }
+        projected
     }
 
     /// FF(X) = act(X·W₁ᵀ + b₁)·W₂ᵀ + b₂, act = ReLU or exact GELU as configured.
@@ -288,6 +298,44 @@ fn zip_rows(a: &Matrix, b: &Matrix, f: impl Fn(f32, f32) -> f32) -> Matrix {
         .map(|(&x, &y)| f(x, y))
         .collect();
     Matrix::from_vec(a.rows(), a.cols(), data).expect("same shape")
+}
+
+/// The inspected head's numbers (the output, concatenation and projection are filled in
+/// by the caller once every head has run).
+fn inspect_head(
+    (layer, head): (usize, usize),
+    qkv: &Matrix,
+    (d, dk): (usize, usize),
+    input: &Matrix,
+    scores: Vec<f32>,
+    scale: f32,
+) -> HeadDetail {
+    let t_len = input.rows();
+    let column = |which: usize| columns(qkv, which * d + head * dk, dk);
+    let (q, k) = (column(0), column(1));
+    let mut raw = Vec::with_capacity(t_len * t_len);
+    for i in 0..t_len {
+        for j in 0..t_len {
+            raw.push(crate::ops::dot(q.row(i), k.row(j)));
+        }
+    }
+    let empty = Matrix::zeros(0, 0);
+    HeadDetail {
+        layer,
+        head,
+        v: column(2),
+        q,
+        k,
+        scores: Matrix::from_vec(t_len, t_len, scores).expect("T·T"),
+        raw_scores: Matrix::from_vec(t_len, t_len, raw).expect("T·T"),
+        scale,
+        embedded: empty.clone(),
+        positions: empty.clone(),
+        input: input.clone(),
+        output: Matrix::zeros(t_len, dk),
+        concat: empty.clone(),
+        projected: empty,
+    }
 }
 
 /// Columns `start..start + width` of every row.

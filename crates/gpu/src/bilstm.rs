@@ -200,6 +200,7 @@ impl GpuBiLstm {
             classification: read.classification,
             pooling: read.attention,
             states: Matrix::zeros(0, width),
+            detail: None, // the teaching views' steps come from the CPU reference
         })
     }
 }
