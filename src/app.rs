@@ -10,6 +10,7 @@ use crate::views::{
     attention::AttentionView, home::HomeView, not_found::NotFoundView, pe::PeView,
     translate::TranslateView,
 };
+use crate::views::{lesson::LessonView, playground::PlaygroundView, steps::StepsView};
 use gloo_events::EventListener;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -25,6 +26,16 @@ pub struct AppState {
     pub backend: Backend,
     /// Bumped on every window resize.
     pub layout_generation: u32,
+    /// Presenter mode: large type, thick lines, no navigation (`?present=1` on any route).
+    pub present: bool,
+}
+
+/// Whether a location asks for presenter mode.
+fn asks_to_present(location: &Location) -> bool {
+    location
+        .query
+        .iter()
+        .any(|(k, v)| k == "present" && v != "0")
 }
 
 /// What can happen to the app shell.
@@ -37,6 +48,8 @@ pub enum AppAction {
     BackendFound(Backend),
     /// The window was resized.
     Resized,
+    /// Presenter mode on or off.
+    Present(bool),
 }
 
 impl Reducible for AppState {
@@ -45,7 +58,11 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: AppAction) -> Rc<Self> {
         let mut state = (*self).clone();
         match action {
-            AppAction::Navigated(location) => state.location = location,
+            AppAction::Navigated(location) => {
+                state.present |= asks_to_present(&location);
+                state.location = location;
+            }
+            AppAction::Present(on) => state.present = on,
             AppAction::ToggleTheme => {
                 state.theme = state.theme.toggled();
                 state.theme.persist();
@@ -60,11 +77,21 @@ impl Reducible for AppState {
 /// The whole page under `#app`.
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| AppState {
-        location: Location::current(),
-        theme: Theme::initial(),
-        backend: Backend::Detecting,
-        layout_generation: 0,
+    let state = use_reducer(|| {
+        let location = Location::current();
+        AppState {
+            present: asks_to_present(&location),
+            location,
+            theme: Theme::initial(),
+            backend: Backend::Detecting,
+            layout_generation: 0,
+        }
+    });
+    use_presenter_keys(state.present, state.dispatcher());
+    use_effect_with(state.present, |present| {
+        if let Some(root) = crate::dom::document().document_element() {
+            let _ = root.class_list().toggle_with_force("present", *present);
+        }
     });
 
     {
@@ -101,12 +128,17 @@ pub fn App() -> Html {
     });
 
     let ui = UiContext {
+        present: state.present,
         dark: state.theme.is_dark(),
         layout_generation: state.layout_generation,
     };
     let toggle_theme = {
         let dispatch = state.dispatcher();
         Callback::from(move |_: MouseEvent| dispatch.dispatch(AppAction::ToggleTheme))
+    };
+    let toggle_present = {
+        let (dispatch, present) = (state.dispatcher(), state.present);
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(AppAction::Present(!present)))
     };
     let skip_to_main = Callback::from(|_: MouseEvent| {
         if let Some(main) = crate::dom::document().get_element_by_id("main") {
@@ -119,21 +151,37 @@ pub fn App() -> Html {
         html! { <a href={target.href()} aria-current={current.then_some("page")}>{ label }</a> }
     };
     let next_theme = state.theme.toggled().name();
+    // `present` belongs to the app, not to a view's parameters.
+    let query: crate::route::Query = state
+        .location
+        .query
+        .iter()
+        .filter(|(k, _)| k != "present")
+        .cloned()
+        .collect();
+    let key = state.location.to_hash();
     let view = match route {
+        Route::Steps => html! {
+            <StepsView key={key.clone()} query={query.clone()} backend={state.backend.clone()} on_device_lost={Callback::from(crate::engine::page::device_lost)} />
+        },
+        Route::Playground => html! { <PlaygroundView key={key.clone()} query={query.clone()} /> },
+        Route::Lesson(n) => {
+            html! { <LessonView key={key.clone()} stop={*n} backend={state.backend.clone()} present={state.present} /> }
+        }
         Route::Embed => {
             return html! { <EmbedPage query={state.location.query.clone()} /> };
         }
         Route::Home => html! { <HomeView /> },
         Route::PositionalEncoding => {
-            html! { <PeView key={state.location.to_hash()} query={state.location.query.clone()} /> }
+            html! { <PeView key={state.location.to_hash()} query={query.clone()} /> }
         }
         Route::Attention => {
             let on_device_lost = Callback::from(crate::engine::page::device_lost);
-            html! { <AttentionView key={state.location.to_hash()} query={state.location.query.clone()} backend={state.backend.clone()} {on_device_lost} /> }
+            html! { <AttentionView key={state.location.to_hash()} query={query.clone()} backend={state.backend.clone()} {on_device_lost} /> }
         }
         Route::Translate => {
             let on_device_lost = Callback::from(crate::engine::page::device_lost);
-            html! { <TranslateView key={state.location.to_hash()} query={state.location.query.clone()} backend={state.backend.clone()} {on_device_lost} /> }
+            html! { <TranslateView key={state.location.to_hash()} query={query.clone()} backend={state.backend.clone()} {on_device_lost} /> }
         }
         Route::DebugPanic => {
             panic!("deliberate panic from #/debug/panic, to test the error banner")
@@ -154,11 +202,17 @@ pub fn App() -> Html {
                     { nav_link(Route::Attention, "Live attention") }
                     { nav_link(Route::Translate, "Translation") }
                     { nav_link(Route::PositionalEncoding, "Positional encoding") }
+                    { nav_link(Route::Playground, "Playground") }
+                    { nav_link(Route::Lesson(1), "Lesson") }
                 </nav>
                 <div class="header-tools">
                     <span id="backend-chip" class="chip" data-backend={state.backend.kind()} role="status" title={state.backend.label()}>
                         { state.backend.label() }
                     </span>
+                    <button id="present-toggle" type="button" class="theme-toggle" onclick={toggle_present}
+                        aria-pressed={state.present.to_string()} title="Presenter mode: large type for a projector; ← / → step, F full screen, Esc leaves">
+                        { if state.present { "Leave presenter mode" } else { "Present" } }
+                    </button>
                     <button id="theme-toggle" type="button" class="theme-toggle" onclick={toggle_theme}
                         aria-label={format!("Switch to the {next_theme} theme")} aria-pressed={state.theme.is_dark().to_string()}>
                         { if state.theme.is_dark() { "☀ Light" } else { "☾ Dark" } }
@@ -181,4 +235,26 @@ impl UncheckedHtml for web_sys::Element {
     fn unchecked_into_html_element(self) -> web_sys::HtmlElement {
         wasm_bindgen::JsCast::unchecked_into(self)
     }
+}
+
+/// Presenter mode's keys: F toggles full screen, Esc leaves presenter mode (and full screen).
+#[hook]
+fn use_presenter_keys(present: bool, dispatch: UseReducerDispatcher<AppState>) {
+    use_effect_with(present, move |present| {
+        let present = *present;
+        let listener = EventListener::new(&crate::dom::window(), "keydown", move |event| {
+            let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::KeyboardEvent>(event) else {
+                return;
+            };
+            if !present || crate::dom::typing_in_a_field(event) {
+                return;
+            }
+            match event.key().as_str() {
+                "f" | "F" => crate::dom::toggle_fullscreen(),
+                "Escape" => dispatch.dispatch(AppAction::Present(false)),
+                _ => {}
+            }
+        });
+        move || drop(listener)
+    });
 }

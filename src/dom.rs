@@ -94,3 +94,51 @@ pub fn apply_data_css(root: &web_sys::Element) {
         }
     }
 }
+
+/// Whether a key event happens while the user types into a text field, a number box or a
+/// select (where ← / → and F belong to the field, not to page navigation).
+pub fn typing_in_a_field(event: &web_sys::KeyboardEvent) -> bool {
+    let Some(target) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    matches!(target.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+        || target.has_attribute("contenteditable")
+        || event.ctrl_key()
+        || event.meta_key()
+        || event.alt_key()
+}
+
+/// Enters full screen with the whole page, or leaves it (where the browser allows it).
+pub fn toggle_fullscreen() {
+    let document = document();
+    let call = |target: &wasm_bindgen::JsValue, name: &str| {
+        if let Ok(f) = js_sys::Reflect::get(target, &name.into()) {
+            if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+                let _ = f.call0(target);
+            }
+        }
+    };
+    let in_fullscreen = js_sys::Reflect::get(&document, &"fullscreenElement".into())
+        .map(|e| !e.is_null() && !e.is_undefined())
+        .unwrap_or(false);
+    if in_fullscreen {
+        call(&document, "exitFullscreen");
+    } else if let Some(root) = document.document_element() {
+        call(&root, "requestFullscreen");
+    }
+}
+
+/// In presenter mode, scrolls the step just shown (`article.step`) to the top of the screen,
+/// so a projector shows the step, not the controls above it.
+pub fn show_presented_step() {
+    let document = document();
+    let presenting = document
+        .document_element()
+        .is_some_and(|root| root.class_list().contains("present"));
+    if let (true, Ok(Some(step))) = (presenting, document.query_selector("article.step")) {
+        step.scroll_into_view();
+    }
+}

@@ -18,6 +18,12 @@ pub enum Route {
     Translate,
     /// `#/embed?view=…` – one view alone, for an iframe in another page.
     Embed,
+    /// `#/steps` – one head's computation, step by step, with the real numbers.
+    Steps,
+    /// `#/playground` – small editable Q, K, V.
+    Playground,
+    /// `#/lesson/N` – stop N (from 1) of the guided lesson.
+    Lesson(usize),
     /// `#/debug/panic` – panics on purpose, to prove the error banner (used by the tests).
     DebugPanic,
     /// Anything else; holds the path that was asked for.
@@ -26,15 +32,18 @@ pub enum Route {
 
 impl Route {
     /// The path of the route inside the hash.
-    pub fn path(&self) -> &str {
+    pub fn path(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Route::Home => "/",
-            Route::PositionalEncoding => "/pe",
-            Route::Attention => "/attention",
-            Route::Translate => "/translate",
-            Route::Embed => "/embed",
-            Route::DebugPanic => "/debug/panic",
-            Route::NotFound(path) => path,
+            Route::Home => "/".into(),
+            Route::PositionalEncoding => "/pe".into(),
+            Route::Attention => "/attention".into(),
+            Route::Translate => "/translate".into(),
+            Route::Embed => "/embed".into(),
+            Route::Steps => "/steps".into(),
+            Route::Playground => "/playground".into(),
+            Route::Lesson(n) => format!("/lesson/{n}").into(),
+            Route::DebugPanic => "/debug/panic".into(),
+            Route::NotFound(path) => path.as_str().into(),
         }
     }
 
@@ -45,6 +54,12 @@ impl Route {
             "/attention" => Route::Attention,
             "/translate" => Route::Translate,
             "/embed" => Route::Embed,
+            "/steps" => Route::Steps,
+            "/playground" => Route::Playground,
+            other if other.starts_with("/lesson/") => match other["/lesson/".len()..].parse() {
+                Ok(n) if n >= 1 => Route::Lesson(n),
+                _ => Route::NotFound(path.to_owned()),
+            },
             "/debug/panic" => Route::DebugPanic,
             _ => Route::NotFound(path.to_owned()),
         }

@@ -65,7 +65,7 @@ pub fn CurvesPlot(props: &CurvesPlotProps) -> Html {
                 return;
             };
             let scale = canvas::fit_to_css_box(&element, *css_height);
-            let style = PlotStyle::for_theme(ui.dark, scale);
+            let style = ui.plot_style(scale);
             let spec = CurvesSpec {
                 series,
                 y_range: *y_range,

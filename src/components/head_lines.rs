@@ -6,7 +6,6 @@ use super::use_ui;
 use crate::plot::canvas::context_for_css_box;
 use crate::plot::colormap::line_palette;
 use crate::plot::head_lines::{lines, row_height, row_y, view_height, OPACITY_LEVELS};
-use crate::plot::PlotStyle;
 use attnscope_core::trace::SelfAttention;
 use std::fmt::Write;
 use std::rc::Rc;
@@ -60,7 +59,7 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
                 let Ok((context, scale)) = context_for_css_box(&canvas, css_height) else {
                     return;
                 };
-                let style = PlotStyle::for_theme(ui.dark, scale);
+                let style = ui.plot_style(scale);
                 let (w, h) = (canvas.width() as f64, canvas.height() as f64);
                 let color = |c: plotters::style::RGBColor| format!("rgb({},{},{})", c.0, c.1, c.2);
                 context.set_fill_style_str(&color(style.background));

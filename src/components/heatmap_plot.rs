@@ -99,7 +99,7 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
                     .style()
                     .set_property("width", &format!("{}%", 100 * zoom));
                 let scale = canvas::fit_to_css_box(&element, *css_height);
-                let style = PlotStyle::for_theme(ui.dark, scale);
+                let style = ui.plot_style(scale);
                 let spec = HeatmapSpec {
                     matrix,
                     range: *range,

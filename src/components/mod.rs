@@ -22,6 +22,17 @@ pub struct UiContext {
     pub dark: bool,
     /// Bumped when the window is resized, so canvases re-measure.
     pub layout_generation: u32,
+    /// Presenter mode: plots draw their text and lines larger.
+    pub present: bool,
+}
+
+impl UiContext {
+    /// The plot style on screen: the theme's colours at `device_scale` device pixels per CSS
+    /// pixel, and half as large again in presenter mode (labels readable on a projector).
+    pub fn plot_style(&self, device_scale: f64) -> crate::plot::PlotStyle {
+        let factor = if self.present { 1.5 } else { 1.0 };
+        crate::plot::PlotStyle::for_theme(self.dark, device_scale * factor)
+    }
 }
 
 /// The page's [`UiContext`] (a light, un-resized page outside a provider).
@@ -30,6 +41,7 @@ pub fn use_ui() -> UiContext {
     use_context::<UiContext>().unwrap_or(UiContext {
         dark: false,
         layout_generation: 0,
+        present: false,
     })
 }
 

@@ -30,6 +30,9 @@ pub fn EmbedRoot(props: &EmbedRootProps) -> Html {
     let root = use_node_ref();
     let generation = use_width_generation(root.clone());
     let ui = UiContext {
+        present: crate::dom::document()
+            .document_element()
+            .is_some_and(|root| root.class_list().contains("present")),
         dark: spec.dark,
         layout_generation: generation,
     };

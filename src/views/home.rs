@@ -28,6 +28,18 @@ pub fn HomeView() -> Html {
                     <h2><a href={Route::Translate.href()}>{ "Live translation" }</a></h2>
                     <p>{ "An LSTM encoder–decoder with attention translates English into Spanish as you type; the alignment shows which English words each Spanish word looked at, and a step-through replays the decoding." }</p>
                 </li>
+                <li class="card">
+                    <h2><a href={Route::Lesson(1).href()}>{ "A 20-minute lesson" }</a></h2>
+                    <p>{ "Nine stops from positional encoding to translation alignment, each with one thing to look at and one to try. Press “Present” for a projector: large type, ← / → to move." }</p>
+                </li>
+                <li class="card">
+                    <h2><a href={Route::Playground.href()}>{ "Q, K, V playground" }</a></h2>
+                    <p>{ "Edit small Q, K and V and watch scores, softmax weights and outputs follow: dot, scaled or additive scores, padding and look-ahead masks, one to four heads." }</p>
+                </li>
+                <li class="card">
+                    <h2><a href={Route::Steps.href()}>{ "How a head computes" }</a></h2>
+                    <p>{ "softmax(QKᵀ/√d)V for your sentence, one step at a time, with the model's real numbers and the GPU kernel lines of each step." }</p>
+                </li>
             </ul>
         </section>
     }

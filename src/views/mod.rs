@@ -2,8 +2,11 @@
 
 pub mod attention;
 pub mod home;
+pub mod lesson;
 pub mod not_found;
 pub mod pe;
 pub mod perf;
+pub mod playground;
+pub mod steps;
 pub mod translate;
 pub mod url_sync;

@@ -8,9 +8,10 @@ use yew::prelude::*;
 pub const URL_DELAY_MS: i32 = 250;
 
 /// Writes `query` into the URL under `route`, without a history entry, at most once every
-/// [`URL_DELAY_MS`]; the last query always lands.
+/// [`URL_DELAY_MS`]; the last query always lands. `None` writes nothing (a view shown inside
+/// another route, such as a lesson stop, leaves that route's URL alone).
 #[hook]
-pub fn use_url_sync(route: Route, query: Query) {
+pub fn use_url_sync(route: Option<Route>, query: Query) {
     let pending = use_mut_ref(|| (None::<Query>, false));
     use_effect_with(query, move |query| {
         let mut slot = pending.borrow_mut();
@@ -23,7 +24,7 @@ pub fn use_url_sync(route: Route, query: Query) {
         crate::dom::after_ms(URL_DELAY_MS, move || {
             let mut slot = pending.borrow_mut();
             slot.1 = false;
-            if let Some(query) = slot.0.take() {
+            if let (Some(route), Some(query)) = (route.clone(), slot.0.take()) {
                 Location { route, query }.replace_current();
             }
         });

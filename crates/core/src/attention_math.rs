@@ -168,7 +168,7 @@ pub fn attention_steps(
         }
     }
     let finite = |x: &Matrix| x.as_slice().iter().all(|v| v.is_finite());
-    if !(finite(q) && finite(k) && finite(v)) || !temperature.is_finite() || temperature <= 0.0 {
+    if !(finite(q) && finite(k) && finite(v) && temperature.is_finite()) || temperature <= 0.0 {
         return Err(AttentionMathError::NotFinite);
     }
     let (dh, dvh) = (d / heads, dv / heads);

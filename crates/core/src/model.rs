@@ -247,7 +247,7 @@ impl Model {
             NetworkOutput::Transformer(out) => {
                 trace.output = Output::Classification(out.classification);
                 trace.attention = Attention::SelfAttention(Arc::new(out.attention));
-                trace.detail = out.detail;
+                trace.detail = out.detail.map(|d| *d);
             }
             NetworkOutput::BiLstm(out) => {
                 trace.output = Output::Classification(out.classification);

@@ -60,7 +60,7 @@ pub struct TransformerOutput {
     /// Every layer's and head's attention.
     pub attention: SelfAttention,
     /// The inspected head's intermediate steps, if one was asked for.
-    pub detail: Option<HeadDetail>,
+    pub detail: Option<Box<HeadDetail>>,
 }
 
 impl TransformerEncoderClassifier {
@@ -130,7 +130,7 @@ impl TransformerEncoderClassifier {
         // Every layer appends its (H, T, T) maps here, in the order the views index them
         // (`SelfAttention::map(layer, head)`), the same order the GPU writes its maps buffer.
         let mut weights = Vec::with_capacity(c.n_layers * h * t_len * t_len); // (L, H, T, T)
-        let mut detail = None;
+        let mut detail: Option<HeadDetail> = None;
         for (l, layer) in self.layers.iter().enumerate() {
             let attend =
                 |input: &Matrix, weights: &mut Vec<f32>, detail: &mut Option<HeadDetail>| {
@@ -170,7 +170,7 @@ impl TransformerEncoderClassifier {
                 len: t_len,
                 weights,
             },
-            detail,
+            detail: detail.map(Box::new),
         })
     }
 

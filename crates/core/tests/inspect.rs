@@ -1,5 +1,6 @@
 //! The teaching views' numbers: an inspected head's steps recompose into the map the model
 //! uses, and the BiLSTM's pooling steps into its weights (shipped folders).
+#![cfg(not(target_arch = "wasm32"))] // reads folders from disk
 
 use attnscope_core::ops::{dot, softmax_parts};
 use attnscope_core::trace::Attention;

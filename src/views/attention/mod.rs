@@ -121,7 +121,7 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
     let highlight = use_state(|| None::<usize>);
     let settings = &state.settings;
     let on_page = models_on_page(settings);
-    use_url_sync(Route::Attention, settings.to_query());
+    use_url_sync(Some(Route::Attention), settings.to_query());
     let request = LiveRequest {
         text: settings.text.clone(),
         interventions: settings.interventions(),

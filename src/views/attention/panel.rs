@@ -124,8 +124,11 @@ fn panel_body(props: &ModelPanelProps, shown: &Rc<Shown>) -> Html {
                 on_toggle_head={props.on_toggle_head.clone()} on_highlight={props.on_highlight.clone()} />
         },
         Attention::Pooling { weights } => html! {
-            <PoolingView tokens={(*shown.tokens).clone()} weights={weights.clone()}
-                highlight={props.highlight} on_highlight={props.on_highlight.clone()} />
+            <>
+                <PoolingView tokens={(*shown.tokens).clone()} weights={weights.clone()}
+                    highlight={props.highlight} on_highlight={props.on_highlight.clone()} />
+                <p><a class="steps-link" href={steps_href(props.info.name, &shown.text, (0, 0), 0)}>{ "How was this computed? The pooling step by step" }</a></p>
+            </>
         },
         _ => html! {},
     };
@@ -204,8 +207,26 @@ fn TransformerViews(props: &TransformerViewsProps) -> Html {
                     labels={Some((*labels).clone())} highlight_row={props.highlight} highlight_col={props.highlight} on_pick={Some(pick)} zoomable=true />
             </div>
             <HeadTable tokens={props.shown.tokens.clone()} map={(*one_head).clone()} head_name={head_name} />
+            <p><a class="steps-link" href={steps_href(name, &props.shown.text, head, props.highlight.unwrap_or(0))}>
+                { format!("How was this computed? Step through layer {} head {}", head.0 + 1, head.1 + 1) }</a></p>
         </div>
     }
+}
+
+/// The step-through of one head for `text`, from `query`.
+pub fn steps_href(model: &str, text: &str, (layer, head): (usize, usize), query: usize) -> String {
+    let query = vec![
+        ("model".to_owned(), model.to_owned()),
+        ("text".to_owned(), text.chars().take(2000).collect()),
+        ("layer".to_owned(), layer.to_string()),
+        ("head".to_owned(), head.to_string()),
+        ("query".to_owned(), query.to_string()),
+    ];
+    crate::route::Location {
+        route: crate::route::Route::Steps,
+        query,
+    }
+    .to_hash()
 }
 
 /// Props of [`HeadTable`].

@@ -97,7 +97,7 @@ pub fn TranslateView(props: &TranslateViewProps) -> Html {
     });
     let step = use_state(|| 0usize);
     let url_text = state.text.chars().take(URL_TEXT_LIMIT).collect();
-    use_url_sync(Route::Translate, vec![("text".to_owned(), url_text)]);
+    use_url_sync(Some(Route::Translate), vec![("text".to_owned(), url_text)]);
     let request = LiveRequest {
         text: state.text.clone(),
         interventions: Default::default(),

@@ -1,0 +1,56 @@
+//! The WGSL lines that compute each step on the GPU, cut from the kernels themselves (so the
+//! "show the kernel" panels can never drift from the shaders the engine runs).
+
+/// The fused attention kernel.
+pub const ATTENTION: &str = include_str!("../../../crates/gpu/src/kernels/attention.wgsl");
+/// The tiled linear layer (Q, K, V projections and W_O).
+pub const MATMUL: &str = include_str!("../../../crates/gpu/src/kernels/matmul.wgsl");
+/// Embedding gather + positional encoding.
+pub const EMBED: &str = include_str!("../../../crates/gpu/src/kernels/embed.wgsl");
+/// The BiLSTM's attention pooling.
+pub const ADDITIVE_POOL: &str = include_str!("../../../crates/gpu/src/kernels/additive_pool.wgsl");
+
+/// The lines of `source` from the first line containing `from` up to (not including) the
+/// first later line containing `to` (to the end if `to` is empty or absent).
+pub fn excerpt(source: &str, from: &str, to: &str) -> String {
+    let lines: Vec<&str> = source.lines().collect();
+    let Some(start) = lines.iter().position(|l| l.contains(from)) else {
+        return String::new();
+    };
+    let end = match to {
+        "" => lines.len(),
+        to => lines[start + 1..]
+            .iter()
+            .position(|l| l.contains(to))
+            .map_or(lines.len(), |i| start + 1 + i),
+    };
+    let text: Vec<String> = lines[start..end]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("{:>4}  {l}", start + i + 1))
+        .collect();
+    text.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_marker_the_steps_use_is_in_its_kernel() {
+        for (source, from, to) in [
+            (ATTENTION, "// Step 1", "// Step 2"),
+            (ATTENTION, "// Step 2", "// Step 3"),
+            (ATTENTION, "// Step 3", "// Step 4"),
+            (ATTENTION, "// Step 4", "// Step 5"),
+            (ATTENTION, "// Step 5", ""),
+            (MATMUL, "// Linear layer", "struct Params"),
+            (EMBED, "// Embedding gather", "struct Params"),
+            (ADDITIVE_POOL, "fn main", ""),
+        ] {
+            let text = excerpt(source, from, to);
+            assert!(text.lines().count() >= 3, "{from}: {text}");
+        }
+        assert!(excerpt(ATTENTION, "// Step 1", "// Step 2").contains("s = s * p.scale"));
+    }
+}
