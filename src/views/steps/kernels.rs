@@ -1,14 +1,17 @@
-//! The WGSL lines that compute each step on the GPU, cut from the kernels themselves (so the
-//! "show the kernel" panels can never drift from the shaders the engine runs).
+//! The WGSL lines that compute each step on the GPU, cut from the very sources the engine
+//! compiles (`attnscope_gpu::kernels::*::SOURCE`), so the "show the kernel" panels can never
+//! drift from the shaders that run, and the page carries each file once.
+
+use attnscope_gpu::kernels;
 
 /// The fused attention kernel.
-pub const ATTENTION: &str = include_str!("../../../crates/gpu/src/kernels/attention.wgsl");
+pub const ATTENTION: &str = kernels::attention::SOURCE.wgsl;
 /// The tiled linear layer (Q, K, V projections and W_O).
-pub const MATMUL: &str = include_str!("../../../crates/gpu/src/kernels/matmul.wgsl");
+pub const MATMUL: &str = kernels::matmul::SOURCE.wgsl;
 /// Embedding gather + positional encoding.
-pub const EMBED: &str = include_str!("../../../crates/gpu/src/kernels/embed.wgsl");
+pub const EMBED: &str = kernels::embed::SOURCE.wgsl;
 /// The BiLSTM's attention pooling.
-pub const ADDITIVE_POOL: &str = include_str!("../../../crates/gpu/src/kernels/additive_pool.wgsl");
+pub const ADDITIVE_POOL: &str = kernels::additive_pool::SOURCE.wgsl;
 
 /// The lines of `source` from the first line containing `from` up to (not including) the
 /// first later line containing `to` (to the end if `to` is empty or absent).
