@@ -5,6 +5,7 @@
 pub mod app;
 pub mod backend;
 pub mod components;
+pub mod diagnostics;
 pub mod dom;
 pub mod embed;
 pub mod engine;
@@ -25,6 +26,7 @@ pub fn run() {
         return;
     };
     panic_banner::install();
+    diagnostics::install();
     root.set_inner_html(""); // the static "loading" message
     yew::Renderer::<app::App>::with_root(root).render();
 }

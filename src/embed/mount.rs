@@ -100,6 +100,7 @@ pub fn mount_embed(
     on_event: js_sys::Function,
 ) -> EmbedHandle {
     console_error_panic_hook::set_once();
+    crate::diagnostics::install();
     fetch::set_asset_base(&base);
     let on_event = Callback::from(move |event: EmbedEvent| {
         let (kind, detail) = match event {

@@ -163,6 +163,8 @@ impl LiveModels {
 
 /// What changes a page's models (dispatched by the hook itself, never by a page).
 pub enum LiveAction {
+    /// A model's load starts: its slot is made.
+    Start(&'static ModelInfo),
     /// A load stage and the fraction done.
     Loading(&'static ModelInfo, String, f64),
     /// The engine is ready.
@@ -171,16 +173,32 @@ pub enum LiveAction {
     Failed(&'static ModelInfo, String),
     /// A forward's outcome, for the model it names (dropped if older than the result shown).
     Outcome(Box<Outcome>),
+    /// The page now shows only these models: the others' slots, engines and GPU buffers go.
+    Keep(Vec<&'static str>),
 }
 
 impl Reducible for LiveModels {
     type Action = LiveAction;
 
     fn reduce(self: Rc<Self>, action: LiveAction) -> Rc<Self> {
+        if let LiveAction::Keep(names) = &action {
+            if self.slots.iter().all(|s| names.contains(&s.info.name)) {
+                return self;
+            }
+            let slots = self
+                .slots
+                .iter()
+                .filter(|s| names.contains(&s.info.name))
+                .cloned()
+                .collect();
+            return Rc::new(Self { slots });
+        }
         let info = match &action {
+            LiveAction::Start(info) => *info,
             LiveAction::Loading(info, ..)
             | LiveAction::Loaded(info, _)
             | LiveAction::Failed(info, _) => *info,
+            LiveAction::Keep(_) => unreachable!("handled above"),
             LiveAction::Outcome(outcome) => {
                 // An outcome finds its slot by the model's name. (The schedule may deliver a
                 // job queued by a later render through an earlier render's callback, so the
@@ -196,6 +214,9 @@ impl Reducible for LiveModels {
         };
         let mut next = (*self).clone();
         let index = next.slots.iter().position(|s| s.info.name == info.name);
+        if index.is_none() && !matches!(action, LiveAction::Start(_)) {
+            return self; // the load of a model the page no longer shows: dropped with it
+        }
         let index = index.unwrap_or_else(|| {
             next.slots.push(Slot {
                 info,
@@ -208,6 +229,7 @@ impl Reducible for LiveModels {
         });
         let slot = &mut next.slots[index];
         match action {
+            LiveAction::Start(_) | LiveAction::Keep(_) => {}
             LiveAction::Loading(_, stage, fraction) => {
                 slot.load = LoadState::Loading(stage, fraction)
             }
@@ -266,6 +288,7 @@ pub fn use_live_engine(
         let names: Vec<&'static str> = models.iter().map(|m| m.name).collect();
         let models = models.to_vec();
         use_effect_with((names, gpu.is_some()), move |(_, detected)| {
+            live.dispatch(LiveAction::Keep(models.iter().map(|m| m.name).collect()));
             if !*detected {
                 return;
             }
@@ -314,7 +337,7 @@ fn load(
     info: &'static ModelInfo,
     gpu: Option<attnscope_gpu::GpuContext>,
 ) {
-    live.dispatch(LiveAction::Loading(info, "Starting".into(), 0.0));
+    live.dispatch(LiveAction::Start(info));
     wasm_bindgen_futures::spawn_local(async move {
         let progress = {
             let live = live.clone();
@@ -380,7 +403,7 @@ mod tests {
         let [first, second] = [&CLASSIFIERS[0], &CLASSIFIERS[1]];
         let mut models = Rc::new(LiveModels::default());
         for info in [first, second] {
-            models = models.reduce(LiveAction::Loading(info, "Starting".into(), 0.0));
+            models = models.reduce(LiveAction::Start(info));
         }
         // Outcomes of one job arrive model by model, whichever callback delivers them.
         models = models.reduce(outcome(first.name, 2));
@@ -395,5 +418,10 @@ mod tests {
         // A model the page never asked for is ignored, not added.
         models = models.reduce(outcome(CLASSIFIERS[2].name, 9));
         assert!(models.slot(CLASSIFIERS[2].name).is_none());
+        // A model switched away is dropped, and its late load progress does not bring it back.
+        models = models.reduce(LiveAction::Keep(vec![second.name]));
+        assert!(models.slot(first.name).is_none() && models.slot(second.name).is_some());
+        models = models.reduce(LiveAction::Loading(first, "late".into(), 0.5));
+        assert!(models.slot(first.name).is_none());
     }
 }

@@ -68,8 +68,39 @@ pub struct Engine {
     /// The CPU reference (and the tokenizer both engines use).
     pub model: Model,
     gpu: RefCell<Option<Rc<GpuNetwork>>>,
+    /// The f32 weight bytes its GPU network uploaded (counted in [`gpu_live`] while it lives).
+    gpu_bytes: u64,
     /// Why this model runs on the CPU although a GPU context was offered, if it does.
     pub gpu_note: Option<String>,
+}
+
+thread_local! {
+    static GPU_LIVE: std::cell::Cell<(u32, u64)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+/// GPU networks alive on the page and the weight bytes they hold on the GPU (for the soak
+/// test: a model switch must release them).
+pub fn gpu_live() -> (u32, u64) {
+    GPU_LIVE.with(|c| c.get())
+}
+
+fn count_gpu(delta: i64, bytes: u64) {
+    GPU_LIVE.with(|c| {
+        let (n, b) = c.get();
+        let n = (n as i64 + delta).max(0) as u32;
+        let b = if delta > 0 {
+            b + bytes
+        } else {
+            b.saturating_sub(bytes)
+        };
+        c.set((n, b));
+    });
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.drop_gpu();
+    }
 }
 
 impl std::fmt::Debug for Engine {
@@ -149,7 +180,10 @@ impl Engine {
                 progress("Compiling the WebGPU kernels", 0.9);
                 let store = WeightStore::parse(&weights).map_err(|e| e.to_string())?;
                 match GpuNetwork::load(&context, &model.config, &store).await {
-                    Ok(network) => (Some(Rc::new(network)), None),
+                    Ok(network) => {
+                        count_gpu(1, store.f32_bytes());
+                        (Some((Rc::new(network), store.f32_bytes())), None)
+                    }
                     Err(why) => (
                         None,
                         Some(format!("the GPU engine refused the model: {why}")),
@@ -158,10 +192,12 @@ impl Engine {
             }
         };
         progress("Ready", 1.0);
+        let gpu_bytes = gpu.as_ref().map_or(0, |(_, bytes)| *bytes);
         Ok(Self {
             info,
             model,
-            gpu: RefCell::new(gpu),
+            gpu: RefCell::new(gpu.map(|(network, _)| network)),
+            gpu_bytes,
             gpu_note,
         })
     }
@@ -177,7 +213,9 @@ impl Engine {
 
     /// Drops the GPU engine (after a device loss): later forwards run on the CPU.
     pub fn drop_gpu(&self) {
-        self.gpu.borrow_mut().take();
+        if self.gpu.borrow_mut().take().is_some() {
+            count_gpu(-1, self.gpu_bytes);
+        }
     }
 
     /// Tokenises and runs `text` with the interventions on the current engine.

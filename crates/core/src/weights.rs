@@ -14,6 +14,15 @@ pub struct WeightStore<'a> {
 }
 
 impl<'a> WeightStore<'a> {
+    /// The bytes its tensors take once converted to f32 (what an engine uploads).
+    pub fn f32_bytes(&self) -> u64 {
+        self.tensors
+            .tensors()
+            .iter()
+            .map(|(_, view)| view.shape().iter().product::<usize>() as u64 * 4)
+            .sum()
+    }
+
     /// Parses the header of a safetensors file.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, ModelError> {
         let tensors =
