@@ -65,6 +65,7 @@ wasm=$(ls dist/*.wasm)
 printf 'app wasm: %s bytes, %s bytes gzipped\n' "$(stat -c%s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" | tee test-output/wasm-size.txt
 step "end-to-end tests (playwright-core, headless Chromium)" node --test --test-concurrency=1 tests/e2e/
 step "benchmark: PE repaint at 512 x 512 (report only)" node tests/e2e/bench/pe-repaint.mjs
+step "soak: 2 minutes of classroom use (memory flat, GPU released, no console error)" env SOAK_SECONDS=120 node tests/e2e/bench/soak.mjs
 # One closing line over every runner: cargo's "test result: ok. N passed; M failed" and
 # node's "# pass N" / "# fail N".
 read -r passed failed < <(awk '
