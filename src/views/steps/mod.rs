@@ -277,6 +277,9 @@ pub fn StepsView(props: &StepsProps) -> Html {
             <TokenChips id="steps-token" tokens={tokens} masked={settings.masked.clone()} highlight={Some(settings.query)}
                 on_toggle={on_toggle_mask} on_highlight={Callback::noop()} />
             { status }
+            if let Some(message) = shown.as_ref().and_then(|s| s.computed.trace.message.clone()) {
+                <p class="notice trace-message" role="status">{ message }</p>
+            }
             if count > 0 {
                 <nav class="step-nav" aria-label="Steps">
                     <button type="button" id="step-back" onclick={go_to(step.saturating_sub(1))} disabled={step == 0}>{ "← Previous" }</button>
