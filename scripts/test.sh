@@ -28,10 +28,14 @@ step() {
 
 fuzz_smoke() {
   local target log
-  for target in model_files tokenize; do
+  # Core's targets (model folders, tokenizer) and the app's (every route's URL parameters).
+  for target in core:model_files core:tokenize app:url_params; do
+    local dir=crates/core/fuzz seconds=30
+    [ "${target%%:*}" = app ] && dir=. && seconds=20
+    target=${target#*:}
     log=test-output/fuzz-$target.log
-    if ! (cd crates/core/fuzz && cargo +nightly fuzz run -O -s none "$target" -- \
-        -max_total_time=30 -rss_limit_mb=2048 -print_final_stats=1) > "$log" 2>&1; then
+    if ! (cd "$dir" && cargo +nightly fuzz run -O -s none "$target" -- \
+        -max_total_time=$seconds -rss_limit_mb=2048 -print_final_stats=1) > "$log" 2>&1; then
       tail -n 40 "$log"
       echo "fuzz target $target failed (full log: $log)"
       return 1
@@ -45,7 +49,7 @@ step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (wasm32, with tests)" cargo clippy --workspace --exclude attnscope-cli --exclude attnscope-train --lib --bins --tests --target wasm32-unknown-unknown -- -D warnings
 step "native tests" cargo test --workspace
 # The fuzz smoke run is single-threaded for its 60 s: it runs alongside the next two steps.
-printf '\n== fuzz smoke: model loader and tokenizer, 30 s each (cargo fuzz), in the background\n'
+printf '\n== fuzz smoke: model loader and tokenizer 30 s each, URL parameters 20 s (cargo fuzz), in the background\n'
 fuzz_started=$SECONDS
 fuzz_smoke > test-output/fuzz-smoke.txt 2>&1 &
 fuzz_pid=$!

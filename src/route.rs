@@ -109,7 +109,9 @@ impl Location {
 
     /// The hash that restores this location.
     pub fn to_hash(&self) -> String {
-        let mut hash = format!("#{}", self.route.path());
+        // The path is encoded too (a not-found path may hold any text), keeping its slashes.
+        let path: Vec<String> = self.route.path().split('/').map(percent_encode).collect();
+        let mut hash = format!("#{}", path.join("/"));
         for (i, (key, value)) in self.query.iter().enumerate() {
             hash.push(if i == 0 { '?' } else { '&' });
             hash.push_str(&percent_encode(key));

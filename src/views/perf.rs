@@ -1,6 +1,9 @@
 //! The live views' performance readout: keystroke → paint latencies, kept where tests find
 //! them (`window.__attnscopeLatencies`) and shown in the `#live-perf` line.
 
+/// How many latency records the page keeps (the oldest go first).
+pub const LATENCIES_KEPT: u32 = 2000;
+
 /// Records a keystroke-to-paint latency where tests and the readout find it.
 pub fn record_latency(ms: f64, engine: &str, t: usize, forward_ms: f64) {
     let window = crate::dom::window();
@@ -22,7 +25,12 @@ pub fn record_latency(ms: f64, engine: &str, t: usize, forward_ms: f64) {
     ] {
         let _ = js_sys::Reflect::set(&entry, &k.into(), &v);
     }
-    wasm_bindgen::JsCast::unchecked_into::<js_sys::Array>(list).push(&entry);
+    let list = wasm_bindgen::JsCast::unchecked_into::<js_sys::Array>(list);
+    list.push(&entry);
+    // An hour of typing must not grow the page: the newest records are enough for any report.
+    if list.length() > LATENCIES_KEPT {
+        list.shift();
+    }
     if let Some(element) = crate::dom::document().get_element_by_id("live-perf") {
         element.set_text_content(Some(&format!(
             "{} · T = {t} · forward {forward_ms:.1} ms · keystroke → paint {ms:.1} ms",

@@ -24,8 +24,12 @@ pub fn use_url_sync(route: Option<Route>, query: Query) {
         crate::dom::after_ms(URL_DELAY_MS, move || {
             let mut slot = pending.borrow_mut();
             slot.1 = false;
+            // The reader may have navigated meanwhile (a link, a typed address): a late write
+            // of the old view's state must not take them back to it.
             if let (Some(route), Some(query)) = (route.clone(), slot.0.take()) {
-                Location { route, query }.replace_current();
+                if Location::current().route == route {
+                    Location { route, query }.replace_current();
+                }
             }
         });
     });

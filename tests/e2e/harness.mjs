@@ -7,7 +7,8 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const DIST = join(ROOT, 'dist');
+// ATTNSCOPE_DIST serves another build (a long soak runs on a copy while dist/ is rebuilt).
+export const DIST = process.env.ATTNSCOPE_DIST ?? join(ROOT, 'dist');
 export const OUTPUT = join(ROOT, 'test-output');
 export const SUB_PATH = '/attnscope/';
 
@@ -19,8 +20,9 @@ const TYPES = {
 
 /** Serves dist/ at http://127.0.0.1:<port>/attnscope/ ; resolves to { origin, base, close,
  * requests }. `cors` adds `Access-Control-Allow-Origin: *` (as GitHub Pages does), so pages
- * of other origins may embed it; `requests` lists every path asked for, in order. */
-export async function serveDist({ cors = false } = {}) {
+ * of other origins may embed it; `requests` lists every path asked for, in order; `rewrite(path,
+ * body)` may change a file as served (a new deploy). */
+export async function serveDist({ cors = false, rewrite = null } = {}) {
   const requests = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -31,7 +33,8 @@ export async function serveDist({ cors = false } = {}) {
     const file = normalize(join(DIST, rest === '' || rest.endsWith('/') ? rest + 'index.html' : rest));
     if (!file.startsWith(DIST)) { res.writeHead(403).end(); return; }
     try {
-      const body = await readFile(file);
+      let body = await readFile(file);
+      if (rewrite) body = rewrite(rest, body);
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
     } catch {
       res.writeHead(404).end('not found');

@@ -85,7 +85,7 @@ impl Playground {
     }
 
     /// From the URL: `score`, `mask`, `pad`, `heads`, `t`, `preset`.
-    fn from_query(query: &Query) -> (Self, Vec<String>) {
+    pub fn from_query(query: &Query) -> (Self, Vec<String>) {
         let mut state = Self::example();
         let mut notices = Vec::new();
         for (key, value) in query {
