@@ -82,6 +82,10 @@ test('user text and URL values are never HTML, on every route', async () => {
     const separator = route.includes('?') ? '&' : '?';
     const { page, context, problems } = await open(route + separator + BAD_QUERY);
     await assertAlive(page, `${route} with a bad query`);
+    if (/attention|pe|steps|playground|embed/.test(route)) {
+      const said = await page.evaluate(() => document.querySelector('main').innerText);
+      assert.match(said, /Ignored|There is no|no model|no view/, `${route}: the bad parameters are named`);
+    }
     const fields = page.locator('main textarea, main input[type="text"]');
     const count = await fields.count();
     for (let i = 0; i < count; i++) {

@@ -1,7 +1,8 @@
 //! Fuzzes the model loader: one of config.json, model.safetensors or tokenizer.json is
 //! replaced by the input (or the weights are corrupted at an input-chosen place); loading
 //! must give a model or a typed error, never a panic or an unbounded allocation, and a
-//! loaded model must run.
+//! loaded model must run. One input in three corrupts the same model stored with f16 weights
+//! (the golden fixture is f32), so both weight types the shipped folders use are fuzzed.
 #![no_main]
 
 use attnscope_core::{Interventions, Model, ModelFiles};
@@ -15,6 +16,28 @@ fuzz_target!(|data: &[u8]| {
     let config = common::config();
     let text = String::from_utf8_lossy(rest);
     let mut weights = common::FIXTURE.to_vec();
+    if selector % 6 >= 4 {
+        // The same model with f16 weights: the input overwrites bytes of the header (first
+        // byte even) or of the data.
+        let mut weights = common::fixture_f16().to_vec();
+        let at = match rest.first() {
+            Some(&b) if b % 2 == 0 => b as usize % 256,
+            Some(&b) => b as usize * weights.len() / 256,
+            None => 0,
+        };
+        for (i, &b) in rest.iter().enumerate().skip(1).take(16) {
+            if let Some(slot) = weights.get_mut(at + i) {
+                *slot = b;
+            }
+        }
+        let files = ModelFiles { config: &config, weights: &weights, tokenizer: common::TOKENIZER, target_tokenizer: None };
+        if let Ok(model) = Model::from_files(files) {
+            if selector % 32 < 4 {
+                let _ = model.run("the movie was not bad!", &Interventions::default());
+            }
+        }
+        return;
+    }
     let files = match selector % 4 {
         0 => ModelFiles { config: &text, weights: common::FIXTURE, tokenizer: common::TOKENIZER, target_tokenizer: None },
         1 => ModelFiles { config: &config, weights: rest, tokenizer: common::TOKENIZER, target_tokenizer: None },
