@@ -54,8 +54,14 @@ try {
     await page.selectOption('#live-model', model);
     await page.waitForSelector(`#summary-${model}`, { state: 'attached', timeout: 60000 });
     // A model switch releases the old model's GPU network: at most the page's one model holds one.
-    const { gpuNetworks = 0 } = await page.evaluate(() => window.__attnscopeMemory());
-    if (gpuNetworks > 1) failures.push(`round ${round}: ${gpuNetworks} GPU networks alive on a one-model page`);
+    // (A load that was still in flight when its page went away ends, and is dropped, a
+    // moment later: allow 5 s.)
+    const released = await page.waitForFunction(() => (window.__attnscopeMemory()?.gpuNetworks ?? 0) <= 1, null, { timeout: 5000 })
+      .then(() => true, () => false);
+    if (!released) {
+      const { gpuNetworks } = await page.evaluate(() => window.__attnscopeMemory());
+      failures.push(`round ${round}: ${gpuNetworks} GPU networks alive on a one-model page after 5 s`);
+    }
     await page.locator('.token-chip').nth(1).click();
     const switchOff = page.locator('.head-switch').first();
     if (await switchOff.count()) await switchOff.click();
