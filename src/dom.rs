@@ -38,11 +38,12 @@ pub fn store(key: &str, value: &str) {
 
 /// Whether the user's system asks for a dark colour scheme.
 pub fn prefers_dark() -> bool {
-    window()
-        .match_media("(prefers-color-scheme: dark)")
-        .ok()
-        .flatten()
-        .is_some_and(|query| query.matches())
+    // One query list for the page: each matchMedia call makes a new object Chromium keeps.
+    thread_local! {
+        static QUERY: Option<web_sys::MediaQueryList> =
+            window().match_media("(prefers-color-scheme: dark)").ok().flatten();
+    }
+    QUERY.with(|query| query.as_ref().is_some_and(|q| q.matches()))
 }
 
 /// Runs `f` once after `ms` milliseconds.

@@ -72,7 +72,14 @@ function hostIsDark() {
   const scheme = getComputedStyle(root).colorScheme;
   if (scheme === 'dark') return true;
   if (scheme === 'light') return false;
-  return matchMedia('(prefers-color-scheme: dark)').matches;
+  return darkQuery().matches;
+}
+
+let systemDark;
+/** The system's dark-scheme query, made once (each matchMedia call makes a new object). */
+function darkQuery() {
+  systemDark ??= matchMedia('(prefers-color-scheme: dark)');
+  return systemDark;
 }
 
 /** Every element on the page, told when the host's theme changes. */
@@ -84,7 +91,7 @@ function watchHostTheme() {
   themeWatch = new MutationObserver(update);
   themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'data-theme', 'data-bs-theme', 'data-md-color-scheme', 'data-color-mode', 'style'] });
   if (document.body) themeWatch.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-theme', 'data-md-color-scheme'] });
-  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', update);
+  darkQuery().addEventListener('change', update);
 }
 
 class AttnScopeElement extends HTMLElement {
