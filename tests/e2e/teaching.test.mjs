@@ -241,6 +241,9 @@ test('step-through: every number equals the CPU reference (CLI), masks show −�
   assert.equal(alphas[1], 0);
   const pooled = parse(await page.$eval('#steps-record', (e) => e.dataset.weights));
   assert.equal(pooled[1], 0);
+  // Masking by clicking a token chip: its α becomes 0 too.
+  await page.click('#steps-token-2');
+  await page.waitForFunction(() => Number(document.getElementById('steps-record').dataset.weights.split(',')[2]) === 0, null, { timeout: 30000 });
   assert.deepEqual(await axeViolations(page), [], 'axe');
   assert.deepEqual(problems.consoleErrors, []);
   await context.close();

@@ -206,16 +206,6 @@ pub fn StepsView(props: &StepsProps) -> Html {
             },
         );
     }
-    let set = |f: Rc<dyn Fn(&mut StepSettings)>| {
-        let settings = settings.clone();
-        let changed_at = changed_at.clone();
-        move || {
-            let mut next = (*settings).clone();
-            f(&mut next);
-            changed_at.set(Some(crate::dom::now_ms()));
-            settings.set(next);
-        }
-    };
     let on_edit = {
         let settings = settings.clone();
         let changed_at = changed_at.clone();
@@ -227,9 +217,10 @@ pub fn StepsView(props: &StepsProps) -> Html {
             });
         })
     };
+    // A click on a token chip masks it (or unmasks it) and runs the forward again.
     let on_toggle_mask = {
-        let go = set(Rc::new(|_: &mut StepSettings| {}));
         let settings = settings.clone();
+        let changed_at = changed_at.clone();
         Callback::from(move |t: usize| {
             let mut next = (*settings).clone();
             match next.masked.iter().position(|&m| m == t) {
@@ -238,8 +229,8 @@ pub fn StepsView(props: &StepsProps) -> Html {
                 }
                 None => next.masked.push(t),
             }
+            changed_at.set(Some(crate::dom::now_ms()));
             settings.set(next);
-            go();
         })
     };
     let tokens = shown
