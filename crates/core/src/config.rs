@@ -35,6 +35,32 @@ pub enum Pooling {
     Mean,
 }
 
+/// How a Transformer's input learns where each token is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Positions {
+    /// The fixed sinusoidal table of Vaswani et al. (our trained models).
+    #[default]
+    Sinusoidal,
+    /// A learned table `position_embedding.weight` (max_len × d), as BERT's absolute
+    /// positions (with BERT's token-type-0 row folded in: every input is one segment).
+    Learned,
+}
+
+/// Whose names the weights file uses. The loaders read our names; a store in another
+/// layout maps each of ours to the file's tensors (`crate::hf`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WeightLayout {
+    /// `nn.TransformerEncoderLayer`'s names, as our trainer exports them.
+    #[default]
+    Attnscope,
+    /// Hugging Face `BertModel` (also MiniLM, TinyBERT), optionally under `bert.`.
+    HfBert,
+    /// Hugging Face `DistilBertModel`, optionally under `distilbert.`.
+    HfDistilBert,
+}
+
 /// A Transformer encoder classifier's hyper-parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransformerConfig {
@@ -68,6 +94,15 @@ pub struct TransformerConfig {
     pub labels: Vec<String>,
     /// Padding token id.
     pub pad_id: u32,
+    /// Sinusoidal or learned positions.
+    #[serde(default)]
+    pub positions: Positions,
+    /// Whether a LayerNorm (`embedding_norm.*`) follows the embedding, as in BERT.
+    #[serde(default)]
+    pub embedding_norm: bool,
+    /// The weights file's naming.
+    #[serde(default)]
+    pub layout: WeightLayout,
 }
 
 /// A BiLSTM + attention-pooling classifier's hyper-parameters.
@@ -165,9 +200,15 @@ fn check_labels(labels: &[String]) -> Result<(), ModelError> {
 
 impl ModelConfig {
     /// Parses and checks config.json.
+    /// A Hugging Face `config.json` (one with a `model_type`) is read by [`crate::hf`].
     pub fn from_json(text: &str) -> Result<Self, ModelError> {
-        let config: Self =
+        let json: serde_json::Value =
             serde_json::from_str(text).map_err(|e| ModelError::ConfigParse(e.to_string()))?;
+        if crate::hf::is_hf_config(&json) {
+            return crate::hf::config_from_hf(&json);
+        }
+        let config: Self =
+            serde_json::from_value(json).map_err(|e| ModelError::ConfigParse(e.to_string()))?;
         config.validate()?;
         Ok(config)
     }
@@ -218,7 +259,13 @@ impl ModelConfig {
                         reason: format!("{} is not a number above 1", c.pe_base),
                     });
                 }
-                check_labels(&c.labels)
+                // A Hugging Face encoder may come without a classification head (its
+                // output is the hidden state); our own models always classify.
+                if c.labels.is_empty() && c.layout != WeightLayout::Attnscope {
+                    Ok(())
+                } else {
+                    check_labels(&c.labels)
+                }
             }
             ModelConfig::BiLstmAttentionClassifier(c) => {
                 // Widths are bounded for memory (and the GPU's one-thread-per-unit LSTM); the

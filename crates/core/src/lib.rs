@@ -10,6 +10,7 @@ pub mod attention_math;
 pub mod bilstm;
 pub mod config;
 mod error;
+pub mod hf;
 pub mod manifest;
 pub mod matrix;
 pub mod model;

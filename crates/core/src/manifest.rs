@@ -4,7 +4,7 @@
 //! loader accepts exactly its manifest, so the CPU loaders, the GPU upload and the trainer's
 //! export cannot disagree on a name or a shape.
 
-use crate::config::{BiLstmConfig, ModelConfig, Seq2SeqConfig, TransformerConfig};
+use crate::config::{BiLstmConfig, ModelConfig, Positions, Seq2SeqConfig, TransformerConfig};
 
 /// (name, shape) of every tensor a model of this config reads.
 pub fn tensors(config: &ModelConfig) -> Vec<(String, Vec<usize>)> {
@@ -53,10 +53,18 @@ fn lstm(
 }
 
 /// The encoder's tensors: `nn.TransformerEncoderLayer`'s names under `layers.{ℓ}` (Q, K and V
-/// in one `in_proj`), the optional final norm, the classifier.
+/// in one `in_proj`), the learned positions and the embedding's norm where the config has
+/// them (BERT), the optional final norm, the classifier (none for an encoder without labels).
 fn transformer(c: &TransformerConfig) -> Vec<(String, Vec<usize>)> {
     let (d, ff) = (c.d_model, c.d_ff);
     let mut out = vec![("embedding.weight".to_owned(), vec![c.vocab_size, d])];
+    if c.positions == Positions::Learned {
+        out.push(("position_embedding.weight".to_owned(), vec![c.max_len, d]));
+    }
+    if c.embedding_norm {
+        out.push(("embedding_norm.weight".to_owned(), vec![d]));
+        out.push(("embedding_norm.bias".to_owned(), vec![d]));
+    }
     for l in 0..c.n_layers {
         let p = format!("layers.{l}");
         out.push((format!("{p}.self_attn.in_proj_weight"), vec![3 * d, d]));
@@ -73,7 +81,9 @@ fn transformer(c: &TransformerConfig) -> Vec<(String, Vec<usize>)> {
         out.push(("final_norm.weight".to_owned(), vec![d]));
         out.push(("final_norm.bias".to_owned(), vec![d]));
     }
-    linear(&mut out, "classifier", d, c.labels.len(), true);
+    if !c.labels.is_empty() {
+        linear(&mut out, "classifier", d, c.labels.len(), true);
+    }
     out
 }
 

@@ -137,7 +137,7 @@ impl Model {
             }
             None => None,
         };
-        let network = Network::load(&config, &WeightStore::parse(files.weights)?)?;
+        let network = Network::load(&config, &WeightStore::for_config(files.weights, &config)?)?;
         Ok(Self {
             config,
             network,
@@ -163,11 +163,19 @@ impl Model {
                 })
             })
         };
-        let (config, weights, tokenizer) = (
-            text("config.json")?,
-            read("model.safetensors")?,
-            text("tokenizer.json")?,
-        );
+        // A Hugging Face folder may have only BERT's vocab.txt (and tokenizer_config.json's
+        // `do_lower_case`) in place of tokenizer.json.
+        let tokenizer = if dir.join("tokenizer.json").exists() || !dir.join("vocab.txt").exists() {
+            text("tokenizer.json")?
+        } else {
+            let lowercase = text("tokenizer_config.json")
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .and_then(|v| v.get("do_lower_case").and_then(serde_json::Value::as_bool))
+                .unwrap_or(true);
+            crate::hf::tokenizer_json_from_vocab(&text("vocab.txt")?, lowercase)?
+        };
+        let (config, weights) = (text("config.json")?, read("model.safetensors")?);
         let target = if dir.join("target_tokenizer.json").exists() {
             Some(text("target_tokenizer.json")?)
         } else {

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! X⁰ = E[ids]·(√d if scale_embedding) + PE[0..T]                       (T, d)
+//!   (PE sinusoidal, or a learned table P[0..T]; then LN_emb(X⁰) where configured: BERT)
 //! per layer ℓ, with h heads of width d_k = d/h:
 //!   Q, K, V = X·W_qᵀ + b_q, X·W_kᵀ + b_k, X·W_vᵀ + b_v               (T, d) each (in_proj)
 //!   S_j = Q_j·K_jᵀ / √d_k / temperature                                (T, T) per head j
@@ -12,8 +13,10 @@
 //!   post-norm: X = LN₁(X + MHA(X));  X = LN₂(X + FF(X))
 //!   pre-norm:  X = X + MHA(LN₁(X));  X = X + FF(LN₂(X))
 //! (an optional final LayerNorm), pooled = X[0] ([CLS]) or the mean over unmasked tokens,
-//! logits = W_c·pooled + b_c, probabilities = softmax(logits)
+//! logits = W_c·pooled + b_c, probabilities = softmax(logits)   (no classifier: no labels)
 //! ```
+//!
+//! Hugging Face BERT-family checkpoints load into this same encoder (`crate::hf`).
 //!
 //! GPU twin: `attnscope_gpu::transformer` (the same steps as WGSL kernels, planned once at
 //! load); `crates/gpu/tests/transformer_parity.rs` holds every map and score equal within
@@ -23,7 +26,7 @@
 //! `layers.{ℓ}.self_attn.in_proj_weight`, `…in_proj_bias`, `…out_proj.{weight,bias}`,
 //! `layers.{ℓ}.linear1/linear2/norm1/norm2.{weight,bias}`, `final_norm.*`, `classifier.*`.
 
-use crate::config::{Activation, Pooling, TransformerConfig};
+use crate::config::{Activation, Pooling, Positions, TransformerConfig};
 use crate::ops::{embed, gelu, gemm, masked_softmax, softmax, LayerNorm, Linear, View};
 use crate::positional_encoding::{positional_encoding, PeParams};
 use crate::trace::{Classification, HeadDetail, Interventions, SelfAttention};
@@ -46,10 +49,12 @@ struct EncoderLayer {
 pub struct TransformerEncoderClassifier {
     /// Its hyper-parameters.
     pub config: TransformerConfig,
-    embedding: Matrix, // (V, d)
+    embedding: Matrix,         // (V, d)
+    positions: Option<Matrix>, // (max_len, d), learned positions only
+    embedding_norm: Option<LayerNorm>,
     layers: Vec<EncoderLayer>,
     final_norm: Option<LayerNorm>,
-    classifier: Linear, // (C, d)
+    classifier: Option<Linear>, // (C, d); none for an encoder without labels
 }
 
 /// What one forward returns.
@@ -61,6 +66,8 @@ pub struct TransformerOutput {
     pub attention: SelfAttention,
     /// The inspected head's intermediate steps, if one was asked for.
     pub detail: Option<Box<HeadDetail>>,
+    /// The encoder's last hidden state (T, d), after the final norm if any.
+    pub hidden: Matrix,
 }
 
 impl TransformerEncoderClassifier {
@@ -85,12 +92,33 @@ impl TransformerEncoderClassifier {
             .collect::<Result<Vec<_>, ModelError>>()?;
         Ok(Self {
             embedding: store.matrix("embedding.weight", config.vocab_size, d)?,
+            positions: match config.positions {
+                Positions::Learned => {
+                    Some(store.matrix("position_embedding.weight", config.max_len, d)?)
+                }
+                Positions::Sinusoidal => None,
+            },
+            embedding_norm: if config.embedding_norm {
+                Some(LayerNorm::load(store, "embedding_norm", d, eps)?)
+            } else {
+                None
+            },
             final_norm: if config.final_norm {
                 Some(LayerNorm::load(store, "final_norm", d, eps)?)
             } else {
                 None
             },
-            classifier: Linear::load(store, "classifier", d, config.labels.len(), true)?,
+            classifier: if config.labels.is_empty() {
+                None
+            } else {
+                Some(Linear::load(
+                    store,
+                    "classifier",
+                    d,
+                    config.labels.len(),
+                    true,
+                )?)
+            },
             layers,
             config,
         })
@@ -115,17 +143,27 @@ impl TransformerEncoderClassifier {
         // The teaching views' first step (kept only when a head is inspected).
         let mut sources = None;
         if t_len > 0 {
-            let pe = positional_encoding(&PeParams::new(t_len, d, c.pe_base).map_err(|e| {
-                ModelError::ConfigField {
-                    field: "d_model",
-                    reason: e.to_string(),
+            let pe = match &self.positions {
+                Some(table) => {
+                    Matrix::from_vec(t_len, d, table.as_slice()[..t_len * d].to_vec()).expect("T·d")
                 }
-            })?);
+                None => positional_encoding(&PeParams::new(t_len, d, c.pe_base).map_err(|e| {
+                    ModelError::ConfigField {
+                        field: "d_model",
+                        reason: e.to_string(),
+                    }
+                })?)
+                .matrix()
+                .clone(),
+            };
             if interventions.inspect.is_some() {
                 let scaled = zip_rows(&x, &x, |e, _| e * scale);
-                sources = Some((scaled, pe.matrix().clone()));
+                sources = Some((scaled, pe.clone()));
             }
-            x = zip_rows(&x, pe.matrix(), |e, p| e * scale + p);
+            x = zip_rows(&x, &pe, |e, p| e * scale + p);
+            if let Some(norm) = &self.embedding_norm {
+                x = norm.forward(&x);
+            }
         }
         // Every layer appends its (H, T, T) maps here, in the order the views index them
         // (`SelfAttention::map(layer, head)`), the same order the GPU writes its maps buffer.
@@ -157,13 +195,17 @@ impl TransformerEncoderClassifier {
         }
         // Pool, classify: the only numbers a classifier's user sees besides the maps.
         let pooled = self.pool(&x, interventions); // (d)
-        let logits = self.classifier.apply(&pooled);
+        let logits = match &self.classifier {
+            Some(classifier) => classifier.apply(&pooled),
+            None => Vec::new(),
+        };
         Ok(TransformerOutput {
             classification: Classification {
                 labels: c.labels.clone(),
                 probabilities: softmax(&logits),
                 logits,
             },
+            hidden: x,
             attention: SelfAttention {
                 layers: c.n_layers,
                 heads: h,

@@ -5,12 +5,18 @@
 //! read only when the architecture asks for it by name and shape, converted to `f32`
 //! (from F32, F16 or BF16), and refused if it holds NaN or infinities.
 
+use crate::config::{ModelConfig, WeightLayout};
+use crate::hf::{self, Source};
 use crate::{Matrix, ModelError};
 use safetensors::{Dtype, SafeTensors};
 
-/// A parsed safetensors buffer; borrows the bytes.
+/// A parsed safetensors buffer; borrows the bytes. Tensors are asked for by our names; a
+/// store in a Hugging Face layout ([`WeightStore::for_config`]) reads each from the file's
+/// own tensors (see [`crate::hf::source`]).
 pub struct WeightStore<'a> {
     tensors: SafeTensors<'a>,
+    layout: WeightLayout,
+    prefix: &'static str,
 }
 
 impl<'a> WeightStore<'a> {
@@ -27,11 +33,59 @@ impl<'a> WeightStore<'a> {
     pub fn parse(bytes: &'a [u8]) -> Result<Self, ModelError> {
         let tensors =
             SafeTensors::deserialize(bytes).map_err(|e| ModelError::Safetensors(e.to_string()))?;
-        Ok(Self { tensors })
+        Ok(Self {
+            tensors,
+            layout: WeightLayout::Attnscope,
+            prefix: "",
+        })
     }
 
-    /// The tensor `name`, which must have exactly `shape`, as row-major `f32`.
+    /// Parses a safetensors file named as `config`'s layout says (our names, or a Hugging
+    /// Face checkpoint's, with or without its `bert.` / `distilbert.` prefix).
+    pub fn for_config(bytes: &'a [u8], config: &ModelConfig) -> Result<Self, ModelError> {
+        let mut store = Self::parse(bytes)?;
+        if let ModelConfig::TransformerEncoderClassifier(c) = config {
+            store.layout = c.layout;
+            store.prefix = hf::prefix(c.layout, |name| store.tensors.tensor(name).is_ok());
+        }
+        Ok(store)
+    }
+
+    /// The tensor `name` (ours), which must have exactly `shape`, as row-major `f32`.
     pub fn tensor(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>, ModelError> {
+        match hf::source(self.layout, self.prefix, name) {
+            Source::Tensor(file_name) => self.file_tensor(&file_name, shape),
+            Source::Stacked(parts) => {
+                // Each part has an equal share of the rows: (3d, d) from three (d, d).
+                let share = [&[shape[0] / parts.len()], &shape[1..]].concat();
+                let mut values = Vec::new();
+                for part in &parts {
+                    values.extend(self.file_tensor(part, &share)?);
+                }
+                Ok(values)
+            }
+            Source::PositionsWithType {
+                positions,
+                token_types,
+            } => {
+                let mut table = self.file_tensor(&positions, shape)?;
+                let types = self.shape(&token_types).unwrap_or_default();
+                let types = self.file_tensor(
+                    &token_types,
+                    &[types.first().copied().unwrap_or(0).max(1), shape[1]],
+                )?;
+                for row in table.chunks_exact_mut(shape[1]) {
+                    for (p, t) in row.iter_mut().zip(&types[..shape[1]]) {
+                        *p += t;
+                    }
+                }
+                Ok(table)
+            }
+        }
+    }
+
+    /// The file's tensor `name`, which must have exactly `shape`, as row-major `f32`.
+    fn file_tensor(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>, ModelError> {
         let view = self
             .tensors
             .tensor(name)

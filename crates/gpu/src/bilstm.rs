@@ -193,7 +193,7 @@ impl GpuBiLstm {
                 &ids[..t],
                 &flags,
                 scale,
-                pooling,
+                &[pooling],
             )
             .await?;
         Ok(BiLstmOutput {

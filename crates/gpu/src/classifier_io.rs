@@ -27,7 +27,8 @@ pub(crate) struct ClassifierIo {
 
 /// One forward's read-back values: the attention region's words and the classification.
 pub(crate) struct ClassifierRead {
-    /// The words of the attention region (maps or pooling weights).
+    /// The words of the read regions, one after another (maps or pooling weights; then the
+    /// Transformer's hidden state).
     pub attention: Vec<f32>,
     /// Labels, logits and probabilities.
     pub classification: Classification,
@@ -60,7 +61,8 @@ impl ClassifierIo {
     }
 
     /// Runs `steps` on the first `t` of `ids` with `flags` and the per-forward `scale`: one
-    /// pass, one submit, one readback of `attention` then the logits and probabilities.
+    /// pass, one submit, one readback of the `reads` regions (the attention, and for a
+    /// Transformer its hidden state), one after another, then the logits and probabilities.
     #[allow(clippy::too_many_arguments)]
     pub async fn forward(
         &self,
@@ -70,7 +72,7 @@ impl ClassifierIo {
         ids: &[u32],
         flags: &[u32],
         scale: f32,
-        attention: Region<'_>,
+        reads: &[Region<'_>],
     ) -> Result<ClassifierRead, GpuError> {
         context.check_not_lost()?;
         let (queue, t) = (&context.queue, ids.len() as u32);
@@ -83,12 +85,18 @@ impl ClassifierIo {
         // 2. Every step in one pass, then one submit and one readback.
         let mut encoder = context.encoder(label);
         steps.record(&mut encoder, label, t, scale);
-        let (words, classes) = (attention.floats, self.labels.len());
-        let regions = [
-            attention,
+        let (words, classes) = (reads.iter().map(|r| r.floats).sum(), self.labels.len());
+        let scores = [
             Region::new(&self.logits, 0, classes),
             Region::new(&self.probabilities, 0, classes),
         ];
+        // An encoder without a classifier has no scores to read (no zero-sized copies).
+        let regions: Vec<Region> = reads
+            .iter()
+            .copied()
+            .chain(scores)
+            .filter(|r| r.floats > 0)
+            .collect();
         let mut values = submit_and_read(context, encoder, &regions, &self.staging).await?;
         // 3. [attention | logits | probabilities] split into their parts.
         let probabilities = values.split_off(words + classes);

@@ -126,6 +126,7 @@ impl Steps {
 }
 
 /// A region of a buffer to read back: `floats` words from word `offset`.
+#[derive(Clone, Copy)]
 pub struct Region<'a> {
     /// The buffer (with `COPY_SRC`).
     pub buffer: &'a wgpu::Buffer,

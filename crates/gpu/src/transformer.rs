@@ -16,7 +16,7 @@ use crate::plan::{Plan, Region, Steps};
 use crate::weights::Tensors;
 use crate::{GpuContext, GpuError, LoadError};
 use attnscope_core::config::{
-    Activation as CoreActivation, ModelConfig, Pooling, TransformerConfig,
+    Activation as CoreActivation, ModelConfig, Pooling, Positions, TransformerConfig,
 };
 use attnscope_core::positional_encoding::{positional_encoding, PeParams};
 use attnscope_core::trace::{Interventions, SelfAttention};
@@ -57,7 +57,7 @@ impl Kernels {
 /// name of its prefix (`layers.0.norm1`), as `layernorm.wgsl` reads it.
 struct Weights {
     buffers: HashMap<String, wgpu::Buffer>,
-    /// The positional-encoding table, max_len × d.
+    /// The position table, max_len × d: sinusoidal, or the model's learned one.
     pe: wgpu::Buffer,
 }
 
@@ -82,14 +82,22 @@ impl Weights {
             }
         }
         // The PE table for every position up to max_len, computed by core: the CPU path adds
-        // the very same values, so the two engines cannot drift apart on the encoding.
-        let pe = PeParams::new(config.max_len, config.d_model, config.pe_base).map_err(|e| {
-            ModelError::ConfigField {
-                field: "d_model",
-                reason: e.to_string(),
-            }
-        })?;
-        let pe = buffers::upload(device, "pe", positional_encoding(&pe).matrix().as_slice());
+        // the very same values, so the two engines cannot drift apart on the encoding. A
+        // learned table (BERT) is the model's own.
+        let pe =
+            match config.positions {
+                Positions::Learned => {
+                    buffers::upload(device, "pe", tensors.get("position_embedding.weight"))
+                }
+                Positions::Sinusoidal => {
+                    let pe = PeParams::new(config.max_len, config.d_model, config.pe_base)
+                        .map_err(|e| ModelError::ConfigField {
+                            field: "d_model",
+                            reason: e.to_string(),
+                        })?;
+                    buffers::upload(device, "pe", positional_encoding(&pe).matrix().as_slice())
+                }
+            };
         Ok(Self { buffers, pe })
     }
 
@@ -104,7 +112,8 @@ impl Weights {
 struct Buffers {
     /// Ids, flags [key mask (max_len) | head mask (L·H)], logits, probabilities, staging.
     io: ClassifierIo,
-    /// The residual stream and two scratch copies (T × d each).
+    /// The residual stream and two scratch copies (T × d each); the last hidden state is
+    /// read back from one of them.
     x: [wgpu::Buffer; 3],
     /// The QKV projection [Q | K | V] (T × 3d).
     qkv: wgpu::Buffer,
@@ -129,10 +138,14 @@ impl Buffers {
         let work = |label: &str, floats: usize| {
             buffers::storage(device, label, floats, wgpu::BufferUsages::COPY_DST)
         };
+        let hidden = |label: &str| {
+            let usage = wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::COPY_SRC;
+            buffers::storage(device, label, t * d, usage)
+        };
         let flags = t + c.n_layers * c.n_heads;
         Self {
-            io: ClassifierIo::new(device, t, flags, &c.labels, map_floats),
-            x: [work("x_a", t * d), work("x_b", t * d), work("x_c", t * d)],
+            io: ClassifierIo::new(device, t, flags, &c.labels, map_floats + t * d),
+            x: [hidden("x_a"), hidden("x_b"), hidden("x_c")],
             qkv: work("qkv", t * 3 * d),
             heads: work("heads", t * d),
             tmp: work("tmp", t * d),
@@ -201,7 +214,7 @@ impl GpuTransformer {
     }
 
     /// Runs the encoder on `ids` (at most `max_len`) with the interventions: one submit, one
-    /// readback (attention maps and class scores). The inspected head's Q, K, V are not read
+    /// readback (attention maps, the last hidden state and class scores). The inspected head's Q, K, V are not read
     /// back (the CPU reference provides them for teaching views).
     pub async fn forward(
         &self,
@@ -219,9 +232,11 @@ impl GpuTransformer {
             .chain((0..layers * heads).map(|i| iv.is_off(i / heads, i % heads) as u32))
             .collect();
         // Read back every map of this T, then the class scores.
-        let maps = Region::new(&b.maps, 0, layers * heads * t * t);
+        let map_floats = layers * heads * t * t;
+        let maps = Region::new(&b.maps, 0, map_floats);
+        let hidden = Region::new(output_buffer(c, b), 0, t * c.d_model);
         let label = "transformer forward";
-        let read =
+        let mut read =
             b.io.forward(
                 &self.context,
                 &self.steps,
@@ -229,9 +244,10 @@ impl GpuTransformer {
                 &ids[..t],
                 &flags,
                 scale,
-                maps,
+                &[maps, hidden],
             )
             .await?;
+        let hidden = read.attention.split_off(map_floats);
         Ok(TransformerOutput {
             classification: read.classification,
             attention: SelfAttention {
@@ -241,7 +257,18 @@ impl GpuTransformer {
                 weights: read.attention,
             },
             detail: None,
+            hidden: attnscope_core::Matrix::from_vec(t, c.d_model, hidden)
+                .ok_or_else(|| GpuError::Readback("hidden state: wrong length".into()))?,
         })
+    }
+}
+
+/// The buffer that holds the encoder's output once every step has run (see [`plan`]).
+fn output_buffer<'a>(c: &TransformerConfig, b: &'a Buffers) -> &'a wgpu::Buffer {
+    if c.final_norm {
+        &b.x[1]
+    } else {
+        &b.x[0]
     }
 }
 
@@ -264,14 +291,20 @@ fn plan(
     // Three residual buffers rotate through a layer so that no kernel reads the buffer it
     // writes (WebGPU forbids binding one buffer as both read and read-write in a dispatch).
     let [x_a, x_b, x_c] = &b.x;
-    // X = E[ids]·scale + PE → x_a.
+    // X = E[ids]·scale + PE → x_a, or with an embedding norm (BERT) LN(… → x_b) → x_a.
+    let embedded = if c.embedding_norm { x_b } else { x_a };
     steps.push(
         device,
         &k.embed,
         0,
-        &[&b.io.ids, w.get("embedding.weight"), &w.pe, x_a],
+        &[&b.io.ids, w.get("embedding.weight"), &w.pe, embedded],
         embed::plan(d, scale),
     );
+    if c.embedding_norm {
+        let norm = layernorm::plan(d, c.layer_norm_eps, false);
+        let inputs = [x_b, &b.tmp, w.get("embedding_norm"), x_a];
+        steps.push(device, &k.layernorm, 0, &inputs, norm);
+    }
     for l in 0..c.n_layers {
         let layer = Layer { c, k, w, b, l };
         let mut push = |kernel: &Kernel, variant, buffers: &[&wgpu::Buffer], plan| {
@@ -314,20 +347,16 @@ fn plan(
         }
     }
     // The encoder's output: x_a, or LN(x_a) → x_b with a final norm.
-    let last = if c.final_norm {
+    if c.final_norm {
         let norm = layernorm::plan(d, c.layer_norm_eps, false);
-        steps.push(
-            device,
-            &k.layernorm,
-            0,
-            &[x_a, &b.tmp, w.get("final_norm"), x_b],
-            norm,
-        );
-        x_b
-    } else {
-        x_a
-    };
-    // pooled → logits → probabilities.
+        let inputs = [x_a, &b.tmp, w.get("final_norm"), x_b];
+        steps.push(device, &k.layernorm, 0, &inputs, norm);
+    }
+    let last = output_buffer(c, b);
+    // pooled → logits → probabilities (an encoder without labels stops at its hidden state).
+    if c.labels.is_empty() {
+        return steps;
+    }
     let mean = c.pooling == Pooling::Mean;
     steps.push(
         device,

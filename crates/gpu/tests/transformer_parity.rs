@@ -54,7 +54,70 @@ fn check(
         &want.classification.probabilities,
     )?;
     close("attention", &got.attention.weights, &want.attention.weights)?;
+    close("hidden", got.hidden.as_slice(), want.hidden.as_slice())?;
     Ok(())
+}
+
+/// A Hugging Face folder's (config, weights): the committed tiny ones, or all-MiniLM-L6-v2
+/// where `scripts/fetch-minilm.sh` has put it.
+fn hf_folder(dir: &std::path::Path) -> Option<(TransformerConfig, Vec<u8>)> {
+    let weights = std::fs::read(dir.join("model.safetensors")).ok()?;
+    let text = std::fs::read_to_string(dir.join("config.json")).ok()?;
+    match ModelConfig::from_json(&text).unwrap() {
+        ModelConfig::TransformerEncoderClassifier(c) => Some((c, weights)),
+        _ => None,
+    }
+}
+
+/// The GPU engine equals the CPU reference on a BERT-layout folder: hidden state and maps.
+fn check_hf(
+    dir: &std::path::Path,
+    t: usize,
+    seed: u64,
+    iv: Interventions,
+) -> Result<(), TestCaseError> {
+    let (config, bytes) = hf_folder(dir).expect("folder");
+    let model_config = ModelConfig::TransformerEncoderClassifier(config.clone());
+    let store = WeightStore::for_config(&bytes, &model_config).unwrap();
+    let cpu = TransformerEncoderClassifier::load(config.clone(), &store).unwrap();
+    let gpu = pollster::block_on(GpuTransformer::load(context(), config.clone(), &store)).unwrap();
+    let mut rng = SplitMix(seed);
+    let ids: Vec<u32> = (0..t)
+        .map(|_| rng.below(config.vocab_size) as u32)
+        .collect();
+    let want = cpu.forward(&ids, &iv).unwrap();
+    let got = pollster::block_on(gpu.forward(&ids, &iv)).unwrap();
+    close("attention", &got.attention.weights, &want.attention.weights)?;
+    close("hidden", got.hidden.as_slice(), want.hidden.as_slice())?;
+    Ok(())
+}
+
+fn hf_fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../core/tests/fixtures/hf")
+        .join(name)
+}
+
+#[test]
+fn all_minilm_l6_v2_on_the_gpu_equals_the_cpu() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/models/all-MiniLM-L6-v2");
+    let dir = std::env::var_os("ATTNSCOPE_MINILM")
+        .map(std::path::PathBuf::from)
+        .unwrap_or(dir);
+    if !dir.join("model.safetensors").exists() {
+        eprintln!("SKIPPED all_minilm_l6_v2_on_the_gpu_equals_the_cpu: no all-MiniLM-L6-v2 folder (scripts/fetch-minilm.sh)");
+        return;
+    }
+    for (t, seed) in [(1, 1), (16, 2), (128, 3)] {
+        check_hf(&dir, t, seed, Interventions::default()).unwrap();
+    }
+    let iv = Interventions {
+        masked_tokens: vec![3, 5],
+        heads_off: vec![(0, 1), (5, 11)],
+        ..Default::default()
+    };
+    check_hf(&dir, 40, 4, iv).unwrap();
 }
 
 #[test]
@@ -89,6 +152,15 @@ fn edge_cases_stay_finite_and_equal() {
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn hugging_face_layouts_equal_the_cpu_reference(
+        distil in any::<bool>(), t in 1usize..=64, seed in any::<u64>(),
+        masked in prop::collection::vec(0usize..64, 0..3), off in prop::collection::vec((0usize..2, 0usize..4), 0..3),
+    ) {
+        let dir = hf_fixture(if distil { "tiny-distilbert" } else { "tiny-bert" });
+        check_hf(&dir, t, seed, Interventions { masked_tokens: masked, heads_off: off, ..Default::default() })?;
+    }
 
     #[test]
     fn equals_the_cpu_reference(

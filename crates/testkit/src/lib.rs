@@ -54,6 +54,9 @@ pub fn reference_configs(vocab: usize) -> [ModelConfig; 3] {
             pooling: attnscope_core::config::Pooling::Cls,
             labels: labels.clone(),
             pad_id: 0,
+            positions: Default::default(),
+            embedding_norm: false,
+            layout: Default::default(),
         }),
         ModelConfig::BiLstmAttentionClassifier(BiLstmConfig {
             vocab_size: vocab,

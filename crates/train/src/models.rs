@@ -28,6 +28,9 @@ pub fn transformer(vocab: usize, labels: &[&str]) -> ModelConfig {
         pooling: Pooling::Cls,
         labels: labels.iter().map(|l| l.to_string()).collect(),
         pad_id: 0,
+        positions: Default::default(),
+        embedding_norm: false,
+        layout: Default::default(),
     })
 }
 
