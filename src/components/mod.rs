@@ -7,6 +7,7 @@ pub mod head_grid;
 pub mod head_lines;
 pub mod heatmap_plot;
 pub mod live_text;
+pub mod model_loader;
 pub mod notices;
 pub mod number_field;
 pub mod pooling_view;

@@ -16,6 +16,15 @@ pub struct ProbabilityBarsProps {
 pub fn ProbabilityBars(props: &ProbabilityBarsProps) -> Html {
     let best = attnscope_core::ops::argmax(&props.probabilities);
     let root = super::use_data_css();
+    if props.labels.is_empty() {
+        // A brought encoder (BertModel) has no classification head: its output is a
+        // vector per token, and the maps are the whole story.
+        return html! {
+            <p class="prob-bars muted no-head" ref={root}>
+                { "This encoder has no classification head: it outputs one vector per token, so                    there is no prediction to show. Its attention is below." }
+            </p>
+        };
+    }
     html! {
         <ul class="prob-bars" aria-label="Class probabilities" ref={root}>
             { for props.labels.iter().zip(&props.probabilities).enumerate().map(|(i, (label, p))| {

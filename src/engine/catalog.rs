@@ -84,9 +84,18 @@ pub const TRANSLATOR: ModelInfo = ModelInfo {
     ],
 };
 
-/// The classifier named `name`, if the page ships it.
+/// The classifier named `name`: one the page ships, or one the visitor brought
+/// (`crate::engine::user`).
 pub fn classifier(name: &str) -> Option<&'static ModelInfo> {
-    CLASSIFIERS.iter().find(|m| m.name == name)
+    CLASSIFIERS
+        .iter()
+        .find(|m| m.name == name)
+        .or_else(|| super::user::models().into_iter().find(|m| m.name == name))
+}
+
+/// Every classifier a picker offers: the shipped ones, then those the visitor brought.
+pub fn pickable() -> Vec<&'static ModelInfo> {
+    CLASSIFIERS.iter().chain(super::user::models()).collect()
 }
 
 #[cfg(test)]

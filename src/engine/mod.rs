@@ -7,6 +7,7 @@ pub mod fetch;
 pub mod live;
 pub mod page;
 pub mod schedule;
+pub mod user;
 
 use attnscope_core::config::ModelConfig;
 use attnscope_core::weights::WeightStore;
@@ -123,6 +124,58 @@ impl Engine {
         gpu: Option<GpuContext>,
         progress: &Progress,
     ) -> Result<Self, String> {
+        let (config, tokenizer, target_tokenizer, weights) = match user::folder(info.name) {
+            // A brought folder is already in memory.
+            Some(folder) => (
+                folder.config.clone(),
+                folder.tokenizer.clone(),
+                None,
+                folder.weights.clone(),
+            ),
+            None => Self::fetch_folder(info, progress).await?,
+        };
+        progress("Reading the weights", 0.86);
+        let model = Model::from_files(ModelFiles {
+            config: &config,
+            weights: &weights,
+            tokenizer: &tokenizer,
+            target_tokenizer: target_tokenizer.as_deref(),
+        })
+        .map_err(|e| format!("{}: {e}", info.name))?;
+        let (gpu, gpu_note) = match gpu {
+            None => (None, None),
+            Some(context) => {
+                progress("Compiling the WebGPU kernels", 0.9);
+                let store =
+                    WeightStore::for_config(&weights, &model.config).map_err(|e| e.to_string())?;
+                match GpuNetwork::load(&context, &model.config, &store).await {
+                    Ok(network) => {
+                        count_gpu(1, store.f32_bytes());
+                        (Some((Rc::new(network), store.f32_bytes())), None)
+                    }
+                    Err(why) => (
+                        None,
+                        Some(format!("the GPU engine refused the model: {why}")),
+                    ),
+                }
+            }
+        };
+        progress("Ready", 1.0);
+        let gpu_bytes = gpu.as_ref().map_or(0, |(_, bytes)| *bytes);
+        Ok(Self {
+            info,
+            model,
+            gpu: RefCell::new(gpu.map(|(network, _)| network)),
+            gpu_bytes,
+            gpu_note,
+        })
+    }
+
+    /// Fetches a shipped model's folder: config, tokenizer(s) and weights.
+    async fn fetch_folder(
+        info: &'static ModelInfo,
+        progress: &Progress,
+    ) -> Result<(String, String, Option<String>, fetch::SharedBytes), String> {
         let base = fetch::asset_url(&format!("assets/models/{}/", info.name));
         let file = |name: &str| format!("{base}{name}");
         let part = |stage: &'static str, from: f64, to: f64| {
@@ -166,40 +219,7 @@ impl Engine {
             &part("Fetching model.safetensors", 0.25, 0.85),
         )
         .await?;
-        progress("Reading the weights", 0.86);
-        let model = Model::from_files(ModelFiles {
-            config: &config,
-            weights: &weights,
-            tokenizer: &tokenizer,
-            target_tokenizer: target_tokenizer.as_deref(),
-        })
-        .map_err(|e| format!("{}: {e}", info.name))?;
-        let (gpu, gpu_note) = match gpu {
-            None => (None, None),
-            Some(context) => {
-                progress("Compiling the WebGPU kernels", 0.9);
-                let store = WeightStore::parse(&weights).map_err(|e| e.to_string())?;
-                match GpuNetwork::load(&context, &model.config, &store).await {
-                    Ok(network) => {
-                        count_gpu(1, store.f32_bytes());
-                        (Some((Rc::new(network), store.f32_bytes())), None)
-                    }
-                    Err(why) => (
-                        None,
-                        Some(format!("the GPU engine refused the model: {why}")),
-                    ),
-                }
-            }
-        };
-        progress("Ready", 1.0);
-        let gpu_bytes = gpu.as_ref().map_or(0, |(_, bytes)| *bytes);
-        Ok(Self {
-            info,
-            model,
-            gpu: RefCell::new(gpu.map(|(network, _)| network)),
-            gpu_bytes,
-            gpu_note,
-        })
+        Ok((config, tokenizer, target_tokenizer, weights))
     }
 
     /// The engine the next forward uses.

@@ -21,8 +21,9 @@ const TYPES = {
 /** Serves dist/ at http://127.0.0.1:<port>/attnscope/ ; resolves to { origin, base, close,
  * requests }. `cors` adds `Access-Control-Allow-Origin: *` (as GitHub Pages does), so pages
  * of other origins may embed it; `requests` lists every path asked for, in order; `rewrite(path,
- * body)` may change a file as served (a new deploy). */
-export async function serveDist({ cors = false, rewrite = null } = {}) {
+ * body)` may change a file as served (a new deploy); `mounts` ({ 'models/x/': '/abs/dir' })
+ * serves other folders under the same origin (a visitor's own model on their site). */
+export async function serveDist({ cors = false, rewrite = null, mounts = {} } = {}) {
   const requests = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -30,8 +31,11 @@ export async function serveDist({ cors = false, rewrite = null } = {}) {
     if (cors) res.setHeader('access-control-allow-origin', '*');
     if (!path.startsWith(SUB_PATH)) { res.writeHead(404).end('not under ' + SUB_PATH); return; }
     const rest = path.slice(SUB_PATH.length);
-    const file = normalize(join(DIST, rest === '' || rest.endsWith('/') ? rest + 'index.html' : rest));
-    if (!file.startsWith(DIST)) { res.writeHead(403).end(); return; }
+    const mount = Object.keys(mounts).find((prefix) => rest.startsWith(prefix));
+    const root = mount ? mounts[mount] : DIST;
+    const inside = mount ? rest.slice(mount.length) : rest;
+    const file = normalize(join(root, inside === '' || inside.endsWith('/') ? inside + 'index.html' : inside));
+    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
     try {
       let body = await readFile(file);
       if (rewrite) body = rewrite(rest, body);

@@ -249,6 +249,20 @@ pub fn source(layout: WeightLayout, prefix: &str, name: &str) -> Source {
     }
 }
 
+/// A `tokenizer.json` for a folder with `vocab.txt` and maybe `tokenizer_config.json`,
+/// lower-casing as its `do_lower_case` says (uncased when it says nothing, as BERT's
+/// `BertTokenizer` defaults).
+pub fn tokenizer_json_from_folder(
+    vocab: &str,
+    tokenizer_config: Option<&str>,
+) -> Result<String, ModelError> {
+    let lowercase = tokenizer_config
+        .and_then(|t| serde_json::from_str::<Value>(t).ok())
+        .and_then(|v| v.get("do_lower_case").and_then(Value::as_bool))
+        .unwrap_or(true);
+    tokenizer_json_from_vocab(vocab, lowercase)
+}
+
 /// A `tokenizer.json` for a folder that has only BERT's `vocab.txt` (one token per line, the
 /// id is the line number), with BERT's normaliser (lower-casing as `lowercase` says), its
 /// pre-tokenizer and the `[CLS] … [SEP]` wrapping. Refused if a special token is missing.

@@ -168,12 +168,8 @@ impl Model {
         let tokenizer = if dir.join("tokenizer.json").exists() || !dir.join("vocab.txt").exists() {
             text("tokenizer.json")?
         } else {
-            let lowercase = text("tokenizer_config.json")
-                .ok()
-                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-                .and_then(|v| v.get("do_lower_case").and_then(serde_json::Value::as_bool))
-                .unwrap_or(true);
-            crate::hf::tokenizer_json_from_vocab(&text("vocab.txt")?, lowercase)?
+            let tokenizer_config = text("tokenizer_config.json").ok();
+            crate::hf::tokenizer_json_from_folder(&text("vocab.txt")?, tokenizer_config.as_deref())?
         };
         let (config, weights) = (text("config.json")?, read("model.safetensors")?);
         let target = if dir.join("target_tokenizer.json").exists() {

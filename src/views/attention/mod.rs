@@ -14,10 +14,11 @@ pub mod settings;
 use crate::backend::Backend;
 use crate::components::embed_dialog::EmbedButton;
 use crate::components::live_text::LiveText;
+use crate::components::model_loader::ModelLoader;
 use crate::components::notices::Notices;
 use crate::components::token_chips::TokenChips;
 use crate::embed::options::{EmbedOptions, ViewKind};
-use crate::engine::catalog::{self, ModelInfo, CLASSIFIERS};
+use crate::engine::catalog::{self, ModelInfo};
 use crate::engine::live::{use_live_engine, LiveModels, LiveRequest, LoadState};
 use crate::route::{Query, Route};
 use crate::views::url_sync::use_url_sync;
@@ -168,6 +169,10 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
         let dispatch = dispatch.clone();
         Callback::from(move |()| dispatch.dispatch(LiveAction::DismissNotices))
     };
+    let on_brought = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |model| dispatch.dispatch(LiveAction::Model(model)))
+    };
     let on_highlight = {
         let highlight = highlight.clone();
         Callback::from(move |t: Option<usize>| {
@@ -193,6 +198,7 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
                 help="Every keystroke runs the model again. Click a token below to mask it; switch heads off in the model view."
                 examples={settings.model.examples.to_vec()} on_edit={on_edit} />
             <Controls settings={settings.clone()} dispatch={dispatch.clone()} {on_reset} />
+            <ModelLoader on_loaded={on_brought} />
             <TokenChips id="token" tokens={chips} masked={settings.masked.clone()} highlight={*highlight}
                 on_toggle={on_toggle_mask} on_highlight={on_highlight.clone()} />
             <p id="live-perf" class="perf" aria-live="off"></p>
@@ -302,13 +308,15 @@ fn Controls(props: &ControlsProps) -> Html {
             <div class="field">
                 <label for="live-model">{ "Model" }</label>
                 <select id="live-model" onchange={on_model}>
-                    { for CLASSIFIERS.iter().map(|m| html! {
+                    { for catalog::pickable().into_iter().map(|m| html! {
                         <option value={m.name} selected={m.name == settings.model.name}>{ m.label }</option>
                     }) }
                 </select>
             </div>
-            <label class="check"><input id="live-compare" type="checkbox" checked={settings.compare} onchange={on_compare} />
-                { format!(" Compare with the {partner}") }</label>
+            if !settings.model.partner.is_empty() {
+                <label class="check"><input id="live-compare" type="checkbox" checked={settings.compare} onchange={on_compare} />
+                    { format!(" Compare with the {partner}") }</label>
+            }
             <button id="live-reset" type="button" onclick={props.on_reset.clone()} disabled={!interventions}>{ "Reset masks and heads" }</button>
         </div>
     }

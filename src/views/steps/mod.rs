@@ -311,8 +311,10 @@ fn selectors(settings: &UseStateHandle<StepSettings>, shown: Option<&Shown>) -> 
                 </select></div>
         }
     };
-    let models: Vec<String> = CLASSIFIERS.iter().map(|m| m.label.to_owned()).collect();
-    let model_index = CLASSIFIERS
+    // Shipped models and any the visitor brought on another page of this visit.
+    let pickable = catalog::pickable();
+    let models: Vec<String> = pickable.iter().map(|m| m.label.to_owned()).collect();
+    let model_index = pickable
         .iter()
         .position(|m| m.name == settings.model.name)
         .unwrap_or(0);
@@ -329,7 +331,7 @@ fn selectors(settings: &UseStateHandle<StepSettings>, shown: Option<&Shown>) -> 
         .unwrap_or_default();
     html! {
         <div class="controls steps-controls">
-            { select("steps-model", "Model", model_index, models, |s, i| { s.model = &CLASSIFIERS[i]; s.step = 0; }) }
+            { select("steps-model", "Model", model_index, models, |s, i| { s.model = catalog::pickable().get(i).copied().unwrap_or(&CLASSIFIERS[0]); s.step = 0; }) }
             if settings.model.transformer {
                 { select("steps-layer", "Layer", settings.head.0, (1..=layers).map(|l| format!("layer {l}")).collect(), |s, v| s.head.0 = v) }
                 { select("steps-head", "Head", settings.head.1, (1..=heads).map(|h| format!("head {h}")).collect(), |s, v| s.head.1 = v) }

@@ -1,0 +1,181 @@
+//! "Bring your own model": a Hugging Face BERT-family folder chosen with the file picker,
+//! dropped on the zone, or named by a same-origin URL. The files are read in this tab and
+//! registered in the catalogue (`engine::user`); the page then loads it like a shipped model.
+
+use crate::engine::catalog::ModelInfo;
+use crate::engine::user::{self, UserFolder};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use yew::prelude::*;
+
+/// Props of [`ModelLoader`].
+#[derive(Properties, PartialEq)]
+pub struct ModelLoaderProps {
+    /// Called with the catalogue entry once a folder is read and its config accepted.
+    pub on_loaded: Callback<&'static ModelInfo>,
+}
+
+/// What the loader says under its controls.
+#[derive(Debug, Clone, PartialEq)]
+enum Status {
+    Idle,
+    Reading(String, f64),
+    Failed(String),
+    Done(String),
+}
+
+/// Reads a folder (however it came), registers it and reports.
+fn load(
+    label: String,
+    read: impl std::future::Future<Output = Result<UserFolder, String>> + 'static,
+    status: UseStateHandle<Status>,
+    on_loaded: Callback<&'static ModelInfo>,
+) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = read.await.and_then(|folder| user::register(&label, folder));
+        match result {
+            Ok(info) => {
+                status.set(Status::Done(format!("{} is on the page.", info.label)));
+                on_loaded.emit(info);
+            }
+            Err(why) => status.set(Status::Failed(format!("{label}: {why}"))),
+        }
+    });
+}
+
+/// A progress callback that shows the stage and percentage.
+fn progress(status: &UseStateHandle<Status>) -> impl Fn(&str, f64) + 'static {
+    let status = status.clone();
+    move |stage: &str, fraction: f64| status.set(Status::Reading(stage.to_owned(), fraction))
+}
+
+/// The picker, the drop zone and the URL field, with one status line.
+#[component]
+pub fn ModelLoader(props: &ModelLoaderProps) -> Html {
+    let status = use_state(|| Status::Idle);
+    let over = use_state(|| false);
+    let url = use_state(String::new);
+    let from_files = {
+        let (status, on_loaded) = (status.clone(), props.on_loaded.clone());
+        Rc::new(move |files: Vec<web_sys::File>| {
+            if files.is_empty() {
+                return;
+            }
+            let label = user::folder_label(&files);
+            let report = progress(&status);
+            let read = async move { user::from_files(files, &report).await };
+            status.set(Status::Reading("Reading the files".into(), 0.0));
+            load(label, read, status.clone(), on_loaded.clone());
+        })
+    };
+    let on_pick = {
+        let from_files = from_files.clone();
+        Callback::from(move |event: Event| {
+            if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
+                from_files(user::file_list(input.files()));
+                input.set_value("");
+            }
+        })
+    };
+    let on_drop = {
+        let (from_files, over, status) = (from_files.clone(), over.clone(), status.clone());
+        Callback::from(move |event: DragEvent| {
+            event.prevent_default();
+            over.set(false);
+            // A dropped folder is walked by www/folder-drop.js (the entries API), which must
+            // start while the event is handled; loose files come as they are.
+            let Some(transfer) = event.data_transfer() else {
+                return;
+            };
+            let walk = js_sys::Reflect::get(&js_sys::global(), &"attnscopeDroppedFiles".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+            let Some(walk) = walk else {
+                from_files(user::file_list(transfer.files()));
+                return;
+            };
+            let promise = walk.call1(&wasm_bindgen::JsValue::NULL, &transfer);
+            let (from_files, status) = (from_files.clone(), status.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let files = match promise.map(js_sys::Promise::unchecked_from_js) {
+                    Ok(promise) => JsFuture::from(promise).await,
+                    Err(e) => Err(e),
+                };
+                match files {
+                    Ok(list) => from_files(
+                        js_sys::Array::from(&list)
+                            .iter()
+                            .filter_map(|f| f.dyn_into::<web_sys::File>().ok())
+                            .collect(),
+                    ),
+                    Err(_) => status.set(Status::Failed("the dropped folder could not be read".into())),
+                }
+            });
+        })
+    };
+    let on_drag_over = {
+        let over = over.clone();
+        Callback::from(move |event: DragEvent| {
+            event.prevent_default();
+            over.set(true);
+        })
+    };
+    let on_drag_leave = {
+        let over = over.clone();
+        Callback::from(move |_: DragEvent| over.set(false))
+    };
+    let on_url_input = {
+        let url = url.clone();
+        Callback::from(move |event: InputEvent| {
+            if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
+                url.set(input.value());
+            }
+        })
+    };
+    let on_url_submit = {
+        let (url, status, on_loaded) = (url.clone(), status.clone(), props.on_loaded.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let base = url.trim().to_owned();
+            if base.is_empty() {
+                status.set(Status::Failed("Type the folder's URL first.".into()));
+                return;
+            }
+            let label = base.trim_end_matches('/').rsplit('/').next().unwrap_or("model").to_owned();
+            let report = progress(&status);
+            let read = async move { user::from_url(&base, &report).await };
+            status.set(Status::Reading("Fetching".into(), 0.0));
+            load(label, read, status.clone(), on_loaded.clone());
+        })
+    };
+    let (message, kind) = match &*status {
+        Status::Idle => (String::new(), "idle"),
+        Status::Reading(stage, fraction) => (format!("{stage}… {:.0} %", fraction * 100.0), "busy"),
+        Status::Failed(why) => (why.clone(), "error"),
+        Status::Done(what) => (what.clone(), "done"),
+    };
+    html! {
+        <details class="model-loader" id="byo">
+            <summary>{ "Bring your own model" }</summary>
+            <p class="hint">{ "A Hugging Face BERT-family folder (BERT, MiniLM, TinyBERT, DistilBERT): \
+                config.json, model.safetensors (f32 or f16) and tokenizer.json or vocab.txt. \
+                The files are read in this tab; nothing is uploaded." }</p>
+            <div id="byo-drop" class={classes!("drop-zone", over.then_some("over"))}
+                ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
+                <label class="button" for="byo-files">{ "Choose a model folder" }</label>
+                <input id="byo-files" class="visually-hidden" type="file" multiple=true
+                    webkitdirectory=true onchange={on_pick} />
+                <span>{ " or drop the folder here" }</span>
+            </div>
+            <form class="byo-url" onsubmit={on_url_submit}>
+                <label for="byo-url">{ "or a folder on this site" }</label>
+                <input id="byo-url" type="text" placeholder="models/all-MiniLM-L6-v2/"
+                    value={(*url).clone()} oninput={on_url_input} />
+                <button id="byo-url-load" type="submit">{ "Load" }</button>
+            </form>
+            <p id="byo-status" class={classes!("byo-status", kind)} role="status" aria-live="polite"
+                data-state={kind}>{ message }</p>
+        </details>
+    }
+}
