@@ -109,7 +109,9 @@ pub fn ModelLoader(props: &ModelLoaderProps) -> Html {
                             .filter_map(|f| f.dyn_into::<web_sys::File>().ok())
                             .collect(),
                     ),
-                    Err(_) => status.set(Status::Failed("the dropped folder could not be read".into())),
+                    Err(_) => status.set(Status::Failed(
+                        "the dropped folder could not be read".into(),
+                    )),
                 }
             });
         })
@@ -142,7 +144,12 @@ pub fn ModelLoader(props: &ModelLoaderProps) -> Html {
                 status.set(Status::Failed("Type the folder's URL first.".into()));
                 return;
             }
-            let label = base.trim_end_matches('/').rsplit('/').next().unwrap_or("model").to_owned();
+            let label = base
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("model")
+                .to_owned();
             let report = progress(&status);
             let read = async move { user::from_url(&base, &report).await };
             status.set(Status::Reading("Fetching".into(), 0.0));
