@@ -15,7 +15,8 @@ export const SUB_PATH = '/attnscope/';
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
   '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png',
-  '.safetensors': 'application/octet-stream',
+  '.safetensors': 'application/octet-stream', '.mjs': 'text/javascript', '.onnx': 'application/octet-stream',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
 /** Serves dist/ at http://127.0.0.1:<port>/attnscope/ ; resolves to { origin, base, close,
