@@ -62,12 +62,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages from the committed lockfile: playwright-core (it never downloads a browser) and
-# axe-core (accessibility checks of the end-to-end tests).
+# npm packages from the committed lockfile: playwright-core (it never downloads a browser),
+# axe-core (accessibility checks of the end-to-end tests), and the peers of the MiniLM
+# benchmark (onnxruntime-web, @huggingface/transformers). No install scripts run: the only
+# one, onnxruntime-node's (pulled in by transformers.js, unused here), may reach GitHub.
 stamp=node_modules/.attnscope-lock
 if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
   say "installing npm packages from package-lock.json"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
   cp package-lock.json "$stamp"
 fi
 say "tools ready"
