@@ -108,6 +108,10 @@ pub struct HeadDetail {
     pub concat: Matrix,
     /// The output projection W_O·concat + b_O, (T, d).
     pub projected: Matrix,
+    /// Whether the positions are a learned table (BERT) rather than the sinusoidal encoding.
+    pub learned_positions: bool,
+    /// Whether a LayerNorm follows embedding + positions (BERT), so layer 1 reads LN(E + P).
+    pub embedding_norm: bool,
 }
 
 /// The BiLSTM's attention pooling step by step, for teaching views (kept when

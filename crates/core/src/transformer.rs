@@ -192,6 +192,8 @@ impl TransformerEncoderClassifier {
         if let (Some(detail), Some((embedded, positions))) = (detail.as_mut(), sources) {
             detail.embedded = embedded;
             detail.positions = positions;
+            detail.learned_positions = self.positions.is_some();
+            detail.embedding_norm = self.embedding_norm.is_some();
         }
         // Pool, classify: the only numbers a classifier's user sees besides the maps.
         let pooled = self.pool(&x, interventions); // (d)
@@ -377,6 +379,8 @@ fn inspect_head(
         output: Matrix::zeros(t_len, dk),
         concat: empty.clone(),
         projected: empty,
+        learned_positions: false,
+        embedding_norm: false,
     }
 }
 

@@ -65,30 +65,40 @@ impl Weights {
     fn upload(
         device: &wgpu::Device,
         config: &TransformerConfig,
-        tensors: &Tensors,
+        store: &WeightStore<'_>,
     ) -> Result<Self, ModelError> {
         // Every tensor under its PyTorch name, except LayerNorms: `layernorm.wgsl` has four
-        // storage bindings to spare, so γ and β travel as one buffer [γ | β].
+        // storage bindings to spare, so γ and β travel as one buffer [γ | β]. Tensors are read
+        // and uploaded one at a time (`Tensors::stream`).
         let mut buffers = HashMap::new();
-        for (name, data) in tensors.iter() {
-            let norm = name
-                .strip_suffix(".weight")
-                .filter(|p| p.contains("norm") && tensors.contains(&format!("{p}.bias")));
+        let mut failed = None;
+        let model = ModelConfig::TransformerEncoderClassifier(config.clone());
+        Tensors::stream(&model, store, |name, data, read| {
+            let norm = name.strip_suffix(".weight").filter(|p| p.contains("norm"));
             if let Some(prefix) = norm {
-                let affine = [data, tensors.get(&format!("{prefix}.bias"))].concat();
-                buffers.insert(prefix.to_owned(), buffers::upload(device, prefix, &affine));
-            } else {
-                buffers.insert(name.to_owned(), buffers::upload(device, name, data));
+                match read(&format!("{prefix}.bias")) {
+                    Ok(bias) => {
+                        let affine = [data, bias].concat();
+                        buffers.insert(prefix.to_owned(), buffers::upload(device, prefix, &affine));
+                    }
+                    Err(e) => failed = Some(e),
+                }
+            } else if !(name.ends_with(".bias") && name.contains("norm")) {
+                buffers.insert(name.to_owned(), buffers::upload(device, name, &data));
             }
+        })?;
+        if let Some(e) = failed {
+            return Err(e);
         }
         // The PE table for every position up to max_len, computed by core: the CPU path adds
         // the very same values, so the two engines cannot drift apart on the encoding. A
         // learned table (BERT) is the model's own.
         let pe =
             match config.positions {
-                Positions::Learned => {
-                    buffers::upload(device, "pe", tensors.get("position_embedding.weight"))
-                }
+                // Uploaded above under its name; the embed kernel reads it as the PE table.
+                Positions::Learned => buffers
+                    .remove("position_embedding.weight")
+                    .expect("the manifest lists it"),
                 Positions::Sinusoidal => {
                     let pe = PeParams::new(config.max_len, config.d_model, config.pe_base)
                         .map_err(|e| ModelError::ConfigField {
@@ -190,8 +200,7 @@ impl GpuTransformer {
     ) -> Result<Self, LoadError> {
         check_limits(context, &config)?;
         let device = &context.device;
-        let model = ModelConfig::TransformerEncoderClassifier(config.clone());
-        let weights = Weights::upload(device, &config, &Tensors::read(&model, store)?)?;
+        let weights = Weights::upload(device, &config, store)?;
         let buffers = Buffers::new(device, &config);
         let kernels = Kernels::compile(context).await?;
         let steps = plan(device, &config, &kernels, &weights, &buffers);

@@ -1,6 +1,9 @@
 //! Each step's equation in MathML, which browsers draw natively (no script, no font, no CDN).
 //! Static markup only: nothing the reader types is ever placed in it.
 
+/// X = LN(E[ids] + P), BERT's embedding with learned positions.
+pub const EMBED_LEARNED: &str = r#"<math display="block"><mi>X</mi><mo>=</mo><mtext>LN</mtext><mo>(</mo><mi>E</mi><mo>[</mo><mtext>ids</mtext><mo>]</mo><mo>+</mo><mi>P</mi><mo>)</mo></math>"#;
+
 /// X = E[ids]·√d + PE.
 pub const EMBED: &str = r#"<math display="block"><mi>X</mi><mo>=</mo><mi>E</mi><mo>[</mo><mtext>ids</mtext><mo>]</mo><mo>·</mo><msqrt><mi>d</mi></msqrt><mo>+</mo><mi>PE</mi></math>"#;
 /// Q = X W_Qᵀ + b_Q, K, V alike.

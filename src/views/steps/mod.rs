@@ -493,11 +493,15 @@ fn head_steps(settings: &StepSettings, shown: &Shown, d: &HeadDetail) -> Vec<Ste
         Step {
             id: "embed",
             title: "Tokens become vectors".into(),
-            equation: math::EMBED,
-            explain: format!("Each token's embedding (scaled by √d) gets the positional encoding of its place added, so the same word at two places differs. Layer {} reads {input_note}.", l + 1),
+            equation: if d.learned_positions { math::EMBED_LEARNED } else { math::EMBED },
+            explain: if d.learned_positions {
+                format!("Each token's embedding gets the learned vector of its place added (BERT learns one per position, and adds its segment's), then a LayerNorm rescales every row, so the same word at two places differs. Layer {} reads {input_note}.", l + 1)
+            } else {
+                format!("Each token's embedding (scaled by √d) gets the positional encoding of its place added, so the same word at two places differs. Layer {} reads {input_note}.", l + 1)
+            },
             body: html! { <div class="plots">
-                { heatmap("steps-embedded", "Token embeddings E[ids]·√d".into(), &d.embedded, tokens, "dimension") }
-                { heatmap("steps-positions", "Positional encoding PE".into(), &d.positions, tokens, "dimension") }
+                { heatmap("steps-embedded", if d.learned_positions { "Token embeddings E[ids]".into() } else { "Token embeddings E[ids]·√d".into() }, &d.embedded, tokens, "dimension") }
+                { heatmap("steps-positions", if d.learned_positions { "Learned positions P".into() } else { "Positional encoding PE".into() }, &d.positions, tokens, "dimension") }
                 { heatmap("steps-input", format!("What layer {} reads, X", l + 1), &d.input, tokens, "dimension") }
             </div> },
             kernel: kernels::excerpt(kernels::EMBED, "// Embedding gather", "struct Params"),

@@ -79,7 +79,8 @@ const HELPERS = `
     el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: value.slice(-1) }));
   };
   const type = async (el, text) => { for (let i = 1; i <= text.length; i++) { setValue(el, el.value + text[i - 1]); await sleep(15); } };
-  const go = async (hash, ready) => { location.hash = hash; return until(() => $(ready), 60000, ready); };
+  // A reader stays a moment on each view (longer than the URL's 250 ms write delay).
+  const go = async (hash, ready) => { location.hash = hash; const el = await until(() => $(ready), 60000, ready); await sleep(300); return el; };
 `;
 
 const ROUND = (round) => `${HELPERS}
