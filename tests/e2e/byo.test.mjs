@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveDist, launch, guardedPage, axeViolations, screenshot, ROOT } from './harness.mjs';
 
@@ -115,12 +115,20 @@ test('all-MiniLM-L6-v2 from a same-origin URL shows its 72 heads live', { skip: 
     await page.goto(server.base + '#/attention');
     await page.waitForSelector('#summary-sentiment-transformer', { state: 'attached', timeout: 60000 });
     await page.click('#byo summary');
+    const before = await page.evaluate(() => window.__attnscopeMemory().wasmBytes);
     await page.fill('#byo-url', 'byo/minilm/');
     await page.click('#byo-url-load');
     await page.waitForSelector('#byo-status[data-state="done"]', { timeout: 120000 });
     const text = 'not bad at all';
     await typeText(page, text);
     const shown = await summary(page, 'user-1', text);
+    // Memory: the file's bytes and the CPU reference's f32 weights stay (about twice the
+    // weights); the GPU upload streams one tensor at a time. A whole extra f32 copy would
+    // break the bound.
+    const weights = statSync(join(MINILM, 'model.safetensors')).size;
+    const grown = (await page.evaluate(() => window.__attnscopeMemory().wasmBytes)) - before;
+    console.log(`MiniLM in the tab: wasm memory grew ${(grown / 1e6).toFixed(1)} MB for ${(weights / 1e6).toFixed(1)} MB of weights (${(grown / weights).toFixed(2)}×)`);
+    assert.ok(grown < 2.75 * weights, `wasm memory grew ${grown} for ${weights} bytes of weights`);
     assert.equal(shown.tokens, '[CLS] not bad at all [SEP]');
     assert.equal(await page.locator('.head-grid .head-cell').count(), 72);
     const want = cliDigest(MINILM, text);
@@ -130,6 +138,11 @@ test('all-MiniLM-L6-v2 from a same-origin URL shows its 72 heads live', { skip: 
     await page.locator('#live-text').pressSequentially(' indeed', { delay: 40 });
     assert.equal((await summary(page, 'user-1', text + ' indeed')).t, '7');
     await screenshot(page, 'byo-minilm.png');
+    // The step-through of its layer 1 head 1, on the CPU reference, with BERT's embedding.
+    await page.click('.steps-link');
+    await page.waitForSelector('#steps-record', { timeout: 60000 });
+    await page.waitForFunction(() => /Learned positions/.test(document.body.textContent), null, { timeout: 60000 });
+    assert.match(await page.textContent('#steps-view'), /LayerNorm/);
     assert.deepEqual(problems.consoleErrors, []);
     assert.deepEqual(problems.foreignRequests, []);
   } finally {

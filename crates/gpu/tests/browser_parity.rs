@@ -115,6 +115,43 @@ async fn transformer_equals_the_cpu_in_the_browser() {
     }
 }
 
+/// A Hugging Face layout (the committed tiny `BertModel` and `DistilBertModel` folders):
+/// learned positions, the embedding's LayerNorm, no classifier; hidden state and maps.
+#[wasm_bindgen_test]
+async fn hugging_face_layouts_equal_the_cpu_in_the_browser() {
+    let context = GpuContext::request()
+        .await
+        .expect("WebGPU in headless Chromium");
+    let folders: [(&str, &[u8]); 2] = [
+        (
+            include_str!("../../core/tests/fixtures/hf/tiny-bert/config.json"),
+            include_bytes!("../../core/tests/fixtures/hf/tiny-bert/model.safetensors"),
+        ),
+        (
+            include_str!("../../core/tests/fixtures/hf/tiny-distilbert/config.json"),
+            include_bytes!("../../core/tests/fixtures/hf/tiny-distilbert/model.safetensors"),
+        ),
+    ];
+    for (config_json, bytes) in folders {
+        let model = ModelConfig::from_json(config_json).unwrap();
+        let ModelConfig::TransformerEncoderClassifier(c) = model.clone() else {
+            unreachable!()
+        };
+        let store = WeightStore::for_config(bytes, &model).unwrap();
+        let cpu = TransformerEncoderClassifier::load(c.clone(), &store).unwrap();
+        let gpu = GpuTransformer::load(&context, c, &store).await.unwrap();
+        let mut rng = SplitMix(19);
+        for (t, iv) in cases(4) {
+            let t = t.min(64);
+            let ids: Vec<u32> = (0..t).map(|_| rng.below(99) as u32).collect();
+            let want = cpu.forward(&ids, &iv).unwrap();
+            let got = gpu.forward(&ids, &iv).await.unwrap();
+            close("attention", &got.attention.weights, &want.attention.weights);
+            close("hidden", got.hidden.as_slice(), want.hidden.as_slice());
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 async fn bilstm_equals_the_cpu_in_the_browser() {
     let context = GpuContext::request()
