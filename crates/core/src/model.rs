@@ -163,6 +163,8 @@ impl Model {
                 })
             })
         };
+        // The config first: a folder that is not a model folder at all is named by it.
+        let config = text("config.json")?;
         // A Hugging Face folder may have only BERT's vocab.txt (and tokenizer_config.json's
         // `do_lower_case`) in place of tokenizer.json.
         let tokenizer = if dir.join("tokenizer.json").exists() || !dir.join("vocab.txt").exists() {
@@ -171,7 +173,7 @@ impl Model {
             let tokenizer_config = text("tokenizer_config.json").ok();
             crate::hf::tokenizer_json_from_folder(&text("vocab.txt")?, tokenizer_config.as_deref())?
         };
-        let (config, weights) = (text("config.json")?, read("model.safetensors")?);
+        let weights = read("model.safetensors")?;
         let target = if dir.join("target_tokenizer.json").exists() {
             Some(text("target_tokenizer.json")?)
         } else {
