@@ -48,6 +48,12 @@ pub async fn fetch_bytes(url: &str, progress: &dyn Fn(u64, u64)) -> Result<Vec<u
     };
     let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let mut bytes = Vec::with_capacity(expected as usize);
+    // Without a length (a compressed or chunked response), the chunks wait on the JS side and
+    // are copied once into an exact buffer at the end: a growing Vec would double its way up,
+    // and wasm memory, which never shrinks, would keep the high-water mark (a 91 MB model left
+    // 360 MB behind).
+    let mut held: Vec<Uint8Array> = Vec::new();
+    let mut received = 0u64;
     loop {
         let chunk = JsFuture::from(reader.read())
             .await
@@ -59,9 +65,23 @@ pub async fn fetch_bytes(url: &str, progress: &dyn Fn(u64, u64)) -> Result<Vec<u
             break;
         }
         if let Ok(value) = Reflect::get(&chunk, &"value".into()) {
-            bytes.extend(value.unchecked_into::<Uint8Array>().to_vec());
+            let chunk = value.unchecked_into::<Uint8Array>();
+            received += u64::from(chunk.length());
+            if expected > 0 {
+                bytes.extend(chunk.to_vec());
+            } else {
+                held.push(chunk);
+            }
         }
-        progress(bytes.len() as u64, expected);
+        progress(received, expected);
+    }
+    if !held.is_empty() {
+        bytes.reserve_exact(received as usize);
+        for chunk in held {
+            let start = bytes.len();
+            bytes.resize(start + chunk.length() as usize, 0);
+            chunk.copy_to(&mut bytes[start..]);
+        }
     }
     Ok(bytes)
 }

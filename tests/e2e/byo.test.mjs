@@ -122,13 +122,14 @@ test('all-MiniLM-L6-v2 from a same-origin URL shows its 72 heads live', { skip: 
     const text = 'not bad at all';
     await typeText(page, text);
     const shown = await summary(page, 'user-1', text);
-    // Memory: the file's bytes and the CPU reference's f32 weights stay (about twice the
-    // weights); the GPU upload streams one tensor at a time. A whole extra f32 copy would
-    // break the bound.
+    // Memory: the file's bytes and the CPU reference's f32 weights stay (twice the weights);
+    // the GPU upload streams one tensor at a time, but wgpu's mapped-at-creation upload holds
+    // a second copy of the largest tensor (the 47 MB word embeddings) for a moment, and wasm
+    // memory keeps its high-water mark: 3.0× measured. A whole extra copy would break this.
     const weights = statSync(join(MINILM, 'model.safetensors')).size;
     const grown = (await page.evaluate(() => window.__attnscopeMemory().wasmBytes)) - before;
     console.log(`MiniLM in the tab: wasm memory grew ${(grown / 1e6).toFixed(1)} MB for ${(weights / 1e6).toFixed(1)} MB of weights (${(grown / weights).toFixed(2)}×)`);
-    assert.ok(grown < 2.75 * weights, `wasm memory grew ${grown} for ${weights} bytes of weights`);
+    assert.ok(grown < 3.25 * weights, `wasm memory grew ${grown} for ${weights} bytes of weights`);
     assert.equal(shown.tokens, '[CLS] not bad at all [SEP]');
     assert.equal(await page.locator('.head-grid .head-cell').count(), 72);
     const want = cliDigest(MINILM, text);
@@ -140,7 +141,7 @@ test('all-MiniLM-L6-v2 from a same-origin URL shows its 72 heads live', { skip: 
     await screenshot(page, 'byo-minilm.png');
     // The step-through of its layer 1 head 1, on the CPU reference, with BERT's embedding.
     await page.click('.steps-link');
-    await page.waitForSelector('#steps-record', { timeout: 60000 });
+    await page.waitForSelector('#steps-record', { state: 'attached', timeout: 60000 });
     await page.waitForFunction(() => /Learned positions/.test(document.body.textContent), null, { timeout: 60000 });
     assert.match(await page.textContent('#steps-view'), /LayerNorm/);
     assert.deepEqual(problems.consoleErrors, []);
