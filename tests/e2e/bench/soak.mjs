@@ -11,6 +11,7 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import os from 'node:os';
+import { growthAfterWarmup } from './growth.mjs';
 import { serveDist, launch, guardedPage, OUTPUT } from '../harness.mjs';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 120);
@@ -100,17 +101,10 @@ try {
   await server.close();
 }
 
-// Growth after warm-up: the first quarter of the samples warms up; the end is compared with
-// the median of the second quarter.
-const growth = {};
-for (const key of ['jsHeap', 'wasmBytes']) {
-  const values = samples.map((s) => s[key]).filter((v) => typeof v === 'number');
-  if (values.length < 4) continue;
-  const warm = values.slice(Math.floor(values.length / 4), Math.max(Math.floor(values.length / 2), Math.floor(values.length / 4) + 1)).sort((a, b) => a - b);
-  const base = warm[Math.floor(warm.length / 2)];
-  growth[key] = (values.at(-1) - base) / base;
-  // Two minutes are all warm-up (V8's caches fill): the growth is judged on long runs only.
-  if (growth[key] > 0.10 && SECONDS >= 600) failures.push(`${key} grew ${(growth[key] * 100).toFixed(1)} % after warm-up`);
+// Two minutes are all warm-up (V8's caches fill): the growth is judged on long runs only.
+const growth = growthAfterWarmup(samples);
+for (const [key, fraction] of Object.entries(growth)) {
+  if (fraction > 0.10 && SECONDS >= 600) failures.push(`${key} grew ${(fraction * 100).toFixed(1)} % after warm-up`);
 }
 const report = {
   machine: `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
