@@ -50,6 +50,48 @@ fn progress(status: &UseStateHandle<Status>) -> impl Fn(&str, f64) + 'static {
     move |stage: &str, fraction: f64| status.set(Status::Reading(stage.to_owned(), fraction))
 }
 
+/// The drop zone's handler. A dropped folder is walked by www/folder-drop.js (the entries
+/// API), which must start while the event is handled; loose files come as they are.
+fn drop_handler(
+    from_files: Rc<dyn Fn(Vec<web_sys::File>)>,
+    over: UseStateHandle<bool>,
+    status: UseStateHandle<Status>,
+) -> Callback<DragEvent> {
+    Callback::from(move |event: DragEvent| {
+        event.prevent_default();
+        over.set(false);
+        let Some(transfer) = event.data_transfer() else {
+            return;
+        };
+        let walk = js_sys::Reflect::get(&js_sys::global(), &"attnscopeDroppedFiles".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        let Some(walk) = walk else {
+            from_files(user::file_list(transfer.files()));
+            return;
+        };
+        let promise = walk.call1(&wasm_bindgen::JsValue::NULL, &transfer);
+        let (from_files, status) = (from_files.clone(), status.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let files = match promise.map(js_sys::Promise::unchecked_from_js) {
+                Ok(promise) => JsFuture::from(promise).await,
+                Err(e) => Err(e),
+            };
+            match files {
+                Ok(list) => from_files(
+                    js_sys::Array::from(&list)
+                        .iter()
+                        .filter_map(|f| f.dyn_into::<web_sys::File>().ok())
+                        .collect(),
+                ),
+                Err(_) => status.set(Status::Failed(
+                    "the dropped folder could not be read".into(),
+                )),
+            }
+        });
+    })
+}
+
 /// The picker, the drop zone and the URL field, with one status line.
 #[component]
 pub fn ModelLoader(props: &ModelLoaderProps) -> Html {
@@ -58,7 +100,7 @@ pub fn ModelLoader(props: &ModelLoaderProps) -> Html {
     let url = use_state(String::new);
     let from_files = {
         let (status, on_loaded) = (status.clone(), props.on_loaded.clone());
-        Rc::new(move |files: Vec<web_sys::File>| {
+        let from_files: Rc<dyn Fn(Vec<web_sys::File>)> = Rc::new(move |files| {
             if files.is_empty() {
                 return;
             }
@@ -67,7 +109,8 @@ pub fn ModelLoader(props: &ModelLoaderProps) -> Html {
             let read = async move { user::from_files(files, &report).await };
             status.set(Status::Reading("Reading the files".into(), 0.0));
             load(label, read, status.clone(), on_loaded.clone());
-        })
+        });
+        from_files
     };
     let on_pick = {
         let from_files = from_files.clone();
@@ -78,44 +121,7 @@ pub fn ModelLoader(props: &ModelLoaderProps) -> Html {
             }
         })
     };
-    let on_drop = {
-        let (from_files, over, status) = (from_files.clone(), over.clone(), status.clone());
-        Callback::from(move |event: DragEvent| {
-            event.prevent_default();
-            over.set(false);
-            // A dropped folder is walked by www/folder-drop.js (the entries API), which must
-            // start while the event is handled; loose files come as they are.
-            let Some(transfer) = event.data_transfer() else {
-                return;
-            };
-            let walk = js_sys::Reflect::get(&js_sys::global(), &"attnscopeDroppedFiles".into())
-                .ok()
-                .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-            let Some(walk) = walk else {
-                from_files(user::file_list(transfer.files()));
-                return;
-            };
-            let promise = walk.call1(&wasm_bindgen::JsValue::NULL, &transfer);
-            let (from_files, status) = (from_files.clone(), status.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let files = match promise.map(js_sys::Promise::unchecked_from_js) {
-                    Ok(promise) => JsFuture::from(promise).await,
-                    Err(e) => Err(e),
-                };
-                match files {
-                    Ok(list) => from_files(
-                        js_sys::Array::from(&list)
-                            .iter()
-                            .filter_map(|f| f.dyn_into::<web_sys::File>().ok())
-                            .collect(),
-                    ),
-                    Err(_) => status.set(Status::Failed(
-                        "the dropped folder could not be read".into(),
-                    )),
-                }
-            });
-        })
-    };
+    let on_drop = drop_handler(from_files.clone(), over.clone(), status.clone());
     let on_drag_over = {
         let over = over.clone();
         Callback::from(move |event: DragEvent| {
