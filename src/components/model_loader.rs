@@ -172,7 +172,7 @@ pub fn ModelLoader(props: &ModelLoaderProps) -> Html {
         <details class="model-loader" id="byo">
             <summary>{ "Bring your own model" }</summary>
             <p class="hint">{ "A Hugging Face BERT-family folder (BERT, MiniLM, TinyBERT, DistilBERT): \
-                config.json, model.safetensors (f32 or f16) and tokenizer.json or vocab.txt. \
+                config.json, model.safetensors (f32, f16 or bf16) and tokenizer.json or vocab.txt. \
                 The files are read in this tab; nothing is uploaded." }</p>
             <div id="byo-drop" class={classes!("drop-zone", over.then_some("over"))}
                 ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
