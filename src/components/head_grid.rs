@@ -32,14 +32,20 @@ pub fn HeadGrid(props: &HeadGridProps) -> Html {
     let (layers, heads) = (props.attention.layers, props.attention.heads);
     let cell_id = |prefix: &str, l: usize, h: usize| format!("{prefix}-map-{l}-{h}");
     let grid_ref = use_node_ref();
+    let on_screen = crate::components::use_on_screen(grid_ref.clone());
     {
         let (attention, prefix) = (props.attention.clone(), props.id.clone());
         let grid_ref = grid_ref.clone();
-        use_effect_with(attention, move |attention| {
+        use_effect_with((attention, on_screen), move |(attention, on_screen)| {
             let Some(grid) = grid_ref.cast::<web_sys::Element>() else {
                 return;
             };
             crate::dom::apply_data_css(&grid);
+            // Off screen, the maps are not painted: scrolling the grid in paints the latest.
+            crate::components::mark_stale(&grid, !*on_screen);
+            if !*on_screen {
+                return;
+            }
             let t = attention.len;
             for l in 0..attention.layers {
                 for h in 0..attention.heads {

@@ -2,7 +2,7 @@
 //! by a line whose opacity is the attention weight, one colour per head of the layer.
 //! Hovering a token on the left shows only its lines.
 
-use super::use_ui;
+use super::{use_on_screen, use_ui};
 use crate::plot::canvas::context_for_css_box;
 use crate::plot::colormap::line_palette;
 use crate::plot::head_lines::{lines, row_height, row_y, view_height, OPACITY_LEVELS};
@@ -40,6 +40,7 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
     let t = props.attention.len;
     let row = row_height(t);
     let css_height = view_height(t);
+    let on_screen = use_on_screen(canvas_ref.clone());
     {
         let canvas_ref = canvas_ref.clone();
         let deps = (
@@ -49,13 +50,19 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
             props.highlight,
             props.tokens.clone(),
             ui,
+            on_screen,
         );
         use_effect_with(
             deps,
-            move |(attention, layer, shown, highlight, tokens, ui)| {
+            move |(attention, layer, shown, highlight, tokens, ui, on_screen)| {
                 let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else {
                     return;
                 };
+                // Off screen, nothing is drawn: scrolling it in draws the latest lines.
+                super::mark_stale(&canvas, !*on_screen);
+                if !*on_screen {
+                    return;
+                }
                 let Ok((context, scale)) = context_for_css_box(&canvas, css_height) else {
                     return;
                 };

@@ -2,7 +2,7 @@
 //! PNG/SVG export.
 
 use super::export_buttons::ExportButtons;
-use super::{arrow_step, clamp_step, use_ui};
+use super::{arrow_step, clamp_step, use_on_screen, use_ui};
 use crate::plot::heatmap::{cell_at, draw_heatmap_frame, AxisLabels, HeatmapSpec};
 use crate::plot::{canvas, export, PlotRect, PlotStyle};
 use attnscope_core::Matrix;
@@ -74,6 +74,7 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
     let failure = use_state(|| None::<String>);
     let zoom = use_state(|| 1u32);
     let css_height = props.css_height * f64::from(*zoom);
+    let on_screen = use_on_screen(canvas_ref.clone());
 
     {
         let (canvas_ref, geometry, failure) =
@@ -87,13 +88,19 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
             css_height,
             props.labels.clone(),
             *zoom,
+            on_screen,
         );
         use_effect_with(
             deps,
-            move |(matrix, range, ui, x_label, y_label, css_height, labels, zoom)| {
+            move |(matrix, range, ui, x_label, y_label, css_height, labels, zoom, on_screen)| {
                 let Some(element) = canvas_ref.cast::<HtmlCanvasElement>() else {
                     return;
                 };
+                // Off screen, nothing is drawn: scrolling it in draws the latest values.
+                super::mark_stale(&element, !*on_screen);
+                if !*on_screen {
+                    return;
+                }
                 let started = crate::dom::now_ms();
                 let _ = element
                     .style()

@@ -118,3 +118,61 @@ pub fn use_width_generation(node: NodeRef) -> u32 {
     }
     *generation
 }
+
+/// Marks a plot's element as drawn (`stale` false) or as holding an older picture because it
+/// was off screen when its values changed (`data-stale`): tests and tools that read pixels
+/// scroll it in and wait for the mark to go.
+pub fn mark_stale(element: &web_sys::Element, stale: bool) {
+    let _ = if stale {
+        element.set_attribute("data-stale", "true")
+    } else {
+        element.remove_attribute("data-stale")
+    };
+}
+
+/// How far outside the viewport a plot still counts as on screen (CSS margin syntax): a plot
+/// about to scroll in is already drawn.
+const ON_SCREEN_MARGIN: &str = "300px 0px";
+
+/// Whether `node`'s element is on screen (or within [`ON_SCREEN_MARGIN`] of it), from an
+/// IntersectionObserver. Plots put it in their draw effect's dependencies and skip drawing
+/// while off screen: a keystroke then pays only for the plots a reader can see, and a plot
+/// scrolled into view draws the latest values at once. `true` until the observer first
+/// reports (the first paint draws everything), and where IntersectionObserver is missing.
+#[hook]
+pub fn use_on_screen(node: NodeRef) -> bool {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let on_screen = use_state(|| true);
+    {
+        let on_screen = on_screen.clone();
+        use_effect_with((), move |()| {
+            let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                // The latest entry is the element's current state.
+                let latest = entries.iter().last();
+                if let Some(entry) =
+                    latest.and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+                {
+                    on_screen.set(entry.is_intersecting());
+                }
+            });
+            let init = web_sys::IntersectionObserverInit::new();
+            init.set_root_margin(ON_SCREEN_MARGIN);
+            let observer = web_sys::IntersectionObserver::new_with_options(
+                callback.as_ref().unchecked_ref(),
+                &init,
+            )
+            .ok();
+            if let (Some(observer), Some(element)) = (&observer, node.cast::<web_sys::Element>()) {
+                observer.observe(&element);
+            }
+            move || {
+                if let Some(observer) = observer {
+                    observer.disconnect();
+                }
+                drop(callback);
+            }
+        });
+    }
+    *on_screen
+}

@@ -87,6 +87,9 @@ async function resultFor(page, id, text, engine) {
 
 /** Distinct colours sampled over every canvas in element `id`'s shadow root. */
 async function canvasColours(page, id) {
+  // Plots off screen skip drawing (data-stale) until they scroll in.
+  await page.$eval('#' + id, (e) => e.scrollIntoView({ block: 'center' }));
+  await page.waitForFunction((id) => !document.getElementById(id)?.shadowRoot?.querySelector('[data-stale]'), id, { timeout: 10000 });
   return page.$eval('#' + id, (e) => [...e.shadowRoot.querySelectorAll('canvas')].map((c) => {
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     const seen = new Set();

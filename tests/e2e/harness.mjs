@@ -109,8 +109,19 @@ export async function backendChip(page) {
   return { kind: await chip.getAttribute('data-backend'), text: (await chip.textContent()).trim() };
 }
 
+/** Scrolls the element with `id` into view and waits until it (or the grid holding it) is
+ * drawn: plots off screen skip drawing and carry `data-stale` until they scroll in. */
+export async function drawn(page, id) {
+  await page.evaluate((id) => document.getElementById(id)?.scrollIntoView({ block: 'center' }), id);
+  await page.waitForFunction((id) => {
+    const e = document.getElementById(id);
+    return e && !e.closest('[data-stale]');
+  }, id, { timeout: 10000 });
+}
+
 /** The RGBA of the canvas pixel at the centre of heatmap cell (row, col). */
 export async function cellPixel(page, canvasId, row, col) {
+  await drawn(page, canvasId);
   return page.evaluate(([id, row, col]) => {
     const c = document.getElementById(id);
     const n = (k) => Number(c.dataset[k]);
@@ -122,6 +133,7 @@ export async function cellPixel(page, canvasId, row, col) {
 
 /** A cheap fingerprint of all the canvas's pixels. */
 export async function canvasFingerprint(page, canvasId) {
+  await drawn(page, canvasId);
   return page.evaluate((id) => {
     const c = document.getElementById(id);
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -133,5 +145,14 @@ export async function canvasFingerprint(page, canvasId) {
 
 export async function screenshot(page, name) {
   await mkdir(OUTPUT, { recursive: true });
+  // A full-page capture does not scroll, and plots off screen skip drawing: the viewport
+  // grows to the whole page for the capture, so every plot is on screen and drawn.
+  const viewport = page.viewportSize();
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (viewport && height > viewport.height) {
+    await page.setViewportSize({ width: viewport.width, height: Math.min(height, 16000) });
+    await page.waitForFunction(() => !document.querySelector('[data-stale]'), null, { timeout: 10000 }).catch(() => {});
+  }
   await page.screenshot({ path: join(OUTPUT, name), fullPage: true });
+  if (viewport && height > viewport.height) await page.setViewportSize(viewport);
 }

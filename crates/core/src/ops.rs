@@ -330,10 +330,7 @@ pub fn softmax(logits: &[f32]) -> Vec<f32> {
     masked_softmax(logits, |_| true)
 }
 
-/// GELU, exact form: x·Φ(x) = ½x(1 + erf(x/√2)) (`erff` is within 1 ulp of f32).
-pub fn gelu(x: f32) -> f32 {
-    0.5 * x * (1.0 + libm::erff(x * std::f32::consts::FRAC_1_SQRT_2))
-}
+pub use crate::activation::gelu;
 
 /// The index of the largest value (the first one on ties, as `torch.argmax`).
 pub fn argmax(values: &[f32]) -> usize {

@@ -26,8 +26,9 @@
 //! `layers.{ℓ}.self_attn.in_proj_weight`, `…in_proj_bias`, `…out_proj.{weight,bias}`,
 //! `layers.{ℓ}.linear1/linear2/norm1/norm2.{weight,bias}`, `final_norm.*`, `classifier.*`.
 
+use crate::activation::gelu_in_place;
 use crate::config::{Activation, Pooling, Positions, TransformerConfig};
-use crate::ops::{embed, gelu, gemm, masked_softmax, softmax, LayerNorm, Linear, View};
+use crate::ops::{embed, gemm, masked_softmax, softmax, LayerNorm, Linear, View};
 use crate::positional_encoding::{positional_encoding, PeParams};
 use crate::trace::{Classification, HeadDetail, Interventions, SelfAttention};
 use crate::weights::WeightStore;
@@ -294,17 +295,14 @@ impl TransformerEncoderClassifier {
 
     /// FF(X) = act(X·W₁ᵀ + b₁)·W₂ᵀ + b₂, act = ReLU or exact GELU as configured.
     fn feed_forward(&self, layer: &EncoderLayer, x: &Matrix) -> Matrix {
-        let hidden = layer.linear1.forward(x); // (T, d_ff)
-        let activation = match self.config.activation {
-            Activation::Relu => |v: f32| v.max(0.0),
-            Activation::Gelu => gelu,
-        };
-        let hidden = Matrix::from_vec(
-            hidden.rows(),
-            hidden.cols(),
-            hidden.as_slice().iter().map(|&v| activation(v)).collect(),
-        )
-        .expect("same shape");
+        let mut hidden = layer.linear1.forward(x); // (T, d_ff)
+        match self.config.activation {
+            Activation::Relu => hidden
+                .as_mut_slice()
+                .iter_mut()
+                .for_each(|v| *v = v.max(0.0)),
+            Activation::Gelu => gelu_in_place(hidden.as_mut_slice()),
+        }
         layer.linear2.forward(&hidden)
     }
 

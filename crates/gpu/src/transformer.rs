@@ -176,9 +176,14 @@ pub struct GpuTransformer {
 
 /// Refuses a model the kernels or the device cannot hold, naming the limit.
 fn check_limits(context: &GpuContext, c: &TransformerConfig) -> Result<(), LoadError> {
-    // The attention kernel keeps one query's scores for every key in workgroup memory, so
-    // max_len is bounded by MAX_T; every buffer must fit one storage binding.
+    // The maps grow as T² (max_len up to MAX_T); the attention kernel holds heads up to
+    // MAX_DK wide; every buffer must fit one storage binding.
     LoadError::check("max_len (attention kernel)", c.max_len, MAX_T)?;
+    LoadError::check(
+        "d_model / n_heads (attention kernel)",
+        c.d_model / c.n_heads.max(1),
+        attention::MAX_DK,
+    )?;
     let t = c.max_len;
     LoadError::check_storage(
         context,

@@ -1,5 +1,7 @@
-//! `attention.wgsl`, fused scaled dot-product attention of one query row of one head:
-//! a = softmax over the unmasked keys of (q·kⱼ)/√d_k/temperature, H = Σⱼ aⱼ vⱼ.
+//! `attention.wgsl`, fused scaled dot-product attention of one head over a tile of query
+//! rows, flash-style (key tiles in workgroup memory, a running maximum and sum):
+//! a = softmax over the unmasked keys of (q·kⱼ)/√d_k/temperature, H = Σⱼ aⱼ vⱼ, and every
+//! map a written for the views.
 //!
 //! CPU twin: `attnscope_core::transformer`'s `attention` (a `gemm` for the scores, then
 //! `ops::masked_softmax`, then a `gemm` for A·V). Tested by `tests/transformer_parity.rs`
@@ -26,8 +28,8 @@ crate::uniform_params! {
         layer: u32,
         /// Where the head mask starts in `flags` (after the key mask).
         heads_at: u32,
-        /// Padding.
-        _pad: u32,
+        /// Keys per tile ([`key_tile`]).
+        bk: u32,
     }
 }
 
@@ -36,8 +38,26 @@ crate::kernel_source!(
     [Uniform, Read, Read, ReadWrite, ReadWrite]
 );
 
-/// Longest input the kernel holds in workgroup memory (`MAX_T` in attention.wgsl).
+/// Longest input a Transformer is planned for: the maps (layers × heads × T²) grow
+/// quadratically; the kernel itself visits keys in tiles and has no bound of its own.
 pub const MAX_T: usize = 1024;
+
+/// Widest head the kernel holds (`MAX_DK` in attention.wgsl: 32 output features per thread).
+pub const MAX_DK: usize = 128;
+
+/// Query rows per workgroup (`BQ` in attention.wgsl).
+const QUERY_TILE: u32 = 16;
+
+/// Floats of workgroup memory for the Q, K-or-V and P tiles (`POOL` in attention.wgsl: with
+/// the 64-float reduction array, within WebGPU's default 16 KiB).
+const POOL: u32 = 3840;
+
+/// Keys per tile for heads `dk` wide: the most (a multiple of 4, at most 64) whose tiles fit
+/// the pool: BQ·d_k (queries) + bk·d_k (keys, then values) + BQ·bk (weights) ≤ POOL.
+pub fn key_tile(dk: u32) -> u32 {
+    let fits = POOL.saturating_sub(QUERY_TILE * dk) / (dk + QUERY_TILE);
+    (fits / 4 * 4).clamp(4, 64)
+}
 
 /// Compiles attention.wgsl: bindings (params, QKV, flags, maps, heads out).
 pub async fn kernel(context: &GpuContext) -> Result<Kernel, GpuError> {
@@ -45,24 +65,42 @@ pub async fn kernel(context: &GpuContext) -> Result<Kernel, GpuError> {
 }
 
 /// The plan of layer `layer`'s attention (d wide, `heads` heads; the head mask at
-/// `heads_at` in the flags): one workgroup per (query, head); the scale comes per forward.
+/// `heads_at` in the flags): one workgroup per (tile of 16 queries, head); the scale comes
+/// per forward.
 pub fn plan(d: usize, heads: usize, layer: usize, heads_at: usize) -> Plan {
     let (d, heads) = (d as u32, heads as u32);
     let (layer, heads_at) = (layer as u32, heads_at as u32);
-    // A workgroup per (query row, head): T × heads groups, 64 threads each sharing the
-    // row's scores for the max and the sum. The scale (1/(√d_k·temperature)) is the only
+    let dk = d / heads;
+    let bk = key_tile(dk);
+    // ⌈T/16⌉ × heads groups of 64 threads. The scale (1/(√d_k·temperature)) is the only
     // per-forward value besides T.
     Box::new(move |t, scale| {
         let params = Params {
             t,
             d,
             heads,
-            dk: d / heads,
+            dk,
             scale,
             layer,
             heads_at,
-            _pad: 0,
+            bk,
         };
-        Dispatch::new(params, [t, heads, 1])
+        Dispatch::new(params, [t.div_ceil(QUERY_TILE), heads, 1])
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_tiles_fit_the_pool() {
+        for dk in 1..=MAX_DK as u32 {
+            let bk = key_tile(dk);
+            assert!(bk % 4 == 0 && (4..=64).contains(&bk), "d_k {dk}: {bk}");
+            assert!(QUERY_TILE * dk + bk * dk + QUERY_TILE * bk <= POOL, "d_k {dk}: {bk}");
+        }
+        assert_eq!(key_tile(32), 64);
+        assert_eq!(key_tile(64), 32);
+    }
 }

@@ -1,12 +1,19 @@
-// Scaled dot-product attention of one query row i of one head h, fused:
-//   s_j = (q_i · k_j) / √d_k / temperature              for every key j < T
-//   a_j = exp(s_j − m) / Σ_unmasked exp(s − m)          m = max over unmasked keys; masked keys
-//                                                       get exactly 0; no unmasked key → all 0
-//   H[i][h·d_k + e] = Σ_j a_j · v_j[e]                   zeroed when head h is switched off
-// Q, K, V are read in place from the (T × 3d) projection [Q | K | V]. `flags` holds the key mask
-// (1 = masked) at [0, T) and the head mask (1 = off) at [heads_at, heads_at + layers·heads), so
-// the kernel stays within WebGPU's 4 storage buffers per stage. One 64-thread workgroup per
-// (i, h); the maximum and the sum are tree reductions in workgroup memory.
+// Scaled dot-product attention of one head h over a tile of BQ query rows, flash-style: the
+// keys are visited in tiles of `bk` held in workgroup memory, with a running maximum and sum
+// per query row (Milakov & Gimelshein 2018, Dao et al. 2022):
+//   s_ij = (q_i · k_j) / √d_k / temperature                       every key j < T
+//   per key tile J:  m' = max(m, max_{j∈J unmasked} s_ij),   c = exp(m − m')
+//                    l' = c·l + Σ_{j∈J unmasked} exp(s_ij − m')
+//                    O' = c·O + Σ_{j∈J unmasked} exp(s_ij − m')·v_j
+//   a_ij = exp(s_ij − m)/l  (masked keys exactly 0; no unmasked key → all 0)
+//   H[i][h·d_k + e] = O_i[e] / l                                  zeroed when head h is off
+// The raw scores s_ij go to the maps on the way and are rewritten as a_ij once m and l are
+// final, by the thread that wrote them (no other thread reads them). Q, K, V are read in place
+// from the (T × 3d) projection [Q | K | V]; K and V share one tile of workgroup memory (K for
+// the scores, then V for the sum). `flags` holds the key mask (1 = masked) at [0, T) and the
+// head mask (1 = off) at [heads_at, heads_at + layers·heads). One 64-thread workgroup per
+// (tile of 16 query rows, head): four threads per row, thread `part` of row r takes the keys
+// j ≡ part (mod 4) and the output features e ≡ part (mod 4). d_k ≤ 128.
 //
 // CPU twin (the specification): TransformerEncoderClassifier::attention in attnscope-core src/transformer.rs (gemm, ops::masked_softmax, gemm).
 // Held equal by crates/gpu/tests/transformer_parity.rs, tests/browser_parity.rs; Rust side: attention.rs beside this file.
@@ -19,7 +26,7 @@ struct Params {
     scale: f32,
     layer: u32,
     heads_at: u32,
-    _pad: u32,
+    bk: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -29,86 +36,150 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
 const WG: u32 = 64u;
-const MAX_T: u32 = 1024u;
-var<workgroup> row: array<f32, 1024>;
-var<workgroup> partial: array<f32, 64>;
+const BQ: u32 = 16u;
+const PARTS: u32 = 4u;
+const MAX_DK: u32 = 128u;
+// Q tile (BQ × d_k), K-or-V tile (bk × d_k) and P tile (BQ × bk), placed by `bk` (attention.rs
+// picks the largest bk that fits).
+const POOL: u32 = 3840u;
+const NEG: f32 = -3.0e38;
+var<workgroup> pool: array<f32, 3840>;
+var<workgroup> red: array<f32, 64>;
 
-fn reduce(l: u32, take_max: bool) -> f32 {
-    for (var stride = WG / 2u; stride > 0u; stride = stride / 2u) {
-        if (l < stride) {
-            if (take_max) {
-                partial[l] = max(partial[l], partial[l + stride]);
-            } else {
-                partial[l] = partial[l] + partial[l + stride];
-            }
-        }
-        workgroupBarrier();
-    }
-    let result = partial[0];
+// The maximum (take_max) or sum of `value` over the four threads of this thread's row.
+fn row_reduce(l: u32, value: f32, take_max: bool) -> f32 {
+    red[l] = value;
     workgroupBarrier();
-    return result;
+    let first = l - l % PARTS;
+    var acc = red[first];
+    for (var k = 1u; k < PARTS; k = k + 1u) {
+        if (take_max) {
+            acc = max(acc, red[first + k]);
+        } else {
+            acc = acc + red[first + k];
+        }
+    }
+    workgroupBarrier();
+    return acc;
 }
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l: u32) {
-    let i = g.x;
     let h = g.y;
+    let r = l / PARTS;
+    let part = l % PARTS;
+    let i = g.x * BQ + r;
+    let live = i < p.t;
     let stride = 3u * p.d;
-    let q = i * stride + h * p.dk;
-    // Step 1 — scores: s_j = (q_i · k_j) · scale. Thread l takes keys l, l + 64, …; the
-    // row of scores stays in workgroup memory for the steps below.
-    var local_max = -3.0e38;
-    for (var j = l; j < p.t; j = j + WG) {
-        let k = j * stride + p.d + h * p.dk;
-        var s = 0.0;
-        for (var e = 0u; e < p.dk; e = e + 1u) {
-            s = s + qkv[q + e] * qkv[k + e];
+    let dk = p.dk;
+    let bk = p.bk;
+    let kv_at = BQ * dk;
+    let p_at = kv_at + bk * dk;
+    let map_row = ((p.layer * p.heads + h) * p.t + min(i, p.t - 1u)) * p.t;
+
+    // The tile's queries into workgroup memory (rows past T read as 0).
+    for (var x = l; x < BQ * dk; x = x + WG) {
+        let qi = g.x * BQ + x / dk;
+        var v = 0.0;
+        if (qi < p.t) {
+            v = qkv[qi * stride + h * dk + x % dk];
         }
-        s = s * p.scale;
-        row[j] = s;
-        if (flags[j] == 0u) {
-            local_max = max(local_max, s);
+        pool[x] = v;
+    }
+
+    var m = NEG;
+    var sum = 0.0;
+    var o: array<f32, 32>;
+    for (var u = 0u; u < MAX_DK / PARTS; u = u + 1u) {
+        o[u] = 0.0;
+    }
+
+    for (var j0 = 0u; j0 < p.t; j0 = j0 + bk) {
+        // Step 1 — the key tile: k_j for j in [j0, j0 + bk).
+        workgroupBarrier();
+        for (var x = l; x < bk * dk; x = x + WG) {
+            let j = j0 + x / dk;
+            var v = 0.0;
+            if (j < p.t) {
+                v = qkv[j * stride + p.d + h * dk + x % dk];
+            }
+            pool[kv_at + x] = v;
         }
-    }
-    // Step 2 — mask and maximum: m = max over the unmasked keys (masked keys are left out
-    // here and get weight exactly 0 below, the −∞ of the equations).
-    partial[l] = local_max;
-    workgroupBarrier();
-    let m = reduce(l, true);
-    var local_sum = 0.0;
-    for (var j = l; j < p.t; j = j + WG) {
-        var e = 0.0;
-        if (flags[j] == 0u) {
-            e = exp(row[j] - m);
-        }
-        row[j] = e;
-        local_sum = local_sum + e;
-    }
-    // Step 3 — softmax: e_j = exp(s_j − m), then divide by Σ e (no unmasked key: all 0).
-    partial[l] = local_sum;
-    workgroupBarrier();
-    let total = reduce(l, false);
-    var inv = 0.0;
-    if (total > 0.0) {
-        inv = 1.0 / total;
-    }
-    // Step 4 — the weights a_j, kept for the views as row i of map (layer, head).
-    let base = ((p.layer * p.heads + h) * p.t + i) * p.t;
-    for (var j = l; j < p.t; j = j + WG) {
-        let a = row[j] * inv;
-        row[j] = a;
-        maps[base + j] = a;
-    }
-    workgroupBarrier();
-    // Step 5 — the head's output H_i = Σ_j a_j v_j (zero when the head is switched off).
-    let off = flags[p.heads_at + p.layer * p.heads + h] != 0u;
-    for (var e = l; e < p.dk; e = e + WG) {
-        var acc = 0.0;
-        if (!off) {
-            for (var j = 0u; j < p.t; j = j + 1u) {
-                acc = acc + row[j] * qkv[j * stride + 2u * p.d + h * p.dk + e];
+        workgroupBarrier();
+        // Step 2 — scores s_ij of this thread's keys (written raw to the map), their maximum.
+        var tile_max = NEG;
+        for (var c = part; c < bk; c = c + PARTS) {
+            let j = j0 + c;
+            var s = NEG;
+            if (j < p.t && flags[j] == 0u) {
+                var dot = 0.0;
+                for (var e = 0u; e < dk; e = e + 1u) {
+                    dot = dot + pool[r * dk + e] * pool[kv_at + c * dk + e];
+                }
+                s = dot * p.scale;
+                tile_max = max(tile_max, s);
+            }
+            pool[p_at + r * bk + c] = s;
+            if (live && j < p.t) {
+                maps[map_row + j] = s;
             }
         }
-        out[i * p.d + h * p.dk + e] = acc;
+        // Step 3 — the running maximum and sum: m' = max(m, tile max), rescale by exp(m − m').
+        let m_new = max(m, row_reduce(l, tile_max, true));
+        let rescale = exp(m - m_new);
+        var tile_sum = 0.0;
+        for (var c = part; c < bk; c = c + PARTS) {
+            let s = pool[p_at + r * bk + c];
+            var e = 0.0;
+            if (s > NEG) {
+                e = exp(s - m_new);
+            }
+            pool[p_at + r * bk + c] = e;
+            tile_sum = tile_sum + e;
+        }
+        sum = sum * rescale + row_reduce(l, tile_sum, false);
+        m = m_new;
+        // Step 4 — the value tile over the key tile, then O ← rescale·O + Σ_j exp(s_ij − m)·v_j.
+        for (var x = l; x < bk * dk; x = x + WG) {
+            let j = j0 + x / dk;
+            var v = 0.0;
+            if (j < p.t) {
+                v = qkv[j * stride + 2u * p.d + h * dk + x % dk];
+            }
+            pool[kv_at + x] = v;
+        }
+        workgroupBarrier();
+        for (var e = part; e < dk; e = e + PARTS) {
+            var acc = o[e / PARTS] * rescale;
+            for (var c = 0u; c < bk; c = c + 1u) {
+                acc = acc + pool[p_at + r * bk + c] * pool[kv_at + c * dk + e];
+            }
+            o[e / PARTS] = acc;
+        }
+    }
+
+    if (!live) {
+        return;
+    }
+    var inv = 0.0;
+    if (sum > 0.0) {
+        inv = 1.0 / sum;
+    }
+    // Step 5 — the weights a_ij = exp(s_ij − m)/l over this thread's keys, kept for the views.
+    for (var j = part; j < p.t; j = j + PARTS) {
+        var a = 0.0;
+        if (flags[j] == 0u) {
+            a = exp(maps[map_row + j] - m) * inv;
+        }
+        maps[map_row + j] = a;
+    }
+    // Step 6 — the head's output H_i = O_i / l (zero when the head is switched off).
+    let off = flags[p.heads_at + p.layer * p.heads + h] != 0u;
+    for (var e = part; e < dk; e = e + PARTS) {
+        var v = o[e / PARTS] * inv;
+        if (off) {
+            v = 0.0;
+        }
+        out[i * p.d + h * dk + e] = v;
     }
 }
