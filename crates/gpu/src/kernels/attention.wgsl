@@ -12,8 +12,10 @@
 // from the (T × 3d) projection [Q | K | V]; K and V share one tile of workgroup memory (K for
 // the scores, then V for the sum). `flags` holds the key mask (1 = masked) at [0, T) and the
 // head mask (1 = off) at [heads_at, heads_at + layers·heads). One 64-thread workgroup per
-// (tile of 16 query rows, head): four threads per row, thread `part` of row r takes the keys
-// j ≡ part (mod 4) and the output features e ≡ part (mod 4). d_k ≤ 128.
+// (tile of 4 query rows, head): sixteen threads per row, thread `part` of row r takes the keys
+// j ≡ part (mod 16) and the output features e ≡ part (mod 16). d_k ≤ 128. Tiles in workgroup
+// memory have rows one float longer than their data, so threads reading one column of
+// different rows hit different memory banks.
 //
 // CPU twin (the specification): TransformerEncoderClassifier::attention in attnscope-core src/transformer.rs (gemm, ops::masked_softmax, gemm).
 // Held equal by crates/gpu/tests/transformer_parity.rs, tests/browser_parity.rs; Rust side: attention.rs beside this file.
@@ -36,11 +38,11 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
 const WG: u32 = 64u;
-const BQ: u32 = 16u;
-const PARTS: u32 = 4u;
+const BQ: u32 = 4u;
+const PARTS: u32 = 16u;
 const MAX_DK: u32 = 128u;
-// Q tile (BQ × d_k), K-or-V tile (bk × d_k) and P tile (BQ × bk), placed by `bk` (attention.rs
-// picks the largest bk that fits).
+// Q tile (BQ × (d_k + 1)), K-or-V tile (bk × (d_k + 1)) and P tile (BQ × (bk + 1)), placed by
+// `bk` (attention.rs picks the largest bk that fits).
 const POOL: u32 = 3840u;
 const NEG: f32 = -3.0e38;
 var<workgroup> pool: array<f32, 3840>;
@@ -73,8 +75,10 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
     let stride = 3u * p.d;
     let dk = p.dk;
     let bk = p.bk;
-    let kv_at = BQ * dk;
-    let p_at = kv_at + bk * dk;
+    let dks = dk + 1u;
+    let bks = bk + 1u;
+    let kv_at = BQ * dks;
+    let p_at = kv_at + bk * dks;
     let map_row = ((p.layer * p.heads + h) * p.t + min(i, p.t - 1u)) * p.t;
 
     // The tile's queries into workgroup memory (rows past T read as 0).
@@ -84,12 +88,12 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
         if (qi < p.t) {
             v = qkv[qi * stride + h * dk + x % dk];
         }
-        pool[x] = v;
+        pool[(x / dk) * dks + x % dk] = v;
     }
 
     var m = NEG;
     var sum = 0.0;
-    var o: array<f32, 32>;
+    var o: array<f32, 8>;
     for (var u = 0u; u < MAX_DK / PARTS; u = u + 1u) {
         o[u] = 0.0;
     }
@@ -103,7 +107,7 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
             if (j < p.t) {
                 v = qkv[j * stride + p.d + h * dk + x % dk];
             }
-            pool[kv_at + x] = v;
+            pool[kv_at + (x / dk) * dks + x % dk] = v;
         }
         workgroupBarrier();
         // Step 2 — scores s_ij of this thread's keys (written raw to the map), their maximum.
@@ -114,12 +118,12 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
             if (j < p.t && flags[j] == 0u) {
                 var dot = 0.0;
                 for (var e = 0u; e < dk; e = e + 1u) {
-                    dot = dot + pool[r * dk + e] * pool[kv_at + c * dk + e];
+                    dot = dot + pool[r * dks + e] * pool[kv_at + c * dks + e];
                 }
                 s = dot * p.scale;
                 tile_max = max(tile_max, s);
             }
-            pool[p_at + r * bk + c] = s;
+            pool[p_at + r * bks + c] = s;
             if (live && j < p.t) {
                 maps[map_row + j] = s;
             }
@@ -129,12 +133,12 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
         let rescale = exp(m - m_new);
         var tile_sum = 0.0;
         for (var c = part; c < bk; c = c + PARTS) {
-            let s = pool[p_at + r * bk + c];
+            let s = pool[p_at + r * bks + c];
             var e = 0.0;
             if (s > NEG) {
                 e = exp(s - m_new);
             }
-            pool[p_at + r * bk + c] = e;
+            pool[p_at + r * bks + c] = e;
             tile_sum = tile_sum + e;
         }
         sum = sum * rescale + row_reduce(l, tile_sum, false);
@@ -146,13 +150,13 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
             if (j < p.t) {
                 v = qkv[j * stride + 2u * p.d + h * dk + x % dk];
             }
-            pool[kv_at + x] = v;
+            pool[kv_at + (x / dk) * dks + x % dk] = v;
         }
         workgroupBarrier();
         for (var e = part; e < dk; e = e + PARTS) {
             var acc = o[e / PARTS] * rescale;
             for (var c = 0u; c < bk; c = c + 1u) {
-                acc = acc + pool[p_at + r * bk + c] * pool[kv_at + c * dk + e];
+                acc = acc + pool[p_at + r * bks + c] * pool[kv_at + c * dks + e];
             }
             o[e / PARTS] = acc;
         }
