@@ -12,8 +12,8 @@
 // from the (T × 3d) projection [Q | K | V]; K and V share one tile of workgroup memory (K for
 // the scores, then V for the sum). `flags` holds the key mask (1 = masked) at [0, T) and the
 // head mask (1 = off) at [heads_at, heads_at + layers·heads). One 64-thread workgroup per
-// (tile of 4 query rows, head): sixteen threads per row, thread `part` of row r takes the keys
-// j ≡ part (mod 16) and the output features e ≡ part (mod 16). d_k ≤ 128. Tiles in workgroup
+// (tile of 16 query rows, head): four threads per row, thread `part` of row r takes the keys
+// j ≡ part (mod 4) and the output features e ≡ part (mod 4). d_k ≤ 128. Tiles in workgroup
 // memory have rows one float longer than their data, so threads reading one column of
 // different rows hit different memory banks.
 //
@@ -38,8 +38,8 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
 const WG: u32 = 64u;
-const BQ: u32 = 4u;
-const PARTS: u32 = 16u;
+const BQ: u32 = 16u;
+const PARTS: u32 = 4u;
 const MAX_DK: u32 = 128u;
 // Q tile (BQ × (d_k + 1)), K-or-V tile (bk × (d_k + 1)) and P tile (BQ × (bk + 1)), placed by
 // `bk` (attention.rs picks the largest bk that fits).
@@ -93,7 +93,7 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
 
     var m = NEG;
     var sum = 0.0;
-    var o: array<f32, 8>;
+    var o: array<f32, 32>;
     for (var u = 0u; u < MAX_DK / PARTS; u = u + 1u) {
         o[u] = 0.0;
     }
