@@ -54,6 +54,20 @@ pub struct HeatmapPlotProps {
     pub zoomable: bool,
 }
 
+/// The User Timing mark set when the page's first heatmap is painted: the cold-start
+/// benchmark (tests/e2e/bench/cold-start.mjs) reads it as navigation → first heatmap.
+pub const FIRST_HEATMAP_MARK: &str = "attnscope-first-heatmap";
+
+/// Sets [`FIRST_HEATMAP_MARK`] once per page.
+fn mark_first_heatmap() {
+    let Some(performance) = crate::dom::window().performance() else {
+        return;
+    };
+    if performance.get_entries_by_name(FIRST_HEATMAP_MARK).length() == 0 {
+        let _ = performance.mark(FIRST_HEATMAP_MARK);
+    }
+}
+
 /// The largest zoom factor.
 const MAX_ZOOM: u32 = 4;
 
@@ -121,6 +135,7 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
                     });
                 match painted {
                     Ok(rect) => {
+                        mark_first_heatmap();
                         *geometry.borrow_mut() = Geometry { rect, scale };
                         canvas::publish_rect(&element, rect);
                         let _ = element.set_attribute(
