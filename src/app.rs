@@ -151,12 +151,12 @@ pub fn App() -> Html {
         html! { <a href={target.href()} aria-current={current.then_some("page")}>{ label }</a> }
     };
     let next_theme = state.theme.toggled().name();
-    // `present` belongs to the app, not to a view's parameters.
+    // `present` and `engine` belong to the app, not to a view's parameters.
     let query: crate::route::Query = state
         .location
         .query
         .iter()
-        .filter(|(k, _)| k != "present")
+        .filter(|(k, _)| k != "present" && k != "engine")
         .cloned()
         .collect();
     let key = state.location.to_hash();
@@ -209,6 +209,7 @@ pub fn App() -> Html {
                     <span id="backend-chip" class="chip" data-backend={state.backend.kind()} role="status" title={state.backend.label()}>
                         { state.backend.label() }
                     </span>
+                    <EngineMenu />
                     <button id="present-toggle" type="button" class="theme-toggle" onclick={toggle_present}
                         aria-pressed={state.present.to_string()} title="Presenter mode: large type for a projector; ← / → step, F full screen, Esc leaves">
                         { if state.present { "Leave presenter mode" } else { "Present" } }
@@ -257,4 +258,40 @@ fn use_presenter_keys(present: bool, dispatch: UseReducerDispatcher<AppState>) {
         });
         move || drop(listener)
     });
+}
+
+/// The header's Engine menu: auto (the default), GPU or CPU. A change is saved for later
+/// visits and reloads the page (the text is in its URL), so every model loads on the engines
+/// the choice offers.
+#[component]
+fn EngineMenu() -> Html {
+    use crate::engine::choice::EngineChoice;
+    let current = EngineChoice::for_page();
+    let onchange = Callback::from(|event: Event| {
+        let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+            return;
+        };
+        let Some(choice) = EngineChoice::parse(&select.value()) else {
+            return;
+        };
+        choice.save();
+        // A URL's `engine=` would outrank the saved choice: drop it before reloading.
+        let mut location = Location::current();
+        location.query.retain(|(k, _)| k != "engine");
+        location.replace_current();
+        let _ = crate::dom::window().location().reload();
+    });
+    let option = |choice: EngineChoice, label: &str| {
+        html! { <option value={choice.name()} selected={current == choice}>{ label.to_owned() }</option> }
+    };
+    html! {
+        <label class="engine-menu" title="Auto runs the faster engine for the model and length, never a software GPU">
+            { "Engine" }
+            <select id="engine-choice" {onchange}>
+                { option(EngineChoice::Auto, "Auto") }
+                { option(EngineChoice::Gpu, "GPU") }
+                { option(EngineChoice::Cpu, "CPU") }
+            </select>
+        </label>
+    }
 }

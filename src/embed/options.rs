@@ -87,16 +87,7 @@ impl ViewKind {
     }
 }
 
-/// Which engine an embed asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EngineChoice {
-    /// The GPU engine where WebGPU works, else the CPU.
-    Auto,
-    /// The GPU engine (the CPU, with a note, where WebGPU does not work).
-    Gpu,
-    /// The CPU reference, even where WebGPU works.
-    Cpu,
-}
+pub use crate::engine::choice::EngineChoice;
 
 /// An embed's options as given: every attribute or URL parameter as text, nothing checked.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]

@@ -89,10 +89,12 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
         });
     }
     let page_backend = use_page_backend();
-    let backend = match spec.engine {
-        EngineChoice::Cpu => Backend::Cpu(attnscope_gpu::GpuUnavailable::NotRequested),
-        _ => page_backend,
+    // `auto` follows the reader's saved choice (the header's Engine menu), if any.
+    let choice = match spec.engine {
+        EngineChoice::Auto => EngineChoice::saved(),
+        forced => forced,
     };
+    let backend = choice.offered(page_backend);
     let models = if spec.view == ViewKind::Pe {
         vec![]
     } else {
@@ -109,6 +111,7 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
     };
     let live = use_live_engine(
         &backend,
+        choice,
         &models,
         request,
         Callback::noop(),

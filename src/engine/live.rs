@@ -9,8 +9,9 @@
 //! wins) → each outcome is kept only if newer than the one shown → the page draws it.
 
 use super::catalog::ModelInfo;
+use super::choice::EngineChoice;
 use super::schedule::{self, Job, Outcome, Scheduler};
-use super::{Computed, Engine, RunError};
+use super::{Computed, Engine, EngineKind, RunError};
 use crate::backend::{Backend, SharedGpu};
 use crate::views::perf::{use_paint_latency, Painted};
 use attnscope_core::trace::{Attention, Classification, Decoded, Output, SelfAttention};
@@ -94,14 +95,21 @@ impl Shown {
         }
     }
 
-    /// What the latency record needs.
-    fn painted(&self) -> Painted {
+    /// What the latency record needs; `cpu_reason` says why the CPU engine runs when no GPU
+    /// was offered.
+    fn painted(&self, cpu_reason: Option<String>) -> Painted {
+        let why = match (&self.computed.why, self.computed.engine) {
+            (Some(why), _) => Some(why.clone()),
+            (None, EngineKind::Cpu) => cpu_reason,
+            (None, EngineKind::Gpu) => None,
+        };
         Painted {
             seq: self.seq,
             input_at: self.input_at,
             engine: self.computed.engine.name(),
             tokens: self.tokens.len(),
             forward_ms: self.computed.forward_ms,
+            why,
         }
     }
 }
@@ -267,12 +275,13 @@ fn offered_gpu(backend: &Backend) -> Option<Option<attnscope_gpu::GpuContext>> {
 }
 
 /// Loads and runs `models` live: each is loaded once (with progress) when the backend is
-/// known, and `request` runs on every ready model whenever it or the ready set changes. A lost
+/// known, on the engines `choice` offers ([`EngineChoice::offered`]; `auto` measures), and `request` runs on every ready model whenever it or the ready set changes. A lost
 /// GPU device emits `on_notice` (a sentence for the page's notices) and `on_device_lost`, and
 /// the model answers on the CPU. The first model's results feed the keystroke → paint record.
 #[hook]
 pub fn use_live_engine(
     backend: &Backend,
+    choice: EngineChoice,
     models: &[&'static ModelInfo],
     request: LiveRequest,
     on_notice: Callback<String>,
@@ -284,7 +293,8 @@ pub fn use_live_engine(
     // Load every model on the page once the backend is known.
     {
         let live = live.clone();
-        let gpu = offered_gpu(backend);
+        let gpu = offered_gpu(&choice.offered(backend.clone()));
+        let auto = choice == EngineChoice::Auto;
         let names: Vec<&'static str> = models.iter().map(|m| m.name).collect();
         let models = models.to_vec();
         use_effect_with((names, gpu.is_some()), move |(_, detected)| {
@@ -294,7 +304,7 @@ pub fn use_live_engine(
             }
             for info in models {
                 if live.slot(info.name).is_none() {
-                    load(live.dispatcher(), info, gpu.clone().flatten());
+                    load(live.dispatcher(), info, gpu.clone().flatten(), auto);
                 }
             }
         });
@@ -327,7 +337,15 @@ pub fn use_live_engine(
     }
 
     let first = models.first().and_then(|m| live.slot(m.name));
-    use_paint_latency(first.and_then(|s| s.shown.as_ref()).map(|s| s.painted()));
+    let cpu_reason = match choice.offered(backend.clone()) {
+        Backend::Cpu(reason) => Some(reason.to_string()),
+        _ => None,
+    };
+    use_paint_latency(
+        first
+            .and_then(|s| s.shown.as_ref())
+            .map(|s| s.painted(cpu_reason)),
+    );
     live
 }
 
@@ -336,6 +354,7 @@ fn load(
     live: UseReducerDispatcher<LiveModels>,
     info: &'static ModelInfo,
     gpu: Option<attnscope_gpu::GpuContext>,
+    auto: bool,
 ) {
     live.dispatch(LiveAction::Start(info));
     wasm_bindgen_futures::spawn_local(async move {
@@ -345,7 +364,7 @@ fn load(
                 live.dispatch(LiveAction::Loading(info, stage.to_owned(), fraction))
             }
         };
-        match Engine::load(info, gpu, &progress).await {
+        match Engine::load(info, gpu, auto, &progress).await {
             Ok(engine) => live.dispatch(LiveAction::Loaded(info, Rc::new(engine))),
             Err(why) => live.dispatch(LiveAction::Failed(info, why)),
         }
@@ -384,6 +403,7 @@ mod tests {
             forward_ms: 1.0,
             submits: 0,
             dispatches: 0,
+            why: None,
         };
         LiveAction::Outcome(Box::new(Outcome {
             model,

@@ -3,6 +3,7 @@
 //! same `Trace` (core's `Model::encode` / `Model::finish`).
 
 pub mod catalog;
+pub mod choice;
 pub mod fetch;
 pub mod live;
 pub mod page;
@@ -49,6 +50,8 @@ pub struct Computed {
     pub submits: u64,
     /// Compute dispatches one GPU forward records (0 on the CPU).
     pub dispatches: usize,
+    /// Why `auto` chose this engine (its measurement), when it chose.
+    pub why: Option<String>,
 }
 
 /// Why a forward gave no trace.
@@ -73,6 +76,10 @@ pub struct Engine {
     gpu_bytes: u64,
     /// Why this model runs on the CPU although a GPU context was offered, if it does.
     pub gpu_note: Option<String>,
+    /// Whether `engine=auto` chooses between the engines by measuring them.
+    auto: bool,
+    /// `auto`'s latest measurement.
+    pick: std::cell::Cell<Option<choice::AutoPick>>,
 }
 
 thread_local! {
@@ -119,9 +126,11 @@ pub type Progress = dyn Fn(&str, f64);
 impl Engine {
     /// Fetches the model folder, parses it and, given a GPU context, uploads it and compiles
     /// every pipeline (so no keystroke waits for a compile). Errors are worded for the user.
+    /// With `auto`, each forward runs on the faster engine ([`choice::AutoPick`]).
     pub async fn load(
         info: &'static ModelInfo,
         gpu: Option<GpuContext>,
+        auto: bool,
         progress: &Progress,
     ) -> Result<Self, String> {
         let (config, tokenizer, target_tokenizer, weights) = match user::folder(info.name) {
@@ -168,6 +177,8 @@ impl Engine {
             gpu: RefCell::new(gpu.map(|(network, _)| network)),
             gpu_bytes,
             gpu_note,
+            auto,
+            pick: std::cell::Cell::new(None),
         })
     }
 
@@ -238,7 +249,8 @@ impl Engine {
         }
     }
 
-    /// Tokenises and runs `text` with the interventions on the current engine.
+    /// Tokenises and runs `text` with the interventions on the current engine — under `auto`,
+    /// the faster one at this length, measuring both first when no measurement holds.
     pub async fn run(&self, text: &str, iv: &Interventions) -> Result<Computed, RunError> {
         let started = crate::dom::now_ms();
         let (trace, ids) = self.model.encode(text);
@@ -247,6 +259,22 @@ impl Engine {
         let gpu = match iv.inspect {
             Some(_) => None,
             None => self.gpu.borrow().clone(),
+        };
+        let mut why = None;
+        let gpu = match (&gpu, self.auto && !ids.is_empty()) {
+            (Some(network), true) => {
+                let pick = match self.pick.get() {
+                    Some(pick) if !pick.stale_at(ids.len()) => pick,
+                    _ => {
+                        let pick = self.measure(network, &trace, &ids, iv).await?;
+                        self.pick.set(Some(pick));
+                        pick
+                    }
+                };
+                why = Some(pick.reason());
+                gpu.filter(|_| pick.kind() == EngineKind::Gpu)
+            }
+            _ => gpu,
         };
         let engine = if gpu.is_some() {
             EngineKind::Gpu
@@ -258,18 +286,9 @@ impl Engine {
         let trace = if ids.is_empty() {
             trace
         } else if let Some(gpu) = &gpu {
-            match gpu.forward(&ids, iv).await {
-                Ok(out) => self.model.finish(trace, out),
-                Err(GpuError::DeviceLost(reason)) => return Err(RunError::DeviceLost(reason)),
-                Err(other) => return Err(RunError::Failed(other.to_string())),
-            }
+            self.forward_gpu(gpu, trace, &ids, iv).await?
         } else {
-            let output = self
-                .model
-                .network
-                .forward(&ids, iv)
-                .map_err(|e| RunError::Failed(e.to_string()))?;
-            self.model.finish(trace, output)
+            self.forward_cpu(trace, &ids, iv)?
         };
         Ok(Computed {
             trace,
@@ -279,6 +298,53 @@ impl Engine {
                 .as_ref()
                 .map_or(0, |g| g.context().submits() - submitted),
             dispatches,
+            why,
         })
+    }
+
+    /// `auto`'s measurement: one forward on each engine at this length.
+    async fn measure(
+        &self,
+        gpu: &GpuNetwork,
+        trace: &Trace,
+        ids: &[u32],
+        iv: &Interventions,
+    ) -> Result<choice::AutoPick, RunError> {
+        let started = crate::dom::now_ms();
+        self.forward_gpu(gpu, trace.clone(), ids, iv).await?;
+        let gpu_ms = crate::dom::now_ms() - started;
+        let started = crate::dom::now_ms();
+        self.forward_cpu(trace.clone(), ids, iv)?;
+        let cpu_ms = crate::dom::now_ms() - started;
+        Ok(choice::AutoPick {
+            t: ids.len(),
+            gpu_ms,
+            cpu_ms,
+        })
+    }
+
+    /// The GPU engine's forward, into `trace`.
+    async fn forward_gpu(
+        &self,
+        gpu: &GpuNetwork,
+        trace: Trace,
+        ids: &[u32],
+        iv: &Interventions,
+    ) -> Result<Trace, RunError> {
+        match gpu.forward(ids, iv).await {
+            Ok(out) => Ok(self.model.finish(trace, out)),
+            Err(GpuError::DeviceLost(reason)) => Err(RunError::DeviceLost(reason)),
+            Err(other) => Err(RunError::Failed(other.to_string())),
+        }
+    }
+
+    /// The CPU reference's forward, into `trace`.
+    fn forward_cpu(&self, trace: Trace, ids: &[u32], iv: &Interventions) -> Result<Trace, RunError> {
+        let output = self
+            .model
+            .network
+            .forward(ids, iv)
+            .map_err(|e| RunError::Failed(e.to_string()))?;
+        Ok(self.model.finish(trace, output))
     }
 }

@@ -5,7 +5,8 @@
 pub const LATENCIES_KEPT: u32 = 2000;
 
 /// Records a keystroke-to-paint latency where tests and the readout find it.
-pub fn record_latency(ms: f64, engine: &str, t: usize, forward_ms: f64) {
+/// `why` (shown in the readout) says why this engine runs, when it was chosen or forced.
+pub fn record_latency(ms: f64, engine: &str, t: usize, forward_ms: f64, why: Option<&str>) {
     let window = crate::dom::window();
     let key = wasm_bindgen::JsValue::from_str("__attnscopeLatencies");
     let list = js_sys::Reflect::get(&window, &key)
@@ -32,13 +33,14 @@ pub fn record_latency(ms: f64, engine: &str, t: usize, forward_ms: f64) {
         list.shift();
     }
     if let Some(element) = crate::dom::document().get_element_by_id("live-perf") {
+        let name = if engine == "gpu" {
+            "GPU (WebGPU)"
+        } else {
+            "CPU (wasm)"
+        };
+        let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
         element.set_text_content(Some(&format!(
-            "{} · T = {t} · forward {forward_ms:.1} ms · keystroke → paint {ms:.1} ms",
-            if engine == "gpu" {
-                "GPU (WebGPU)"
-            } else {
-                "CPU (wasm)"
-            }
+            "{name}{why} · T = {t} · forward {forward_ms:.1} ms · keystroke → paint {ms:.1} ms"
         )));
     }
 }
@@ -56,6 +58,8 @@ pub struct Painted {
     pub tokens: usize,
     /// The forward's own time.
     pub forward_ms: f64,
+    /// Why this engine runs (auto's measurement, or why no GPU was offered).
+    pub why: Option<String>,
 }
 
 /// Records keystroke → painted frame for each new result that came from an input: at the
@@ -80,6 +84,7 @@ pub fn use_paint_latency(painted: Option<Painted>) {
                 painted.engine,
                 painted.tokens,
                 painted.forward_ms,
+                painted.why.as_deref(),
             );
         });
     });

@@ -83,12 +83,21 @@ export async function launch({ webgpu = true } = {}) {
   // playwright-core gives every launch a fresh, empty profile directory of its own.
   if (webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan');
   else args.push('--disable-features=WebGPU,Vulkan', '--disable-gpu');
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args });
+  browser.attnscopeWebgpu = webgpu;
+  return browser;
 }
 
-/** A page that records console errors, page errors and requests outside `origin`. */
-export async function guardedPage(browser, origin, viewport = { width: 1280, height: 900 }) {
+/** A page that records console errors, page errors and requests outside `origin`. With
+ * WebGPU on, the reader's saved engine choice is `gpu` (the tests exercise the GPU engine on
+ * SwiftShader, which `auto` passes over as a software adapter) unless `engine` says otherwise
+ * (`'auto'`: nothing saved). */
+export async function guardedPage(browser, origin, viewport = { width: 1280, height: 900 }, { engine } = {}) {
   const context = await browser.newContext({ viewport, acceptDownloads: true, deviceScaleFactor: 1 });
+  const saved = engine ?? (browser.attnscopeWebgpu ? 'gpu' : 'auto');
+  if (saved !== 'auto') {
+    await context.addInitScript((choice) => { try { localStorage.setItem('attnscope-engine', choice); } catch {} }, saved);
+  }
   const page = await context.newPage();
   const problems = { consoleErrors: [], foreignRequests: [] };
   page.on('console', (m) => { if (m.type() === 'error') problems.consoleErrors.push(m.text()); });

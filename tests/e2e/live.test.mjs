@@ -151,6 +151,52 @@ for (const webgpu of [true, false]) {
   });
 }
 
+test('engine=auto passes over a software adapter; the Engine menu and engine= force either engine', async () => {
+  const server = await serveDist();
+  const browser = await launch({ webgpu: true });
+  try {
+    const model = 'sentiment-transformer';
+    const text = 'not bad at all';
+    // Nothing saved: auto. SwiftShader is a CPU emulation of a GPU, so the CPU engine answers.
+    const { page, problems } = await guardedPage(browser, server.origin, undefined, { engine: 'auto' });
+    await page.goto(server.base + `#/attention?model=${model}&text=${encodeURIComponent(text)}`);
+    assert.equal((await backendChip(page)).kind, 'webgpu');
+    let summary = await summaryFor(page, model, text);
+    assert.equal(summary.engine, 'cpu');
+    assert.equal(await page.inputValue('#engine-choice'), 'auto');
+    await page.focus('#live-text');
+    await page.keyboard.press('End');
+    await page.keyboard.type('!');
+    await summaryFor(page, model, text + '!');
+    await page.waitForFunction(() => /software emulation/.test(document.getElementById('live-perf')?.textContent ?? ''));
+    // The menu forces the GPU engine: saved, the page reloads with the text kept (once the
+    // URL, written at most every 250 ms, holds it).
+    await page.waitForFunction(() => location.hash.includes('all%21'));
+    await Promise.all([page.waitForEvent('load'), page.selectOption('#engine-choice', 'gpu')]);
+    summary = await summaryFor(page, model, text + '!');
+    assert.equal(summary.engine, 'gpu');
+    assert.equal(summary.submits, '1');
+    assert.equal(await page.evaluate(() => localStorage.getItem('attnscope-engine')), 'gpu');
+    assert.equal(await page.inputValue('#engine-choice'), 'gpu');
+    // engine= in the URL outranks the saved choice, and is not taken for a view's parameter.
+    await page.goto('about:blank');
+    await page.goto(server.base + `#/attention?model=${model}&engine=cpu&text=${encodeURIComponent(text)}`);
+    summary = await summaryFor(page, model, text);
+    assert.equal(summary.engine, 'cpu');
+    assert.equal(await page.locator('[data-testid=notices]').count(), 0, 'no “unknown parameter” notice');
+    // Back to auto from the menu.
+    await Promise.all([page.waitForEvent('load'), page.selectOption('#engine-choice', 'auto')]);
+    summary = await summaryFor(page, model, text);
+    assert.equal(summary.engine, 'cpu');
+    assert.equal(await page.evaluate(() => localStorage.getItem('attnscope-engine')), 'auto');
+    assert.deepEqual(problems.consoleErrors, []);
+    assert.deepEqual(problems.foreignRequests, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
 test('masking a token and switching a head off change the prediction as the CLI predicts', async () => {
   const server = await serveDist();
   const browser = await launch({ webgpu: true });

@@ -32,6 +32,10 @@ pub enum GpuUnavailable {
     /// The page asked for the CPU engine (an embed's `engine="cpu"`).
     #[error("the page asked for the CPU engine")]
     NotRequested,
+    /// `engine=auto` passed over a software adapter (SwiftShader, lavapipe): a CPU emulation
+    /// of a GPU is slower than the CPU engine itself.
+    #[error("the only GPU adapter is a software emulation ({0}), slower than the CPU engine")]
+    SoftwareAdapter(String),
 }
 
 /// What the status chip and the performance readout say about the adapter.

@@ -134,6 +134,7 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
     };
     let live = use_live_engine(
         &props.backend,
+        crate::engine::choice::EngineChoice::for_page(),
         &on_page,
         request,
         on_notice,

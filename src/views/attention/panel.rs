@@ -96,6 +96,7 @@ fn summary(props: &ModelPanelProps, shown: &Shown) -> Html {
         <div class="trace-summary" hidden=true id={format!("summary-{}", props.info.name)}
             data-seq={shown.seq.to_string()} data-text={shown.text.clone()}
             data-engine={shown.computed.engine.name()}
+            data-engine-why={shown.computed.why.clone().unwrap_or_default()}
             data-probabilities={probabilities}
             data-tokens={shown.tokens.join(" ")}
             data-t={shown.tokens.len().to_string()}

@@ -480,6 +480,7 @@ pub fn LiveCopy(props: &LiveCopyProps) -> Html {
     };
     let live = crate::engine::live::use_live_engine(
         &backend,
+        crate::engine::choice::EngineChoice::for_page(),
         &models,
         request,
         Callback::noop(),

@@ -149,6 +149,7 @@ pub fn StepsView(props: &StepsProps) -> Html {
     };
     let live = use_live_engine(
         &props.backend,
+        crate::engine::choice::EngineChoice::for_page(),
         &[settings.model],
         request,
         Callback::noop(),

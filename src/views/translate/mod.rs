@@ -109,6 +109,7 @@ pub fn TranslateView(props: &TranslateViewProps) -> Html {
     };
     let live = use_live_engine(
         &props.backend,
+        crate::engine::choice::EngineChoice::for_page(),
         &[&TRANSLATOR],
         request,
         on_notice,

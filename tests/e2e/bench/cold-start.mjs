@@ -1,8 +1,9 @@
 // Benchmark (not a test): cold start on localhost — navigation → the first painted heatmap (the
 // page's own User Timing mark `attnscope-first-heatmap`), and the bytes the page fetched by
-// then and in all, for each route with a heatmap, on the CPU engine (WebGPU off) and the GPU
-// engine (SwiftShader here). A fresh browser context per run (empty cache, no service worker);
-// RUNS runs each. Writes test-output/cold-start.json.
+// then and in all, for each route with a heatmap: WebGPU off (CPU engine), WebGPU on with
+// engine=auto (the default: SwiftShader here is a software adapter, so the CPU engine) and
+// WebGPU on with the GPU engine forced. A fresh browser context per run (empty cache, no
+// service worker); RUNS runs each. Writes test-output/cold-start.json.
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import os from 'node:os';
@@ -20,13 +21,13 @@ function stats(values) {
 const server = await serveDist();
 const results = [];
 try {
-  for (const webgpu of [false, true]) {
+  for (const [webgpu, engine] of [[false, 'auto'], [true, 'auto'], [true, 'gpu']]) {
     const browser = await launch({ webgpu });
     for (const route of routes) {
       const first = [], before = [], total = [];
       let adapter = '';
       for (let run = 0; run < RUNS; run++) {
-        const { page, context } = await guardedPage(browser, server.origin);
+        const { page, context } = await guardedPage(browser, server.origin, undefined, { engine });
         await page.goto(server.base + route);
         await page.waitForFunction(() => performance.getEntriesByName('attnscope-first-heatmap').length > 0, null, { timeout: 120000 });
         await page.waitForTimeout(300);
@@ -46,7 +47,7 @@ try {
         await context.close();
       }
       const result = {
-        route, engine: webgpu ? 'gpu' : 'cpu', backend: adapter,
+        route, webgpu, engine, backend: adapter,
         first_heatmap_ms: stats(first), bytes_before_first_heatmap: stats(before).median, bytes_total: stats(total).median,
       };
       results.push(result);
