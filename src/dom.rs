@@ -86,7 +86,9 @@ pub fn apply_data_css(root: &web_sys::Element) {
         let Some(html) = element.dyn_ref::<web_sys::HtmlElement>() else {
             return;
         };
-        let last = js_sys::Reflect::get(html, &applied).ok().and_then(|v| v.as_string());
+        let last = js_sys::Reflect::get(html, &applied)
+            .ok()
+            .and_then(|v| v.as_string());
         if last.as_deref() != Some(css.as_str()) {
             html.style().set_css_text(&css);
             let _ = js_sys::Reflect::set(html, &applied, &wasm_bindgen::JsValue::from_str(&css));

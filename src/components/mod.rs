@@ -147,15 +147,16 @@ pub fn use_on_screen(node: NodeRef) -> bool {
     {
         let on_screen = on_screen.clone();
         use_effect_with((), move |()| {
-            let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                // The latest entry is the element's current state.
-                let latest = entries.iter().last();
-                if let Some(entry) =
-                    latest.and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
-                {
-                    on_screen.set(entry.is_intersecting());
-                }
-            });
+            let callback =
+                Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                    // The latest entry is the element's current state.
+                    let latest = entries.iter().last();
+                    if let Some(entry) =
+                        latest.and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+                    {
+                        on_screen.set(entry.is_intersecting());
+                    }
+                });
             let init = web_sys::IntersectionObserverInit::new();
             init.set_root_margin(ON_SCREEN_MARGIN);
             let observer = web_sys::IntersectionObserver::new_with_options(

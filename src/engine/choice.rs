@@ -134,9 +134,20 @@ mod tests {
 
     #[test]
     fn auto_picks_the_faster_and_measures_again_when_t_moves_a_lot() {
-        let pick = AutoPick { t: 40, gpu_ms: 1.0, cpu_ms: 8.0 };
+        let pick = AutoPick {
+            t: 40,
+            gpu_ms: 1.0,
+            cpu_ms: 8.0,
+        };
         assert_eq!(pick.kind(), EngineKind::Gpu);
-        assert_eq!(AutoPick { cpu_ms: 0.5, ..pick }.kind(), EngineKind::Cpu);
+        assert_eq!(
+            AutoPick {
+                cpu_ms: 0.5,
+                ..pick
+            }
+            .kind(),
+            EngineKind::Cpu
+        );
         assert!(!pick.stale_at(40) && !pick.stale_at(70) && !pick.stale_at(21));
         assert!(pick.stale_at(80) && pick.stale_at(20));
         // Short texts: doubling from 3 to 6 tokens is not worth a measurement.

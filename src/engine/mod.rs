@@ -339,7 +339,12 @@ impl Engine {
     }
 
     /// The CPU reference's forward, into `trace`.
-    fn forward_cpu(&self, trace: Trace, ids: &[u32], iv: &Interventions) -> Result<Trace, RunError> {
+    fn forward_cpu(
+        &self,
+        trace: Trace,
+        ids: &[u32],
+        iv: &Interventions,
+    ) -> Result<Trace, RunError> {
         let output = self
             .model
             .network

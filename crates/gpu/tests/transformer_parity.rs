@@ -128,7 +128,13 @@ fn edge_cases_stay_finite_and_equal() {
     check(c.clone(), 1, 1, Interventions::default()).unwrap();
     check(c.clone(), 2, 512, Interventions::default()).unwrap();
     // The widest head the kernel holds (d_k = 128: key tiles of 12), T not a tile multiple.
-    check(config(false, true, false, 1, 128), 5, 301, Interventions::default()).unwrap();
+    check(
+        config(false, true, false, 1, 128),
+        5,
+        301,
+        Interventions::default(),
+    )
+    .unwrap();
     check(
         c.clone(),
         3,
