@@ -106,7 +106,10 @@ mod tests {
     fn key_tiles_fit_the_pool() {
         for dk in 1..=MAX_DK as u32 {
             let bk = key_tile(dk);
-            assert!(bk.is_multiple_of(4) && (4..=64).contains(&bk), "d_k {dk}: {bk}");
+            assert!(
+                bk.is_multiple_of(4) && (4..=64).contains(&bk),
+                "d_k {dk}: {bk}"
+            );
             assert!(pool_floats(dk, bk) <= POOL, "d_k {dk}: {bk}");
         }
         assert_eq!(key_tile(32), 64);
