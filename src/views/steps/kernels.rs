@@ -4,7 +4,7 @@
 
 use attnscope_gpu::kernels;
 
-/// The fused attention kernel.
+/// The fused, tiled attention kernel.
 pub const ATTENTION: &str = kernels::attention::SOURCE.wgsl;
 /// The tiled linear layer (Q, K, V projections and W_O).
 pub const MATMUL: &str = kernels::matmul::SOURCE.wgsl;
@@ -46,7 +46,8 @@ mod tests {
             (ATTENTION, "// Step 2", "// Step 3"),
             (ATTENTION, "// Step 3", "// Step 4"),
             (ATTENTION, "// Step 4", "// Step 5"),
-            (ATTENTION, "// Step 5", ""),
+            (ATTENTION, "// Step 5", "// Step 6"),
+            (ATTENTION, "// Step 6", ""),
             (MATMUL, "// Linear layer", "struct Params"),
             (EMBED, "// Embedding gather", "struct Params"),
             (ADDITIVE_POOL, "fn main", ""),
@@ -54,6 +55,7 @@ mod tests {
             let text = excerpt(source, from, to);
             assert!(text.lines().count() >= 3, "{from}: {text}");
         }
-        assert!(excerpt(ATTENTION, "// Step 1", "// Step 2").contains("s = s * p.scale"));
+        assert!(excerpt(ATTENTION, "// Step 2", "// Step 3").contains("s = dot * p.scale"));
+        assert!(excerpt(ATTENTION, "// Step 4", "// Step 5").contains("acc = acc + pool[p_at"));
     }
 }

@@ -525,7 +525,7 @@ fn head_steps(settings: &StepSettings, shown: &Shown, d: &HeadDetail) -> Vec<Ste
             equation: math::DOT,
             explain: format!("The query of “{q_token}” is multiplied with every key: a large dot product means the key offers what the query looks for."),
             body: key_table("steps-scores", "q·k for each key", tokens, &[("q·k", raw.clone())], &[]),
-            kernel: kernel("// Step 1", "// Step 2"),
+            kernel: kernel("// Step 2", "// Step 3"),
         },
         Step {
             id: "scale",
@@ -533,7 +533,7 @@ fn head_steps(settings: &StepSettings, shown: &Shown, d: &HeadDetail) -> Vec<Ste
             equation: math::SCALE,
             explain: format!("Dot products grow with the vectors' length d_k = {dk}; dividing by √{dk} = {:.3} keeps the softmax from saturating (τ is the temperature, 1 here).", (dk as f32).sqrt()),
             body: key_table("steps-scaled", "scaled scores", tokens, &[("q·k", raw.clone()), ("÷ √d_k", scaled.clone())], &[]),
-            kernel: kernel("// Step 1", "// Step 2"),
+            kernel: kernel("// Step 2", "// Step 3"),
         },
         Step {
             id: "mask",
@@ -557,7 +557,7 @@ fn head_steps(settings: &StepSettings, shown: &Shown, d: &HeadDetail) -> Vec<Ste
             equation: math::WEIGHTS,
             explain: format!("Each exponential divided by Z: how much “{q_token}” attends to each token. This is row {i} of the heatmap on the live page."),
             body: key_table("steps-weights", "weights a", tokens, &[("a", parts.weights.clone())], masked),
-            kernel: kernel("// Step 4", "// Step 5"),
+            kernel: kernel("// Step 5", "// Step 6"),
         },
         Step {
             id: "output",
@@ -565,7 +565,7 @@ fn head_steps(settings: &StepSettings, shown: &Shown, d: &HeadDetail) -> Vec<Ste
             equation: math::OUTPUT,
             explain: format!("The values, mixed by the weights: what head {} passes on for “{q_token}”{}.", h + 1, if d.output.row(i).iter().all(|v| *v == 0.0) && !d.v.row(0).iter().all(|v| *v == 0.0) { " (zero: the head is switched off)" } else { "" }),
             body: one_row("steps-output", d.output.row(i)),
-            kernel: kernel("// Step 5", ""),
+            kernel: kernel("// Step 4", "// Step 5"),
         },
         Step {
             id: "concat",

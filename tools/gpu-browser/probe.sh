@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Tries flag sets for Chromium's WebGPU adapter on the GPU machine; see docs/perf.md.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+R=/tmp/chr
+if [ ! -x $R/chromium/chromium ]; then
+  mkdir -p $R && cat /tmp/chr-parts/part* | xz -d | tar -C $R -xf - || { echo "unpack failed"; exit 1; }
+fi
+printf '<?xml version="1.0"?><fontconfig><dir>%s</dir><cachedir>/tmp/fc-cache</cachedir></fontconfig>\n' "$R/fonts/dejavu" > /tmp/fonts.conf
+export FONTCONFIG_FILE=/tmp/fonts.conf
+export LD_LIBRARY_PATH=$here/gl:$R/lib:$R/chromium:/usr/local/nvidia/lib64
+export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
+export VK_ICD_FILENAMES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+(cd $here/www && exec python3 -m http.server 8000 --bind 127.0.0.1 >/dev/null 2>&1) & SPID=$!
+BASE="--headless=new --no-sandbox --no-first-run --disable-background-networking --disable-component-update --disable-sync --enable-unsafe-webgpu --ignore-gpu-blocklist --enable-gpu --enable-logging=stderr --v=0"
+PROBE='(async () => { const t = (p) => Promise.race([p, new Promise((res) => setTimeout(() => res("timeout"), 15000))]); const r = {}; for (const o of [{}, {powerPreference: "high-performance"}]) { const a = await t(navigator.gpu ? navigator.gpu.requestAdapter(o) : Promise.resolve("no navigator.gpu")); r[JSON.stringify(o)] = (a && typeof a === "object") ? { vendor: a.info.vendor, architecture: a.info.architecture, device: a.info.device, description: a.info.description, fallback: a.info.isFallbackAdapter } : a; } return r; })()'
+APP='(async () => { await new Promise((r) => setTimeout(r, 20000)); const s = document.querySelector("#summary-sentiment-transformer"); return { chip: document.querySelector("#backend-chip")?.textContent, summary: s ? { ...s.dataset } : null, perf: document.querySelector("#live-perf")?.textContent }; })()'
+i=0
+for extra in \
+  "--use-gl=angle --use-angle=gl-egl" \
+  "--use-gl=angle --use-angle=gl-egl --use-webgpu-adapter=default" \
+  "--use-gl=angle --use-angle=gl-egl --enable-features=Vulkan --use-vulkan=native --disable-vulkan-surface" \
+  "--use-gl=angle --use-angle=gl-egl --enable-features=Vulkan,VulkanFromANGLE --disable-vulkan-surface --use-webgpu-adapter=default" \
+  "--use-angle=swiftshader --use-webgpu-adapter=default --disable-vulkan-surface" ; do
+  i=$((i+1)); echo "=== config $i: $extra"
+  rm -rf /tmp/prof; $R/chromium/chromium $BASE $extra --remote-debugging-port=9222 --user-data-dir=/tmp/prof about:blank > /tmp/chr$i.log 2>&1 & CPID=$!
+  sleep 3
+  out=$(timeout 60 python3 $here/cdp.py "goto:http://127.0.0.1:8000/" "eval:$PROBE" 2>&1)
+  echo "$out" | tail -3
+  if echo "$out" | grep -qi nvidia; then
+    echo "--- app on this config"
+    timeout 90 python3 $here/cdp.py "goto:http://127.0.0.1:8000/#/attention?model=sentiment-transformer&engine=gpu&text=not%20bad%20at%20all" "eval:$APP" 2>&1 | tail -3
+  fi
+  kill $CPID 2>/dev/null; sleep 1
+  grep -iE "dawn|vulkan|webgpu|adapter|vk_|icd" /tmp/chr$i.log | grep -viE "dbus|screensaver" | sort | uniq -c | sort -rn | head -8
+done
+kill $SPID 2>/dev/null
