@@ -205,31 +205,44 @@ impl Engine {
             &part("Fetching config.json", 0.0, 0.02),
         )
         .await?;
-        let tokenizer = fetch::fetch_text(
-            &file("tokenizer.json"),
-            &part("Fetching tokenizer.json", 0.02, 0.15),
-        )
-        .await?;
         let translator = matches!(
             ModelConfig::from_json(&config),
             Ok(ModelConfig::Seq2SeqAttention(_))
         );
+        // The tokenizers download while the weights do (`fetch_shared` downloads each file
+        // once; the awaits below take the finished downloads).
+        let tokenizers: &[&str] = if translator {
+            &["tokenizer.json", "target_tokenizer.json"]
+        } else {
+            &["tokenizer.json"]
+        };
+        for name in tokenizers {
+            let url = file(name);
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = fetch::fetch_shared(&url, &|_, _| {}).await;
+            });
+        }
+        let weights = fetch::fetch_shared(
+            &file("model.safetensors"),
+            &part("Fetching model.safetensors", 0.02, 0.83),
+        )
+        .await?;
+        let tokenizer = fetch::fetch_text(
+            &file("tokenizer.json"),
+            &part("Fetching tokenizer.json", 0.83, 0.84),
+        )
+        .await?;
         let target_tokenizer = if translator {
             Some(
                 fetch::fetch_text(
                     &file("target_tokenizer.json"),
-                    &part("Fetching target_tokenizer.json", 0.15, 0.25),
+                    &part("Fetching target_tokenizer.json", 0.84, 0.85),
                 )
                 .await?,
             )
         } else {
             None
         };
-        let weights = fetch::fetch_shared(
-            &file("model.safetensors"),
-            &part("Fetching model.safetensors", 0.25, 0.85),
-        )
-        .await?;
         Ok((config, tokenizer, target_tokenizer, weights))
     }
 
@@ -260,14 +273,18 @@ impl Engine {
             Some(_) => None,
             None => self.gpu.borrow().clone(),
         };
+        let submitted = gpu.as_ref().map_or(0, |g| g.context().submits());
         let mut why = None;
+        // A measuring forward's faster result is this keystroke's answer.
+        let mut measured = None;
         let gpu = match (&gpu, self.auto && !ids.is_empty()) {
             (Some(network), true) => {
                 let pick = match self.pick.get() {
                     Some(pick) if !pick.stale_at(ids.len()) => pick,
                     _ => {
-                        let pick = self.measure(network, &trace, &ids, iv).await?;
+                        let (pick, faster) = self.measure(network, &trace, &ids, iv).await?;
                         self.pick.set(Some(pick));
+                        measured = Some(faster);
                         pick
                     }
                 };
@@ -281,9 +298,10 @@ impl Engine {
         } else {
             EngineKind::Cpu
         };
-        let submitted = gpu.as_ref().map_or(0, |g| g.context().submits());
         let dispatches = gpu.as_ref().map_or(0, |g| g.dispatches());
-        let trace = if ids.is_empty() {
+        let trace = if let Some(trace) = measured {
+            trace
+        } else if ids.is_empty() {
             trace
         } else if let Some(gpu) = &gpu {
             self.forward_gpu(gpu, trace, &ids, iv).await?
@@ -302,25 +320,31 @@ impl Engine {
         })
     }
 
-    /// `auto`'s measurement: one forward on each engine at this length.
+    /// `auto`'s measurement: one forward on each engine at this length; the measurement and
+    /// the faster engine's trace.
     async fn measure(
         &self,
         gpu: &GpuNetwork,
         trace: &Trace,
         ids: &[u32],
         iv: &Interventions,
-    ) -> Result<choice::AutoPick, RunError> {
+    ) -> Result<(choice::AutoPick, Trace), RunError> {
         let started = crate::dom::now_ms();
-        self.forward_gpu(gpu, trace.clone(), ids, iv).await?;
+        let on_gpu = self.forward_gpu(gpu, trace.clone(), ids, iv).await?;
         let gpu_ms = crate::dom::now_ms() - started;
         let started = crate::dom::now_ms();
-        self.forward_cpu(trace.clone(), ids, iv)?;
+        let on_cpu = self.forward_cpu(trace.clone(), ids, iv)?;
         let cpu_ms = crate::dom::now_ms() - started;
-        Ok(choice::AutoPick {
+        let pick = choice::AutoPick {
             t: ids.len(),
             gpu_ms,
             cpu_ms,
-        })
+        };
+        let faster = match pick.kind() {
+            EngineKind::Gpu => on_gpu,
+            EngineKind::Cpu => on_cpu,
+        };
+        Ok((pick, faster))
     }
 
     /// The GPU engine's forward, into `trace`.

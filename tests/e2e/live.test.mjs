@@ -197,6 +197,32 @@ test('engine=auto passes over a software adapter; the Engine menu and engine= fo
   }
 });
 
+test('the head table is built when opened: one row per token, the top keys of the open head', async () => {
+  const server = await serveDist();
+  const browser = await launch({ webgpu: false });
+  try {
+    const text = 'a gripping, funny film';
+    const { page, problems } = await guardedPage(browser, server.origin);
+    await page.goto(server.base + '#/attention?model=sentiment-transformer&text=' + encodeURIComponent(text));
+    const summary = await summaryFor(page, 'sentiment-transformer', text);
+    assert.equal(await page.locator('.head-table tbody tr').count(), 0, 'closed: no rows built');
+    await page.click('.head-table summary');
+    await page.waitForFunction((t) => document.querySelectorAll('.head-table tbody tr').length === t, Number(summary.t));
+    const first = await page.locator('.head-table tbody tr').first().textContent();
+    assert.match(first, /^0: \[CLS\].*\(\d\.\d\d\)/);
+    // Typing while open keeps it in step with the tokens.
+    await page.focus('#live-text');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' indeed');
+    const after = await summaryFor(page, 'sentiment-transformer', text + ' indeed');
+    await page.waitForFunction((t) => document.querySelectorAll('.head-table tbody tr').length === t, Number(after.t));
+    assert.deepEqual(problems.consoleErrors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
 test('masking a token and switching a head off change the prediction as the CLI predicts', async () => {
   const server = await serveDist();
   const browser = await launch({ webgpu: true });

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Chromium on the H200 with WebGPU on the NVIDIA adapter (the flags found in probe.sh, config 3);
-# the page's own forward and keystroke → paint records on the three live cases, per engine.
+# the page's own forward and keystroke → paint records on the three live cases, per engine
+# (README.md beside this file says how to stage it). Results: docs/perf.md.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 R=/tmp/chr

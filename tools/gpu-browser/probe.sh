@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Tries flag sets for Chromium's WebGPU adapter on the GPU machine; see docs/perf.md.
+# On the GPU machine: tries flag sets for Chromium's WebGPU adapter and prints the adapter
+# each gives (README.md beside this file says how to stage the browser, gl/, cdp.py, www/).
+# Where it is NVIDIA's, also opens #/attention on the GPU engine and prints the page's summary.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 R=/tmp/chr
