@@ -4,13 +4,7 @@
 # (README.md beside this file says how to stage it). Results: docs/perf.md.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-R=/tmp/chr
-printf '<?xml version="1.0"?><fontconfig><dir>%s</dir><cachedir>/tmp/fc-cache</cachedir></fontconfig>\n' "$R/fonts/dejavu" > /tmp/fonts.conf
-export FONTCONFIG_FILE=/tmp/fonts.conf
-export LD_LIBRARY_PATH=$here/gl:$R/lib:$R/chromium:/usr/local/nvidia/lib64
-export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
-export VK_ICD_FILENAMES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-(cd $here/www && exec python3 -m http.server 8000 --bind 127.0.0.1 >/dev/null 2>&1) & SPID=$!
+. "$here/env.sh"
 FLAGS="--headless=new --no-sandbox --no-first-run --disable-background-networking --disable-component-update --disable-sync --enable-unsafe-webgpu --ignore-gpu-blocklist --enable-gpu --use-gl=angle --use-angle=gl-egl --enable-features=Vulkan --use-vulkan=native --disable-vulkan-surface"
 REVIEW=$(python3 -c "import urllib.parse;print(urllib.parse.quote(('the film is a long and winding story about a family that moves to the coast , '*6).strip()))")
 WORDS=$(python3 -c "import urllib.parse;print(urllib.parse.quote(' '.join('the old man and his young daughter walked slowly along the quiet river every morning before the long working day began in the small town near the sea'.split()[:29])))")

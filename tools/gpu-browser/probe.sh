@@ -4,16 +4,7 @@
 # Where it is NVIDIA's, also opens #/attention on the GPU engine and prints the page's summary.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-R=/tmp/chr
-if [ ! -x $R/chromium/chromium ]; then
-  mkdir -p $R && cat /tmp/chr-parts/part* | xz -d | tar -C $R -xf - || { echo "unpack failed"; exit 1; }
-fi
-printf '<?xml version="1.0"?><fontconfig><dir>%s</dir><cachedir>/tmp/fc-cache</cachedir></fontconfig>\n' "$R/fonts/dejavu" > /tmp/fonts.conf
-export FONTCONFIG_FILE=/tmp/fonts.conf
-export LD_LIBRARY_PATH=$here/gl:$R/lib:$R/chromium:/usr/local/nvidia/lib64
-export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
-export VK_ICD_FILENAMES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-(cd $here/www && exec python3 -m http.server 8000 --bind 127.0.0.1 >/dev/null 2>&1) & SPID=$!
+. "$here/env.sh"
 BASE="--headless=new --no-sandbox --no-first-run --disable-background-networking --disable-component-update --disable-sync --enable-unsafe-webgpu --ignore-gpu-blocklist --enable-gpu --enable-logging=stderr --v=0"
 PROBE='(async () => { const t = (p) => Promise.race([p, new Promise((res) => setTimeout(() => res("timeout"), 15000))]); const r = {}; for (const o of [{}, {powerPreference: "high-performance"}]) { const a = await t(navigator.gpu ? navigator.gpu.requestAdapter(o) : Promise.resolve("no navigator.gpu")); r[JSON.stringify(o)] = (a && typeof a === "object") ? { vendor: a.info.vendor, architecture: a.info.architecture, device: a.info.device, description: a.info.description, fallback: a.info.isFallbackAdapter } : a; } return r; })()'
 APP='(async () => { await new Promise((r) => setTimeout(r, 20000)); const s = document.querySelector("#summary-sentiment-transformer"); return { chip: document.querySelector("#backend-chip")?.textContent, summary: s ? { ...s.dataset } : null, perf: document.querySelector("#live-perf")?.textContent }; })()'
