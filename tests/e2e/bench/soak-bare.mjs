@@ -139,6 +139,10 @@ try {
     }
     await new Promise((ok) => setTimeout(ok, 100));
   }
+  // The soak exercises the GPU engine and its loss: `engine=auto` passes over SwiftShader (a
+  // software adapter), so the reader's saved choice is `gpu`, as the harness saves it.
+  await inPage(`localStorage.setItem('attnscope-engine', 'gpu'); location.reload();`);
+  await new Promise((ok) => setTimeout(ok, 2000));
   await inPage(`${HELPERS}
     window.__soakErrors = [];
     const error = console.error.bind(console);
