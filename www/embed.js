@@ -143,13 +143,6 @@ class AttnScopeElement extends HTMLElement {
     this.#handle?.free();
     this.#handle = null;
     this.#starting = false;
-    // yew keeps its event registry for an app's root element after the app is destroyed: a
-    // fresh container cuts that root off from this element (and the host page's removed DOM),
-    // so an element that leaves the page can be collected. (The soak found home-page visits
-    // retaining every removed element.)
-    const fresh = this.#container.cloneNode(false);
-    this.#container.replaceWith(fresh);
-    this.#container = fresh;
   }
 
   attributeChangedCallback() {

@@ -1,6 +1,12 @@
 //! The `<attn-scope>` element's wasm side: `www/embed.js` defines the element and calls
 //! [`mount_embed`] with its shadow root's container, its options and an event callback; the
 //! returned [`EmbedHandle`] takes option changes and is destroyed with the element.
+//!
+//! An unmounted embed's yew app is parked, not destroyed, and the next element reuses it.
+//! yew registers an app's event listeners on its root element and never removes them (their
+//! closures hold the app's subtree), so every destroyed app stayed in memory for good: a
+//! page that mounts embeds again and again (the home page on each visit) grew without end.
+//! With parking, the apps alive are at most the most elements ever on the page at once.
 
 use super::options::{EmbedOptions, EmbedSpec};
 use super::snippet::app_link;
@@ -20,6 +26,9 @@ pub struct EmbedRootProps {
     pub on_event: Callback<EmbedEvent>,
     /// The folder attnscope is served from (for the "Open in attnscope" link).
     pub base: AttrValue,
+    /// False while the app is parked: nothing is shown and no model is held.
+    #[prop_or(true)]
+    pub active: bool,
 }
 
 /// An embed: its theme, its size tracking and its one view.
@@ -42,8 +51,10 @@ pub fn EmbedRoot(props: &EmbedRootProps) -> Html {
     html! {
         <ContextProvider<UiContext> context={ui}>
             <div class="attnscope-embed" data-theme={if spec.dark { "dark" } else { "light" }} ref={root}>
-                <EmbedView {key} spec={spec.clone()} problems={problems.clone()}
-                    on_event={props.on_event.clone()} app_link={Some(AttrValue::from(link))} />
+                if props.active {
+                    <EmbedView {key} spec={spec.clone()} problems={problems.clone()}
+                        on_event={props.on_event.clone()} app_link={Some(AttrValue::from(link))} />
+                }
             </div>
         </ContextProvider<UiContext>>
     }
@@ -52,9 +63,49 @@ pub fn EmbedRoot(props: &EmbedRootProps) -> Html {
 /// A mounted embed, owned by its element.
 #[wasm_bindgen]
 pub struct EmbedHandle {
-    app: Option<AppHandle<EmbedRoot>>,
+    app: Option<ParkedApp>,
     on_event: Callback<EmbedEvent>,
     base: AttrValue,
+}
+
+/// A yew app and the element it is rooted at (inside an element's container while mounted).
+struct ParkedApp {
+    host: web_sys::Element,
+    app: AppHandle<EmbedRoot>,
+}
+
+thread_local! {
+    /// Apps of embeds that left the page, waiting for the next element.
+    static PARKED: std::cell::RefCell<Vec<ParkedApp>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A parked app (or a new one) moved into `container`, showing `props`.
+fn unpark_into(container: &web_sys::Element, props: EmbedRootProps) -> Result<ParkedApp, JsValue> {
+    let mut parked = match PARKED.with(|p| p.borrow_mut().pop()) {
+        Some(parked) => parked,
+        None => {
+            let host = crate::dom::document().create_element("div")?;
+            host.set_class_name("attnscope-host");
+            let app = yew::Renderer::<EmbedRoot>::with_root_and_props(host.clone(), props.idle())
+                .render();
+            ParkedApp { host, app }
+        }
+    };
+    container.append_child(&parked.host)?;
+    parked.app.update(props);
+    Ok(parked)
+}
+
+impl EmbedRootProps {
+    /// The same options and base, for an app that shows nothing.
+    fn idle(&self) -> Self {
+        Self {
+            options: self.options.clone(),
+            on_event: Callback::noop(),
+            base: self.base.clone(),
+            active: false,
+        }
+    }
 }
 
 /// The options from the element, or the defaults and an error event if they cannot be read.
@@ -72,19 +123,28 @@ impl EmbedHandle {
     /// Shows new options (an attribute changed).
     pub fn update(&mut self, options: JsValue) {
         let options = read_options(options, &self.on_event);
-        if let Some(app) = &mut self.app {
-            app.update(EmbedRootProps {
+        if let Some(parked) = &mut self.app {
+            parked.app.update(EmbedRootProps {
                 options,
                 on_event: self.on_event.clone(),
                 base: self.base.clone(),
+                active: true,
             });
         }
     }
 
-    /// Unmounts the view (the element left the page).
+    /// Unmounts the view (the element left the page): its model is dropped and its app
+    /// parked for the next element.
     pub fn destroy(&mut self) {
-        if let Some(app) = self.app.take() {
-            app.destroy();
+        if let Some(mut parked) = self.app.take() {
+            parked.host.remove();
+            parked.app.update(EmbedRootProps {
+                options: EmbedOptions::default(),
+                on_event: Callback::noop(),
+                base: self.base.clone(),
+                active: false,
+            });
+            PARKED.with(|p| p.borrow_mut().push(parked));
         }
     }
 }
@@ -118,10 +178,20 @@ pub fn mount_embed(
         options,
         on_event: on_event.clone(),
         base: base.clone(),
+        active: true,
     };
-    let app = yew::Renderer::<EmbedRoot>::with_root_and_props(container, props).render();
+    let app = match unpark_into(&container, props) {
+        Ok(app) => Some(app),
+        Err(why) => {
+            on_event.emit(EmbedEvent::Error(format!(
+                "attnscope could not start here: {}",
+                why.as_string().unwrap_or_else(|| format!("{why:?}"))
+            )));
+            None
+        }
+    };
     EmbedHandle {
-        app: Some(app),
+        app,
         on_event,
         base,
     }

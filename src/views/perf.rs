@@ -1,8 +1,10 @@
 //! The live views' performance readout: keystroke → paint latencies, kept where tests find
 //! them (`window.__attnscopeLatencies`) and shown in the `#live-perf` line.
 
-/// How many latency records the page keeps (the oldest go first).
-pub const LATENCIES_KEPT: u32 = 2000;
+/// How many latency records the page keeps (the oldest go first): enough for any benchmark
+/// (they clear it and type a few hundred keys at most), small enough that a lesson-long
+/// session reaches the cap within minutes and its memory then stays flat.
+pub const LATENCIES_KEPT: u32 = 500;
 
 /// Records a keystroke-to-paint latency where tests and the readout find it.
 /// `why` (shown in the readout) says why this engine runs, when it was chosen or forced.

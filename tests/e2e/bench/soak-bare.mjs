@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import os from 'node:os';
 import { join } from 'node:path';
 import { growthAfterWarmup } from './growth.mjs';
+import { heapNodes, heapGrowth, heapNet } from './heap-diff.mjs';
 import { serveDist, OUTPUT } from '../harness.mjs';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 120);
@@ -44,8 +45,10 @@ const socket = new WebSocket(targets.find((t) => t.type === 'page').webSocketDeb
 await new Promise((ok) => socket.addEventListener('open', ok, { once: true }));
 let nextId = 0;
 const pending = new Map();
+let snapshotChunks = [];
 socket.addEventListener('message', (event) => {
   const message = JSON.parse(event.data);
+  if (message.method === 'HeapProfiler.addHeapSnapshotChunk') snapshotChunks.push(message.params.chunk);
   const waiter = pending.get(message.id);
   if (!waiter) return;
   pending.delete(message.id);
@@ -119,6 +122,18 @@ const ROUND = (round) => `${HELPERS}
   return { released };
 `;
 
+/** A heap snapshot of the page, parsed (after a garbage collection, as V8 takes them). */
+async function heapSnapshot() {
+  snapshotChunks = [];
+  await send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  return heapNodes(JSON.parse(snapshotChunks.join('')));
+}
+// HEAP_DIFF=1: a snapshot half-way (the page's bounded records are full by then) and one at
+// the end; what survived between them is written to test-output/soak-heap-diff.json.
+const HEAP_DIFF = process.env.HEAP_DIFF === '1';
+let firstSnapshot = null;
+let heapDiff = null;
+
 const samples = [];
 const failures = [];
 let rounds = 0;
@@ -159,12 +174,20 @@ try {
       lost = true;
     }
     rounds++;
+    if (HEAP_DIFF && !firstSnapshot && Date.now() - start > SECONDS * 1000 / 2) firstSnapshot = { round, nodes: await heapSnapshot() };
     if (Date.now() - start >= nextSample) {
       await sample(`round ${round}`);
       nextSample = Date.now() - start + SAMPLE_EVERY_MS;
     }
   }
   await sample('end');
+  if (firstSnapshot) {
+    const last = await heapSnapshot();
+    heapDiff = {
+      fromRound: firstSnapshot.round, toRound: rounds - 1,
+      net: heapNet(firstSnapshot.nodes, last), kept: heapGrowth(firstSnapshot.nodes, last),
+    };
+  }
   const errors = (await inPage('return window.__soakErrors;')).filter((e) => !/device|destroyed|lost/i.test(e));
   if (errors.length) failures.push(`console errors: ${errors.slice(0, 5).join(' | ')}`);
 } catch (error) {
@@ -187,6 +210,14 @@ const report = {
 };
 await mkdir(OUTPUT, { recursive: true });
 await writeFile(join(OUTPUT, `soak-bare-${SECONDS}s.json`), JSON.stringify(report, null, 2));
+if (heapDiff) {
+  await writeFile(join(OUTPUT, 'soak-heap-diff.json'), JSON.stringify(heapDiff, null, 2));
+  const show = (g) => console.log(`  ${String(g.bytes).padStart(9)} B ${String(g.count).padStart(6)}× ${g.key.slice(0, 140)}`);
+  console.log(`net growth from round ${heapDiff.fromRound} to ${heapDiff.toRound}:`);
+  heapDiff.net.slice(0, 25).forEach(show);
+  console.log('new objects still alive at the end:');
+  heapDiff.kept.slice(0, 15).forEach(show);
+}
 const mb = (b) => (b / 2 ** 20).toFixed(1);
 const [first, last] = [samples[0], samples.at(-1)];
 if (first) {
