@@ -174,6 +174,39 @@ test('alignment: the reordering shows as a crossing; step-through and exports', 
   }
 });
 
+test('decoding never writes the token just written; the step-through strikes the skipped candidate', async () => {
+  const server = await serveDist();
+  const browser = await launch({ webgpu: true });
+  try {
+    // At its 4th step the network ranks "amigos" (just written) first: core, the CLI and
+    // the GPU kernel all write the next best instead ("son mis amigos.").
+    const text = 'they are my friends';
+    const { page, problems } = await open(browser, server, '?text=' + encodeURIComponent(text));
+    const s = await summaryFor(page, text);
+    assert.equal(s.ids, cliIds([text])[0]);
+    const ids = s.ids.split(' ');
+    assert.ok(ids.every((id, i) => i === 0 || id !== ids[i - 1]), s.ids);
+    await page.focus('#step-range');
+    await page.keyboard.press('Home');
+    for (let k = 1; k < 4; k += 1) await page.keyboard.press('ArrowRight');
+    assert.match(await page.textContent('#step-label'), /Step 4 of/);
+    const rows = await page.$$eval('#step-candidates tbody tr', (trs) => trs.map((tr) => ({
+      skipped: tr.classList.contains('skipped'), token: tr.querySelector('th').firstChild.textContent,
+      note: tr.querySelector('.skip-note')?.textContent ?? '' })));
+    const written = (await page.textContent('.step-written span')).trim().split(' ');
+    assert.equal(rows.filter((r) => r.skipped).length, 1, JSON.stringify(rows));
+    assert.ok(rows[0].skipped, 'the network\'s first choice is the skipped one');
+    assert.equal(rows[0].token, written.at(-1));
+    assert.match(rows[0].note, /just written: skipped/);
+    assert.notEqual(await page.textContent('.step-written strong'), rows[0].token);
+    assert.deepEqual(problems.consoleErrors, []);
+    assert.deepEqual(problems.foreignRequests, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
 test('bad input never blanks the page or loses the text; decode latency by length', async () => {
   const server = await serveDist();
   const browser = await launch({ webgpu: false });

@@ -343,6 +343,18 @@ pub fn argmax(values: &[f32]) -> usize {
     best
 }
 
+/// The index of the largest value other than `skipped` (the first one on ties): greedy
+/// decoding's choice when it never writes the token it has just written.
+pub fn argmax_skipping(values: &[f32], skipped: usize) -> usize {
+    let mut best: Option<usize> = None;
+    for (i, &v) in values.iter().enumerate() {
+        if i != skipped && best.is_none_or(|b| v > values[b]) {
+            best = Some(i);
+        }
+    }
+    best.unwrap_or(0)
+}
+
 /// One LSTM cell (PyTorch gate order i, f, g, o; both bias vectors):
 ///
 /// ```text
@@ -497,6 +509,29 @@ mod tests {
         assert!(p.iter().all(|v| v.is_finite()));
         assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);
         assert_eq!(masked_softmax(&[1.0, 2.0], |_| false), vec![0.0, 0.0]);
+    }
+
+    #[test]
+    fn argmax_skipping_takes_the_best_other_value() {
+        let logits = [0.5, 3.0, 3.0, 2.0];
+        assert_eq!(argmax(&logits), 1);
+        assert_eq!(
+            argmax_skipping(&logits, 1),
+            2,
+            "the next of the tied maxima"
+        );
+        assert_eq!(argmax_skipping(&logits, 0), 1);
+        assert_eq!(
+            argmax_skipping(&[7.0, 1.0], 0),
+            1,
+            "the skipped value is never chosen"
+        );
+        assert_eq!(
+            argmax_skipping(&logits, 9),
+            1,
+            "an id outside skips nothing"
+        );
+        assert_eq!(argmax_skipping(&[], 0), 0);
     }
 
     #[test]

@@ -11,8 +11,9 @@
 //!   h_t, c_t' = LSTMCell([E_tgt[y_{t−1}]; c_t] (input feeding) or E_tgt[y_{t−1}])
 //!   o_t = [h_t; c_t]                                                     (3H)
 //!     or, with attentional_hidden, h̃_t = tanh(W_c·[h_t; c_t] + b_c)      (e)
-//!   logits_t = W_o·o_t + b_o,  y_t = argmax logits_t
-//!     (W_o = E_tgt with tie_output_embedding)
+//!   logits_t = W_o·o_t + b_o,  y_t = argmax_{v ≠ y_{t−1}} logits_t[v]
+//!     (W_o = E_tgt with tie_output_embedding; y_0 = bos, so the first step skips bos:
+//!     greedy decoding never writes the token it has just written — ARCHITECTURE.md says why)
 //! stop at eos (kept) or after max_decode_len tokens
 //! ```
 //!
@@ -25,7 +26,7 @@
 use crate::activation::{exp, tanh_in_place};
 use crate::bilstm::{bidirectional, load_bidirectional};
 use crate::config::Seq2SeqConfig;
-use crate::ops::{argmax, dot, embed, masked_softmax, Linear, LstmCell};
+use crate::ops::{argmax_skipping, dot, embed, masked_softmax, Linear, LstmCell};
 use crate::trace::{Decoding, Interventions, StopReason};
 use crate::weights::WeightStore;
 use crate::{Matrix, ModelError};
@@ -149,8 +150,8 @@ impl Seq2SeqAttention {
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut stop = StopReason::MaxLength;
         // Greedy decoding: each step attends with the current state, updates the cell on the
-        // previous token (and the context, with input feeding), and takes the argmax; it
-        // stops after the end token or at max_decode_len.
+        // previous token (and the context, with input feeding), and takes the argmax over
+        // every token but the previous one; it stops after the end token or at max_decode_len.
         for _ in 0..c.max_decode_len {
             let q = self.query.apply(&h); // (a)
             for (j, row) in hidden.chunks_exact_mut(q.len()).enumerate() {
@@ -184,7 +185,7 @@ impl Seq2SeqAttention {
             }
             let logits = self.output.apply(&features); // (V_tgt)
                                                        // Keep what the views replay: the attention row, the top-5 candidates, the logits.
-            y = argmax(&logits) as u32;
+            y = argmax_skipping(&logits, y as usize) as u32;
             top_k.push(top_k_probabilities(&logits, TOP_K));
             rows.extend(alpha);
             logits_all.extend_from_slice(&logits);

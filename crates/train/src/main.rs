@@ -425,7 +425,8 @@ fn translate(o: &Options) -> Result<(), TrainError> {
         summary: "English → Spanish: a BiLSTM encoder (hidden 128 per direction), an LSTM decoder \
                   (hidden 128) with additive (Bahdanau) attention and input feeding, Luong's \
                   attentional hidden state tanh(W_c[h; c]) tied to the Spanish embedding as the \
-                  output layer, greedy decoding up to 32 tokens. Lower-cased WordPiece on both sides."
+                  output layer, greedy decoding up to 32 tokens, never writing the token just \
+                  written. Lower-cased WordPiece on both sides."
             .into(),
         sources: &TRANSLATION_SOURCES,
         preprocessing: "Unicode NFC, whitespace collapsed; pairs with more than 12 words on either \

@@ -1,6 +1,7 @@
 //! The decoding replayed one token at a time: at each step, what was written so far, the
 //! decoder's attention over the English tokens and its five most likely next tokens (named
-//! by core), with keyboard and slider navigation.
+//! by core, a candidate equal to the token just written marked as skipped), with keyboard and
+//! slider navigation.
 
 use crate::engine::live::Shown;
 use std::rc::Rc;
@@ -61,6 +62,9 @@ pub fn StepThrough(props: &StepThroughProps) -> Html {
     let attention = alignment.row(k);
     let written: Vec<&str> = target[..k].iter().map(String::as_str).collect();
     let candidates = decoding.candidates.get(k).map_or(&[][..], Vec::as_slice);
+    // Greedy decoding never writes the token it has just written (attnscope-core's
+    // seq2seq): a candidate equal to it is named as skipped.
+    let just_written = k.checked_sub(1).map(|previous| decoding.ids[previous]);
     html! {
         <section class="step-through" aria-labelledby="step-title" {onkeydown} ref={root}>
             <h2 id="step-title" class="sub">{ "Step through the decoding" }</h2>
@@ -90,9 +94,14 @@ pub fn StepThrough(props: &StepThroughProps) -> Html {
                     <caption>{ format!("Top {} next tokens at step {}", candidates.len(), k + 1) }</caption>
                     <thead><tr><th scope="col">{ "token" }</th><th scope="col">{ "probability" }</th></tr></thead>
                     <tbody>
-                        { for candidates.iter().map(|c| (&c.token, c.probability)).map(|(name, p)| html! {
-                            <tr><th scope="row" lang="es">{ name }</th>
-                                <td><span class="pool-bar" data-css={format!("width:{:.1}%", p * 100.0)} aria-hidden="true"></span>{ format!("{:.1} %", p * 100.0) }</td></tr>
+                        { for candidates.iter().map(|c| {
+                            let skipped = Some(c.id) == just_written;
+                            html! {
+                                <tr class={classes!(skipped.then_some("skipped"))}>
+                                    <th scope="row" lang="es">{ &c.token }
+                                        if skipped { <span class="skip-note" lang="en">{ " (just written: skipped)" }</span> }</th>
+                                    <td><span class="pool-bar" data-css={format!("width:{:.1}%", c.probability * 100.0)} aria-hidden="true"></span>{ format!("{:.1} %", c.probability * 100.0) }</td></tr>
+                            }
                         }) }
                     </tbody>
                 </table>

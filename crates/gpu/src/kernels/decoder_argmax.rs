@@ -1,7 +1,8 @@
-//! `decoder_argmax.wgsl`: one decoding step's greedy choice, y = argmax logits (the first of
-//! equal maxima), written into the state with the step count and the end flag.
+//! `decoder_argmax.wgsl`: one decoding step's greedy choice, y_t = argmax over v ≠ y_{t−1}
+//! of the logits (the first of equal maxima; never the token just written), written into the
+//! state with the step count and the end flag.
 //!
-//! CPU twin: `attnscope_core::ops::argmax` in `attnscope_core::seq2seq`'s greedy loop.
+//! CPU twin: `attnscope_core::ops::argmax_skipping` in `attnscope_core::seq2seq`'s greedy loop.
 //! Tested by `tests/seq2seq_parity.rs` (the decoded ids and the stop reason).
 
 use crate::kernel::Kernel;

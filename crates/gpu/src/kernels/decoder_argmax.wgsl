@@ -1,8 +1,9 @@
-// One decoding step's greedy choice, in one workgroup:
-//   y_t = argmax_v logits[step][v]     (the first of equal maxima, as the CPU reference)
+// One decoding step's greedy choice, in one workgroup, never the token just written:
+//   y_t = argmax_{v ≠ y_{t−1}} logits[step][v]   (y_{t−1} = state[OFF_IDS + step], bos at
+//                                                 step 0; the first of equal maxima)
 //   state[OFF_IDS + step + 1] = y_t;  state[OFF_STEPS] = step + 1;  y_t = eos → state[OFF_DONE] = 1
 //
-// CPU twin (the specification): ops::argmax in the greedy loop of attnscope-core src/seq2seq.rs.
+// CPU twin (the specification): ops::argmax_skipping in the greedy loop of attnscope-core src/seq2seq.rs.
 // Held equal by crates/gpu/tests/seq2seq_parity.rs; Rust side: decoder_argmax.rs beside this file.
 
 override V: u32;
@@ -36,11 +37,12 @@ fn main(@builtin(local_invocation_index) l: u32) {
     if (workgroupUniformLoad(&done) != 0u) {
         return;
     }
+    let previous = u32(state[OFF_IDS + p.step]);
     var value = -3.4e38;
     var index = 0xffffffffu;
     for (var v = l; v < V; v = v + WG) {
         let x = logits[p.step * V + v];
-        if (x > value) {
+        if (v != previous && x > value) {
             value = x;
             index = v;
         }

@@ -3,7 +3,7 @@
 
 use super::{additive_scores, dropout, key_bias, softmax, BiLstmLayer, LstmDirection};
 use attnscope_core::config::Seq2SeqConfig;
-use candle_core::{IndexOp, Module, Result, Tensor, D};
+use candle_core::{IndexOp, Module, Result, Tensor};
 use candle_nn::{linear, linear_no_bias, Init, Linear, VarBuilder};
 
 /// The translator.
@@ -146,6 +146,8 @@ impl Seq2Seq {
     }
 
     /// Greedy decoding of one source (1, S): the ids and every step's logits (steps, V).
+    /// As attnscope-core decodes, each step takes the best token other than the one just
+    /// written.
     pub fn greedy(&self, src: &Tensor) -> Result<(Vec<u32>, Tensor)> {
         let valid = Tensor::ones(src.dims(), candle_core::DType::F32, src.device())?;
         let mut enc = self.encode(src, &valid, false)?;
@@ -153,7 +155,7 @@ impl Seq2Seq {
         for _ in 0..self.config.max_decode_len {
             let (features, _) = self.step(&mut enc, &Tensor::new(&[y], src.device())?, false)?;
             let logits = self.logits(&features)?.squeeze(0)?;
-            y = logits.argmax(D::Minus1)?.to_scalar::<u32>()?;
+            y = attnscope_core::ops::argmax_skipping(&logits.to_vec1::<f32>()?, y as usize) as u32;
             all.push(logits);
             ids.push(y);
             if y == self.config.eos_id {
