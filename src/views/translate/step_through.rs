@@ -99,7 +99,7 @@ pub fn StepThrough(props: &StepThroughProps) -> Html {
                             html! {
                                 <tr class={classes!(skipped.then_some("skipped"))}>
                                     <th scope="row" lang="es">{ &c.token }
-                                        if skipped { <span class="skip-note" lang="en">{ " (just written: skipped)" }</span> }</th>
+                                        if skipped { <span class="skip-note" lang="en">{ "(just written: skipped)" }</span> }</th>
                                     <td><span class="pool-bar" data-css={format!("width:{:.1}%", c.probability * 100.0)} aria-hidden="true"></span>{ format!("{:.1} %", c.probability * 100.0) }</td></tr>
                             }
                         }) }
