@@ -8,6 +8,12 @@
 #
 # Where the GPU machine has no network (as ours): run the first three commands here, carry
 # target/splits and target/models/all-MiniLM-L6-v2 there, run the last one there.
+#
+# The committed sentiment store was written in two steps: this script on the H200, then, after
+# the transfer set gained its negation copies, `teacher.py --task sentiment --epochs 3 --lrs 3e-5
+# --supplement` on a 2-core CPU, which fine-tuned a second teacher and labelled only the new
+# texts (sentiment-teacher.json's "supplement" has its figures). Running this script again
+# labels the whole transfer set with one teacher.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="$(bash scripts/fetch-data.sh | tail -1)"

@@ -3,8 +3,9 @@
 - the prepared splits (`attnscope-train --export-splits DIR` writes them);
 - the transfer set: the training texts, their augmentations after Tang et al. 2019 ("Distilling
   Task-Specific Knowledge from BERT into Simple Neural Networks": masking, replacement by a
-  neighbour word, n-gram samples; passage windows for the topic articles) and unlabelled text
-  from the shipped corpora, all reproducible from a seed;
+  neighbour word, n-gram samples; passage windows for the topic articles), sentiment copies
+  with their negation toggled, and unlabelled text from the shipped corpora, all reproducible
+  from a seed;
 - the teacher-output store: soft labels and word saliencies keyed by a hash of each text, so
   that the committed file holds no corpus text.
 """
@@ -16,6 +17,10 @@ from pathlib import Path
 import numpy as np
 
 TASKS = ("sentiment", "topic")
+
+# The seed of the transfer set (and of the teacher's fine-tuning): teacher.py and student.py
+# must build the same texts.
+SEED = 16
 
 
 def load_task(splits_dir, task):
@@ -45,8 +50,11 @@ def text_key(text):
 # Augmentation
 # --------------------------------------------------------------------------------------------
 AUGMENT = {
-    # Tang et al.: p_mask = p_pos = 0.1, p_ng = 0.25, n-grams of 1–5 words.
-    "sentiment": {"copies": 12, "p_mask": 0.1, "p_replace": 0.1, "p_window": 0.25, "window": (1, 5)},
+    # Tang et al.: p_mask = p_pos = 0.1, p_ng = 0.25, n-grams of 1–5 words; plus two copies of
+    # each training text with its negation toggled (see `toggle_negation`), half of them cut
+    # to a short window around the toggled words.
+    "sentiment": {"copies": 12, "p_mask": 0.1, "p_replace": 0.1, "p_window": 0.25, "window": (1, 5),
+                  "negated": 2},
     # Passages of up to 80 words: windows of 6–30 words keep the news topic readable.
     "topic": {"copies": 6, "p_mask": 0.1, "p_replace": 0.1, "p_window": 0.4, "window": (6, 30)},
 }
@@ -76,6 +84,45 @@ def augment(text, neighbours, rng, recipe):
     return " ".join(out)
 
 
+# Negation toggles: an auxiliary gains a negation ("was" → "was not" / "wasn't") or loses it.
+NEGATABLE = {
+    "is": ["is not", "isn't"], "was": ["was not", "wasn't"], "are": ["are not", "aren't"],
+    "were": ["were not", "weren't"], "does": ["does not", "doesn't"], "did": ["did not", "didn't"],
+    "do": ["do not", "don't"], "can": ["cannot", "can't"], "could": ["could not", "couldn't"],
+    "will": ["will not", "won't"], "would": ["would not", "wouldn't"], "has": ["has not", "hasn't"],
+    "have": ["have not", "haven't"], "should": ["should not", "shouldn't"],
+}
+NEGATED = {neg: [plain] for plain, negs in NEGATABLE.items() for neg in negs if " " not in neg}
+NEGATED.update({"cannot": ["can"], "never": ["always", "often"], "no": ["a", "some"]})
+
+
+def toggle_negation(text, rng, short):
+    """`text` with one auxiliary's negation toggled ("the plot was not dull" ↔ "the plot was
+    dull", "it isn't funny" → "it is funny"; "never" → "always"), or None when it has no such
+    word. With `short`, only a window from up to two words before the toggle to one to four
+    words after it is kept ("was not dull at all"): short negated phrases are rare in reviews.
+    Only training texts are toggled; the demo checklist is never read here."""
+    words = text.split()
+    spots = []
+    for i, word in enumerate(words):
+        key = word.lower()
+        after = words[i + 1].lower() if i + 1 < len(words) else ""
+        if key in NEGATABLE and after in ("not", "n't"):
+            spots.append((i, [word], 2))
+        elif key in NEGATABLE and after not in ("never", "no"):
+            spots.append((i, NEGATABLE[key], 1))
+        elif key in NEGATED:
+            spots.append((i, NEGATED[key], 1))
+    if not spots:
+        return None
+    i, choices, width = rng.choice(spots)
+    out = words[:i] + [rng.choice(choices)] + words[i + width:]
+    if short:
+        start = max(0, i - rng.randint(0, 2))
+        out = out[start:i + 1 + rng.randint(1, 4)]
+    return " ".join(out)
+
+
 def transfer_texts(train_texts, extra_texts, neighbours, task, seed):
     """The transfer set's texts: every training text, its augmented copies, the unlabelled
     texts; duplicates dropped, order fixed by `seed`."""
@@ -90,6 +137,14 @@ def transfer_texts(train_texts, extra_texts, neighbours, task, seed):
         for _ in range(recipe["copies"]):
             copy = augment(text, neighbours, rng, recipe)
             if copy.strip() and copy not in seen:
+                seen.add(copy)
+                out.append(copy)
+    # After the others, from their own generator, so the texts above stay as they were.
+    rng = random.Random(seed + 1)
+    for text in train_texts:
+        for n in range(recipe.get("negated", 0)):
+            copy = toggle_negation(text, rng, short=n % 2 == 1)
+            if copy and copy.strip() and copy not in seen:
                 seen.add(copy)
                 out.append(copy)
     return out
@@ -141,11 +196,24 @@ def save_outputs(path, texts, logits, saliency):
     np.savez_compressed(path, keys=keys, logits=np.asarray(logits, dtype=np.float16), offsets=offsets, saliency=flat)
 
 
+def append_outputs(path, first, texts, logits, saliency):
+    """Rewrites the store at `path` (loaded as `first`) with `texts`' outputs added after its
+    own, in the format of `save_outputs`."""
+    keys = np.concatenate([first.keys, np.array([text_key(t) for t in texts], dtype=np.uint64)])
+    lengths = np.diff(first.offsets).tolist() + [len(s) for s in saliency]
+    offsets = np.zeros(len(lengths) + 1, dtype=np.uint32)
+    offsets[1:] = np.cumsum(lengths)
+    flat = np.concatenate([first.saliency] + [np.asarray(s, dtype=np.uint8) for s in saliency])
+    all_logits = np.concatenate([first.logits, np.asarray(logits, dtype=np.float32).reshape(-1, first.logits.shape[1])])
+    np.savez_compressed(path, keys=keys, logits=all_logits.astype(np.float16), offsets=offsets, saliency=flat)
+
+
 class Outputs:
     """The committed teacher outputs, looked up by text."""
 
     def __init__(self, path):
         data = np.load(path)
+        self.keys = data["keys"]
         self.logits = data["logits"].astype(np.float32)
         self.offsets = data["offsets"]
         self.saliency = data["saliency"]

@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 from tokenizers import Tokenizer
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import common  # noqa: E402
 
 MAX_LEN = 128
-SEED = 16
+SEED = common.SEED
 
 
 class Teacher(nn.Module):
@@ -94,7 +95,9 @@ def fine_tune(args, tokenizer, labels, splits, lr, device):
     history = []
     for epoch in range(args.epochs):
         model.train()
-        for _, ids, mask, y in batches(enc["train"], ys["train"], args.batch, True, rng, device):
+        for n, (_, ids, mask, y) in enumerate(batches(enc["train"], ys["train"], args.batch, True, rng, device)):
+            if n % 100 == 0:
+                print(f"  lr {lr} epoch {epoch + 1}: batch {n}", flush=True)
             loss = nn.functional.cross_entropy(model(ids, mask), y)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -148,7 +151,50 @@ def checklist_accuracy(model, tokenizer, labels, device):
     rows = [line.split("\t") for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
     texts = [r[2].replace("*", "") for r in rows]
     gold = [labels.index(r[0]) for r in rows]
+    by_capability = {}
+    for row, g in zip(rows, gold):
+        right = accuracy(model, tokenizer.encode_batch([row[2].replace("*", "")]), [g], device)
+        seen = by_capability.setdefault(row[1], [0, 0])
+        seen[0] += int(right)
+        seen[1] += 1
+    print("checklist by capability (correct, total):", by_capability, flush=True)
     return accuracy(model, tokenizer.encode_batch(texts), gold, device)
+
+
+def cpu_name():
+    """The CPU's model name, as the kernel reports it."""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "cpu"
+
+
+def supplement(out, task, model, tokenizer, texts, best, started, tuned, device):
+    """Labels the transfer texts the stored outputs lack with this (second) teacher and adds
+    them to the store; the report gains a "supplement" entry with this teacher's figures and
+    how often it agrees with the first on a sample of the texts both label."""
+    store = out / f"{task}.npz"
+    first = common.Outputs(store)
+    known = [t for t in texts if first.get(t) is not None]
+    new = [t for t in texts if first.get(t) is None]
+    sample = known[:: max(1, len(known) // 2000)][:2000]
+    sample_logits, _ = label(model, tokenizer, sample, device)
+    agree = sum(int(np.argmax(z) == np.argmax(first.get(t)[0])) for z, t in zip(sample_logits, sample)) / max(len(sample), 1)
+    logits, saliency = label(model, tokenizer, new, device)
+    common.append_outputs(store, first, new, logits, saliency)
+    path = out / f"{task}-teacher.json"
+    report = json.loads(path.read_text())
+    report["supplement"] = {
+        "why": "texts added to the transfer set after the first teacher's run, labelled by a second fine-tune of the same recipe",
+        "chosen": best, "texts": len(new), "agreement_with_first": round(agree, 4), "agreement_sample": len(sample),
+        "device": torch.cuda.get_device_name() if device == "cuda" else cpu_name(),
+        "threads": torch.get_num_threads(), "torch": torch.__version__,
+        "seconds_fine_tuning": round(tuned, 1), "seconds_labelling": round(time.time() - started - tuned, 1),
+        "augment": common.AUGMENT[task],
+    }
+    path.write_text(json.dumps(report, indent=2))
+    print(f"{task}: second teacher dev {best['dev']:.4f} test {best['test']:.4f}, agrees with the first on "
+          f"{agree:.3f} of {len(sample)}; {len(new)} texts added", flush=True)
 
 
 def main():
@@ -161,6 +207,10 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lrs", default="3e-5,8e-5")
     ap.add_argument("--limit", type=int, default=0, help="use only this many texts per split (a smoke run)")
+    ap.add_argument("--supplement", action="store_true",
+                    help="OUT already holds this task's outputs: label only the transfer texts they lack "
+                         "(after a change to the transfer set) and add them, with this teacher's figures "
+                         "and its agreement with the first one")
     args = ap.parse_args()
     device = "cuda" if torch.cuda.is_available() else "cpu"
     torch.backends.cuda.matmul.allow_tf32 = True
@@ -194,6 +244,9 @@ def main():
             [w for w, c in common.word_counts(train_texts).items() if c >= 3], vocab, embeddings)
         extra = common.unlabelled(args.splits, task, 30000 if not args.limit else args.limit, SEED)
         texts = common.transfer_texts(train_texts, extra, neighbours, task, SEED)
+        if args.supplement:
+            supplement(out, task, model, tokenizer, texts, best, started, tuned, device)
+            continue
         logits, saliency = label(model, tokenizer, texts, device)
         common.save_outputs(out / f"{task}.npz", texts, logits, saliency)
         report = {

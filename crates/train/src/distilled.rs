@@ -148,9 +148,13 @@ fn card(
         epochs: runs,
         schedule: settings.to_string(),
         time: format!(
-            "{steps:.0} optimiser steps in {:.0} s on an {} ({seeds} seeds, the best dev accuracy \
-             kept: seed {}, epoch {}).",
+            "{steps:.0} optimiser steps in {:.0} s{} on an {} ({seeds} seeds, the best dev \
+             accuracy kept: seed {}, epoch {}).",
             number(student, "seconds"),
+            match student["parallel_processes"].as_u64() {
+                Some(n) if n > 1 => format!(" (the seeds as {n} processes side by side)"),
+                _ => String::new(),
+            },
             student["device"].as_str().unwrap_or("unknown device"),
             student["seed"],
             student["epoch"]
@@ -303,7 +307,7 @@ fn teacher_section(reports: &Reports, dev: f64, test: f64) -> String {
          embedding space, n-gram windows) and unlabelled text from the shipped corpora; the \
          teacher's logits and word saliency (gradient × input) for each are committed in \
          `crates/train/teacher/`, keyed by a hash of the text (no corpus text is committed).\n\n\
-         Student vs teacher: test {:+.4}, dev {:+.4}.\n\n",
+         {}Student vs teacher: test {:+.4}, dev {:+.4}.\n\n",
         teacher["teacher"].as_str().unwrap_or("?"),
         teacher["epochs"],
         teacher["batch"],
@@ -320,7 +324,43 @@ fn teacher_section(reports: &Reports, dev: f64, test: f64) -> String {
         teacher["transfer_texts"],
         teacher["augment"]["copies"],
         teacher["augment"],
+        supplement_paragraph(&teacher["supplement"]),
         test - t_test,
         dev - t_dev,
+    )
+}
+
+/// The texts a second teacher labelled after the transfer set grew (`teacher.py
+/// --supplement`), or nothing.
+fn supplement_paragraph(supplement: &Value) -> String {
+    if supplement.is_null() {
+        return String::new();
+    }
+    let chosen = &supplement["chosen"];
+    format!(
+        "Negation copies ({} texts, added later: each training text twice with one auxiliary's \
+         negation toggled — \"was\" ↔ \"was not\" / \"wasn't\", \"never\" → \"always\" — once \
+         whole and once cut to a short window around the toggle; `toggle_negation` in \
+         `tools/distil/common.py`) were labelled by a second fine-tune of the same recipe on \
+         {} ({} threads, PyTorch {}), lr {}, epoch {} kept by dev (dev by epoch {:?}): dev {:.4}, test {:.4}, \
+         checklist {:.3} (evaluation only); {:.0} s of fine-tuning and {:.0} s of labelling. \
+         It agrees with the first teacher on {:.1} % of {} texts both labelled.\n\n",
+        supplement["texts"],
+        supplement["device"].as_str().unwrap_or("?"),
+        supplement["threads"],
+        supplement["torch"].as_str().unwrap_or("?"),
+        chosen["lr"],
+        chosen["epoch"],
+        chosen["dev_by_epoch"]
+            .as_array()
+            .map(|a| a.iter().map(|x| x.as_f64().unwrap_or(0.0)).collect::<Vec<_>>())
+            .unwrap_or_default(),
+        number(chosen, "dev"),
+        number(chosen, "test"),
+        number(chosen, "checklist"),
+        number(supplement, "seconds_fine_tuning"),
+        number(supplement, "seconds_labelling"),
+        number(supplement, "agreement_with_first") * 100.0,
+        supplement["agreement_sample"],
     )
 }
