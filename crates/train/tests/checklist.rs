@@ -3,9 +3,10 @@
 //!
 //! Issue 16's targets are a checklist accuracy ≥ 0.90 for both models and, for the BiLSTM's
 //! attention pooling, a median (largest weight × T) ≥ 3 with the top-weighted token in a
-//! marked word for ≥ 70 % of the sentences. The last is met and held here; the first two are
-//! not yet (0.848 / 0.798 and 2.60, see the cards), so this test holds the distilled models'
-//! floor instead: a model that regresses towards the old ones (0.66 and a flat 1.04) fails.
+//! marked word for ≥ 70 % of the sentences. The pooling targets are met and held here; the
+//! accuracy is not yet (see the cards), so this test holds the distilled models' floor
+//! instead: a model that regresses towards the older ones (0.66 and a flat 1.04 before the
+//! distillation, 0.848 before the negation copies) fails.
 
 use attnscope_core::Model;
 use attnscope_train::checklist::{self, Item, Report};
@@ -52,12 +53,9 @@ fn the_sentiment_bilstm_attends_to_the_words_that_carry_the_sentiment() {
         "top-weighted token on a marked word for {top:.2}"
     );
     let peak = report.median_peak_ratio().expect("pooling");
+    assert!(peak >= 3.0, "median largest weight × T {peak:.2} (target 3)");
     assert!(
-        peak >= 2.5,
-        "median largest weight × T {peak:.2} (floor 2.5, target 3)"
-    );
-    assert!(
-        report.accuracy() >= 0.80,
+        report.accuracy() >= 0.87,
         "accuracy {:.3}",
         report.accuracy()
     );
