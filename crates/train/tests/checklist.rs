@@ -53,7 +53,10 @@ fn the_sentiment_bilstm_attends_to_the_words_that_carry_the_sentiment() {
         "top-weighted token on a marked word for {top:.2}"
     );
     let peak = report.median_peak_ratio().expect("pooling");
-    assert!(peak >= 3.0, "median largest weight × T {peak:.2} (target 3)");
+    assert!(
+        peak >= 3.0,
+        "median largest weight × T {peak:.2} (target 3)"
+    );
     assert!(
         report.accuracy() >= 0.87,
         "accuracy {:.3}",
