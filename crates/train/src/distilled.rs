@@ -148,7 +148,7 @@ fn card(
         epochs: runs,
         schedule: settings.to_string(),
         time: format!(
-            "{steps:.0} optimiser steps in {:.0} s{} on an {} ({seeds} seeds, the best dev \
+            "{steps:.0} optimiser steps in {:.0} s{} on an {} ({seeds} seed{}, the best dev \
              accuracy kept: seed {}, epoch {}).",
             number(student, "seconds"),
             match student["parallel_processes"].as_u64() {
@@ -156,6 +156,7 @@ fn card(
                 _ => String::new(),
             },
             student["device"].as_str().unwrap_or("unknown device"),
+            if seeds == 1 { "" } else { "s" },
             student["seed"],
             student["epoch"]
         ),
