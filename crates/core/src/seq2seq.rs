@@ -184,8 +184,8 @@ impl Seq2SeqAttention {
                 tanh_in_place(&mut features);
             }
             let logits = self.output.apply(&features); // (V_tgt)
-                                                       // Keep what the views replay: the attention row, the top-5 candidates, the logits.
             y = argmax_skipping(&logits, y as usize) as u32;
+            // Keep what the views replay: the attention row, the top-5 candidates, the logits.
             top_k.push(top_k_probabilities(&logits, TOP_K));
             rows.extend(alpha);
             logits_all.extend_from_slice(&logits);
