@@ -3,7 +3,6 @@
 
     python3 tools/distil/student.py --splits DIR --minilm DIR --teacher DIR --out DIR \
         [--task sentiment] [--arch bilstm] [--seeds 1,2,3]
-    python3 tools/distil/student.py --merge OUT1 OUT2 … --out DIR   (seeds run as processes)
 
 Trains the shipped classifiers (`<task>-transformer`, `<task>-bilstm`) on the teacher's soft
 labels over the transfer set (teacher.py wrote them, keyed by text hash):
@@ -28,7 +27,6 @@ import copy
 import json
 import math
 import random
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -162,7 +160,7 @@ class BiLstmStudent(nn.Module):
 def config(arch, labels, vocab, args):
     if arch == "transformer":
         return {"architecture": "TransformerEncoderClassifier", "vocab_size": vocab, "d_model": 128, "n_heads": 4,
-                "n_layers": args.transformer_layers, "d_ff": 512, "max_len": MAX_LEN, "layer_norm_eps": 1e-5,
+                "n_layers": 2, "d_ff": 512, "max_len": MAX_LEN, "layer_norm_eps": 1e-5,
                 "pe_base": 10000.0, "scale_embedding": True, "activation": "gelu", "norm_first": False,
                 "final_norm": False, "pooling": args.transformer_pooling, "labels": labels, "pad_id": 0}
     return {"architecture": "BiLstmAttentionClassifier", "vocab_size": vocab, "embedding_dim": args.bilstm_embedding,
@@ -310,36 +308,7 @@ def export(model, cfg, tokenizer_json, texts, tokenizer, out, name):
     (out / f"{name}.json").write_text(json.dumps({"cases": cases}))
 
 
-def merge(parts, out):
-    """Combines runs of one model made by separate processes (one seed each, in parallel on a
-    GPU machine) as one run with several seeds makes them: the folder and fixture of the best
-    dev accuracy, every seed's history in the report."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    reports = {}
-    for part in map(Path, parts):
-        for path in part.glob("*-student.json"):
-            reports.setdefault(path.name.removesuffix("-student.json"), []).append((part, json.loads(path.read_text())))
-    for name, found in reports.items():
-        part, best = max(found, key=lambda pr: pr[1]["dev_f16"])
-        shutil.copytree(part / name, out / name, dirs_exist_ok=True)
-        shutil.copy(part / f"{name}.json", out / f"{name}.json")
-        best = dict(best)
-        best["runs"] = sorted((run for _, r in found for run in r["runs"]), key=lambda run: run["seed"])
-        best["seconds"] = round(max(r["seconds"] for _, r in found), 1)
-        best["parallel_processes"] = len(found)
-        best["settings"]["seeds"] = ",".join(str(run["seed"]) for run in best["runs"])
-        (out / f"{name}-student.json").write_text(json.dumps(best, indent=2))
-        print(f"{name}: seed {best['seed']} kept of {best['settings']['seeds']} (dev {best['dev_f16']:.4f})")
-
-
 def main():
-    if sys.argv[1:2] == ["--merge"]:
-        ap = argparse.ArgumentParser()
-        ap.add_argument("--merge", nargs="+", required=True, help="output folders of one-seed runs")
-        ap.add_argument("--out", required=True)
-        args = ap.parse_args()
-        return merge(args.merge, args.out)
     ap = argparse.ArgumentParser()
     ap.add_argument("--splits", required=True)
     ap.add_argument("--minilm", required=True)
@@ -356,7 +325,6 @@ def main():
     ap.add_argument("--gold", type=float, default=0.5)
     ap.add_argument("--attention", type=float, default=1.0)
     ap.add_argument("--attention-power", type=float, default=2.0)
-    ap.add_argument("--transformer-layers", type=int, default=2)
     ap.add_argument("--transformer-pooling", choices=("cls", "mean"), default="cls")
     ap.add_argument("--bilstm-embedding", type=int, default=128)
     ap.add_argument("--bilstm-hidden", type=int, default=128)

@@ -148,13 +148,9 @@ fn card(
         epochs: runs,
         schedule: settings.to_string(),
         time: format!(
-            "{steps:.0} optimiser steps in {:.0} s{} on an {} ({seeds} seed{}, the best dev \
+            "{steps:.0} optimiser steps in {:.0} s on an {} ({seeds} seed{}, the best dev \
              accuracy kept: seed {}, epoch {}).",
             number(student, "seconds"),
-            match student["parallel_processes"].as_u64() {
-                Some(n) if n > 1 => format!(" (the seeds as {n} processes side by side)"),
-                _ => String::new(),
-            },
             student["device"].as_str().unwrap_or("unknown device"),
             if seeds == 1 { "" } else { "s" },
             student["seed"],
