@@ -312,7 +312,8 @@ def seq2seq_fixture(name, cfg, seed):
             h, c = mods["decoder"](inp[None], (h[None], c[None]))
             h, c = h[0], c[0]
             logits = output_layer(torch.cat([h, ctx]))
-            y = int(torch.argmax(logits))
+            # Greedy, never the token just written (bos at the first step), first maximum on ties.
+            y = int(torch.argmax(logits.index_fill(0, torch.tensor([y]), float("-inf"))))
             rows.append(w)
             logits_all.append(logits)
             out.append(y)
