@@ -136,13 +136,20 @@ fn bilstm_and_translator_traces() {
         .candidates
         .iter()
         .all(|k| k.len() == 5 && k[0].probability >= k[4].probability));
-    // Candidates are named by the target vocabulary; the chosen token is the first one.
-    for (step, id) in decoding.candidates.iter().zip(&decoding.ids) {
-        assert_eq!(step[0].id, *id);
+    // Candidates are named by the target vocabulary; the chosen token is the first one that
+    // is not the token just written (the start token at the first step).
+    let ModelConfig::Seq2SeqAttention(config) = seq2seq_config() else {
+        panic!("a seq2seq config")
+    };
+    let mut previous = config.bos_id;
+    for (step, &id) in decoding.candidates.iter().zip(&decoding.ids) {
+        let chosen = step.iter().find(|c| c.id != previous).expect("a candidate");
+        assert_eq!(chosen.id, id);
         assert_eq!(
-            Some(step[0].token.as_str()),
-            translator.target_tokenizer.as_ref().unwrap().token(*id)
+            Some(chosen.token.as_str()),
+            translator.target_tokenizer.as_ref().unwrap().token(id)
         );
+        previous = id;
     }
 }
 
