@@ -186,9 +186,11 @@ test('step-through: every number equals the CPU reference (CLI), masks show −�
   const trace = cliInspect('sentiment-transformer', text, 1, 2, '4');
   const t = trace.tokens.length;
   assert.ok(trace.detail, 'the CLI inspected the head');
+  // The page runs core compiled to wasm, the CLI runs it native: their dot products add the
+  // same terms in different SIMD lane orders, apart by f32 rounding (1.5e-6 of 2.58 seen).
   const close = (a, b, what) => a.forEach((v, i) => {
     if (b[i] === -Infinity) assert.equal(v, -Infinity, what);
-    else assert.ok(Math.abs(v - b[i]) <= 1e-6 * (1 + Math.abs(b[i])), `${what}[${i}]: ${v} vs ${b[i]}`);
+    else assert.ok(Math.abs(v - b[i]) <= 1e-5 * (1 + Math.abs(b[i])), `${what}[${i}]: ${v} vs ${b[i]}`);
   });
   close(parse(record.raw), row(trace.detail.raw_scores, 2), 'q·k');
   close(parse(record.scores), row(trace.detail.scores, 2), 'scaled scores');
