@@ -40,14 +40,7 @@ fn main() {
         "dev BLEU, all references / first reference (f16): {:.2} / {:.2}",
         dev.all_references, dev.first_reference
     );
-    // The same 100 test sources as the trainer's fixture.
-    let sources: Vec<String> = pairs
-        .test
-        .iter()
-        .take(100)
-        .map(|p| p.source.clone())
-        .collect();
-    let json = translator_fixture(&folder, &sources).expect("the fixture");
+    let json = translator_fixture(&folder, &pairs.test).expect("the fixture");
     std::fs::write(&fixture, json.to_string()).expect("the fixture is written");
     println!("fixture: {}", fixture.display());
 }

@@ -466,15 +466,9 @@ fn translate(o: &Options) -> Result<(), TrainError> {
         sections: String::new(),
     };
     write(&out.join("MODEL_CARD.md"), card.render())?;
-    let sources: Vec<String> = data
-        .test
-        .iter()
-        .take(100)
-        .map(|p| p.source.clone())
-        .collect();
     write(
         &o.fixtures.join(format!("{name}.json")),
-        translator_fixture(&out, &sources)?.to_string(),
+        translator_fixture(&out, &data.test)?.to_string(),
     )?;
     eprintln!(
         "{name}: test BLEU {:.2} (first ref {:.2})",

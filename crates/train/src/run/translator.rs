@@ -259,10 +259,14 @@ pub fn train_translator(job: &TranslatorJob<'_>) -> Result<TranslatorReport, Tra
 /// Logits of every `FIXTURE_STRIDE`-th target id go into the translator's fixture.
 pub const FIXTURE_STRIDE: usize = 50;
 
-/// The translator's fidelity fixture: for each source, the ids of candle's greedy decoding
-/// from the folder's own (f16-rounded) weights, and every step's logits at `checked_ids`
-/// (every 50th id and the generated ones).
-pub fn translator_fixture(dir: &Path, sources: &[String]) -> Result<serde_json::Value, TrainError> {
+/// How many test sentences (the first ones) the translator's fixture decodes.
+pub const FIXTURE_CASES: usize = 100;
+
+/// The translator's fidelity fixture: for each of the first [`FIXTURE_CASES`] test sources,
+/// the ids of candle's greedy decoding from the folder's own (f16-rounded) weights, and every
+/// step's logits at `checked_ids` (every 50th id and the generated ones).
+pub fn translator_fixture(dir: &Path, test: &[Pair]) -> Result<serde_json::Value, TrainError> {
+    let sources = test.iter().take(FIXTURE_CASES).map(|p| &p.source);
     let model = Model::from_dir(dir)?;
     let ModelConfig::Seq2SeqAttention(config) = &model.config else {
         return Err(TrainError::Tokenizer("not a translator".into()));
