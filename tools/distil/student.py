@@ -43,6 +43,7 @@ import common  # noqa: E402
 VOCAB = 8000
 MAX_LEN = 128
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+STARTED = time.time()
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,11 +249,18 @@ def train_one(arch, cfg, data, init, seed, args, device):
     train = data["transfer"]
     steps = args.epochs * math.ceil(len(train) / args.batch)
     lr = args.lr or (1e-3 if arch == "transformer" else 2e-3)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=args.weight_decay)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, s / 500) * max(0.05, 1 - s / steps))
     best = (-1.0, None, 0)
     history = []
     for epoch in range(args.epochs):
+        if args.deadline and history:
+            # Stop where one more epoch (as long as the longest so far) would end past the deadline.
+            longest = max(h["seconds"] for h in history)
+            if time.time() - STARTED + 1.2 * longest > args.deadline:
+                print(f"  {arch} seed {seed}: stopped after epoch {epoch} (--deadline {args.deadline:g} s)", flush=True)
+                break
+        epoch_started = time.time()
         model.train()
         order = rng.permutation(len(train))
         # Batches of similar length (shuffled buckets) keep the padded LSTM work small.
@@ -282,7 +290,8 @@ def train_one(arch, cfg, data, init, seed, args, device):
                 total += loss.item()
                 count += 1
         dev = evaluate(rounded_f16(model), data["dev"], device)
-        history.append({"epoch": epoch + 1, "loss": round(total / max(count, 1), 4), "dev": round(dev, 4)})
+        history.append({"epoch": epoch + 1, "loss": round(total / max(count, 1), 4), "dev": round(dev, 4),
+                        "seconds": round(time.time() - epoch_started, 1)})
         print(f"  {arch} seed {seed} epoch {epoch + 1}: loss {total / max(count, 1):.4f} dev {dev:.4f}", flush=True)
         if dev > best[0]:
             best = (dev, copy.deepcopy(model).cpu(), epoch + 1)
@@ -329,6 +338,9 @@ def main():
     ap.add_argument("--bilstm-embedding", type=int, default=128)
     ap.add_argument("--bilstm-hidden", type=int, default=128)
     ap.add_argument("--bilstm-layers", type=int, default=1)
+    ap.add_argument("--weight-decay", type=float, default=0.01)
+    ap.add_argument("--deadline", type=float, default=0.0,
+                    help="seconds after start past which no new epoch begins (a run on a lent machine)")
     ap.add_argument("--limit", type=int, default=0, help="a smoke run on this many texts per split")
     args = ap.parse_args()
     device = "cuda" if torch.cuda.is_available() else "cpu"
