@@ -106,7 +106,7 @@ def sinusoidal(n, d, base=10000.0):
 
 
 class TransformerStudent(nn.Module):
-    """Post-norm encoder, GELU, sinusoidal positions, embeddings × √d, [CLS] or mean pooling
+    """Post-norm (or pre-norm with a final LayerNorm) encoder, GELU, sinusoidal positions, embeddings × √d, [CLS] or mean pooling
     (the mean over every token of the text, [CLS] and [SEP] included, as attnscope-core)."""
 
     def __init__(self, cfg, dropout):
@@ -116,9 +116,12 @@ class TransformerStudent(nn.Module):
         self.embedding = nn.Embedding(cfg["vocab_size"], d)
         self.layers = nn.ModuleList([
             nn.TransformerEncoderLayer(d, cfg["n_heads"], cfg["d_ff"], dropout=dropout, activation="gelu",
-                                       layer_norm_eps=cfg["layer_norm_eps"], batch_first=True, norm_first=False)
+                                       layer_norm_eps=cfg["layer_norm_eps"], batch_first=True,
+                                       norm_first=cfg["norm_first"])
             for _ in range(cfg["n_layers"])
         ])
+        if cfg["final_norm"]:
+            self.final_norm = nn.LayerNorm(d, eps=cfg["layer_norm_eps"])
         self.classifier = nn.Linear(d, len(cfg["labels"]))
         self.register_buffer("pe", sinusoidal(cfg["max_len"], d, cfg["pe_base"]).float(), persistent=False)
 
@@ -127,6 +130,8 @@ class TransformerStudent(nn.Module):
         pad = ~valid
         for layer in self.layers:
             x = layer(x, src_key_padding_mask=pad)
+        if self.cfg["final_norm"]:
+            x = self.final_norm(x)
         if self.cfg["pooling"] == "mean":
             keep = valid[..., None].to(x.dtype)
             return self.classifier((x * keep).sum(1) / keep.sum(1)), None
@@ -161,9 +166,9 @@ class BiLstmStudent(nn.Module):
 def config(arch, labels, vocab, args):
     if arch == "transformer":
         return {"architecture": "TransformerEncoderClassifier", "vocab_size": vocab, "d_model": 128, "n_heads": 4,
-                "n_layers": 2, "d_ff": 512, "max_len": MAX_LEN, "layer_norm_eps": 1e-5,
-                "pe_base": 10000.0, "scale_embedding": True, "activation": "gelu", "norm_first": False,
-                "final_norm": False, "pooling": args.transformer_pooling, "labels": labels, "pad_id": 0}
+                "n_layers": args.transformer_layers, "d_ff": 512, "max_len": MAX_LEN, "layer_norm_eps": 1e-5,
+                "pe_base": 10000.0, "scale_embedding": True, "activation": "gelu", "norm_first": args.norm_first,
+                "final_norm": args.norm_first, "pooling": args.transformer_pooling, "labels": labels, "pad_id": 0}
     return {"architecture": "BiLstmAttentionClassifier", "vocab_size": vocab, "embedding_dim": args.bilstm_embedding,
             "hidden_size": args.bilstm_hidden, "num_layers": args.bilstm_layers, "attention_dim": args.bilstm_hidden,
             "max_len": MAX_LEN, "labels": labels, "pad_id": 0}
@@ -335,6 +340,9 @@ def main():
     ap.add_argument("--attention", type=float, default=1.0)
     ap.add_argument("--attention-power", type=float, default=2.0)
     ap.add_argument("--transformer-pooling", choices=("cls", "mean"), default="cls")
+    ap.add_argument("--transformer-layers", type=int, default=2)
+    ap.add_argument("--norm-first", action="store_true",
+                    help="pre-norm Transformer layers with a LayerNorm after the last (post-norm without)")
     ap.add_argument("--bilstm-embedding", type=int, default=128)
     ap.add_argument("--bilstm-hidden", type=int, default=128)
     ap.add_argument("--bilstm-layers", type=int, default=1)
