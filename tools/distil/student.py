@@ -7,7 +7,7 @@
 Trains the shipped classifiers (`<task>-transformer`, `<task>-bilstm`) on the teacher's soft
 labels over the transfer set (teacher.py wrote them, keyed by text hash):
 
-- the vocabulary: the 8,000 teacher WordPiece tokens the transfer set uses most (every ASCII
+- the vocabulary: the 8,000 (`--vocab`) teacher WordPiece tokens the transfer set uses most (every ASCII
   character and its `##` form kept, so no English word becomes [UNK]); the tokenizer is the
   teacher's (same normaliser and pre-tokeniser) with that vocabulary;
 - embeddings initialised by PCA of the teacher's input embeddings of those tokens;
@@ -49,9 +49,9 @@ STARTED = time.time()
 # --------------------------------------------------------------------------------------------
 # Vocabulary and tokenizer
 # --------------------------------------------------------------------------------------------
-def student_tokenizer(minilm_dir, texts):
-    """(tokenizer JSON text, student id → teacher id): the teacher's tokenizer over the most
-    used teacher tokens."""
+def student_tokenizer(minilm_dir, texts, size=VOCAB):
+    """(tokenizer JSON text, student id → teacher id): the teacher's tokenizer over its `size`
+    most used teacher tokens."""
     teacher = Tokenizer.from_file(str(Path(minilm_dir, "tokenizer.json")))
     teacher.no_padding()
     teacher.no_truncation()
@@ -64,12 +64,12 @@ def student_tokenizer(minilm_dir, texts):
     keep = SPECIALS + [t for c in chars for t in (c, "##" + c) if t in vocab]
     inverse = {i: t for t, i in vocab.items()}
     for i, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        if len(keep) >= VOCAB:
+        if len(keep) >= size:
             break
         token = inverse[i]
         if token not in keep:
             keep.append(token)
-    keep = list(dict.fromkeys(keep))[:VOCAB]
+    keep = list(dict.fromkeys(keep))[:size]
     spec = json.loads(Path(minilm_dir, "tokenizer.json").read_text())
     spec["truncation"] = None
     spec["padding"] = None
@@ -340,6 +340,8 @@ def main():
     ap.add_argument("--attention", type=float, default=1.0)
     ap.add_argument("--attention-power", type=float, default=2.0)
     ap.add_argument("--transformer-pooling", choices=("cls", "mean"), default="cls")
+    ap.add_argument("--vocab", type=int, default=VOCAB,
+                    help="student vocabulary size (trained at its shipped size: no trim.py afterwards)")
     ap.add_argument("--transformer-layers", type=int, default=2)
     ap.add_argument("--norm-first", action="store_true",
                     help="pre-norm Transformer layers with a LayerNorm after the last (post-norm without)")
@@ -370,7 +372,7 @@ def main():
             [w for w, c in common.word_counts(train_texts).items() if c >= 3], teacher_vocab, teacher_rows)
         extra = common.unlabelled(args.splits, task, 30000 if not args.limit else args.limit, common.SEED)
         texts = common.transfer_texts(train_texts, extra, neighbours, task, common.SEED)
-        tokenizer_json, teacher_ids = student_tokenizer(args.minilm, texts)
+        tokenizer_json, teacher_ids = student_tokenizer(args.minilm, texts, args.vocab)
         tokenizer = Tokenizer.from_str(tokenizer_json)
         tokenizer.enable_truncation(MAX_LEN)
         gold_of = {t: y for t, y in splits["train"]}

@@ -49,6 +49,8 @@ pub struct Target<'a> {
     pub metric: &'a str,
     /// The bar the task sets.
     pub bar: f64,
+    /// How the bar was set, where it is not the task's plain figure (a sentence), or "".
+    pub rule: String,
     /// The shipped model's value.
     pub reached: f64,
     /// Decimals to print the values with.
@@ -85,6 +87,9 @@ impl Target<'_> {
             "## Against the target\n\nTarget: {} ≥ {:.d$}. Reached: **{:.d$}** — {verdict}.",
             self.metric, self.bar, self.reached
         );
+        if !self.rule.is_empty() {
+            let _ = write!(s, " {}", self.rule);
+        }
         if let Some((name, value)) = self.baseline {
             let side = if self.reached >= value {
                 "above"
@@ -208,6 +213,7 @@ mod tests {
         Target {
             metric: "test accuracy",
             bar: 0.82,
+            rule: String::new(),
             reached,
             decimals: 3,
             baseline: Some(("Naive Bayes", 0.783)),

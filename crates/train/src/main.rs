@@ -246,6 +246,7 @@ fn classifier(o: &Options, model: &Shipped, task: &Task<'_>) -> Result<(), Train
         target: Target {
             metric: "test accuracy",
             bar,
+            rule: String::new(),
             reached: report.test_accuracy,
             decimals: 3,
             baseline: Some(("A bag-of-words Naive Bayes", baseline)),
@@ -447,6 +448,7 @@ fn translate(o: &Options) -> Result<(), TrainError> {
         target: Target {
             metric: "corpus BLEU on the test split (lower-cased, all references)",
             bar: 35.0,
+            rule: String::new(),
             reached: report.test_bleu.all_references,
             decimals: 1,
             baseline: None,
