@@ -1,6 +1,7 @@
 // Starts the attnscope app without an inline script: the wasm loads once, through embed.js
 // (which also registers <attn-scope>, the element the home page shows), and its start
 // function mounts the app in <div id="app" data-attnscope-app>.
+import './prefetch.js'; // first: the model's downloads start before the wasm's
 import { attnscope } from './embed.js';
 import './folder-drop.js';
 

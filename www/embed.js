@@ -16,6 +16,7 @@ let wasm;
 export function attnscope() {
   wasm ??= import(new URL('attnscope.js', BASE).href).then(async (bindings) => {
     await bindings.default({ module_or_path: new URL('attnscope_bg.wasm', BASE) });
+    performance.mark('attnscope-wasm-ready'); // compiled and started: the cold start's halfway mark
     return bindings;
   });
   return wasm;

@@ -22,10 +22,27 @@ fn js_error(what: &str, value: JsValue) -> String {
     format!("{what}: {detail}")
 }
 
+/// The download `www/prefetch.js` started for the absolute `url` before the wasm ran (the
+/// opening route's model), taken over: each is handed out once, then forgotten.
+fn take_prefetched(url: &str) -> Option<js_sys::Promise> {
+    let started = Reflect::get(
+        &crate::dom::window(),
+        &JsValue::from_str("attnscopePrefetched"),
+    )
+    .ok()?
+    .dyn_into::<js_sys::Map>()
+    .ok()?;
+    let key = JsValue::from_str(url);
+    let pending = started.get(&key);
+    started.delete(&key);
+    pending.dyn_into::<js_sys::Promise>().ok()
+}
+
 /// Fetches `url` (relative to the page) and returns its bytes, calling `progress(received,
 /// expected)` as chunks arrive (`expected` is 0 when the server sends no length).
 pub async fn fetch_bytes(url: &str, progress: &dyn Fn(u64, u64)) -> Result<Vec<u8>, String> {
-    let response: Response = JsFuture::from(crate::dom::window().fetch_with_str(url))
+    let request = take_prefetched(url).unwrap_or_else(|| crate::dom::window().fetch_with_str(url));
+    let response: Response = JsFuture::from(request)
         .await
         .map_err(|e| js_error(&format!("could not fetch {url}"), e))?
         .unchecked_into();

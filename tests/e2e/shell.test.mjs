@@ -45,6 +45,39 @@ test('home page under a sub-path, with the WebGPU chip', async () => {
   await context.close();
 });
 
+test('the opening route’s model starts downloading before the wasm, and every file comes once', async () => {
+  for (const [hash, model] of [['#/attention?model=topic-transformer', 'topic-transformer'], ['#/translate', 'translate-en-es'], ['#/pe', null]]) {
+    const { page, context, problems } = await guardedPage(browser, server.origin, undefined, { engine: 'auto' });
+    const requested = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await page.goto(server.base + hash);
+    if (model) {
+      await page.waitForFunction(() => performance.getEntriesByName('attnscope-first-heatmap').length > 0, null, { timeout: 60000 });
+    } else {
+      await page.locator('#pe-view').waitFor({ timeout: 30000 });
+      await page.waitForTimeout(500);
+    }
+    const seen = await page.evaluate(() => ({
+      left: [...(globalThis.attnscopePrefetched?.keys() ?? ['(no prefetch map)'])],
+      started: Object.fromEntries(performance.getEntriesByType('resource').map((r) => [new URL(r.name).pathname.split('/').slice(-2).join('/'), r.startTime])),
+      wasmReady: performance.getEntriesByName('attnscope-wasm-ready')[0]?.startTime,
+    }));
+    const models = requested.filter((u) => u.includes('/assets/models/'));
+    assert.deepEqual(models.filter((u, i) => models.indexOf(u) !== i), [], `${hash}: a model file fetched twice`);
+    assert.deepEqual(seen.left, [], `${hash}: every download started early was taken over by the app`);
+    if (model) {
+      // Before the prefetch, the app asked for its model only once the wasm was running.
+      const weights = seen.started[`${model}/model.safetensors`];
+      assert.ok(weights !== undefined && seen.wasmReady !== undefined, `${hash}: ${JSON.stringify(seen)}`);
+      assert.ok(weights < seen.wasmReady, `${hash}: the weights started at ${weights} ms, after the wasm was ready (${seen.wasmReady} ms)`);
+    } else {
+      assert.deepEqual(models, [], `${hash} shows no model and downloads none`);
+    }
+    assertClean(problems);
+    await context.close();
+  }
+});
+
 test('PE explorer: known pixels, keyboard change, hover, URL state', async () => {
   const { page, context, problems } = await guardedPage(browser, server.origin);
   await page.goto(server.base + '#/pe');

@@ -1,5 +1,6 @@
 // Benchmark (not a test): cold start on localhost — navigation → the first painted heatmap (the
-// page's own User Timing mark `attnscope-first-heatmap`), and the bytes the page fetched by
+// page's own User Timing mark `attnscope-first-heatmap`; `attnscope-wasm-ready` marks the wasm
+// compiled and started), and the bytes the page fetched by
 // then and in all, for each route with a heatmap: WebGPU off (CPU engine), WebGPU on with
 // engine=auto (the default: SwiftShader here is a software adapter, so the CPU engine) and
 // WebGPU on with the GPU engine forced. A fresh browser context per run (empty cache, no
@@ -24,7 +25,7 @@ try {
   for (const [webgpu, engine] of [[false, 'auto'], [true, 'auto'], [true, 'gpu']]) {
     const browser = await launch({ webgpu });
     for (const route of routes) {
-      const first = [], before = [], total = [];
+      const first = [], ready = [], before = [], total = [];
       let adapter = '';
       for (let run = 0; run < RUNS; run++) {
         const { page, context } = await guardedPage(browser, server.origin, undefined, { engine });
@@ -38,17 +39,18 @@ try {
           const size = (e) => e.transferSize || e.encodedBodySize || 0;
           return {
             mark,
+            wasmReady: performance.getEntriesByName('attnscope-wasm-ready')[0]?.startTime ?? null,
             before: size(nav) + resources.filter((r) => r.responseEnd <= mark).reduce((a, r) => a + size(r), 0),
             total: size(nav) + resources.reduce((a, r) => a + size(r), 0),
             chip: document.querySelector('#backend-chip')?.textContent.trim(),
           };
         });
-        first.push(m.mark); before.push(m.before); total.push(m.total); adapter = m.chip;
+        first.push(m.mark); ready.push(m.wasmReady); before.push(m.before); total.push(m.total); adapter = m.chip;
         await context.close();
       }
       const result = {
         route, webgpu, engine, backend: adapter,
-        first_heatmap_ms: stats(first), bytes_before_first_heatmap: stats(before).median, bytes_total: stats(total).median,
+        first_heatmap_ms: stats(first), wasm_ready_ms: stats(ready), bytes_before_first_heatmap: stats(before).median, bytes_total: stats(total).median,
       };
       results.push(result);
       console.log(JSON.stringify(result));
