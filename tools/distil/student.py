@@ -7,9 +7,9 @@
 Trains the shipped classifiers (`<task>-transformer`, `<task>-bilstm`) on the teacher's soft
 labels over the transfer set (teacher.py wrote them, keyed by text hash):
 
-- the vocabulary: the 8,000 (`--vocab`) teacher WordPiece tokens the transfer set uses most (every ASCII
-  character and its `##` form kept, so no English word becomes [UNK]); the tokenizer is the
-  teacher's (same normaliser and pre-tokeniser) with that vocabulary;
+- the vocabulary: the 8,000 (`--vocab`) teacher WordPiece tokens the transfer set uses most
+  (every ASCII character and its `##` form kept, so no English word becomes [UNK]); the
+  tokenizer is the teacher's (same normaliser and pre-tokeniser) with that vocabulary;
 - embeddings initialised by PCA of the teacher's input embeddings of those tokens;
 - loss = MSE(student logits, teacher logits) (Tang et al. 2019) + a label-smoothed cross
   entropy on the gold label of the original training texts; for the BiLSTM, its attention
@@ -106,8 +106,9 @@ def sinusoidal(n, d, base=10000.0):
 
 
 class TransformerStudent(nn.Module):
-    """Post-norm (or pre-norm with a final LayerNorm) encoder, GELU, sinusoidal positions, embeddings × √d, [CLS] or mean pooling
-    (the mean over every token of the text, [CLS] and [SEP] included, as attnscope-core)."""
+    """Post-norm (or pre-norm with a final LayerNorm) encoder, GELU, sinusoidal positions,
+    embeddings × √d, [CLS] or mean pooling (the mean over every token of the text, [CLS] and
+    [SEP] included, as attnscope-core)."""
 
     def __init__(self, cfg, dropout):
         super().__init__()
