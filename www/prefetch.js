@@ -1,10 +1,11 @@
 // Starts the downloads of the model the opening route shows while the wasm is still being
-// fetched and compiled (about half a second of a cold start on localhost), instead of after
+// fetched and compiled (its first 0.2 s of a cold start on localhost here), instead of after
 // it. The app takes each started download over once it asks for that file (src/engine/fetch.rs,
 // `take_prefetched`), so nothing is fetched twice; a route that shows no model starts none.
 //
 // The routes and their default model mirror src/route.rs and src/engine/catalog.rs (the first
-// classifier); a route left out here only loses the head start.
+// classifier; a unit test there holds this list to the catalogue); a route left out here only
+// loses the head start.
 const SHIPPED = ['sentiment-transformer', 'sentiment-bilstm', 'topic-transformer', 'topic-bilstm'];
 const CLASSIFIER_ROUTES = ['/', '/attention', '/steps']; // '/playground' loads one on a click
 const FILES = ['config.json', 'model.safetensors', 'tokenizer.json'];

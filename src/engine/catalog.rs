@@ -123,4 +123,20 @@ mod tests {
             );
         }
     }
+
+    /// `www/prefetch.js` starts the opening route's model before the wasm runs, from its own
+    /// copy of this list: the same names in the same order (the first is the default).
+    #[test]
+    fn the_prefetch_module_lists_the_shipped_models_in_picker_order() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/prefetch.js");
+        let source = std::fs::read_to_string(path).expect("www/prefetch.js");
+        let line = source
+            .lines()
+            .find(|l| l.starts_with("const SHIPPED = ["))
+            .expect("a SHIPPED list");
+        let listed: Vec<&str> = line.split('\'').skip(1).step_by(2).collect();
+        let shipped: Vec<&str> = CLASSIFIERS.iter().map(|m| m.name).collect();
+        assert_eq!(listed, shipped);
+        assert!(source.contains(&format!("assets/models/{}/", TRANSLATOR.name)));
+    }
 }
