@@ -191,10 +191,17 @@ fn error_for(config: &ModelConfig, weights: &[u8]) -> ModelError {
     load(config, weights, &tokenizer_json(WORDS)).unwrap_err()
 }
 
-#[test]
-fn malformed_folders_give_typed_errors() {
+/// A valid small Transformer folder's config and weights (as tensors and as a file).
+fn good_folder() -> (ModelConfig, Tensors, Vec<u8>) {
     let config = transformer_config(false, 32);
     let good = random_weights(&config, 3, 0.5);
+    let bytes = safetensors_bytes(&good);
+    (config, good, bytes)
+}
+
+#[test]
+fn malformed_weights_give_typed_errors() {
+    let (config, good, bytes) = good_folder();
 
     // Wrong shape (a config/weights disagreement).
     let mut wrong = good.clone();
@@ -213,7 +220,6 @@ fn malformed_folders_give_typed_errors() {
     );
 
     // A truncated file.
-    let bytes = safetensors_bytes(&good);
     assert!(matches!(
         error_for(&config, &bytes[..bytes.len() - 10]),
         ModelError::Safetensors(_)
@@ -258,6 +264,15 @@ fn malformed_folders_give_typed_errors() {
         matches!(error, ModelError::UnsupportedDtype { ref name, .. } if name == "layers.0.self_attn.in_proj_weight")
     );
 
+    // Messages name the culprit.
+    assert!(ModelError::MissingTensor("x.weight".into())
+        .to_string()
+        .contains("x.weight"));
+}
+
+#[test]
+fn malformed_configs_give_typed_errors() {
+    let (config, _, bytes) = good_folder();
     // A config that does not parse, or breaks a limit.
     let target = tokenizer_json(WORDS);
     let files = |config: &str| {
@@ -293,7 +308,11 @@ fn malformed_folders_give_typed_errors() {
             ..
         })
     ));
+}
 
+#[test]
+fn malformed_tokenizers_give_typed_errors() {
+    let (config, _, bytes) = good_folder();
     // A tokenizer that does not parse, or has more ids than the embedding table.
     let bad = Model::from_files(ModelFiles {
         config: &config_json(&config),
@@ -318,8 +337,4 @@ fn malformed_folders_give_typed_errors() {
             ..
         })
     ));
-    // Messages name the culprit.
-    assert!(ModelError::MissingTensor("x.weight".into())
-        .to_string()
-        .contains("x.weight"));
 }

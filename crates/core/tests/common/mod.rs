@@ -3,17 +3,16 @@
 
 use attnscope_core::config::ModelConfig;
 
+/// Named f32 tensors: (name, shape, values).
+pub type Tensors = Vec<(String, Vec<usize>, Vec<f32>)>;
+
 /// safetensors bytes of named f32 tensors.
 pub fn safetensors_bytes(tensors: &[(String, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
     attnscope_testkit::to_safetensors(tensors)
 }
 
 /// Random weights for every tensor `config` implies.
-pub fn random_weights(
-    config: &ModelConfig,
-    seed: u64,
-    scale: f32,
-) -> Vec<(String, Vec<usize>, Vec<f32>)> {
+pub fn random_weights(config: &ModelConfig, seed: u64, scale: f32) -> Tensors {
     attnscope_testkit::random_tensors(config, seed, scale)
 }
 
