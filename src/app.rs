@@ -156,7 +156,7 @@ pub fn App() -> Html {
         .location
         .query
         .iter()
-        .filter(|(k, _)| k != "present" && k != "engine")
+        .filter(|(k, _)| !crate::route::APP_PARAMS.contains(&k.as_str()))
         .cloned()
         .collect();
     let key = state.location.to_hash();

@@ -74,6 +74,24 @@ impl Route {
 /// Query parameters in the order they appeared.
 pub type Query = Vec<(String, String)>;
 
+/// Parameters that belong to the app, not to the view: any route's URL may carry them, views
+/// never see them, and a view writing its state into the URL keeps them.
+pub const APP_PARAMS: [&str; 2] = ["present", "engine"];
+
+/// `view` (a view's own parameters) followed by the app's parameters from `current` (the
+/// query in the URL now): what a view writes so that `engine=cpu` or `present=1` survives the
+/// first keystroke.
+pub fn with_app_params(mut view: Query, current: &Query) -> Query {
+    view.retain(|(k, _)| !APP_PARAMS.contains(&k.as_str()));
+    view.extend(
+        current
+            .iter()
+            .filter(|(k, _)| APP_PARAMS.contains(&k.as_str()))
+            .cloned(),
+    );
+    view
+}
+
 /// A route and its query, as read from or written to the URL's hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -186,6 +204,30 @@ pub fn percent_encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_views_query_keeps_the_apps_parameters_and_drops_its_own_copies() {
+        let pairs = |list: &[(&str, &str)]| -> Query {
+            list.iter()
+                .map(|&(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        };
+        let current = Location::parse("#/attention?engine=cpu&model=a&text=old&present=1").query;
+        let view = pairs(&[("model", "a"), ("text", "new"), ("engine", "gpu")]);
+        assert_eq!(
+            with_app_params(view, &current),
+            pairs(&[
+                ("model", "a"),
+                ("text", "new"),
+                ("engine", "cpu"),
+                ("present", "1")
+            ])
+        );
+        assert_eq!(
+            with_app_params(pairs(&[("text", "x")]), &pairs(&[("text", "y")])),
+            pairs(&[("text", "x")])
+        );
+    }
 
     #[test]
     fn routes_round_trip() {

@@ -8,7 +8,8 @@ use yew::prelude::*;
 pub const URL_DELAY_MS: i32 = 250;
 
 /// Writes `query` into the URL under `route`, without a history entry, at most once every
-/// [`URL_DELAY_MS`]; the last query always lands. `None` writes nothing (a view shown inside
+/// [`URL_DELAY_MS`]; the last query always lands. The app's own parameters in the URL
+/// (`engine=`, `present=`: [`crate::route::APP_PARAMS`]) are kept. `None` writes nothing (a view shown inside
 /// another route, such as a lesson stop, leaves that route's URL alone).
 #[hook]
 pub fn use_url_sync(route: Option<Route>, query: Query) {
@@ -27,7 +28,9 @@ pub fn use_url_sync(route: Option<Route>, query: Query) {
             // The reader may have navigated meanwhile (a link, a typed address): a late write
             // of the old view's state must not take them back to it.
             if let (Some(route), Some(query)) = (route.clone(), slot.0.take()) {
-                if Location::current().route == route {
+                let current = Location::current();
+                if current.route == route {
+                    let query = crate::route::with_app_params(query, &current.query);
                     Location { route, query }.replace_current();
                 }
             }

@@ -184,6 +184,20 @@ test('engine=auto passes over a software adapter; the Engine menu and engine= fo
     summary = await summaryFor(page, model, text);
     assert.equal(summary.engine, 'cpu');
     assert.equal(await page.locator('[data-testid=notices]').count(), 0, 'no “unknown parameter” notice');
+    // …and it outlives the view writing its own state into the URL: after a keystroke has
+    // landed there, a model loaded later (the compare partner) still runs on the CPU, though
+    // the saved choice is the GPU.
+    await page.focus('#live-text');
+    await page.keyboard.press('End');
+    await page.keyboard.type('?');
+    await page.waitForFunction(() => location.hash.includes('all%3F'));
+    assert.match(await page.evaluate(() => location.hash), /[?&]engine=cpu(&|$)/);
+    await page.check('#live-compare');
+    assert.equal((await summaryFor(page, 'sentiment-bilstm', text + '?')).engine, 'cpu');
+    assert.equal(await page.inputValue('#engine-choice'), 'cpu');
+    await page.goto('about:blank');
+    await page.goto(server.base + `#/attention?model=${model}&engine=cpu&text=${encodeURIComponent(text)}`);
+    await summaryFor(page, model, text);
     // Back to auto from the menu.
     await Promise.all([page.waitForEvent('load'), page.selectOption('#engine-choice', 'auto')]);
     summary = await summaryFor(page, model, text);

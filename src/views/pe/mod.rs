@@ -269,7 +269,7 @@ fn use_url_and_update_time(settings: PeSettings, changed_at: Option<f64>) {
     use_effect_with(settings, move |settings| {
         Location {
             route: Route::PositionalEncoding,
-            query: settings.to_query(),
+            query: crate::route::with_app_params(settings.to_query(), &Location::current().query),
         }
         .replace_current();
         let Some(started) = changed_at else { return };
