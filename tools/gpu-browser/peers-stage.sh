@@ -14,6 +14,9 @@ from safetensors.torch import load_file, save_file
 t = load_file('$m/model-f16.safetensors')
 save_file({k: v.float().contiguous() for k, v in t.items()}, '$m/model.safetensors')"
 rm $m/model-f16.safetensors
-MINILM=$m ONNX=/tmp/gb/www/onnx/minilm.onnx python3 "$repo"/tools/golden/make_hf_fixtures.py /tmp/fx | tail -2
-mkdir -p /tmp/gb/www/tjs/all-MiniLM-L6-v2/onnx && cp /tmp/gb/www/onnx/minilm.onnx /tmp/gb/www/tjs/all-MiniLM-L6-v2/onnx/model.onnx
+# The export only where the peers' bundles came too (an attnscope-only staging has no npm/).
+if [ -d /tmp/gb/www/npm ]; then
+  MINILM=$m ONNX=/tmp/gb/www/onnx/minilm.onnx python3 "$repo"/tools/golden/make_hf_fixtures.py /tmp/fx | tail -2
+  mkdir -p /tmp/gb/www/tjs/all-MiniLM-L6-v2/onnx && cp /tmp/gb/www/onnx/minilm.onnx /tmp/gb/www/tjs/all-MiniLM-L6-v2/onnx/model.onnx
+fi
 du -sh /tmp/gb/www/*
