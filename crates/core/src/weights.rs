@@ -86,12 +86,22 @@ impl<'a> WeightStore<'a> {
 
     /// The file's tensor `name`, which must have exactly `shape`, as row-major `f32`.
     fn file_tensor(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>, ModelError> {
+        let view = self.file_view(name, shape)?;
+        decode(name, view.dtype(), view.data())
+    }
+
+    /// The file's tensor `name` with its shape checked against `shape` (before any value is
+    /// converted: a folder whose config and weights disagree is refused with both shapes
+    /// named, never read half-way).
+    fn file_view(
+        &self,
+        name: &str,
+        shape: &[usize],
+    ) -> Result<safetensors::tensor::TensorView<'_>, ModelError> {
         let view = self
             .tensors
             .tensor(name)
             .map_err(|_| ModelError::MissingTensor(name.to_owned()))?;
-        // The shape is checked before any value is converted: a folder whose config and
-        // weights disagree is refused with both shapes named, never read half-way.
         if view.shape() != shape {
             return Err(ModelError::ShapeMismatch {
                 name: name.to_owned(),
@@ -99,36 +109,42 @@ impl<'a> WeightStore<'a> {
                 found: view.shape().to_vec(),
             });
         }
-        // Everything becomes f32, the one type both engines compute in: the shipped folders
-        // are f16 (half the download), PyTorch checkpoints are often bf16. safetensors is
-        // little-endian by definition, so the bytes are decoded explicitly, not transmuted.
-        let bytes = view.data();
-        let values: Vec<f32> = match view.dtype() {
-            Dtype::F32 => bytes
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect(),
-            Dtype::F16 => bytes
-                .chunks_exact(2)
-                .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
-                .collect(),
-            Dtype::BF16 => bytes
-                .chunks_exact(2)
-                .map(|b| half::bf16::from_le_bytes([b[0], b[1]]).to_f32())
-                .collect(),
-            other => {
-                return Err(ModelError::UnsupportedDtype {
-                    name: name.to_owned(),
-                    dtype: format!("{other:?}"),
-                })
-            }
+        Ok(view)
+    }
+
+    /// The tensor `name`, checked as [`WeightStore::tensor`] checks it, handed to `each` in
+    /// pieces of whole rows, at most `chunk_floats` values each (at least one row), with the
+    /// offset of each piece: an engine can upload a 47 MB embedding table without its whole
+    /// f32 copy in memory at once. A tensor assembled from several of the file's (a Hugging
+    /// Face layout's stacked projections, positions with token types) comes in one piece.
+    /// On an error some pieces may already have been handed over.
+    pub fn tensor_in_chunks(
+        &self,
+        name: &str,
+        shape: &[usize],
+        chunk_floats: usize,
+        mut each: impl FnMut(usize, &[f32]),
+    ) -> Result<(), ModelError> {
+        let Source::Tensor(file_name) = hf::source(self.layout, self.prefix, name) else {
+            each(0, &self.tensor(name, shape)?);
+            return Ok(());
         };
-        // A NaN or ∞ weight would turn every map it touches into NaN far from its cause;
-        // refusing it here names the tensor instead.
-        if values.iter().any(|v| !v.is_finite()) {
-            return Err(ModelError::NonFinite(name.to_owned()));
+        let view = self.file_view(&file_name, shape)?;
+        let row: usize = shape.iter().skip(1).product::<usize>().max(1);
+        let rows_per_chunk = (chunk_floats / row).max(1);
+        let width = view.data().len() / shape.iter().product::<usize>().max(1);
+        if width == 0 {
+            // An empty tensor: no values, but the same dtype check.
+            each(0, &decode(&file_name, view.dtype(), &[])?);
+            return Ok(());
         }
-        Ok(values)
+        for (i, bytes) in view.data().chunks(rows_per_chunk * row * width).enumerate() {
+            each(
+                i * rows_per_chunk * row,
+                &decode(&file_name, view.dtype(), bytes)?,
+            );
+        }
+        Ok(())
     }
 
     /// A `rows × cols` matrix tensor.
@@ -174,9 +190,96 @@ impl<'a> WeightStore<'a> {
     }
 }
 
+/// Little-endian `bytes` of `dtype` as f32 (safetensors is little-endian by definition, so
+/// the bytes are decoded explicitly, not transmuted), refused if any value is NaN or ∞.
+fn decode(name: &str, dtype: Dtype, bytes: &[u8]) -> Result<Vec<f32>, ModelError> {
+    // Everything becomes f32, the one type both engines compute in: the shipped folders are
+    // f16 (half the download), PyTorch checkpoints are often bf16.
+    let values: Vec<f32> = match dtype {
+        Dtype::F32 => bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect(),
+        Dtype::F16 => bytes
+            .chunks_exact(2)
+            .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+            .collect(),
+        Dtype::BF16 => bytes
+            .chunks_exact(2)
+            .map(|b| half::bf16::from_le_bytes([b[0], b[1]]).to_f32())
+            .collect(),
+        other => {
+            return Err(ModelError::UnsupportedDtype {
+                name: name.to_owned(),
+                dtype: format!("{other:?}"),
+            })
+        }
+    };
+    // A NaN or ∞ weight would turn every map it touches into NaN far from its cause;
+    // refusing it here names the tensor instead.
+    if values.iter().any(|v| !v.is_finite()) {
+        return Err(ModelError::NonFinite(name.to_owned()));
+    }
+    Ok(values)
+}
+
 /// The string metadata of a safetensors file (`__metadata__`), if any.
 pub fn metadata(bytes: &[u8]) -> Result<std::collections::HashMap<String, String>, ModelError> {
     let (_, meta) =
         SafeTensors::read_metadata(bytes).map_err(|e| ModelError::Safetensors(e.to_string()))?;
     Ok(meta.metadata().clone().unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use safetensors::tensor::TensorView;
+
+    /// A safetensors file of one f16 tensor `w` of `shape` holding `values`.
+    fn file(shape: &[usize], values: &[f32]) -> Vec<u8> {
+        let bytes: Vec<u8> = values
+            .iter()
+            .flat_map(|&v| half::f16::from_f32(v).to_le_bytes())
+            .collect();
+        let view = TensorView::new(Dtype::F16, shape.to_vec(), &bytes).expect("a valid view");
+        safetensors::serialize([("w", view)], None).expect("serialises")
+    }
+
+    #[test]
+    fn chunks_of_whole_rows_reassemble_the_tensor() {
+        let values: Vec<f32> = (0..15).map(|i| i as f32 * 0.5).collect();
+        let bytes = file(&[5, 3], &values);
+        let store = WeightStore::parse(&bytes).expect("parses");
+        let whole = store.tensor("w", &[5, 3]).expect("reads");
+        for (chunk, pieces) in [(4, 5), (6, 3), (100, 1), (1, 5)] {
+            let mut seen = Vec::new();
+            let mut offsets = Vec::new();
+            store
+                .tensor_in_chunks("w", &[5, 3], chunk, |at, piece| {
+                    offsets.push(at);
+                    assert_eq!(piece.len() % 3, 0, "whole rows only");
+                    seen.extend_from_slice(piece);
+                })
+                .expect("reads");
+            assert_eq!(seen, whole, "chunk {chunk}");
+            assert_eq!(offsets.len(), pieces, "chunk {chunk}");
+            assert!(offsets.windows(2).all(|w| w[1] > w[0]));
+        }
+    }
+
+    #[test]
+    fn chunks_are_checked_as_the_whole_tensor_is() {
+        let bytes = file(&[2, 2], &[1.0, 2.0, 3.0, f32::NAN]);
+        let store = WeightStore::parse(&bytes).expect("parses");
+        let read = |shape: &[usize]| store.tensor_in_chunks("w", shape, 2, |_, _| {});
+        assert!(matches!(read(&[2, 2]), Err(ModelError::NonFinite(n)) if n == "w"));
+        assert!(matches!(
+            read(&[4, 1]),
+            Err(ModelError::ShapeMismatch { .. })
+        ));
+        assert!(matches!(
+            store.tensor_in_chunks("missing", &[1], 2, |_, _| {}),
+            Err(ModelError::MissingTensor(_))
+        ));
+    }
 }

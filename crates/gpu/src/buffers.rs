@@ -14,6 +14,32 @@ pub fn upload(device: &wgpu::Device, label: &str, data: &[f32]) -> wgpu::Buffer 
     })
 }
 
+/// How many floats [`upload_streamed`] widens and writes at a time (4 MiB).
+pub const UPLOAD_CHUNK_FLOATS: usize = 1 << 20;
+
+/// A read-only storage buffer holding the tensor `name` of `store` (checked against `shape` as
+/// the CPU loader checks it), written in pieces of at most [`UPLOAD_CHUNK_FLOATS`] through the
+/// queue: neither the tensor's whole f32 copy nor a mapped-at-creation copy of it (which wgpu
+/// keeps in the wasm heap in the browser) ever exists.
+pub fn upload_streamed(
+    context: &crate::GpuContext,
+    name: &str,
+    shape: &[usize],
+    store: &attnscope_core::weights::WeightStore<'_>,
+) -> Result<wgpu::Buffer, attnscope_core::ModelError> {
+    let floats = shape.iter().product();
+    let buffer = storage(&context.device, name, floats, wgpu::BufferUsages::COPY_DST);
+    store.tensor_in_chunks(name, shape, UPLOAD_CHUNK_FLOATS, |at, piece| {
+        if piece.is_empty() {
+            return; // a zero-byte write is invalid; the buffer is zero-filled already
+        }
+        context
+            .queue
+            .write_buffer(&buffer, (at * 4) as u64, bytemuck::cast_slice(piece));
+    })?;
+    Ok(buffer)
+}
+
 /// A zero-initialised storage buffer of `floats` 32-bit words (at least one: bindings may not
 /// be empty), with `extra` usages (`COPY_DST` to write it, `COPY_SRC` to read it back).
 pub fn storage(

@@ -13,7 +13,6 @@ use crate::kernel::Kernel;
 use crate::kernels::matmul::{self, Activation};
 use crate::kernels::{add, attention, embed, layernorm, pool, softmax};
 use crate::plan::{Plan, Region, Steps};
-use crate::weights::Tensors;
 use crate::{GpuContext, GpuError, LoadError};
 use attnscope_core::config::{
     Activation as CoreActivation, ModelConfig, Pooling, Positions, TransformerConfig,
@@ -22,7 +21,7 @@ use attnscope_core::positional_encoding::{positional_encoding, PeParams};
 use attnscope_core::trace::{Interventions, SelfAttention};
 use attnscope_core::transformer::TransformerOutput;
 use attnscope_core::weights::WeightStore;
-use attnscope_core::ModelError;
+use attnscope_core::{manifest, ModelError};
 use std::collections::HashMap;
 
 /// Longest input the attention kernel holds in workgroup memory.
@@ -63,32 +62,37 @@ struct Weights {
 
 impl Weights {
     fn upload(
-        device: &wgpu::Device,
+        context: &GpuContext,
         config: &TransformerConfig,
         store: &WeightStore<'_>,
     ) -> Result<Self, ModelError> {
         // Every tensor under its PyTorch name, except LayerNorms: `layernorm.wgsl` has four
-        // storage bindings to spare, so γ and β travel as one buffer [γ | β]. Tensors are read
-        // and uploaded one at a time (`Tensors::stream`).
-        let mut buffers = HashMap::new();
-        let mut failed = None;
+        // storage bindings to spare, so γ and β travel as one buffer [γ | β]. The others go up
+        // in pieces of at most 1 Mi floats (`buffers::upload_streamed`), so no tensor's whole
+        // f32 copy is ever in memory beside the file and the CPU reference's weights (MiniLM's
+        // word embeddings are 47 MB, and wasm memory never shrinks once grown).
+        let device = &context.device;
         let model = ModelConfig::TransformerEncoderClassifier(config.clone());
-        Tensors::stream(&model, store, |name, data, read| {
+        let tensors = manifest::tensors(&model);
+        let shapes: HashMap<&str, &[usize]> = tensors
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.as_slice()))
+            .collect();
+        let mut buffers = HashMap::new();
+        for (name, shape) in &tensors {
             let norm = name.strip_suffix(".weight").filter(|p| p.contains("norm"));
             if let Some(prefix) = norm {
-                match read(&format!("{prefix}.bias")) {
-                    Ok(bias) => {
-                        let affine = [data, bias].concat();
-                        buffers.insert(prefix.to_owned(), buffers::upload(device, prefix, &affine));
-                    }
-                    Err(e) => failed = Some(e),
-                }
+                let bias = format!("{prefix}.bias");
+                let bias_shape = shapes
+                    .get(bias.as_str())
+                    .ok_or_else(|| ModelError::MissingTensor(bias.clone()))?;
+                let affine =
+                    [store.tensor(name, shape)?, store.tensor(&bias, bias_shape)?].concat();
+                buffers.insert(prefix.to_owned(), buffers::upload(device, prefix, &affine));
             } else if !(name.ends_with(".bias") && name.contains("norm")) {
-                buffers.insert(name.to_owned(), buffers::upload(device, name, &data));
+                let buffer = buffers::upload_streamed(context, name, shape, store)?;
+                buffers.insert(name.clone(), buffer);
             }
-        })?;
-        if let Some(e) = failed {
-            return Err(e);
         }
         // The PE table for every position up to max_len, computed by core: the CPU path adds
         // the very same values, so the two engines cannot drift apart on the encoding. A
@@ -205,7 +209,7 @@ impl GpuTransformer {
     ) -> Result<Self, LoadError> {
         check_limits(context, &config)?;
         let device = &context.device;
-        let weights = Weights::upload(device, &config, store)?;
+        let weights = Weights::upload(context, &config, store)?;
         let buffers = Buffers::new(device, &config);
         let kernels = Kernels::compile(context).await?;
         let steps = plan(device, &config, &kernels, &weights, &buffers);

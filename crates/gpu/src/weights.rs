@@ -27,28 +27,6 @@ impl Tensors {
         Ok(Self(values))
     }
 
-    /// Calls `upload(name, values)` for every tensor `config`'s manifest names, reading one at
-    /// a time from `store` (each checked as [`Tensors::read`] checks it) and dropping it once
-    /// uploaded: a model's f32 copy never exists whole in memory (MiniLM's is 91 MB, and wasm
-    /// memory does not shrink once grown). `upload` may read a partner tensor through the
-    /// `read` it is given (a LayerNorm's bias with its weight).
-    pub fn stream(
-        config: &ModelConfig,
-        store: &WeightStore<'_>,
-        mut upload: impl FnMut(&str, Vec<f32>, &dyn Fn(&str) -> Result<Vec<f32>, ModelError>),
-    ) -> Result<(), ModelError> {
-        let shapes: HashMap<String, Vec<usize>> = manifest::tensors(config).into_iter().collect();
-        let read = |name: &str| match shapes.get(name) {
-            Some(shape) => store.tensor(name, shape),
-            None => Err(ModelError::MissingTensor(name.to_owned())),
-        };
-        for (name, shape) in manifest::tensors(config) {
-            let data = store.tensor(&name, &shape)?;
-            upload(&name, data, &read);
-        }
-        Ok(())
-    }
-
     /// The tensor `name`. The manifest listed it, so `read` has checked it exists.
     pub fn get(&self, name: &str) -> &[f32] {
         self.0
