@@ -82,6 +82,14 @@ impl EngineChoice {
     }
 }
 
+/// The page's choice ([`EngineChoice::for_page`]), read once when the view mounts: it changes
+/// only with the URL's route (a new view) or the Engine menu (which reloads the page), and
+/// reading it parses the whole URL, long text included, and localStorage.
+#[yew::hook]
+pub fn use_engine_choice() -> EngineChoice {
+    *yew::use_memo((), |()| EngineChoice::for_page())
+}
+
 /// `auto`'s measurement on one model: both engines timed at `t` tokens.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AutoPick {

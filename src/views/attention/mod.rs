@@ -132,53 +132,46 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |text| dispatch.dispatch(LiveAction::Notice(text)))
     };
+    let engine_choice = crate::engine::choice::use_engine_choice();
     let live = use_live_engine(
         &props.backend,
-        crate::engine::choice::EngineChoice::for_page(),
+        engine_choice,
         &on_page,
         request,
         on_notice,
         props.on_device_lost.clone(),
     );
 
+    // Callbacks made once (`use_callback`): a new `Callback` each render would make every
+    // child's props differ, so a keystroke re-rendered the panels and the 128 token chips
+    // before its forward had even run.
     let dispatch = state.dispatcher();
-    let on_edit = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |(text, at)| dispatch.dispatch(LiveAction::Text(text, at)))
-    };
-    let on_toggle_mask = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |t| dispatch.dispatch(LiveAction::ToggleMask(t, crate::dom::now_ms())))
-    };
-    let on_toggle_head = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |head| {
-            dispatch.dispatch(LiveAction::ToggleHead(head, crate::dom::now_ms()))
-        })
-    };
-    let on_open = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |head| dispatch.dispatch(LiveAction::OpenHead(head)))
-    };
-    let on_reset = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| {
-            dispatch.dispatch(LiveAction::Reset(crate::dom::now_ms()))
-        })
-    };
-    let on_dismiss = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |()| dispatch.dispatch(LiveAction::DismissNotices))
-    };
-    let on_brought = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |model| dispatch.dispatch(LiveAction::Model(model)))
-    };
+    let on_edit = use_callback(dispatch.clone(), |(text, at), dispatch| {
+        dispatch.dispatch(LiveAction::Text(text, at))
+    });
+    let on_toggle_mask = use_callback(dispatch.clone(), |t, dispatch| {
+        dispatch.dispatch(LiveAction::ToggleMask(t, crate::dom::now_ms()))
+    });
+    let on_toggle_head = use_callback(dispatch.clone(), |head, dispatch| {
+        dispatch.dispatch(LiveAction::ToggleHead(head, crate::dom::now_ms()))
+    });
+    let on_open = use_callback(dispatch.clone(), |head, dispatch| {
+        dispatch.dispatch(LiveAction::OpenHead(head))
+    });
+    let on_reset = use_callback(dispatch.clone(), |_: MouseEvent, dispatch| {
+        dispatch.dispatch(LiveAction::Reset(crate::dom::now_ms()))
+    });
+    let on_dismiss = use_callback(dispatch.clone(), |(), dispatch| {
+        dispatch.dispatch(LiveAction::DismissNotices)
+    });
+    let on_brought = use_callback(dispatch.clone(), |model, dispatch| {
+        dispatch.dispatch(LiveAction::Model(model))
+    });
     let on_highlight = {
-        let highlight = highlight.clone();
-        Callback::from(move |t: Option<usize>| {
-            if *highlight != t {
-                highlight.set(t)
+        let setter = highlight.setter();
+        use_callback(*highlight, move |t: Option<usize>, current| {
+            if *current != t {
+                setter.set(t)
             }
         })
     };

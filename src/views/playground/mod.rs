@@ -478,9 +478,10 @@ pub fn LiveCopy(props: &LiveCopyProps) -> Html {
         },
         input_at: None,
     };
+    let engine_choice = crate::engine::choice::use_engine_choice();
     let live = crate::engine::live::use_live_engine(
         &backend,
-        crate::engine::choice::EngineChoice::for_page(),
+        engine_choice,
         &models,
         request,
         Callback::noop(),

@@ -147,9 +147,10 @@ pub fn StepsView(props: &StepsProps) -> Html {
         },
         input_at: *changed_at,
     };
+    let engine_choice = crate::engine::choice::use_engine_choice();
     let live = use_live_engine(
         &props.backend,
-        crate::engine::choice::EngineChoice::for_page(),
+        engine_choice,
         &[settings.model],
         request,
         Callback::noop(),

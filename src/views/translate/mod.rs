@@ -107,9 +107,10 @@ pub fn TranslateView(props: &TranslateViewProps) -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |text| dispatch.dispatch(TranslateAction::Notice(text)))
     };
+    let engine_choice = crate::engine::choice::use_engine_choice();
     let live = use_live_engine(
         &props.backend,
-        crate::engine::choice::EngineChoice::for_page(),
+        engine_choice,
         &[&TRANSLATOR],
         request,
         on_notice,
