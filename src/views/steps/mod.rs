@@ -165,49 +165,7 @@ pub fn StepsView(props: &StepsProps) -> Html {
     let count = steps.len();
     let step = settings.step.min(count.saturating_sub(1));
 
-    // ← / → move between steps (not while typing in a field).
-    {
-        let settings = settings.clone();
-        use_effect_with(
-            (step, count, (*settings).clone()),
-            move |(step, count, _)| {
-                let (step, count) = (*step, *count);
-                // Capture phase: the step-through decides before a lesson's own listener does.
-                let options = EventListenerOptions {
-                    phase: EventListenerPhase::Capture,
-                    passive: false,
-                };
-                let listener = EventListener::new_with_options(
-                    &crate::dom::window(),
-                    "keydown",
-                    options,
-                    move |event| {
-                        let Some(event) =
-                            wasm_bindgen::JsCast::dyn_ref::<web_sys::KeyboardEvent>(event)
-                        else {
-                            return;
-                        };
-                        if crate::dom::typing_in_a_field(event) || count == 0 {
-                            return;
-                        }
-                        // At either end the key is left alone (a lesson then moves to its next stop).
-                        let next = match event.key().as_str() {
-                            "ArrowRight" if step + 1 < count => step + 1,
-                            "ArrowLeft" if step > 0 => step - 1,
-                            _ => return,
-                        };
-                        event.prevent_default();
-                        settings.set(StepSettings {
-                            step: next,
-                            ..(*settings).clone()
-                        });
-                        crate::dom::after_ms(30, crate::dom::show_presented_step);
-                    },
-                );
-                move || drop(listener)
-            },
-        );
-    }
+    use_arrow_keys(&settings, step, count);
     let on_edit = {
         let settings = settings.clone();
         let changed_at = changed_at.clone();
@@ -288,6 +246,51 @@ pub fn StepsView(props: &StepsProps) -> Html {
             if let Some(shown) = &shown { { record(&settings, shown) } }
         </section>
     }
+}
+
+/// ← / → move between the `count` steps (not while typing in a field); `step` is the one shown.
+#[hook]
+fn use_arrow_keys(settings: &UseStateHandle<StepSettings>, step: usize, count: usize) {
+    let settings = settings.clone();
+    use_effect_with(
+        (step, count, (*settings).clone()),
+        move |(step, count, _)| {
+            let (step, count) = (*step, *count);
+            // Capture phase: the step-through decides before a lesson's own listener does.
+            let options = EventListenerOptions {
+                phase: EventListenerPhase::Capture,
+                passive: false,
+            };
+            let listener = EventListener::new_with_options(
+                &crate::dom::window(),
+                "keydown",
+                options,
+                move |event| {
+                    let Some(event) =
+                        wasm_bindgen::JsCast::dyn_ref::<web_sys::KeyboardEvent>(event)
+                    else {
+                        return;
+                    };
+                    if crate::dom::typing_in_a_field(event) || count == 0 {
+                        return;
+                    }
+                    // At either end the key is left alone (a lesson then moves to its next stop).
+                    let next = match event.key().as_str() {
+                        "ArrowRight" if step + 1 < count => step + 1,
+                        "ArrowLeft" if step > 0 => step - 1,
+                        _ => return,
+                    };
+                    event.prevent_default();
+                    settings.set(StepSettings {
+                        step: next,
+                        ..(*settings).clone()
+                    });
+                    crate::dom::after_ms(30, crate::dom::show_presented_step);
+                },
+            );
+            move || drop(listener)
+        },
+    );
 }
 
 fn selectors(settings: &UseStateHandle<StepSettings>, shown: Option<&Shown>) -> Html {
