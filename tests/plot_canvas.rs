@@ -60,7 +60,7 @@ fn draw_heatmap(
     range: (f32, f32),
     dark: bool,
 ) -> PlotRect {
-    let scale = fit_to_css_box(canvas, 320.0);
+    let scale = fit_to_css_box(canvas, 320.0, None);
     let style = PlotStyle::for_theme(dark, scale);
     let spec = HeatmapSpec {
         matrix,
@@ -105,9 +105,23 @@ fn a_large_matrix_is_drawn_without_one_element_per_cell() {
 }
 
 #[wasm_bindgen_test]
+fn a_known_width_sizes_the_canvas_without_measuring_it() {
+    // 400 CSS px wide on the page; a ResizeObserver's 300 is taken as given (no layout read),
+    // and an unknown (None) or zero width falls back to measuring.
+    let canvas = new_canvas(400);
+    let scale = fit_to_css_box(&canvas, 100.0, Some(300));
+    assert_eq!(canvas.width(), (300.0 * scale).round() as u32);
+    assert_eq!(canvas.height(), (100.0 * scale).round() as u32);
+    fit_to_css_box(&canvas, 100.0, Some(0));
+    assert_eq!(canvas.width(), (400.0 * scale).round() as u32);
+    fit_to_css_box(&canvas, 100.0, None);
+    assert_eq!(canvas.width(), (400.0 * scale).round() as u32);
+}
+
+#[wasm_bindgen_test]
 fn curves_are_drawn_in_the_palette_colours() {
     let canvas = new_canvas(400);
-    let scale = fit_to_css_box(&canvas, 260.0);
+    let scale = fit_to_css_box(&canvas, 260.0, None);
     let style = PlotStyle::for_theme(false, scale);
     let series = vec![
         Series {

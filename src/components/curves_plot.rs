@@ -64,7 +64,7 @@ pub fn CurvesPlot(props: &CurvesPlotProps) -> Html {
             let Some(element) = canvas_ref.cast::<HtmlCanvasElement>() else {
                 return;
             };
-            let scale = canvas::fit_to_css_box(&element, *css_height);
+            let scale = canvas::fit_to_css_box(&element, *css_height, None);
             let style = ui.plot_style(scale);
             let spec = CurvesSpec {
                 series,

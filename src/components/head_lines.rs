@@ -2,7 +2,7 @@
 //! by a line whose opacity is the attention weight, one colour per head of the layer.
 //! Hovering a token on the left shows only its lines.
 
-use super::{use_on_screen, use_ui};
+use super::{use_css_width, use_on_screen, use_ui};
 use crate::plot::canvas::context_for_css_box;
 use crate::plot::colormap::line_palette;
 use crate::plot::head_lines::{lines, row_height, row_y, view_height, OPACITY_LEVELS};
@@ -41,6 +41,7 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
     let row = row_height(t);
     let css_height = view_height(t);
     let on_screen = use_on_screen(canvas_ref.clone());
+    let width = use_css_width(canvas_ref.clone());
     {
         let canvas_ref = canvas_ref.clone();
         let deps = (
@@ -51,10 +52,11 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
             props.tokens.clone(),
             ui,
             on_screen,
+            width,
         );
         use_effect_with(
             deps,
-            move |(attention, layer, shown, highlight, tokens, ui, on_screen)| {
+            move |(attention, layer, shown, highlight, tokens, ui, on_screen, width)| {
                 let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else {
                     return;
                 };
@@ -63,7 +65,7 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
                 if !*on_screen {
                     return;
                 }
-                let Ok((context, scale)) = context_for_css_box(&canvas, css_height) else {
+                let Ok((context, scale)) = context_for_css_box(&canvas, css_height, *width) else {
                     return;
                 };
                 let style = ui.plot_style(scale);

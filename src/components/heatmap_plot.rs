@@ -2,7 +2,7 @@
 //! PNG/SVG export.
 
 use super::export_buttons::ExportButtons;
-use super::{arrow_step, clamp_step, use_on_screen, use_ui};
+use super::{arrow_step, clamp_step, use_css_width, use_on_screen, use_ui};
 use crate::plot::heatmap::{cell_at, draw_heatmap_frame, AxisLabels, HeatmapSpec};
 use crate::plot::{canvas, export, PlotRect, PlotStyle};
 use attnscope_core::Matrix;
@@ -89,6 +89,7 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
     let zoom = use_state(|| 1u32);
     let css_height = props.css_height * f64::from(*zoom);
     let on_screen = use_on_screen(canvas_ref.clone());
+    let width = use_css_width(canvas_ref.clone());
 
     {
         let (canvas_ref, geometry, failure) =
@@ -103,10 +104,22 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
             props.labels.clone(),
             *zoom,
             on_screen,
+            width,
         );
         use_effect_with(
             deps,
-            move |(matrix, range, ui, x_label, y_label, css_height, labels, zoom, on_screen)| {
+            move |(
+                matrix,
+                range,
+                ui,
+                x_label,
+                y_label,
+                css_height,
+                labels,
+                zoom,
+                on_screen,
+                width,
+            )| {
                 let Some(element) = canvas_ref.cast::<HtmlCanvasElement>() else {
                     return;
                 };
@@ -116,10 +129,17 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
                     return;
                 }
                 let started = crate::dom::now_ms();
-                let _ = element
-                    .style()
-                    .set_property("width", &format!("{}%", 100 * zoom));
-                let scale = canvas::fit_to_css_box(&element, *css_height);
+                // A new zoom changes the width before the observer can say so: measure then.
+                let zoomed = format!("{}%", 100 * zoom);
+                let style = element.style();
+                let known_width =
+                    if style.get_property_value("width").ok().as_deref() == Some(&zoomed) {
+                        *width
+                    } else {
+                        let _ = style.set_property("width", &zoomed);
+                        None
+                    };
+                let scale = canvas::fit_to_css_box(&element, *css_height, known_width);
                 let style = ui.plot_style(scale);
                 let spec = HeatmapSpec {
                     matrix,

@@ -80,28 +80,31 @@ pub fn use_data_css() -> NodeRef {
     root
 }
 
-/// A counter bumped whenever the width of `node`'s element changes (a ResizeObserver): an
-/// embed in a hidden tab or a collapsed section measures 0 px wide at first, and its canvases
-/// re-measure once it is shown.
+/// The content width of `node`'s element in CSS pixels, rounded, from a ResizeObserver: `None`
+/// until it first reports (and where ResizeObserver is missing). A plot puts it in its draw
+/// effect's dependencies and sizes its canvas from it: it redraws when its width changes, and
+/// a keystroke's redraw never reads `clientWidth`, which would force a layout of everything
+/// the keystroke's render changed. An embed in a hidden tab or a collapsed section measures
+/// 0 px wide at first, and re-measures once it is shown.
 #[hook]
-pub fn use_width_generation(node: NodeRef) -> u32 {
+pub fn use_css_width(node: NodeRef) -> Option<u32> {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
-    let generation = use_state(|| 0u32);
+    let width = use_state(|| None::<u32>);
     {
-        let generation = generation.clone();
+        let width = width.clone();
         use_effect_with((), move |()| {
-            let last_width = std::rc::Rc::new(std::cell::Cell::new(-1.0f64));
+            let last = std::rc::Rc::new(std::cell::Cell::new(None::<u32>));
             let callback =
                 Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
                     let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>()
                     else {
                         return;
                     };
-                    let width = entry.content_rect().width().round();
-                    if width != last_width.get() {
-                        last_width.set(width);
-                        generation.set(generation.wrapping_add(1));
+                    let now = Some(entry.content_rect().width().round().max(0.0) as u32);
+                    if now != last.get() {
+                        last.set(now);
+                        width.set(now);
                     }
                 });
             let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok();
@@ -116,7 +119,24 @@ pub fn use_width_generation(node: NodeRef) -> u32 {
             }
         });
     }
-    *generation
+    *width
+}
+
+/// `value` while `node`'s element is on screen ([`use_on_screen`]), else the value it last
+/// showed, and whether that is stale. A DOM view below the fold renders from it: its props
+/// stay equal while it is off screen, so a keystroke does not rebuild, restyle and lay out
+/// elements nobody sees (the BiLSTM's 128 shaded tokens and 128 bars cost ~8 ms a key), and
+/// scrolling it in shows the latest values.
+#[hook]
+pub fn use_frozen_off_screen<T: Clone + PartialEq + 'static>(node: NodeRef, value: T) -> (T, bool) {
+    let on_screen = use_on_screen(node);
+    let shown = use_mut_ref(|| value.clone());
+    let stale = *shown.borrow() != value;
+    if on_screen && stale {
+        *shown.borrow_mut() = value;
+    }
+    let current = shown.borrow().clone();
+    (current, stale && !on_screen)
 }
 
 /// Marks a plot's element as drawn (`stale` false) or as holding an older picture because it

@@ -24,40 +24,62 @@ pub fn top_positions(weights: &[f32], k: usize) -> Vec<usize> {
     order
 }
 
-/// Shaded text, bars and the top-3 sentence.
+/// Shaded text, bars and the top-3 sentence. The top-3 sentence (a polite live region) always
+/// follows the text; the shaded text and the table of bars, long at T = 128 and usually below
+/// the fold, each follow it while on screen ([`super::use_frozen_off_screen`]; `data-stale`
+/// marks an older picture, as on the plots).
 #[component]
 pub fn PoolingView(props: &PoolingViewProps) -> Html {
-    let max = props.weights.iter().copied().fold(0.0f32, f32::max);
     let top = top_positions(&props.weights, 3);
     let named = top
         .iter()
         .filter_map(|&i| props.tokens.get(i))
         .map(|t| html! { <em>{ t }</em> })
         .collect::<Vec<_>>();
-    let leave = props.on_highlight.reform(|_: MouseEvent| None);
-    let root = super::use_data_css();
+    let (text_ref, bars_ref) = (use_node_ref(), use_node_ref());
+    let current = (props.tokens.clone(), props.weights.clone(), props.highlight);
+    let (text, text_stale) = super::use_frozen_off_screen(text_ref.clone(), current.clone());
+    let (bars, bars_stale) = super::use_frozen_off_screen(bars_ref.clone(), current);
+    let part = |(tokens, weights, highlight): (Vec<String>, Vec<f32>, Option<usize>), bars| {
+        html! { <PoolingPart {tokens} {weights} {highlight} on_highlight={props.on_highlight.clone()} {bars} /> }
+    };
+    let stale = |stale: bool| stale.then_some("true");
     html! {
-        <div class="pooling-view" ref={root}>
+        <div class="pooling-view">
             <p class="pooling-top" aria-live="polite">
                 { "Mostly attends to: " }
                 { for named.into_iter().enumerate().map(|(i, n)| html! { <>{ if i > 0 { ", " } else { "" } }{ n }</> }) }
             </p>
-            <p class="pooling-text" onmouseleave={leave.clone()}>
-                { for props.tokens.iter().zip(&props.weights).enumerate().map(|(i, (token, w))| {
-                    let share = if max > 0.0 { w / max } else { 0.0 };
-                    let enter = props.on_highlight.reform(move |_: MouseEvent| Some(i));
-                    html! {
-                        <span class={classes!("pooled-token", (props.highlight == Some(i)).then_some("highlight"))}
-                            data-css={format!("--weight:{share:.3}")} title={format!("{token}: {w:.4}")}
-                            onmouseenter={enter}>{ token }</span>
-                    }
-                }) }
-            </p>
-            <table class="pooling-bars">
+            <div ref={text_ref} data-stale={stale(text_stale)} aria-busy={stale(text_stale)}>{ part(text, false) }</div>
+            <div ref={bars_ref} data-stale={stale(bars_stale)} aria-busy={stale(bars_stale)}>{ part(bars, true) }</div>
+        </div>
+    }
+}
+
+/// Props of [`PoolingPart`].
+#[derive(Properties, PartialEq)]
+struct PoolingPartProps {
+    tokens: Vec<String>,
+    weights: Vec<f32>,
+    highlight: Option<usize>,
+    on_highlight: Callback<Option<usize>>,
+    /// The table of bars, or else the shaded text.
+    bars: bool,
+}
+
+/// The shaded text, or the table of bars.
+#[component]
+fn PoolingPart(props: &PoolingPartProps) -> Html {
+    let max = props.weights.iter().copied().fold(0.0f32, f32::max);
+    let root = super::use_data_css();
+    let rows = props.tokens.iter().zip(&props.weights).enumerate();
+    if props.bars {
+        return html! {
+            <table class="pooling-bars" ref={root}>
                 <caption>{ "Attention pooling weight per token" }</caption>
                 <thead><tr><th scope="col">{ "token" }</th><th scope="col">{ "weight" }</th></tr></thead>
                 <tbody>
-                    { for props.tokens.iter().zip(&props.weights).enumerate().map(|(i, (token, w))| {
+                    { for rows.map(|(i, (token, w))| {
                         let share = if max > 0.0 { w / max * 100.0 } else { 0.0 };
                         html! {
                             <tr class={classes!((props.highlight == Some(i)).then_some("highlight"))}>
@@ -68,7 +90,21 @@ pub fn PoolingView(props: &PoolingViewProps) -> Html {
                     }) }
                 </tbody>
             </table>
-        </div>
+        };
+    }
+    let leave = props.on_highlight.reform(|_: MouseEvent| None);
+    html! {
+        <p class="pooling-text" onmouseleave={leave} ref={root}>
+            { for rows.map(|(i, (token, w))| {
+                let share = if max > 0.0 { w / max } else { 0.0 };
+                let enter = props.on_highlight.reform(move |_: MouseEvent| Some(i));
+                html! {
+                    <span class={classes!("pooled-token", (props.highlight == Some(i)).then_some("highlight"))}
+                        data-css={format!("--weight:{share:.3}")} title={format!("{token}: {w:.4}")}
+                        onmouseenter={enter}>{ token }</span>
+                }
+            }) }
+        </p>
     }
 }
 

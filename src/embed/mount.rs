@@ -11,7 +11,7 @@
 use super::options::{EmbedOptions, EmbedSpec};
 use super::snippet::app_link;
 use super::view::{EmbedEvent, EmbedView};
-use crate::components::{use_width_generation, UiContext};
+use crate::components::{use_css_width, UiContext};
 use crate::engine::fetch;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
@@ -37,7 +37,8 @@ pub fn EmbedRoot(props: &EmbedRootProps) -> Html {
     let resolved = use_memo(props.options.clone(), EmbedSpec::resolve);
     let (spec, problems) = &*resolved;
     let root = use_node_ref();
-    let generation = use_width_generation(root.clone());
+    // Every plot re-measures when the embed's width changes (a tab or section shown).
+    let generation = use_css_width(root.clone()).unwrap_or(0);
     let ui = UiContext {
         present: crate::dom::document()
             .document_element()

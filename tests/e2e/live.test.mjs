@@ -275,6 +275,36 @@ test('masking a token and switching a head off change the prediction as the CLI 
   }
 });
 
+test('a long DOM view below the fold waits off screen, then shows the latest text', async () => {
+  const server = await serveDist();
+  const browser = await launch({ webgpu: false });
+  try {
+    const long = 'the film is a long and winding story about a family that moves to the coast , '.repeat(6).trim();
+    const { page, problems } = await openLive(browser, server, `?model=sentiment-bilstm&text=${encodeURIComponent(long)}`);
+    await summaryFor(page, 'sentiment-bilstm', long);
+    const bars = page.locator('.pooling-view > div:has(.pooling-bars)');
+    assert.match(await bars.textContent(), /moves/);
+    await page.focus('#live-text');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' great');
+    await summaryFor(page, 'sentiment-bilstm', long + ' great');
+    // The table of 128 bars is off screen: a keystroke leaves it alone and marks it stale…
+    assert.equal(await bars.getAttribute('data-stale'), 'true');
+    assert.equal(await bars.getAttribute('aria-busy'), 'true');
+    assert.doesNotMatch(await bars.textContent(), /great/);
+    // …while the sentence that names the top tokens (a live region) always follows the text.
+    assert.match(await page.textContent('.pooling-top'), /Mostly attends to: \S+, \S+, \S+/);
+    // Scrolled in, it shows the current text at once.
+    await bars.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => !document.querySelector('.pooling-view > div:has(.pooling-bars)').hasAttribute('data-stale'));
+    assert.match(await bars.textContent(), /great/);
+    assert.deepEqual(problems.consoleErrors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
 test('compare mode, keyboard, bad input and screenshots', async () => {
   const server = await serveDist();
   const browser = await launch({ webgpu: true });

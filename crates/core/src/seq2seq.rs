@@ -223,9 +223,47 @@ pub fn top_k_probabilities(logits: &[f32], k: usize) -> Vec<(u32, f32)> {
         ranked.truncate(k);
     }
     let max = ranked.first().map_or(0.0, |&(_, l)| l);
-    let sum: f32 = logits.iter().map(|&l| exp(l - max)).sum();
+    // Σ exp(l − max) in eight running sums, so the loop vectorises (a serial sum cannot):
+    // the translator's 5,000 logits a step made this a tenth of its forward.
+    let mut lanes = [0f32; 8];
+    let chunks = logits.chunks_exact(8);
+    let tail: f32 = chunks.remainder().iter().map(|&l| exp(l - max)).sum();
+    for chunk in chunks {
+        for (lane, &l) in lanes.iter_mut().zip(chunk) {
+            *lane += exp(l - max);
+        }
+    }
+    let sum = lanes.iter().sum::<f32>() + tail;
     ranked
         .into_iter()
         .map(|(i, l)| (i, exp(l - max) / sum))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::top_k_probabilities;
+
+    /// The k best ids, best first, with their softmax probabilities: as a full softmax in f64
+    /// would give them, over a vocabulary-sized row whose length is not a multiple of the sum's
+    /// eight lanes.
+    #[test]
+    fn top_k_equals_a_full_softmax() {
+        let logits: Vec<f32> = (0..5003)
+            .map(|i| ((i * 7919) % 1000) as f32 / 97.0 - 5.0)
+            .collect();
+        let max = logits.iter().copied().fold(f32::MIN, f32::max) as f64;
+        let sum: f64 = logits.iter().map(|&l| (l as f64 - max).exp()).sum();
+        let mut order: Vec<usize> = (0..logits.len()).collect();
+        order.sort_by(|&a, &b| logits[b].total_cmp(&logits[a]).then(a.cmp(&b)));
+        let top = top_k_probabilities(&logits, 5);
+        assert_eq!(top.len(), 5);
+        for (&(id, p), &want) in top.iter().zip(&order) {
+            assert_eq!(id as usize, want);
+            let exact = (logits[want] as f64 - max).exp() / sum;
+            assert!((p as f64 - exact).abs() < 1e-6, "{p} vs {exact}");
+        }
+        assert!(top_k_probabilities(&[], 5).is_empty());
+        assert_eq!(top_k_probabilities(&[0.5], 5), vec![(0, 1.0)]);
+    }
 }

@@ -4,7 +4,7 @@
 // off) unless ENGINE=gpu. The page's own record (`window.__attnscopeLatencies`: input event →
 // the animation frame that shows its result). Writes test-output/keystroke.json.
 // PROFILE=1 also records a CPU profile of the typing and prints the functions with the most
-// self time (wasm functions by name), to see where a frame goes.
+// self time (wasm functions by name), to see where a frame goes. BENCH_CASES (a regex) picks cases.
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import os from 'node:os';
@@ -13,16 +13,22 @@ import { serveDist, launch, guardedPage, OUTPUT } from '../harness.mjs';
 const KEYS = Number(process.env.BENCH_KEYS ?? 60);
 const PACE_MS = 90;
 const webgpu = process.env.ENGINE === 'gpu';
-const REVIEW = 'the film is a long and winding story about a family that moves to the coast , '.repeat(6).trim();
+// Long enough that T ends near the models' 128 tokens, short enough that it never reaches them:
+// past 128 the input is cut, the maps stop changing and a key costs almost nothing (an earlier
+// version of this benchmark let the second half of its keys do that).
+const REVIEW = 'the film is a long and winding story about a family that moves to the coast , '.repeat(6).trim()
+  .split(' ').slice(0, -7).join(' ');
 const TRANSLATE = 'the old man and his young daughter walked slowly along the quiet river every morning before the long working day began in the small town near the sea'
   .split(' ').slice(0, 29).join(' ');
 const TYPED = ' and then a new day came to the town by the sea';
 
-const cases = [
+const allCases = [
   { name: 'attention · sentiment-transformer', route: 'attention', model: 'sentiment-transformer', box: '#live-text', text: REVIEW },
   { name: 'attention · sentiment-bilstm', route: 'attention', model: 'sentiment-bilstm', box: '#live-text', text: REVIEW },
   { name: 'translate · 30 words', route: 'translate', model: 'translate', box: '#translate-text', text: TRANSLATE },
 ];
+// BENCH_CASES (a regex) runs only the cases whose name matches, e.g. BENCH_CASES=translate.
+const cases = allCases.filter((c) => new RegExp(process.env.BENCH_CASES ?? '').test(c.name));
 
 function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -119,15 +125,22 @@ try {
     }
     await page.waitForTimeout(1000);
     const entries = await page.evaluate(() => window.__attnscopeLatencies);
+    // BENCH_RAW=1 prints every key's latency / forward / T, in typing order.
+    if (process.env.BENCH_RAW) console.log(entries.map((e) => `${e.ms.toFixed(1)}/${e.forwardMs.toFixed(1)}/${e.t}`).join(' '));
     const ms = stats(entries.map((e) => e.ms));
     const forward = stats(entries.map((e) => e.forwardMs));
     const result = {
-      case: c.name, engine: entries[0]?.engine, t_max: Math.max(...entries.map((e) => e.t)),
+      case: c.name, engine: entries[0]?.engine, t_min: Math.min(...entries.map((e) => e.t)), t_max: Math.max(...entries.map((e) => e.t)),
       keys: KEYS, painted: entries.length, keystroke_to_paint_ms: ms, forward_ms: forward,
     };
     results.push(result);
     console.log(JSON.stringify(result));
-    if (process.env.TRACE) console.log(mainThreadTime(JSON.parse(await browser.stopTracing())).join('\n'));
+    if (process.env.TRACE) {
+      const trace = await browser.stopTracing();
+      // TRACE_FILE=path keeps the raw trace (one file per case: the case's name is appended).
+      if (process.env.TRACE_FILE) await writeFile(`${process.env.TRACE_FILE}.${c.model}.json`, trace);
+      console.log(mainThreadTime(JSON.parse(trace)).join('\n'));
+    }
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop');
       console.log(hottest(profile).join('\n'));
