@@ -90,22 +90,18 @@ pub fn use_data_css() -> NodeRef {
 pub fn use_css_width(node: NodeRef) -> Option<u32> {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
-    let width = use_state(|| None::<u32>);
+    // `use_state_eq`: a report of the same width renders nothing.
+    let width = use_state_eq(|| None::<u32>);
     {
         let width = width.clone();
         use_effect_with((), move |()| {
-            let last = std::rc::Rc::new(std::cell::Cell::new(None::<u32>));
             let callback =
                 Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
                     let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>()
                     else {
                         return;
                     };
-                    let now = Some(entry.content_rect().width().round().max(0.0) as u32);
-                    if now != last.get() {
-                        last.set(now);
-                        width.set(now);
-                    }
+                    width.set(Some(entry.content_rect().width().round().max(0.0) as u32));
                 });
             let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok();
             if let (Some(observer), Some(element)) = (&observer, node.cast::<web_sys::Element>()) {
