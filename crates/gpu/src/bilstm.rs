@@ -172,6 +172,19 @@ impl GpuBiLstm {
         self.steps.len()
     }
 
+    /// What each dispatch of a forward on `ids` adds to its wall time, and the floor (see
+    /// [`Steps::profile`]). Native only.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub async fn profile(
+        &self,
+        ids: &[u32],
+        repeats: usize,
+    ) -> Result<(f64, Vec<(&'static str, f64)>), GpuError> {
+        self.forward(ids, &Interventions::default()).await?;
+        let t = ids.len().min(self.config.max_len) as u32;
+        Ok(self.steps.profile(&self.context, t, repeats))
+    }
+
     /// Runs the classifier on `ids` (at most `max_len`) with the interventions (masked tokens
     /// and temperature; a BiLSTM has no heads): one submit, one readback of the pooling weights
     /// and class scores. `states` is left empty: no view draws it, so it stays on the GPU.

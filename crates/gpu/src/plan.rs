@@ -34,6 +34,8 @@ pub type Plan = Box<dyn Fn(u32, f32) -> Dispatch>;
 
 /// One dispatch of a planned forward.
 struct Step {
+    /// The kernel's .wgsl file (for profiles).
+    kernel: &'static str,
     pipeline: wgpu::ComputePipeline,
     bind: wgpu::BindGroup,
     uniform: wgpu::Buffer,
@@ -73,6 +75,7 @@ impl Steps {
         all.extend_from_slice(buffers);
         let bind = kernel.bind(device, &all);
         self.steps.push(Step {
+            kernel: kernel.name,
             pipeline: kernel.pipeline(variant).clone(),
             bind,
             uniform,
@@ -96,6 +99,44 @@ impl Steps {
             let dispatch = (step.plan)(t, scale);
             queue.write_buffer(&step.uniform, 0, bytemuck::cast_slice(&dispatch.uniform));
         }
+    }
+
+    /// What each step adds to a forward's wall time, in order, with its kernel's file: for
+    /// every k the first k steps are recorded into one pass, submitted and waited for
+    /// (`repeats` times, the median kept), and step k is charged the difference from k − 1.
+    /// Also returns the k = 0 time, the floor (an empty pass). The uniforms and inputs are the
+    /// last forward's (run one first, at the T profiled). Native only: it blocks on the device.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn profile(
+        &self,
+        context: &GpuContext,
+        t: u32,
+        repeats: usize,
+    ) -> (f64, Vec<(&'static str, f64)>) {
+        let prefix_ms = |k: usize| {
+            let mut times: Vec<f64> = (0..repeats.max(1))
+                .map(|_| {
+                    let started = std::time::Instant::now();
+                    let mut encoder = context
+                        .device
+                        .create_command_encoder(&wgpu::CommandEncoderDescriptor::default());
+                    self.record_range(&mut encoder, "profile", 0..k, t, 1.0);
+                    context.queue.submit([encoder.finish()]);
+                    let _ = context.device.poll(wgpu::PollType::wait_indefinitely());
+                    started.elapsed().as_secs_f64() * 1e3
+                })
+                .collect();
+            times.sort_by(f64::total_cmp);
+            times[times.len() / 2]
+        };
+        let cumulative: Vec<f64> = (0..=self.steps.len()).map(prefix_ms).collect();
+        let added = self
+            .steps
+            .iter()
+            .zip(cumulative.windows(2))
+            .map(|(step, pair)| (step.kernel, pair[1] - pair[0]))
+            .collect();
+        (cumulative[0], added)
     }
 
     /// Records every step into one compute pass of `encoder`.

@@ -226,6 +226,19 @@ impl GpuTransformer {
         self.steps.len()
     }
 
+    /// What each dispatch of a forward on `ids` adds to its wall time, and the floor (see
+    /// [`Steps::profile`]). Native only.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub async fn profile(
+        &self,
+        ids: &[u32],
+        repeats: usize,
+    ) -> Result<(f64, Vec<(&'static str, f64)>), GpuError> {
+        self.forward(ids, &Interventions::default()).await?;
+        let t = ids.len().min(self.config.max_len) as u32;
+        Ok(self.steps.profile(&self.context, t, repeats))
+    }
+
     /// The context the model was loaded on.
     pub fn context(&self) -> &GpuContext {
         &self.context
