@@ -83,6 +83,11 @@ impl Steps {
         });
     }
 
+    /// Each step's kernel (its .wgsl file), in order.
+    pub fn kernels(&self) -> Vec<&'static str> {
+        self.steps.iter().map(|step| step.kernel).collect()
+    }
+
     /// How many dispatches a forward records.
     pub fn len(&self) -> usize {
         self.steps.len()
@@ -131,10 +136,10 @@ impl Steps {
         };
         let cumulative: Vec<f64> = (0..=self.steps.len()).map(prefix_ms).collect();
         let added = self
-            .steps
-            .iter()
+            .kernels()
+            .into_iter()
             .zip(cumulative.windows(2))
-            .map(|(step, pair)| (step.kernel, pair[1] - pair[0]))
+            .map(|(kernel, pair)| (kernel, pair[1] - pair[0]))
             .collect();
         (cumulative[0], added)
     }
