@@ -16,7 +16,7 @@ use attnscope_gpu::readback::read_f32;
 use attnscope_gpu::seq2seq::GpuSeq2Seq;
 use attnscope_gpu::transformer::GpuTransformer;
 use attnscope_gpu::GpuContext;
-use attnscope_testkit::{random_tensors, reference_configs, to_safetensors};
+use attnscope_testkit::{random_tensors, reference_configs, rounded_to_f16, to_safetensors};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 fn forward(c: &mut Criterion) {
@@ -50,16 +50,25 @@ fn forward(c: &mut Criterion) {
     let ModelConfig::BiLstmAttentionClassifier(bc) = bilstm_config.clone() else {
         unreachable!()
     };
-    let bytes = to_safetensors(&random_tensors(&bilstm_config, 2, 0.1));
+    let tensors = random_tensors(&bilstm_config, 2, 0.1);
+    let bytes = to_safetensors(&tensors);
     let store = WeightStore::parse(&bytes).unwrap();
     let cpu = BiLstmAttentionClassifier::load(bc.clone(), &store).unwrap();
-    let gpu = pollster::block_on(GpuBiLstm::load(&context, bc, &store)).unwrap();
+    let gpu = pollster::block_on(GpuBiLstm::load(&context, bc.clone(), &store)).unwrap();
+    // The same weights rounded to f16, as every shipped folder stores them: the recurrence
+    // then reads W_hh as f16 pairs.
+    let half_bytes = to_safetensors(&rounded_to_f16(tensors));
+    let half_store = WeightStore::parse(&half_bytes).unwrap();
+    let gpu_half = pollster::block_on(GpuBiLstm::load(&context, bc, &half_store)).unwrap();
     let mut group = c.benchmark_group("bilstm_forward");
     group.sample_size(20);
     for t in [16usize, 64, 128, 256, 512] {
         let ids: Vec<u32> = (0..t).map(|i| ((i * 7919 + 13) % 8000) as u32).collect();
         group.bench_with_input(BenchmarkId::new("gpu", t), &ids, |b, ids| {
             b.iter(|| pollster::block_on(gpu.forward(ids, &iv)).unwrap())
+        });
+        group.bench_with_input(BenchmarkId::new("gpu_f16_weights", t), &ids, |b, ids| {
+            b.iter(|| pollster::block_on(gpu_half.forward(ids, &iv)).unwrap())
         });
         group.bench_with_input(BenchmarkId::new("cpu", t), &ids, |b, ids| {
             b.iter(|| cpu.forward(ids, &iv).unwrap())

@@ -13,7 +13,7 @@ fn main() {
     use attnscope_gpu::bilstm::GpuBiLstm;
     use attnscope_gpu::transformer::GpuTransformer;
     use attnscope_gpu::GpuContext;
-    use attnscope_testkit::{random_tensors, reference_configs, to_safetensors};
+    use attnscope_testkit::{random_tensors, reference_configs, rounded_to_f16, to_safetensors};
 
     let mut args = std::env::args().skip(1);
     let t: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(128);
@@ -66,11 +66,18 @@ fn main() {
     let ModelConfig::BiLstmAttentionClassifier(bc) = bilstm.clone() else {
         unreachable!()
     };
-    let bytes = to_safetensors(&random_tensors(&bilstm, 2, 0.1));
-    let store = WeightStore::parse(&bytes).expect("weights");
-    let gpu = pollster::block_on(GpuBiLstm::load(&context, bc, &store)).expect("load");
-    report(
-        "BiLSTM",
-        pollster::block_on(gpu.profile(&ids, repeats)).expect("profile"),
-    );
+    // f32 weights, then the same rounded to f16 as the shipped folders (W_hh read as f16 pairs).
+    let tensors = random_tensors(&bilstm, 2, 0.1);
+    for (name, tensors) in [
+        ("BiLSTM, f32 weights", tensors.clone()),
+        ("BiLSTM, f16 weights", rounded_to_f16(tensors)),
+    ] {
+        let bytes = to_safetensors(&tensors);
+        let store = WeightStore::parse(&bytes).expect("weights");
+        let gpu = pollster::block_on(GpuBiLstm::load(&context, bc.clone(), &store)).expect("load");
+        report(
+            name,
+            pollster::block_on(gpu.profile(&ids, repeats)).expect("profile"),
+        );
+    }
 }

@@ -244,7 +244,13 @@ fn plan(device: &wgpu::Device, c: &BiLstmConfig, k: &Kernels, w: &Weights, b: &B
         );
         let output = &b.states[l % 2];
         let recur = [&b.proj, &layer.w_hh, output, &b.last];
-        steps.push(device, &k.lstm, 0, &recur, lstm::plan());
+        steps.push(
+            device,
+            &k.lstm,
+            layer.precision as usize,
+            &recur,
+            lstm::plan(),
+        );
         (input, width) = (output, 2 * h);
     }
     let top = input;

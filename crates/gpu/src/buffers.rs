@@ -5,11 +5,20 @@ use wgpu::util::DeviceExt;
 
 /// A read-only storage buffer holding `data` (weights, tables).
 pub fn upload(device: &wgpu::Device, label: &str, data: &[f32]) -> wgpu::Buffer {
+    upload_bytes(device, label, bytemuck::cast_slice(data))
+}
+
+/// A read-only storage buffer holding 32-bit words (packed f16 pairs, as `lstm.wgsl` reads).
+pub fn upload_words(device: &wgpu::Device, label: &str, data: &[u32]) -> wgpu::Buffer {
+    upload_bytes(device, label, bytemuck::cast_slice(data))
+}
+
+fn upload_bytes(device: &wgpu::Device, label: &str, contents: &[u8]) -> wgpu::Buffer {
     // Written once at creation (mapped), never again: weights need no COPY_DST, and a
     // buffer the driver knows is read-only can live where reads are fastest.
     device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
         label: Some(label),
-        contents: bytemuck::cast_slice(data),
+        contents,
         usage: wgpu::BufferUsages::STORAGE,
     })
 }

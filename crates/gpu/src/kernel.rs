@@ -203,6 +203,21 @@ pub fn pad_rows_to_vec4(m: &[f32], rows: usize, cols: usize) -> Vec<f32> {
     out
 }
 
+/// The rows of `m` (rows × cols) cut into vec4s (the last zero-padded, as
+/// [`pad_rows_to_vec4`]) and laid out column-major by vec4: vec4 q of row r lands at vec4
+/// index q · rows + r. Kernels whose adjacent threads each walk one row then read adjacent
+/// vec4s at every q — one coalesced load per warp instead of one per thread.
+pub fn vec4_column_major(m: &[f32], rows: usize, cols: usize) -> Vec<f32> {
+    let q_count = cols.div_ceil(4);
+    let mut out = vec![0.0; rows * q_count * 4];
+    for r in 0..rows {
+        for c in 0..cols {
+            out[((c / 4) * rows + r) * 4 + c % 4] = m[r * cols + c];
+        }
+    }
+    out
+}
+
 /// Workgroups for `count` threads in groups of `size`, folded into 2-D past 65,535 groups
 /// (kernels compute their index as (y·65535 + x)·size + local).
 pub fn groups_1d(count: u32, size: u32) -> [u32; 3] {
@@ -216,13 +231,27 @@ pub fn groups_1d(count: u32, size: u32) -> [u32; 3] {
 
 #[cfg(test)]
 mod tests {
-    use super::{groups_1d, pad_rows_to_vec4, transpose};
+    use super::{groups_1d, pad_rows_to_vec4, transpose, vec4_column_major};
 
     #[test]
     fn rows_pad_to_whole_vec4s() {
         assert_eq!(
             pad_rows_to_vec4(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 2, 3),
             [1.0, 2.0, 3.0, 0.0, 4.0, 5.0, 6.0, 0.0]
+        );
+    }
+
+    #[test]
+    fn vec4_columns_interleave_rows() {
+        // Two rows of six: row 0 = 1..=6, row 1 = 11..=16; two vec4s per row, the second
+        // padded with zeros.
+        let m: Vec<f32> = (1..=6).chain(11..=16).map(|v| v as f32).collect();
+        assert_eq!(
+            vec4_column_major(&m, 2, 6),
+            [
+                1.0, 2.0, 3.0, 4.0, 11.0, 12.0, 13.0, 14.0, // q = 0: row 0, row 1
+                5.0, 6.0, 0.0, 0.0, 15.0, 16.0, 0.0, 0.0, // q = 1
+            ]
         );
     }
 

@@ -13,7 +13,7 @@
 //! logits, with the same function the CPU reference uses.
 
 use crate::buffers;
-use crate::kernel::{pad_rows_to_vec4, transpose, Kernel};
+use crate::kernel::{pad_rows_to_vec4, transpose, vec4_column_major, Kernel};
 use crate::kernels::matmul::{self, Activation};
 use crate::kernels::{bridge, decoder_argmax, decoder_attention, decoder_cell, decoder_logits};
 use crate::kernels::{embed, lstm};
@@ -128,9 +128,9 @@ impl Kernels {
     }
 }
 
-/// The weights on the GPU, laid out as the kernels read them: the recurrence reads W_hh rows
-/// as vec4s (zero-padded); the decoder kernels, one thread per output row, read their
-/// matrices transposed or as vec4 rows.
+/// The weights on the GPU, laid out as the kernels read them: the kernels whose threads each
+/// compute one output row read their matrices transposed, or as vec4 rows stored
+/// column-major by vec4 ([`vec4_column_major`]), so adjacent threads read adjacent words.
 struct Weights {
     src_embedding: wgpu::Buffer,
     tgt_embedding: wgpu::Buffer,
@@ -139,9 +139,9 @@ struct Weights {
     bridge: [wgpu::Buffer; 2],
     /// The attention keys' W_k and b_k (a matmul over the encoder states, once).
     key: [wgpu::Buffer; 2],
-    /// [W_q | v] as vec4 rows.
+    /// [W_q (column-major by vec4) | v] as vec4s.
     query_and_v: wgpu::Buffer,
-    /// [W_ih | W_hh | W_c] as vec4 rows, and [b_ih + b_hh | b_c].
+    /// [W_ih | W_hh | W_c] as vec4 rows, each column-major by vec4, and [b_ih + b_hh | b_c].
     cell: [wgpu::Buffer; 2],
     /// W_oᵀ (the target embedding's when tied) and b_o.
     output: [wgpu::Buffer; 2],
@@ -163,18 +163,18 @@ impl Weights {
             2 * h,
         );
         let query_and_v = [
-            pad_rows_to_vec4(get("attention.query.weight"), a, h),
+            vec4_column_major(get("attention.query.weight"), a, h),
             pad_rows_to_vec4(get("attention.v.weight"), 1, a),
         ]
         .concat();
         let mut cell = [
-            pad_rows_to_vec4(get("decoder.weight_ih"), 4 * h, l.cell_input),
-            pad_rows_to_vec4(get("decoder.weight_hh"), 4 * h, h),
+            vec4_column_major(get("decoder.weight_ih"), 4 * h, l.cell_input),
+            vec4_column_major(get("decoder.weight_hh"), 4 * h, h),
         ]
         .concat();
         let mut cell_bias = sum(get("decoder.bias_ih"), get("decoder.bias_hh"));
         if c.attentional_hidden {
-            cell.extend_from_slice(&pad_rows_to_vec4(get("combine.weight"), e, 3 * h));
+            cell.extend_from_slice(&vec4_column_major(get("combine.weight"), e, 3 * h));
             cell_bias.extend_from_slice(get("combine.bias"));
         }
         let output_w = if c.tie_output_embedding {
@@ -502,7 +502,13 @@ fn plan(
         matmul::plan(None, e, 8 * h, true),
     );
     let recur = [&b.proj, &w.encoder.w_hh, &b.states, &b.last];
-    steps.push(device, &k.lstm, 0, &recur, lstm::plan());
+    steps.push(
+        device,
+        &k.lstm,
+        w.encoder.precision as usize,
+        &recur,
+        lstm::plan(),
+    );
     // h₀, c₀ from the final states; the attention keys W_k·sⱼ + b_k, once per translation.
     let [bridge_w, bridge_b] = &w.bridge;
     steps.push(

@@ -3,7 +3,7 @@
 //! the same typed error), and lay out a bidirectional LSTM layer as `lstm.wgsl` reads it.
 
 use crate::buffers;
-use crate::kernel::pad_rows_to_vec4;
+use crate::kernels::lstm;
 use attnscope_core::config::ModelConfig;
 use attnscope_core::manifest;
 use attnscope_core::weights::WeightStore;
@@ -56,8 +56,10 @@ pub struct BiLstmLayer {
     pub w_ih: wgpu::Buffer,
     /// [b_ih→ + b_hh→; b_ih← + b_hh←] (8H), the projection's bias.
     pub bias: wgpu::Buffer,
-    /// [W_hh→; W_hh←] (2 · 4H rows of ⌈H/4⌉ vec4s, zero-padded) for `lstm.wgsl`.
+    /// [W_hh→; W_hh←] as `lstm.wgsl` reads them ([`lstm::w_hh_chunks`]).
     pub w_hh: wgpu::Buffer,
+    /// How `w_hh` holds the weights: the `lstm.wgsl` variant to run.
+    pub precision: lstm::Precision,
 }
 
 impl BiLstmLayer {
@@ -78,7 +80,8 @@ impl BiLstmLayer {
             tensors.get(&format!("{module}.{kind}_l{layer}{suffix}"))
         };
         let bias = |reverse: bool| sum(part("bias_ih", reverse), part("bias_hh", reverse));
-        let w_hh = |reverse: bool| pad_rows_to_vec4(part("weight_hh", reverse), 4 * h, h);
+        let (w_hh, precision) =
+            lstm::w_hh_chunks([part("weight_hh", false), part("weight_hh", true)], h);
         Self {
             w_ih: buffers::upload(
                 device,
@@ -90,11 +93,8 @@ impl BiLstmLayer {
                 &format!("{module} l{layer} b"),
                 &[bias(false), bias(true)].concat(),
             ),
-            w_hh: buffers::upload(
-                device,
-                &format!("{module} l{layer} w_hh"),
-                &[w_hh(false), w_hh(true)].concat(),
-            ),
+            w_hh: buffers::upload_words(device, &format!("{module} l{layer} w_hh"), &w_hh),
+            precision,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! The GPU BiLSTM equals the CPU reference (`attnscope_core::bilstm`) within 1e-4 absolute +
 //! relative — logits, probabilities and every pooling weight — for random weights, sizes
 //! (hidden sizes that do not divide the workgroup, one to three layers), lengths 0 to 256 and
-//! random masks and temperatures, on a real device (Mesa's lavapipe in CI).
+//! random masks and temperatures, with f32 weights and with weights that are exact f16s (as in
+//! every shipped folder: the recurrence then reads W_hh as f16 pairs), on a real device
+//! (Mesa's lavapipe in CI).
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -12,7 +14,7 @@ use attnscope_core::weights::WeightStore;
 use attnscope_core::Interventions;
 use attnscope_gpu::bilstm::GpuBiLstm;
 use attnscope_gpu::LoadError;
-use attnscope_testkit::{random_tensors, to_safetensors, SplitMix};
+use attnscope_testkit::{random_tensors, rounded_to_f16, to_safetensors, SplitMix};
 use common::{close, context};
 use proptest::prelude::*;
 
@@ -28,14 +30,26 @@ fn config(e: usize, h: usize, layers: usize, a: usize) -> BiLstmConfig {
     }
 }
 
+/// Weights drawn as f32, or rounded to f16 (`Weights::Half`) as the shipped folders are.
+#[derive(Clone, Copy)]
+enum Weights {
+    F32,
+    Half,
+}
+
 fn check(
     config: BiLstmConfig,
+    weights: Weights,
     seed: u64,
     t: usize,
     iv: Interventions,
 ) -> Result<(), TestCaseError> {
     let model_config = ModelConfig::BiLstmAttentionClassifier(config.clone());
-    let bytes = to_safetensors(&random_tensors(&model_config, seed, 0.4));
+    let mut tensors = random_tensors(&model_config, seed, 0.4);
+    if let Weights::Half = weights {
+        tensors = rounded_to_f16(tensors);
+    }
+    let bytes = to_safetensors(&tensors);
     let store = WeightStore::parse(&bytes).unwrap();
     let cpu = BiLstmAttentionClassifier::load(config.clone(), &store).unwrap();
     let gpu = pollster::block_on(GpuBiLstm::load(context(), config, &store)).unwrap();
@@ -60,16 +74,21 @@ fn check(
 #[test]
 fn edge_cases_stay_finite_and_equal() {
     let c = config(16, 24, 2, 20);
-    check(c.clone(), 1, 0, Interventions::default()).unwrap();
-    check(c.clone(), 2, 1, Interventions::default()).unwrap();
-    check(c.clone(), 3, 256, Interventions::default()).unwrap();
-    let every = Interventions {
-        masked_tokens: (0..9).collect(),
-        ..Default::default()
-    };
-    check(c, 4, 9, every).unwrap();
-    // The shipped size: H = 128, so 4H = 512 gate rows over a 256-thread workgroup.
-    check(config(64, 128, 2, 128), 5, 128, Interventions::default()).unwrap();
+    let none = Interventions::default;
+    for weights in [Weights::F32, Weights::Half] {
+        check(c.clone(), weights, 1, 0, none()).unwrap();
+        check(c.clone(), weights, 2, 1, none()).unwrap();
+        check(c.clone(), weights, 3, 256, none()).unwrap();
+        let every = Interventions {
+            masked_tokens: (0..9).collect(),
+            ..Default::default()
+        };
+        check(c.clone(), weights, 4, 9, every).unwrap();
+        // The shipped size: H = 128, so 4H = 512 gate rows over a 256-thread workgroup; and
+        // the largest, H = 256: four rows a thread.
+        check(config(64, 128, 2, 128), weights, 5, 128, none()).unwrap();
+        check(config(8, 256, 1, 8), weights, 6, 40, none()).unwrap();
+    }
 }
 
 #[test]
@@ -101,8 +120,9 @@ proptest! {
     fn equals_the_cpu_reference(
         e in 1usize..40, h in 1usize..70, layers in 1usize..=3, a in 1usize..40,
         t in 0usize..=200, seed in any::<u64>(), masked in prop::collection::vec(0usize..200, 0..4),
-        temperature in 0.3f32..2.5,
+        temperature in 0.3f32..2.5, half in any::<bool>(),
     ) {
-        check(config(e, h, layers, a), seed, t, Interventions { masked_tokens: masked, temperature, ..Default::default() })?;
+        let weights = if half { Weights::Half } else { Weights::F32 };
+        check(config(e, h, layers, a), weights, seed, t, Interventions { masked_tokens: masked, temperature, ..Default::default() })?;
     }
 }

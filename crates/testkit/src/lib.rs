@@ -105,6 +105,19 @@ pub fn random_tensors(
         .collect()
 }
 
+/// `tensors` with every value rounded to the nearest f16, as the shipped folders store them
+/// (still f32s: the engines take the paths they take for f16 files).
+pub fn rounded_to_f16(
+    mut tensors: Vec<(String, Vec<usize>, Vec<f32>)>,
+) -> Vec<(String, Vec<usize>, Vec<f32>)> {
+    for (_, _, values) in &mut tensors {
+        for v in values.iter_mut() {
+            *v = half::f16::from_f32(*v).to_f32();
+        }
+    }
+    tensors
+}
+
 /// safetensors bytes (F32) of named tensors.
 pub fn to_safetensors(tensors: &[(String, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
     let bytes: Vec<Vec<u8>> = tensors

@@ -13,7 +13,7 @@
 
 override H: u32;
 override A: u32;
-override Q_H: u32; // ⌈H / 4⌉: W_q rows are read as vec4s (zero-padded)
+override Q_H: u32; // ⌈H / 4⌉: W_q rows are read as vec4s (zero-padded), column-major by vec4
 override S_MAX: u32;
 override OFF_H: u32;
 override OFF_CTX: u32;
@@ -33,7 +33,7 @@ const WG: u32 = 256u;
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> keys: array<f32>;   // (S, a)
 @group(0) @binding(2) var<storage, read> states: array<f32>; // (S, 2H)
-@group(0) @binding(3) var<storage, read> att: array<vec4<f32>>; // [W_q (a × Q_H) | v (⌈a/4⌉)] vec4s
+@group(0) @binding(3) var<storage, read> att: array<vec4<f32>>; // [W_q (Q_H × a) | v (⌈a/4⌉)] vec4s
 @group(0) @binding(4) var<storage, read_write> state: array<f32>;
 
 var<workgroup> q: array<f32, 256>;      // a ≤ 256
@@ -64,7 +64,7 @@ fn main(@builtin(local_invocation_index) l: u32) {
     for (var i = l; i < A; i = i + WG) {
         var acc = 0.0;
         for (var k = 0u; k < Q_H; k = k + 1u) {
-            acc = acc + dot(att[i * Q_H + k], h_s[k]);
+            acc = acc + dot(att[k * A + i], h_s[k]); // vec4 k of row i: adjacent threads, adjacent vec4s
         }
         q[i] = acc;
     }

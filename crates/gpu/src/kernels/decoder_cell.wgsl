@@ -6,8 +6,10 @@
 //   features   = tanh(W_c·[h; c_t] + b_c) (attentional hidden, E)  or  [h; c_t] (3H)
 // Every matrix row is read as vec4s (rows zero-padded; sizes fixed when the pipeline is
 // built), against x, h and [h; c_t] staged as vec4s in workgroup memory: the step is a chain
-// of dependent loads, and vec4s make it four times shorter.
-// cell = [W_ih (4H × Q_IN) | W_hh (4H × Q_H) | W_c (E × Q_3H)] vec4s; bias = [b (4H) | b_c (E)].
+// of dependent loads, and vec4s make it four times shorter. Each matrix is stored
+// column-major by vec4 (vec4 q of row r at q·rows + r), so the threads of a warp, one row
+// each, read adjacent vec4s at every q: one coalesced load.
+// cell = [W_ih (Q_IN × 4H) | W_hh (Q_H × 4H) | W_c (Q_3H × E)] vec4s; bias = [b (4H) | b_c (E)].
 //
 // CPU twin (the specification): ops::LstmCell::step and the combine layer in attnscope-core src/seq2seq.rs.
 // Held equal by crates/gpu/tests/seq2seq_parity.rs; Rust side: decoder_cell.rs beside this file.
@@ -86,10 +88,10 @@ fn main(@builtin(local_invocation_index) l: u32) {
     for (var r = l; r < four; r = r + WG) {
         var acc = bias[r];
         for (var q = 0u; q < Q_IN; q = q + 1u) {
-            acc = acc + dot(cell[r * Q_IN + q], x_s[q]);
+            acc = acc + dot(cell[q * four + r], x_s[q]);
         }
         for (var q = 0u; q < Q_H; q = q + 1u) {
-            acc = acc + dot(cell[hh + r * Q_H + q], h_s[q]);
+            acc = acc + dot(cell[hh + q * four + r], h_s[q]);
         }
         gates[r] = acc;
     }
@@ -119,7 +121,7 @@ fn main(@builtin(local_invocation_index) l: u32) {
         for (var r = l; r < E; r = r + WG) {
             var acc = bias[four + r];
             for (var q = 0u; q < Q_3H; q = q + 1u) {
-                acc = acc + dot(cell[w_c + r * Q_3H + q], hc_s[q]);
+                acc = acc + dot(cell[w_c + q * E + r], hc_s[q]);
             }
             state[OFF_FEAT + r] = tanh_safe(acc);
         }
