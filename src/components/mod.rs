@@ -146,15 +146,19 @@ pub fn mark_stale(element: &web_sys::Element, stale: bool) {
     };
 }
 
-/// How far outside the viewport a plot still counts as on screen (CSS margin syntax): a plot
-/// about to scroll in is already drawn.
-const ON_SCREEN_MARGIN: &str = "300px 0px";
+/// How far outside the viewport a plot still counts as on screen (CSS margin syntax): none.
+/// With 300 px, the eight head maps and the BiLSTM's shaded text just below the fold of a
+/// 1280 × 900 window were redrawn on every keystroke: keystroke → paint p95 20 → 16 ms
+/// (Transformer) and 17 → 12 ms (BiLSTM) at T ≈ 128 without them (docs/perf.md). A plot
+/// scrolled in shows its previous picture for about one frame, until the observer reports.
+const ON_SCREEN_MARGIN: &str = "0px";
 
-/// Whether `node`'s element is on screen (or within [`ON_SCREEN_MARGIN`] of it), from an
-/// IntersectionObserver. Plots put it in their draw effect's dependencies and skip drawing
-/// while off screen: a keystroke then pays only for the plots a reader can see, and a plot
-/// scrolled into view draws the latest values at once. `true` until the observer first
-/// reports (the first paint draws everything), and where IntersectionObserver is missing.
+/// Whether `node`'s element is on screen (at least partly in the viewport, see
+/// [`ON_SCREEN_MARGIN`]), from an IntersectionObserver. Plots put it in their draw effect's
+/// dependencies and skip drawing while off screen: a keystroke then pays only for the plots a
+/// reader can see, and a plot scrolled into view draws the latest values as soon as the
+/// observer reports. `true` until the observer first reports (the first paint draws
+/// everything), and where IntersectionObserver is missing.
 #[hook]
 pub fn use_on_screen(node: NodeRef) -> bool {
     use wasm_bindgen::closure::Closure;
