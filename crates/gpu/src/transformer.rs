@@ -39,10 +39,11 @@ struct Kernels {
 }
 
 impl Kernels {
-    async fn compile(context: &GpuContext) -> Result<Self, GpuError> {
+    /// The kernels for `config` (the attention kernel is built for its head width).
+    async fn compile(context: &GpuContext, config: &TransformerConfig) -> Result<Self, GpuError> {
         Ok(Self {
             matmul: matmul::kernel(context).await?,
-            attention: attention::kernel(context).await?,
+            attention: attention::kernel(context, config.d_model / config.n_heads).await?,
             layernorm: layernorm::kernel(context).await?,
             add: add::kernel(context).await?,
             embed: embed::kernel(context).await?,
@@ -211,7 +212,7 @@ impl GpuTransformer {
         let device = &context.device;
         let weights = Weights::upload(context, &config, store)?;
         let buffers = Buffers::new(device, &config);
-        let kernels = Kernels::compile(context).await?;
+        let kernels = Kernels::compile(context, &config).await?;
         let steps = plan(device, &config, &kernels, &weights, &buffers);
         Ok(Self {
             context: context.clone(),

@@ -11,11 +11,15 @@
 // final, by the thread that wrote them (no other thread reads them). Q, K, V are read in place
 // from the (T × 3d) projection [Q | K | V]; K and V share one tile of workgroup memory (K for
 // the scores, then V for the sum). `flags` holds the key mask (1 = masked) at [0, T) and the
-// head mask (1 = off) at [heads_at, heads_at + layers·heads). One 64-thread workgroup per
-// (tile of 16 query rows, head): four threads per row, thread `part` of row r takes the keys
-// j ≡ part (mod 4) and the output features e ≡ part (mod 4). d_k ≤ 128. Tiles in workgroup
+// head mask (1 = off) at [heads_at, heads_at + layers·heads). One 256-thread workgroup per
+// (tile of 16 query rows, head): sixteen threads per row, thread `part` of row r takes the
+// keys j ≡ part (mod 16) and the output features e ≡ part (mod 16) (with four threads a row
+// each thread's chain of dependent loads was four times longer and a compute unit ran two
+// warps, too few to hide them: 141 µs a layer at T = 128 on an H200). d_k ≤ 128. Tiles in workgroup
 // memory have rows one float longer than their data, so threads reading one column of
-// different rows hit different memory banks.
+// different rows hit different memory banks. d_k and the key tile are fixed when the pipeline
+// is built (DK, BK), so every loop has a constant count and each thread's output features
+// stay in registers (with d_k read from the uniform they lived in local memory).
 //
 // CPU twin (the specification): TransformerEncoderClassifier::attention in attnscope-core src/transformer.rs (gemm, ops::masked_softmax, gemm).
 // Held equal by crates/gpu/tests/transformer_parity.rs, tests/browser_parity.rs; Rust side: attention.rs beside this file.
@@ -24,12 +28,16 @@ struct Params {
     t: u32,
     d: u32,
     heads: u32,
-    dk: u32,
+    _pad0: u32,
     scale: f32,
     layer: u32,
     heads_at: u32,
-    bk: u32,
+    _pad1: u32,
 }
+
+override DK: u32;                          // head width d_k ≤ MAX_DK
+override BK: u32;                          // keys per tile
+override FEATURES: u32 = (DK + 15u) / 16u; // output features per thread, ⌈d_k / PARTS⌉
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> qkv: array<f32>;
@@ -37,18 +45,18 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> maps: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
-const WG: u32 = 64u;
+const WG: u32 = 256u;
 const BQ: u32 = 16u;
-const PARTS: u32 = 4u;
+const PARTS: u32 = 16u;
 const MAX_DK: u32 = 128u;
 // Q tile (BQ × (d_k + 1)), K-or-V tile (bk × (d_k + 1)) and P tile (BQ × (bk + 1)), placed by
 // `bk` (attention.rs picks the largest bk that fits).
 const POOL: u32 = 3840u;
 const NEG: f32 = -3.0e38;
 var<workgroup> pool: array<f32, 3840>;
-var<workgroup> red: array<f32, 64>;
+var<workgroup> red: array<f32, 256>; // with the pool, WebGPU's default 16 KiB exactly
 
-// The maximum (take_max) or sum of `value` over the four threads of this thread's row.
+// The maximum (take_max) or sum of `value` over the sixteen threads of this thread's row.
 fn row_reduce(l: u32, value: f32, take_max: bool) -> f32 {
     red[l] = value;
     workgroupBarrier();
@@ -65,7 +73,7 @@ fn row_reduce(l: u32, value: f32, take_max: bool) -> f32 {
     return acc;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l: u32) {
     let h = g.y;
     let r = l / PARTS;
@@ -73,8 +81,8 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
     let i = g.x * BQ + r;
     let live = i < p.t;
     let stride = 3u * p.d;
-    let dk = p.dk;
-    let bk = p.bk;
+    let dk = DK;
+    let bk = BK;
     let dks = dk + 1u;
     let bks = bk + 1u;
     let kv_at = BQ * dks;
@@ -93,8 +101,8 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
 
     var m = NEG;
     var sum = 0.0;
-    var o: array<f32, 32>;
-    for (var u = 0u; u < MAX_DK / PARTS; u = u + 1u) {
+    var o: array<f32, 8>; // o[u]: output feature part + u·PARTS (MAX_DK / PARTS)
+    for (var u = 0u; u < FEATURES; u = u + 1u) {
         o[u] = 0.0;
     }
 
@@ -112,7 +120,11 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
         workgroupBarrier();
         // Step 2 — scores s_ij of this thread's keys (written raw to the map), their maximum.
         var tile_max = NEG;
-        for (var c = part; c < bk; c = c + PARTS) {
+        for (var cc = 0u; cc < (BK + PARTS - 1u) / PARTS; cc = cc + 1u) {
+            let c = part + cc * PARTS;
+            if (c >= BK) {
+                break;
+            }
             let j = j0 + c;
             var s = NEG;
             if (j < p.t && flags[j] == 0u) {
@@ -132,7 +144,11 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
         let m_new = max(m, row_reduce(l, tile_max, true));
         let rescale = exp(m - m_new);
         var tile_sum = 0.0;
-        for (var c = part; c < bk; c = c + PARTS) {
+        for (var cc = 0u; cc < (BK + PARTS - 1u) / PARTS; cc = cc + 1u) {
+            let c = part + cc * PARTS;
+            if (c >= BK) {
+                break;
+            }
             let s = pool[p_at + r * bks + c];
             var e = 0.0;
             if (s > NEG) {
@@ -153,12 +169,13 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
             pool[kv_at + (x / dk) * dks + x % dk] = v;
         }
         workgroupBarrier();
-        for (var e = part; e < dk; e = e + PARTS) {
-            var acc = o[e / PARTS] * rescale;
+        for (var u = 0u; u < FEATURES; u = u + 1u) {
+            let e = min(part + u * PARTS, dk - 1u); // past d_k: a repeat, never stored
+            var acc = o[u] * rescale;
             for (var c = 0u; c < bk; c = c + 1u) {
                 acc = acc + pool[p_at + r * bks + c] * pool[kv_at + c * dks + e];
             }
-            o[e / PARTS] = acc;
+            o[u] = acc;
         }
     }
 
@@ -179,11 +196,14 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
     }
     // Step 6 — the head's output H_i = O_i / l (zero when the head is switched off).
     let off = flags[p.heads_at + p.layer * p.heads + h] != 0u;
-    for (var e = part; e < dk; e = e + PARTS) {
-        var v = o[e / PARTS] * inv;
-        if (off) {
-            v = 0.0;
+    for (var u = 0u; u < FEATURES; u = u + 1u) {
+        let e = part + u * PARTS;
+        if (e < dk) {
+            var v = o[u] * inv;
+            if (off) {
+                v = 0.0;
+            }
+            out[i * p.d + h * dk + e] = v;
         }
-        out[i * p.d + h * dk + e] = v;
     }
 }
