@@ -46,14 +46,24 @@ pub fn EmbedButton(props: &EmbedButtonProps) -> Html {
     let dialog = use_node_ref();
     let view = use_state(|| props.views.first().copied().unwrap_or(ViewKind::Heatmap));
     let said = use_state(String::new);
-    let mut options = props.options.clone();
-    options.view = Some(view.name().to_owned());
-    let folder = app_folder();
-    let element = element_snippet(&folder, &options);
-    let iframe = iframe_snippet(&folder, &options);
+    // The snippets carry the whole text: built only while the dialog is open, so a keystroke
+    // on the page behind it builds and writes nothing here.
+    let is_open = use_state_eq(|| false);
+    let (element, iframe) = if *is_open {
+        let mut options = props.options.clone();
+        options.view = Some(view.name().to_owned());
+        let folder = app_folder();
+        (
+            element_snippet(&folder, &options),
+            iframe_snippet(&folder, &options),
+        )
+    } else {
+        Default::default()
+    };
     let open = {
-        let dialog = dialog.clone();
+        let (dialog, is_open) = (dialog.clone(), is_open.clone());
         Callback::from(move |_: MouseEvent| {
+            is_open.set(true);
             if let Some(dialog) = dialog.cast::<web_sys::HtmlDialogElement>() {
                 let _ = dialog.show_modal();
             }
@@ -66,6 +76,11 @@ pub fn EmbedButton(props: &EmbedButtonProps) -> Html {
                 dialog.close();
             }
         })
+    };
+    // Closed by the button or by Escape: the `close` event says both.
+    let on_closed = {
+        let is_open = is_open.clone();
+        Callback::from(move |_: Event| is_open.set(false))
     };
     let pick = {
         let view = view.clone();
@@ -86,7 +101,7 @@ pub fn EmbedButton(props: &EmbedButtonProps) -> Html {
         <>
             <button type="button" class="embed-open" id="embed-open" onclick={open}
                 aria-haspopup="dialog">{ "Embed" }</button>
-            <dialog class="embed-dialog" id="embed-dialog" ref={dialog} aria-labelledby="embed-dialog-title">
+            <dialog class="embed-dialog" id="embed-dialog" ref={dialog} aria-labelledby="embed-dialog-title" onclose={on_closed}>
                 <h2 id="embed-dialog-title">{ "Embed this view in your page" }</h2>
                 if props.views.len() > 1 {
                     <div class="field">

@@ -173,8 +173,25 @@ fn TransformerViews(props: &TransformerViewsProps) -> Html {
                 .unwrap_or_else(|| Matrix::zeros(0, 0)),
         )
     });
-    let rolled = use_memo((maps.clone(), props.heads_off.clone()), |(maps, off)| {
-        Arc::new(rollout(maps, |l, h| off.contains(&(l, h))))
+    // The rollout (a product over the layers, 0.5 ms a keystroke at T = 128) is computed only
+    // while its plot is on screen: off screen it keeps the maps, heads and tokens it last
+    // showed, marked stale, and catches up when scrolled in.
+    let rollout_ref = use_node_ref();
+    let (rollout_input, rollout_stale) = crate::components::use_frozen_off_screen(
+        rollout_ref.clone(),
+        (
+            maps.clone(),
+            props.heads_off.clone(),
+            props.shown.tokens.clone(),
+        ),
+    );
+    let rolled = use_memo(rollout_input, |(maps, off, tokens)| {
+        let rolled = Arc::new(rollout(maps, |l, h| off.contains(&(l, h))));
+        let labels = Rc::new(AxisLabels {
+            rows: (**tokens).clone(),
+            cols: (**tokens).clone(),
+        });
+        (rolled, labels)
     });
     let labels = use_memo(props.shown.tokens.clone(), |tokens| {
         Rc::new(AxisLabels {
@@ -202,10 +219,12 @@ fn TransformerViews(props: &TransformerViewsProps) -> Html {
                     labels={Some((*labels).clone())} highlight_row={props.highlight} highlight_col={props.highlight} on_pick={Some(pick.clone())} zoomable=true />
                 <HeadLines id={format!("{name}-lines")} attention={maps.clone()} layer={head.0}
                     tokens={props.shown.tokens.clone()} highlight={props.highlight} on_highlight={props.on_highlight.clone()} />
-                <HeatmapPlot id={format!("{name}-rollout")} caption="Attention rollout across layers (Abnar & Zuidema 2020)"
-                    matrix={(*rolled).clone()} range={(0.0, 1.0)} x_label="input token" y_label="position"
-                    row_name="position" col_name="token" css_height={height} export_name={format!("{name}-rollout")}
-                    labels={Some((*labels).clone())} highlight_row={props.highlight} highlight_col={props.highlight} on_pick={Some(pick)} zoomable=true />
+                <div ref={rollout_ref} data-stale={rollout_stale.then_some("true")} aria-busy={rollout_stale.then_some("true")}>
+                    <HeatmapPlot id={format!("{name}-rollout")} caption="Attention rollout across layers (Abnar & Zuidema 2020)"
+                        matrix={rolled.0.clone()} range={(0.0, 1.0)} x_label="input token" y_label="position"
+                        row_name="position" col_name="token" css_height={height} export_name={format!("{name}-rollout")}
+                        labels={Some(rolled.1.clone())} highlight_row={props.highlight} highlight_col={props.highlight} on_pick={Some(pick)} zoomable=true />
+                </div>
             </div>
             <HeadTable tokens={props.shown.tokens.clone()} map={(*one_head).clone()} head_name={head_name} />
             <p><a class="steps-link" href={steps_href(name, &props.shown.text, head, props.highlight.unwrap_or(0))}>
