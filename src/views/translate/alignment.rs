@@ -33,6 +33,11 @@ pub struct ResultViewsProps {
 pub fn ResultViews(props: &ResultViewsProps) -> Html {
     let hover = use_state(|| None::<Hover>);
     let chips_root = crate::components::use_data_css();
+    // The step-through (below the alignment) follows the typing only while on screen: off
+    // screen it keeps the result it last showed, marked stale, and catches up when scrolled in.
+    let steps_ref = use_node_ref();
+    let (steps_shown, steps_stale) =
+        crate::components::use_frozen_off_screen(steps_ref.clone(), props.shown.clone());
     let shown = &props.shown;
     let labels = use_memo((shown.seq, shown.text.clone()), {
         let shown = shown.clone();
@@ -111,7 +116,9 @@ pub fn ResultViews(props: &ResultViewsProps) -> Html {
                     row_name="step" col_name="source" css_height={height} export_name="alignment"
                     labels={Some((*labels).clone())} highlight_row={row} highlight_col={col} csv=true zoomable=true />
             </div>
-            <StepThrough shown={shown.clone()} step={props.step.clone()} />
+            <div ref={steps_ref} data-stale={steps_stale.then_some("true")} aria-busy={steps_stale.then_some("true")}>
+                <StepThrough shown={steps_shown} step={props.step.clone()} />
+            </div>
         </>
     }
 }
