@@ -148,8 +148,8 @@ pub fn mark_stale(element: &web_sys::Element, stale: bool) {
 
 /// How far outside the viewport a plot still counts as on screen (CSS margin syntax): none.
 /// With 300 px, the eight head maps and the BiLSTM's shaded text just below the fold of a
-/// 1280 × 900 window were redrawn on every keystroke: keystroke → paint p95 20 → 16 ms
-/// (Transformer) and 17 → 12 ms (BiLSTM) at T ≈ 128 without them (docs/perf.md). A plot
+/// 1280 × 900 window were redrawn on every keystroke: keystroke → paint p95 21–25 → 19–21 ms
+/// (Transformer) and 18–21 → 13–14 ms (BiLSTM) at T ≈ 128 without them (docs/perf.md). A plot
 /// scrolled in shows its previous picture for about one frame, until the observer reports.
 const ON_SCREEN_MARGIN: &str = "0px";
 
