@@ -3,7 +3,7 @@
 //! another takes its range; an inserted character takes the range of the one before it).
 
 use unicode_categories::UnicodeCategories;
-use unicode_normalization_alignments::UnicodeNormalization;
+use unicode_normalization_alignments::char::{canonical_combining_class, decompose_canonical};
 
 /// A normalised character and the original byte range it stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +88,36 @@ pub fn is_bert_punctuation(c: char) -> bool {
     c.is_ascii_punctuation() || c.is_punctuation()
 }
 
+/// NFD as (character, change) edits, equal to the alignments crate's `nfd()`: each character's
+/// full canonical decomposition (its first character replaces it, change 0; the rest are
+/// inserted, change 1), then every run that starts at a starter (combining class 0) stably
+/// sorted by combining class.
+///
+/// Written here rather than calling `nfd()` because that iterator also holds the
+/// compatibility decomposition, whose table (about 90 KB) would then ship in the app's wasm
+/// though the BertNormalizer never uses it.
+pub fn nfd_edits(chars: impl IntoIterator<Item = char>) -> Vec<(char, isize)> {
+    let mut marked: Vec<(u8, char, isize)> = Vec::new();
+    for c in chars {
+        let mut change = 0;
+        decompose_canonical(c, |d| {
+            marked.push((canonical_combining_class(d), d, change));
+            change = 1;
+        });
+    }
+    let mut run_start = 0;
+    for i in 1..=marked.len() {
+        if i == marked.len() || marked[i].0 == 0 {
+            marked[run_start..i].sort_by_key(|m| m.0);
+            run_start = i;
+        }
+    }
+    marked
+        .into_iter()
+        .map(|(_, c, change)| (c, change))
+        .collect()
+}
+
 impl Normalizer {
     /// Normalises `text` (one stretch between added tokens).
     pub fn normalize(&self, text: &str) -> Vec<Piece> {
@@ -116,8 +146,7 @@ impl Normalizer {
             pieces = transform(&pieces, edits, 0);
         }
         if self.strip_accents {
-            let text: String = pieces.iter().map(|p| p.c).collect();
-            let edits: Vec<(char, isize)> = text.nfd().collect();
+            let edits = nfd_edits(pieces.iter().map(|p| p.c));
             pieces = filter(&transform(&pieces, edits, 0), |c| !c.is_mark_nonspacing());
         }
         if self.lowercase {
@@ -132,5 +161,61 @@ impl Normalizer {
             pieces = transform(&pieces, edits, 0);
         }
         pieces
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nfd_edits;
+    use unicode_normalization_alignments::char::canonical_combining_class;
+    use unicode_normalization_alignments::UnicodeNormalization;
+
+    fn crate_nfd(text: &str) -> Vec<(char, isize)> {
+        text.nfd().collect()
+    }
+
+    #[test]
+    fn every_char_decomposes_as_the_crate_does() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = c.to_string();
+            assert_eq!(
+                nfd_edits(text.chars()),
+                crate_nfd(&text),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    #[test]
+    fn mixed_runs_of_marks_reorder_as_the_crate_does() {
+        // Starters, precomposed letters and marks of several combining classes (including
+        // equal classes, whose order must be kept), in pseudo-random strings.
+        let pool: Vec<char> = ['a', 'é', 'Ǻ', 'ệ', '가', 'ﬁ', ' ', 'ᾷ', 'ḉ', '\u{0F73}']
+            .into_iter()
+            .chain(
+                (0x0300..0x0370)
+                    .chain(0x0591..0x05C8)
+                    .chain(0x1DC0..0x1E00)
+                    .filter_map(char::from_u32),
+            )
+            .collect();
+        assert!(
+            pool.iter()
+                .filter(|&&c| canonical_combining_class(c) > 1)
+                .count()
+                > 100
+        );
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..1 + (state >> 60) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push(pool[(state % pool.len() as u64) as usize]);
+            }
+            assert_eq!(nfd_edits(text.chars()), crate_nfd(&text), "{text:?}");
+        }
     }
 }
