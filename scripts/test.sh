@@ -57,6 +57,8 @@ fuzz_smoke > test-output/fuzz-smoke.txt 2>&1 &
 fuzz_pid=$!
 step "browser tests (wasm-bindgen-test, headless Chromium)" \
   cargo test --target wasm32-unknown-unknown -p attnscope --test plot_canvas
+step "CPU reference's wasm SIMD = its portable loops, bit for bit (headless Chromium)" \
+  cargo test --target wasm32-unknown-unknown -p attnscope-core --test wasm_simd
 step "GPU engine = CPU reference in the browser (WebGPU on SwiftShader)" \
   cargo test --target wasm32-unknown-unknown -p attnscope-gpu --test browser_parity
 step "release build" trunk build --release

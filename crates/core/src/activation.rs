@@ -15,15 +15,33 @@
 //! (tested), so every golden fixture still holds at 1e-5.
 
 /// Inputs are clamped to this range: e^88.3 is still finite and e^(−87.3) still normal.
-const EXP_MAX: f32 = 88.3;
-const EXP_MIN: f32 = -87.3;
-const LOG2_E: f32 = std::f32::consts::LOG2_E;
+pub(crate) const EXP_MIN: f32 = -87.3;
+pub(crate) const EXP_MAX: f32 = 88.3;
+pub(crate) const LOG2_E: f32 = std::f32::consts::LOG2_E;
 /// ln 2 split in two so n·LN2_HI is exact for the n that occur.
-const LN2_HI: f32 = 0.693_359_4;
-const LN2_LO: f32 = -2.121_944_4e-4;
+pub(crate) const LN2_HI: f32 = 0.693_359_4;
+pub(crate) const LN2_LO: f32 = -2.121_944_4e-4;
 /// Adding and subtracting 1.5·2²³ rounds to the nearest integer (ties to even) without a
 /// rounding instruction that SSE2 or wasm SIMD might lack.
-const ROUND_MAGIC: f32 = 12_582_912.0;
+pub(crate) const ROUND_MAGIC: f32 = 12_582_912.0;
+/// Cephes' polynomial for e^r, highest degree first (Horner).
+pub(crate) const EXP_POLY: [f32; 6] = [
+    1.987_569_1e-4,
+    1.398_199_9e-3,
+    8.333_452e-3,
+    4.166_579_6e-2,
+    1.666_666_5e-1,
+    0.5,
+];
+/// A&S 7.1.26: p and a₁ … a₅.
+pub(crate) const ERF_P: f32 = 0.327_591_1;
+pub(crate) const ERF_A: [f32; 5] = [
+    0.254_829_6,
+    -0.284_496_74,
+    1.421_413_8,
+    -1.453_152,
+    1.061_405_4,
+];
 
 /// e^x (x clamped to [−87.3, 88.3]).
 #[inline(always)]
@@ -35,12 +53,9 @@ pub fn exp(x: f32) -> f32 {
     // ln 2 split in a high and a low part (Cody–Waite) so n·ln 2 is subtracted exactly.
     let r = x - n * LN2_HI - n * LN2_LO;
     // e^r by Cephes' degree-7 polynomial, in Horner form.
-    let p = 1.987_569_1e-4;
-    let p = p * r + 1.398_199_9e-3;
-    let p = p * r + 8.333_452e-3;
-    let p = p * r + 4.166_579_6e-2;
-    let p = p * r + 1.666_666_5e-1;
-    let p = p * r + 0.5;
+    let p = EXP_POLY[1..]
+        .iter()
+        .fold(EXP_POLY[0], |p, &coefficient| p * r + coefficient);
     let e_r = p * r * r + r + 1.0;
     // 2ⁿ built directly in the exponent bits.
     let two_n = f32::from_bits(((n as i32 + 127) as u32) << 23);
@@ -71,10 +86,9 @@ pub fn tanh(x: f32) -> f32 {
 #[inline(always)]
 pub fn erf(x: f32) -> f32 {
     let a = x.abs();
-    let t = 1.0 / (1.0 + 0.327_591_1 * a);
-    let poly = t
-        * (0.254_829_6
-            + t * (-0.284_496_74 + t * (1.421_413_8 + t * (-1.453_152 + t * 1.061_405_4))));
+    let t = 1.0 / (1.0 + ERF_P * a);
+    let [a1, a2, a3, a4, a5] = ERF_A;
+    let poly = t * (a1 + t * (a2 + t * (a3 + t * (a4 + t * a5))));
     (1.0 - poly * exp(-a * a)).copysign(x)
 }
 
@@ -93,6 +107,10 @@ macro_rules! slice_form {
                 // SAFETY: the CPU has the features `$avx` is compiled for (checked just above).
                 return unsafe { $avx(values) };
             }
+            // The release wasm's pipeline does not vectorise loops: hand-written SIMD there.
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            crate::simd::map(values, crate::simd::$f, $f);
+            #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
             values.iter_mut().for_each(|v| *v = $f(*v));
         }
 

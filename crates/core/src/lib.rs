@@ -18,6 +18,8 @@ pub mod ops;
 pub mod positional_encoding;
 pub mod rollout;
 pub mod seq2seq;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd;
 pub mod tokenizer;
 pub mod trace;
 pub mod transformer;

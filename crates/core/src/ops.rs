@@ -35,6 +35,7 @@ unsafe fn dot_avx2(a: &[f32], b: &[f32]) -> f32 {
 
 /// The portable body of [`dot`]: eight running sums the compiler keeps in one SIMD register,
 /// then the tail. Summation order differs from a serial sum, within f32 rounding.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 fn dot_lanes(a: &[f32], b: &[f32]) -> f32 {
     debug_assert_eq!(a.len(), b.len());
@@ -49,6 +50,11 @@ fn dot_lanes(a: &[f32], b: &[f32]) -> f32 {
     let tail: f32 = a_rest.iter().zip(b_rest).map(|(x, y)| x * y).sum();
     lanes.iter().sum::<f32>() + tail
 }
+
+/// In the browser the same eight sums in hand-written SIMD: the release wasm's pipeline does
+/// not vectorise loops.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use crate::simd::dot as dot_lanes;
 
 /// out[o] += Σ_i W[o][i]·x[i] for a row-major `W` (rows = out.len(), cols = x.len()); one
 /// feature check for the whole product, dispatched like [`dot`]. (Blocking four rows per load

@@ -223,22 +223,37 @@ pub fn top_k_probabilities(logits: &[f32], k: usize) -> Vec<(u32, f32)> {
         ranked.truncate(k);
     }
     let max = ranked.first().map_or(0.0, |&(_, l)| l);
-    // Σ exp(l − max) in eight running sums, so the loop vectorises (a serial sum cannot):
-    // the translator's 5,000 logits a step made this a tenth of its forward.
-    let mut lanes = [0f32; 8];
-    let chunks = logits.chunks_exact(8);
-    let tail: f32 = chunks.remainder().iter().map(|&l| exp(l - max)).sum();
-    for chunk in chunks {
-        for (lane, &l) in lanes.iter_mut().zip(chunk) {
-            *lane += exp(l - max);
-        }
-    }
-    let sum = lanes.iter().sum::<f32>() + tail;
+    let sum = sum_exp_shifted(logits, max);
     ranked
         .into_iter()
         .map(|(i, l)| (i, exp(l - max) / sum))
         .collect()
 }
+
+/// Σ exp(l − max) over the logits in eight running sums, so the loop vectorises (a serial sum
+/// cannot): the translator's 5,000 logits a step made this a tenth of its forward.
+fn sum_exp_shifted(logits: &[f32], max: f32) -> f32 {
+    let chunks = logits.chunks_exact(8);
+    let tail: f32 = chunks.remainder().iter().map(|&l| exp(l - max)).sum();
+    sum_exp_chunks(chunks, max) + tail
+}
+
+/// The eight running sums over whole chunks of eight.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn sum_exp_chunks(chunks: std::slice::ChunksExact<'_, f32>, max: f32) -> f32 {
+    let mut lanes = [0f32; 8];
+    for chunk in chunks {
+        for (lane, &l) in lanes.iter_mut().zip(chunk) {
+            *lane += exp(l - max);
+        }
+    }
+    lanes.iter().sum::<f32>()
+}
+
+/// In the browser the same sums in hand-written SIMD: the release wasm's pipeline does not
+/// vectorise loops.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use crate::simd::sum_exp_chunks;
 
 #[cfg(test)]
 mod tests {
