@@ -161,8 +161,9 @@ pub struct Seq2SeqConfig {
     pub eos_id: u32,
 }
 
-/// A model's config.json.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A model's config.json: the `architecture` field names the variant, the other fields are
+/// its config's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "architecture")]
 pub enum ModelConfig {
     /// See [`crate::transformer`].
@@ -171,6 +172,43 @@ pub enum ModelConfig {
     BiLstmAttentionClassifier(BiLstmConfig),
     /// See [`crate::seq2seq`].
     Seq2SeqAttention(Seq2SeqConfig),
+}
+
+/// The architectures config.json may name.
+const ARCHITECTURES: &[&str] = &[
+    "TransformerEncoderClassifier",
+    "BiLstmAttentionClassifier",
+    "Seq2SeqAttention",
+];
+
+/// Read by hand rather than derived: serde's derive for an internally tagged enum buffers the
+/// input and instantiates every variant's reader for that buffer, 24 KB of the browser's wasm.
+/// Here the JSON object is read once, the tag taken out, and the named variant's own derived
+/// reader runs on the rest (unknown fields are ignored, as the derive did).
+impl<'de> Deserialize<'de> for ModelConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut json = serde_json::Value::deserialize(deserializer)?;
+        let tag = json
+            .as_object_mut()
+            .ok_or_else(|| D::Error::custom("config.json must be a JSON object"))?
+            .remove("architecture")
+            .ok_or_else(|| D::Error::missing_field("architecture"))?;
+        let architecture = tag
+            .as_str()
+            .ok_or_else(|| D::Error::custom("`architecture` must be a string"))?;
+        let config = match architecture {
+            "TransformerEncoderClassifier" => {
+                serde_json::from_value(json).map(Self::TransformerEncoderClassifier)
+            }
+            "BiLstmAttentionClassifier" => {
+                serde_json::from_value(json).map(Self::BiLstmAttentionClassifier)
+            }
+            "Seq2SeqAttention" => serde_json::from_value(json).map(Self::Seq2SeqAttention),
+            other => return Err(D::Error::unknown_variant(other, ARCHITECTURES)),
+        };
+        config.map_err(D::Error::custom)
+    }
 }
 
 /// `Err(ConfigField)` naming `field` unless `value` is in `low..=high`. Every size is bounded

@@ -338,3 +338,23 @@ fn malformed_tokenizers_give_typed_errors() {
         })
     ));
 }
+
+#[test]
+fn configs_round_trip_through_json_and_name_what_is_wrong() {
+    for config in attnscope_testkit::reference_configs(500) {
+        let json = serde_json::to_string(&config).unwrap();
+        assert_eq!(ModelConfig::from_json(&json).unwrap(), config, "{json}");
+    }
+    let message = |json: &str| match ModelConfig::from_json(json) {
+        Err(ModelError::ConfigParse(message)) => message,
+        other => panic!("{json}: {other:?}"),
+    };
+    assert!(message(r#"{"architecture":"Mystery"}"#).contains("unknown variant `Mystery`"));
+    assert!(message(r#"{"d_model":4}"#).contains("missing field `architecture`"));
+    assert!(message(r#"{"architecture":7}"#).contains("`architecture` must be a string"));
+    assert!(message("[1, 2]").contains("must be a JSON object"));
+    assert!(
+        message(r#"{"architecture":"BiLstmAttentionClassifier","vocab_size":5}"#)
+            .contains("missing field `embedding_dim`")
+    );
+}
