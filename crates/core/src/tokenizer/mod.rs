@@ -7,11 +7,13 @@
 //! Supported: `BertNormalizer` (or none), `BertPreTokenizer` or `WhitespaceSplit`, a `WordPiece`
 //! model, `TemplateProcessing` or `BertProcessing` for one sequence, and added tokens matched on
 //! the raw text. Padding and truncation settings in the file are ignored: the tokens are exactly
-//! the text's. The Unicode tables are the HF crate's own (`unicode_categories`,
-//! `unicode-normalization-alignments`), so the two agree on every character.
+//! the text's. The Unicode facts are the HF crate's own (`unicode_categories`,
+//! `unicode-normalization-alignments`), written compactly into [`unicode`]'s table and
+//! checked against those crates on every code point, so the two agree on every character.
 
 mod normalize;
 mod parse;
+pub mod unicode;
 
 use crate::ModelError;
 use normalize::{Normalizer, Piece};

@@ -2,8 +2,9 @@
 //! character it came from (the rule HF's `NormalizedString` follows: a character that replaces
 //! another takes its range; an inserted character takes the range of the one before it).
 
-use unicode_categories::UnicodeCategories;
-use unicode_normalization_alignments::char::{canonical_combining_class, decompose_canonical};
+use super::unicode::{
+    canonical_combining_class, decompose_canonical, is_mark_nonspacing, is_other, is_punctuation,
+};
 
 /// A normalised character and the original byte range it stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,12 +81,12 @@ fn is_bert_whitespace(c: char) -> bool {
 }
 
 fn is_control(c: char) -> bool {
-    !matches!(c, '\t' | '\n' | '\r') && c.is_other()
+    !matches!(c, '\t' | '\n' | '\r') && is_other(c)
 }
 
 /// Punctuation as BertPreTokenizer splits it.
 pub fn is_bert_punctuation(c: char) -> bool {
-    c.is_ascii_punctuation() || c.is_punctuation()
+    c.is_ascii_punctuation() || is_punctuation(c)
 }
 
 /// NFD as (character, change) edits, equal to the alignments crate's `nfd()`: each character's
@@ -93,9 +94,9 @@ pub fn is_bert_punctuation(c: char) -> bool {
 /// inserted, change 1), then every run that starts at a starter (combining class 0) stably
 /// sorted by combining class.
 ///
-/// Written here rather than calling `nfd()` because that iterator also holds the
-/// compatibility decomposition, whose table (about 90 KB) would then ship in the app's wasm
-/// though the BertNormalizer never uses it.
+/// Written here, over [`super::unicode`]'s table, rather than calling the crate's `nfd()`:
+/// that iterator also holds the compatibility decomposition, whose table (about 90 KB) would
+/// then ship in the app's wasm though the BertNormalizer never uses it.
 pub fn nfd_edits(chars: impl IntoIterator<Item = char>) -> Vec<(char, isize)> {
     let mut marked: Vec<(u8, char, isize)> = Vec::new();
     for c in chars {
@@ -147,7 +148,7 @@ impl Normalizer {
         }
         if self.strip_accents {
             let edits = nfd_edits(pieces.iter().map(|p| p.c));
-            pieces = filter(&transform(&pieces, edits, 0), |c| !c.is_mark_nonspacing());
+            pieces = filter(&transform(&pieces, edits, 0), |c| !is_mark_nonspacing(c));
         }
         if self.lowercase {
             let edits: Vec<(char, isize)> = pieces
@@ -169,6 +170,8 @@ mod tests {
     use super::nfd_edits;
     use unicode_normalization_alignments::char::canonical_combining_class;
     use unicode_normalization_alignments::UnicodeNormalization;
+    // The crates HF tokenizers reads its tables from are this crate's dev-dependencies: the
+    // oracle for the compact table and for the reordering here.
 
     fn crate_nfd(text: &str) -> Vec<(char, isize)> {
         text.nfd().collect()
