@@ -167,8 +167,9 @@ pub fn decompose_canonical(c: char, mut emit: impl FnMut(char)) {
             HANGUL_V_BASE,
             index % (HANGUL_V_COUNT * HANGUL_T_COUNT) / HANGUL_T_COUNT,
         ));
-        if index % HANGUL_T_COUNT > 0 {
-            emit(jamo(HANGUL_T_BASE, index % HANGUL_T_COUNT));
+        let trailing = index % HANGUL_T_COUNT;
+        if trailing > 0 {
+            emit(jamo(HANGUL_T_BASE, trailing));
         }
         return;
     }
