@@ -3,6 +3,8 @@
 //! Every size is checked against generous limits before any weight is read, so a config can
 //! never make the loader allocate more than the limits allow.
 
+mod read;
+
 use crate::ModelError;
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +18,7 @@ pub const MAX_LAYERS: usize = 64;
 pub const MAX_SEQUENCE: usize = 4096;
 
 /// Feed-forward activation of a Transformer layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Activation {
     /// max(0, x)
@@ -26,7 +28,7 @@ pub enum Activation {
 }
 
 /// How a Transformer turns token states into one vector.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Pooling {
     /// The state of the first token ([CLS]).
@@ -36,7 +38,7 @@ pub enum Pooling {
 }
 
 /// How a Transformer's input learns where each token is.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Positions {
     /// The fixed sinusoidal table of Vaswani et al. (our trained models).
@@ -49,7 +51,7 @@ pub enum Positions {
 
 /// Whose names the weights file uses. The loaders read our names; a store in another
 /// layout maps each of ours to the file's tensors (`crate::hf`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WeightLayout {
     /// `nn.TransformerEncoderLayer`'s names, as our trainer exports them.
@@ -62,7 +64,7 @@ pub enum WeightLayout {
 }
 
 /// A Transformer encoder classifier's hyper-parameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TransformerConfig {
     /// Vocabulary size.
     pub vocab_size: usize,
@@ -94,19 +96,17 @@ pub struct TransformerConfig {
     pub labels: Vec<String>,
     /// Padding token id.
     pub pad_id: u32,
-    /// Sinusoidal or learned positions.
-    #[serde(default)]
+    /// Sinusoidal or learned positions (optional in config.json: sinusoidal).
     pub positions: Positions,
-    /// Whether a LayerNorm (`embedding_norm.*`) follows the embedding, as in BERT.
-    #[serde(default)]
+    /// Whether a LayerNorm (`embedding_norm.*`) follows the embedding, as in BERT (optional in
+    /// config.json: false).
     pub embedding_norm: bool,
-    /// The weights file's naming.
-    #[serde(default)]
+    /// The weights file's naming (optional in config.json: ours).
     pub layout: WeightLayout,
 }
 
 /// A BiLSTM + attention-pooling classifier's hyper-parameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BiLstmConfig {
     /// Vocabulary size.
     pub vocab_size: usize,
@@ -127,7 +127,7 @@ pub struct BiLstmConfig {
 }
 
 /// A seq2seq translator's hyper-parameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Seq2SeqConfig {
     /// Source vocabulary size.
     pub src_vocab_size: usize,
@@ -142,12 +142,12 @@ pub struct Seq2SeqConfig {
     /// Whether the decoder's input is [embedding; context] (true) or the embedding alone.
     pub input_feeding: bool,
     /// Whether the logits come from Luong's attentional hidden state
-    /// h̃ = tanh(W_c·[h; c] + b_c) of width `embedding_dim` (true) or from [h; c] itself.
-    #[serde(default)]
+    /// h̃ = tanh(W_c·[h; c] + b_c) of width `embedding_dim` (true) or from [h; c] itself
+    /// (optional in config.json: false).
     pub attentional_hidden: bool,
     /// Whether the output layer's weight is the target embedding table (weight tying,
-    /// Press & Wolf 2017); needs `attentional_hidden`, whose width is the embedding's.
-    #[serde(default)]
+    /// Press & Wolf 2017); needs `attentional_hidden`, whose width is the embedding's
+    /// (optional in config.json: false).
     pub tie_output_embedding: bool,
     /// Longest source in tokens.
     pub max_src_len: usize,
@@ -174,40 +174,12 @@ pub enum ModelConfig {
     Seq2SeqAttention(Seq2SeqConfig),
 }
 
-/// The architectures config.json may name.
-const ARCHITECTURES: &[&str] = &[
-    "TransformerEncoderClassifier",
-    "BiLstmAttentionClassifier",
-    "Seq2SeqAttention",
-];
-
-/// Read by hand rather than derived: serde's derive for an internally tagged enum buffers the
-/// input and instantiates every variant's reader for that buffer, 24 KB of the browser's wasm.
-/// Here the JSON object is read once, the tag taken out, and the named variant's own derived
-/// reader runs on the rest (unknown fields are ignored, as the derive did).
+/// Read through [`ModelConfig::from_json`]'s reader, so serde users of the type get the same
+/// answers and messages.
 impl<'de> Deserialize<'de> for ModelConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let mut json = serde_json::Value::deserialize(deserializer)?;
-        let tag = json
-            .as_object_mut()
-            .ok_or_else(|| D::Error::custom("config.json must be a JSON object"))?
-            .remove("architecture")
-            .ok_or_else(|| D::Error::missing_field("architecture"))?;
-        let architecture = tag
-            .as_str()
-            .ok_or_else(|| D::Error::custom("`architecture` must be a string"))?;
-        let config = match architecture {
-            "TransformerEncoderClassifier" => {
-                serde_json::from_value(json).map(Self::TransformerEncoderClassifier)
-            }
-            "BiLstmAttentionClassifier" => {
-                serde_json::from_value(json).map(Self::BiLstmAttentionClassifier)
-            }
-            "Seq2SeqAttention" => serde_json::from_value(json).map(Self::Seq2SeqAttention),
-            other => return Err(D::Error::unknown_variant(other, ARCHITECTURES)),
-        };
-        config.map_err(D::Error::custom)
+        let json = serde_json::Value::deserialize(deserializer)?;
+        read::model_config(&json).map_err(serde::de::Error::custom)
     }
 }
 
@@ -245,8 +217,7 @@ impl ModelConfig {
         if crate::hf::is_hf_config(&json) {
             return crate::hf::config_from_hf(&json);
         }
-        let config: Self =
-            serde_json::from_value(json).map_err(|e| ModelError::ConfigParse(e.to_string()))?;
+        let config = read::model_config(&json).map_err(ModelError::ConfigParse)?;
         config.validate()?;
         Ok(config)
     }

@@ -357,4 +357,30 @@ fn configs_round_trip_through_json_and_name_what_is_wrong() {
         message(r#"{"architecture":"BiLstmAttentionClassifier","vocab_size":5}"#)
             .contains("missing field `embedding_dim`")
     );
+    // Wrong types and names are refused with the field named; optional fields may be absent.
+    let [transformer, ..] = attnscope_testkit::reference_configs(500);
+    let mut json = serde_json::to_value(&transformer).unwrap();
+    for optional in ["positions", "embedding_norm", "layout"] {
+        json.as_object_mut().unwrap().remove(optional);
+    }
+    assert_eq!(
+        ModelConfig::from_json(&json.to_string()).unwrap(),
+        transformer
+    );
+    for (field, bad, expected) in [
+        ("d_model", serde_json::json!(-4), "unsigned integer"),
+        ("d_model", serde_json::json!(64.5), "unsigned integer"),
+        ("activation", serde_json::json!("swish"), "`relu` or `gelu`"),
+        ("labels", serde_json::json!(["a", 1]), "list of strings"),
+        ("pad_id", serde_json::json!(1u64 << 40), "32-bit"),
+        ("layout", serde_json::json!(null), "`hf_bert`"),
+    ] {
+        let mut wrong = json.clone();
+        wrong[field] = bad;
+        let text = message(&wrong.to_string());
+        assert!(
+            text.contains(&format!("`{field}`")) && text.contains(expected),
+            "{text}"
+        );
+    }
 }
