@@ -3,13 +3,15 @@
 // Measured on the fat-LTO build (docs/perf.md, "the wasm's size"):
 // - `-O1` takes 6.6 KB off the gzipped wasm with the same forwards and keystroke → paint
 //   times; -O2, -O3, -Os and -Oz make the file smaller but the gzipped file larger;
-// - ordering the functions by name puts a generic's instances and a module's functions side
-//   by side, where gzip's 32 KB window finds their likeness: 9.7 KB off the gzipped wasm
-//   (the release profile keeps the names for this, `--strip-debug` then drops them).
+// - the order of the functions decides how much gzip finds: kin side by side
+//   (wasm-function-order.mjs) take 13.9 KB off the gzipped wasm. The release profile keeps
+//   the names for this; `--strip-debug` then drops them.
+// ATTNSCOPE_KEEP_NAMES=1 keeps rustc's names and order instead, for profiles by function name.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { renameForOrder } from './wasm-function-order.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR ?? process.argv[2];
 if (!dir) throw new Error('TRUNK_STAGING_DIR is not set (run as a trunk hook, or pass the build folder)');
@@ -21,14 +23,18 @@ const wasmOpt = fileURLToPath(new URL('../node_modules/binaryen/bin/wasm-opt', i
 if (!existsSync(wasmOpt)) {
   throw new Error(`binaryen's wasm-opt is missing (${wasmOpt}): run \`npm ci\` (scripts/setup.sh does)`);
 }
+const keepNames = Boolean(process.env.ATTNSCOPE_KEEP_NAMES);
 // The features rustc's wasm32-unknown-unknown output uses (SIMD from .cargo/config.toml).
 const features = ['bulk-memory', 'sign-ext', 'nontrapping-float-to-int', 'simd', 'mutable-globals', 'multivalue', 'reference-types']
   .map((f) => `--enable-${f}`);
+const passes = keepNames ? ['-O1'] : ['-O1', '--reorder-functions-by-name', '--strip-debug', '--strip-producers'];
 for (const name of readdirSync(dir).filter((f) => f.endsWith('_bg.wasm'))) {
   const path = join(dir, name);
   const before = statSync(path).size;
-  const passes = ['-O1', '--reorder-functions-by-name', '--strip-debug', '--strip-producers'];
-  const run = spawnSync(process.execPath, [wasmOpt, ...features, ...passes, path, '-o', path], { stdio: 'inherit' });
+  const input = `${path}.ordered`;
+  writeFileSync(input, keepNames ? readFileSync(path) : renameForOrder(readFileSync(path)));
+  const run = spawnSync(process.execPath, [wasmOpt, ...features, ...passes, input, '-o', path], { stdio: 'inherit' });
+  rmSync(input);
   if (run.status !== 0) throw new Error(`wasm-opt failed on ${name} (exit ${run.status})`);
-  console.log(`wasm-opt -O1: ${name} ${before} → ${statSync(path).size} bytes`);
+  console.log(`wasm-opt ${passes.join(' ')}: ${name} ${before} → ${statSync(path).size} bytes`);
 }
