@@ -38,7 +38,15 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WB_VERSION" ]; th
   cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
 fi
 
-[ "$want" = build ] && exit 0
+# binaryen, the release build's optimiser (scripts/optimise-wasm.mjs, a trunk post-build hook),
+# is the one npm package building needs: package.json's "dependencies", from the lockfile.
+if [ "$want" = build ]; then
+  if [ ! -f node_modules/binaryen/package.json ]; then
+    say "installing binaryen from package-lock.json"
+    npm ci --omit=dev --no-audit --no-fund --loglevel=error --ignore-scripts
+  fi
+  exit 0
+fi
 
 # cargo fuzz (libFuzzer) needs a nightly toolchain; only the fuzz smoke run uses it.
 if ! rustup toolchain list | grep -q '^nightly'; then
@@ -62,7 +70,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages from the committed lockfile: playwright-core (it never downloads a browser),
+# npm packages from the committed lockfile: binaryen (above), playwright-core (it never downloads a browser),
 # axe-core (accessibility checks of the end-to-end tests), and the peers of the MiniLM
 # benchmark (onnxruntime-web, @huggingface/transformers). No install scripts run: the only
 # one, onnxruntime-node's (pulled in by transformers.js, unused here), may reach GitHub.
