@@ -4,7 +4,8 @@
 // off) unless ENGINE=gpu. The page's own record (`window.__attnscopeLatencies`: input event →
 // the animation frame that shows its result). Writes test-output/keystroke.json.
 // PROFILE=1 also records a CPU profile of the typing and prints the functions with the most
-// self time (wasm functions by name), to see where a frame goes. BENCH_CASES (a regex) picks cases.
+// self time (wasm functions by name: build with `ATTNSCOPE_KEEP_NAMES=1 trunk build --release`,
+// see scripts/optimise-wasm.mjs), to see where a frame goes. BENCH_CASES (a regex) picks cases.
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import os from 'node:os';
