@@ -81,10 +81,29 @@ impl Kernel {
         // layout mismatch comes back as a typed `GpuError::Kernel` naming the file, instead
         // of wgpu's uncaptured-error handler (a panic natively, a console line in a browser).
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some(name),
-            source: wgpu::ShaderSource::Wgsl(source.into()),
-        });
+        // wgpu's default checks, less `force_loop_bounding`: natively naga gives every loop a
+        // hidden iteration counter, which cost the Transformer's forward on the H200 half its
+        // time (0.41–0.45 → 0.21–0.25 ms at T = 128; matrix products 24–28 → 5–11 µs each;
+        // docs/perf.md). Bounds checks stay. In a browser the WGSL goes to the browser's own
+        // compiler and this changes nothing.
+        let checks = wgpu::ShaderRuntimeChecks {
+            force_loop_bounding: false,
+            ..wgpu::ShaderRuntimeChecks::checked()
+        };
+        // SAFETY: the contract is that no loop of the shader runs forever. Our kernels are
+        // ours (compiled into the binary, never user text), and every loop is a `for` whose
+        // counter moves a positive constant step toward a bound the engine sets from checked
+        // sizes, or halves a positive stride to zero: `tests::every_kernel_loop_terminates`
+        // reads every kernel and holds them to that shape.
+        let module = unsafe {
+            device.create_shader_module_trusted(
+                wgpu::ShaderModuleDescriptor {
+                    label: Some(name),
+                    source: wgpu::ShaderSource::Wgsl(source.into()),
+                },
+                checks,
+            )
+        };
         // Group 0, bindings 0..n in the order the kernel module lists them; binding 0 is
         // always the `Params` uniform. Sizes are left to the bound buffers (no
         // min_binding_size), because buffers are sized for the model's maximum length.
@@ -232,6 +251,104 @@ pub fn groups_1d(count: u32, size: u32) -> [u32; 3] {
 #[cfg(test)]
 mod tests {
     use super::{groups_1d, pad_rows_to_vec4, transpose, vec4_column_major};
+
+    /// The shape `Kernel::new`'s `unsafe` relies on: no `loop` or `while`, and every `for`
+    /// either steps its counter up by a positive constant (a literal, or a constant or
+    /// override the kernel declares positive) or halves a stride while it is above zero.
+    #[test]
+    fn every_kernel_loop_terminates() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/kernels");
+        let mut loops = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "wgsl") {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap();
+            let code: String = source
+                .lines()
+                .map(|l| l.split("//").next().unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let words = |w: &str| {
+                code.split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .any(|x| x == w)
+            };
+            assert!(
+                !words("loop") && !words("while"),
+                "{path:?}: a loop or while"
+            );
+            for header in code.split("for (").skip(1) {
+                // Up to the `)` that closes `for (`.
+                let mut depth = 1;
+                let end = header
+                    .find(|c| {
+                        depth += match c {
+                            '(' => 1,
+                            ')' => -1,
+                            _ => 0,
+                        };
+                        depth == 0
+                    })
+                    .unwrap();
+                let header = &header[..end];
+                let parts: Vec<&str> = header.split(';').map(str::trim).collect();
+                let counter = parts[0]
+                    .trim_start_matches("var ")
+                    .split('=')
+                    .next()
+                    .unwrap()
+                    .trim();
+                let update = parts[2];
+                let halves = update == format!("{counter} = {counter} / 2u")
+                    && parts[1] == format!("{counter} > 0u");
+                let step = update
+                    .strip_prefix(&format!("{counter} = {counter} + "))
+                    .unwrap_or_else(|| {
+                        assert!(
+                            halves,
+                            "{path:?}: `for ({header})` neither steps up nor halves"
+                        );
+                        ""
+                    });
+                if !halves {
+                    let positive_constant = step
+                        .strip_suffix('u')
+                        .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n > 0))
+                        || declared_positive(&code, step);
+                    assert!(
+                        positive_constant,
+                        "{path:?}: `for ({header})` steps by {step}"
+                    );
+                }
+                loops += 1;
+            }
+        }
+        assert!(loops > 40, "only {loops} loops found");
+    }
+
+    /// Whether `name` is a `const`, `override` or `let` of the kernel whose value is a positive
+    /// literal, `max(…, a positive literal)`, or another such name.
+    fn declared_positive(code: &str, name: &str) -> bool {
+        ["const ", "override ", "let "].iter().any(|kind| {
+            code.split(&format!("{kind}{name}")).skip(1).any(|rest| {
+                let value = rest.split(';').next().unwrap_or("");
+                let value = value.rsplit('=').next().unwrap_or("").trim();
+                let literal = |v: &str| {
+                    v.trim()
+                        .strip_suffix('u')
+                        .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n > 0))
+                };
+                let floor = value
+                    .strip_prefix("max(")
+                    .and_then(|v| v.strip_suffix(')'))
+                    .and_then(|v| v.rsplit(',').next());
+                literal(value)
+                    || floor.is_some_and(literal)
+                    || (value != name && declared_positive(code, value))
+            })
+        })
+    }
 
     #[test]
     fn rows_pad_to_whole_vec4s() {

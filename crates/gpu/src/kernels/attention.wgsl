@@ -82,7 +82,7 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
     let live = i < p.t;
     let stride = 3u * p.d;
     let dk = DK;
-    let bk = BK;
+    let bk = max(BK, 1u); // attention.rs picks BK ≥ 1; the max makes every loop over tiles provably finite
     let dks = dk + 1u;
     let bks = bk + 1u;
     let kv_at = BQ * dks;
