@@ -173,17 +173,24 @@ impl Kernel {
         })
     }
 
-    /// A bind group over `buffers`, bound to 0, 1, … in order. Whole buffers are bound: a
-    /// forward at a shorter T reads a prefix, the kernels bound their loops by T themselves.
-    pub fn bind(&self, device: &wgpu::Device, buffers: &[&wgpu::Buffer]) -> wgpu::BindGroup {
-        let entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
-            .iter()
-            .enumerate()
-            .map(|(i, b)| wgpu::BindGroupEntry {
-                binding: i as u32,
-                resource: b.as_entire_binding(),
-            })
-            .collect();
+    /// A bind group: `uniform` (a step's slot of a uniform page) at 0, then `buffers` at 1,
+    /// 2, … in order. Whole buffers are bound: a forward at a shorter T reads a prefix, the
+    /// kernels bound their loops by T themselves.
+    pub fn bind(
+        &self,
+        device: &wgpu::Device,
+        uniform: wgpu::BufferBinding<'_>,
+        buffers: &[&wgpu::Buffer],
+    ) -> wgpu::BindGroup {
+        let entries: Vec<wgpu::BindGroupEntry<'_>> =
+            std::iter::once(wgpu::BindingResource::Buffer(uniform))
+                .chain(buffers.iter().map(|b| b.as_entire_binding()))
+                .enumerate()
+                .map(|(i, resource)| wgpu::BindGroupEntry {
+                    binding: i as u32,
+                    resource,
+                })
+                .collect();
         device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some(self.name),
             layout: &self.layout,

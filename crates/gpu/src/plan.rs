@@ -1,7 +1,7 @@
-//! A forward planned at load: a list of steps (pipeline, bind group, uniform buffer, and a
+//! A forward planned at load: a list of steps (pipeline, bind group, a uniform slot, and a
 //! plan that turns T and a scale into the kernel's `Params` and the workgroup counts). A
-//! forward writes every uniform, then records every step into one compute pass — nothing is
-//! compiled or allocated per forward. The kernels' own `plan` functions (in `kernels/`) make
+//! forward writes every uniform in one write per page of slots, then records every step into
+//! one compute pass — nothing is compiled or allocated on the GPU per forward. The kernels' own `plan` functions (in `kernels/`) make
 //! the [`Plan`]s; the engines only put them in order.
 
 use crate::kernel::Kernel;
@@ -32,30 +32,41 @@ impl Dispatch {
 /// the BiLSTM's and the translator's 1/temperature).
 pub type Plan = Box<dyn Fn(u32, f32) -> Dispatch>;
 
-/// One dispatch of a planned forward.
+/// One dispatch of a planned forward. Its uniform is slot `i % SLOTS_PER_PAGE` of page
+/// `i / SLOTS_PER_PAGE`, i being its place in the forward.
 struct Step {
     /// The kernel's .wgsl file (for profiles).
     kernel: &'static str,
     pipeline: wgpu::ComputePipeline,
     bind: wgpu::BindGroup,
-    uniform: wgpu::Buffer,
     plan: Plan,
 }
 
-/// The steps of a forward, in order.
+/// The steps of a forward, in order, and the uniform pages their slots live in.
 #[derive(Default)]
 pub struct Steps {
     steps: Vec<Step>,
+    pages: Vec<wgpu::Buffer>,
 }
 
 /// Bytes of every step's uniform: eight 32-bit words, room for any kernel's `Params`.
 pub const UNIFORM_BYTES: u64 = UNIFORM_SIZE as u64;
 
+/// Distance between two steps' uniforms in a page: 256 bytes, the largest
+/// `minUniformBufferOffsetAlignment` WebGPU allows, so every adapter accepts the offsets.
+const UNIFORM_STRIDE: u64 = 256;
+
+/// Uniform slots per page (16 KB). A forward writes each page once: one `write_buffer`
+/// for a classifier's whole forward where there was one per step (20 writes took 60 µs of
+/// the Transformer's forward call on the H200 machine; in a browser each is a message to
+/// the GPU process).
+const SLOTS_PER_PAGE: usize = 64;
+
 impl Steps {
     /// Appends a dispatch of `kernel`'s pipeline `variant` over `buffers` (bound after the
     /// step's own uniform, which is binding 0).
-    /// Each step gets its own small uniform buffer (T changes per forward, but the other
-    /// fields differ per step, e.g. the layer of an attention dispatch), and its bind group is
+    /// Each step gets its own uniform slot (T changes per forward, but the other fields
+    /// differ per step, e.g. the layer of an attention dispatch), and its bind group is
     /// built here once, so recording a forward only sets pipelines and bind groups.
     pub fn push(
         &mut self,
@@ -65,20 +76,30 @@ impl Steps {
         buffers: &[&wgpu::Buffer],
         plan: Plan,
     ) {
-        let uniform = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some(kernel.name),
-            size: UNIFORM_BYTES,
-            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
-        let mut all = vec![&uniform];
-        all.extend_from_slice(buffers);
-        let bind = kernel.bind(device, &all);
+        let slot = self.steps.len() % SLOTS_PER_PAGE;
+        if slot == 0 {
+            self.pages
+                .push(device.create_buffer(&wgpu::BufferDescriptor {
+                    label: Some("uniforms"),
+                    size: SLOTS_PER_PAGE as u64 * UNIFORM_STRIDE,
+                    usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+                    mapped_at_creation: false,
+                }));
+        }
+        let page = self
+            .pages
+            .last()
+            .expect("a page was just made if none had room");
+        let uniform = wgpu::BufferBinding {
+            buffer: page,
+            offset: slot as u64 * UNIFORM_STRIDE,
+            size: wgpu::BufferSize::new(UNIFORM_BYTES),
+        };
+        let bind = kernel.bind(device, uniform, buffers);
         self.steps.push(Step {
             kernel: kernel.name,
             pipeline: kernel.pipeline(variant).clone(),
             bind,
-            uniform,
             plan,
         });
     }
@@ -98,11 +119,15 @@ impl Steps {
         self.steps.is_empty()
     }
 
-    /// Writes every step's uniform for this T and scale.
+    /// Writes every step's uniform for this T and scale: one write per page of slots.
     pub fn write_uniforms(&self, queue: &wgpu::Queue, t: u32, scale: f32) {
-        for step in &self.steps {
-            let dispatch = (step.plan)(t, scale);
-            queue.write_buffer(&step.uniform, 0, bytemuck::cast_slice(&dispatch.uniform));
+        for (page, steps) in self.pages.iter().zip(self.steps.chunks(SLOTS_PER_PAGE)) {
+            let mut bytes = vec![0u8; steps.len() * UNIFORM_STRIDE as usize];
+            for (slot, step) in bytes.chunks_mut(UNIFORM_STRIDE as usize).zip(steps) {
+                let words = (step.plan)(t, scale).uniform;
+                slot[..UNIFORM_SIZE].copy_from_slice(bytemuck::cast_slice(&words));
+            }
+            queue.write_buffer(page, 0, &bytes);
         }
     }
 

@@ -81,7 +81,11 @@ fn run_gpu(x: &Matrix, linear: &Linear, activation: Activation) -> Vec<f32> {
         usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
         mapped_at_creation: false,
     });
-    let bind = kernel.bind(device, &[&dims_buffer, &xb, &wb, &bb, &yb]);
+    let bind = kernel.bind(
+        device,
+        dims_buffer.as_entire_buffer_binding(),
+        &[&xb, &wb, &bb, &yb],
+    );
     let mut encoder = device.create_command_encoder(&Default::default());
     {
         let mut pass = encoder.begin_compute_pass(&Default::default());
