@@ -1,8 +1,8 @@
 //! A forward planned at load: a list of steps (pipeline, bind group, a uniform slot, and a
 //! plan that turns T and a scale into the kernel's `Params` and the workgroup counts). A
 //! forward writes every uniform in one write per page of slots, then records every step into
-//! one compute pass — nothing is compiled or allocated on the GPU per forward. The kernels' own `plan` functions (in `kernels/`) make
-//! the [`Plan`]s; the engines only put them in order.
+//! one compute pass — nothing is compiled or allocated on the GPU per forward. The kernels'
+//! own `plan` functions (in `kernels/`) make the [`Plan`]s; the engines only put them in order.
 
 use crate::kernel::Kernel;
 use crate::readback::read_f32;

@@ -80,7 +80,10 @@ macro_rules! named_values {
     };
 }
 
-named_values!(Activation, "`relu` or `gelu`", ["relu" => Activation::Relu, "gelu" => Activation::Gelu]);
+named_values!(Activation, "`relu` or `gelu`", [
+    "relu" => Activation::Relu,
+    "gelu" => Activation::Gelu,
+]);
 named_values!(Pooling, "`cls` or `mean`", ["cls" => Pooling::Cls, "mean" => Pooling::Mean]);
 named_values!(Positions, "`sinusoidal` or `learned`", [
     "sinusoidal" => Positions::Sinusoidal,
