@@ -1,10 +1,10 @@
 //! The arithmetic every architecture shares, written plainly: the specification.
 //!
 //! Each operation here has a GPU twin in `crates/gpu/src/kernels/` that must equal it within
-//! 1e-4 (the table in ARCHITECTURE.md pairs them): [`Linear`] ↔ `matmul.wgsl`,
-//! [`LayerNorm`] ↔ `layernorm.wgsl`, [`masked_softmax`] ↔ the softmax inside
-//! `attention.wgsl`, `additive_pool.wgsl` and `decoder_attention.wgsl`, [`softmax`] ↔
-//! `softmax.wgsl`, [`LstmCell`] ↔ `lstm.wgsl` and `decoder_cell.wgsl`, [`embed`] ↔
+//! 1e-4 (the table in ARCHITECTURE.md pairs them): [`Linear`] ↔ `matmul.wgsl` (and the
+//! linear parts of `linear_residual.wgsl` and `head.wgsl`), [`LayerNorm`] ↔ `layernorm.wgsl`
+//! and `linear_residual.wgsl`, [`masked_softmax`] ↔ the softmax inside `attention.wgsl`,
+//! `additive_pool.wgsl` and `decoder_attention.wgsl`, [`softmax`] ↔ `head.wgsl`, [`LstmCell`] ↔ `lstm.wgsl` and `decoder_cell.wgsl`, [`embed`] ↔
 //! `embed.wgsl`, [`argmax`] ↔ `decoder_argmax.wgsl`. Speed matters too (this is the
 //! browser's CPU fallback), so the hot loops are written to vectorise, but never at the cost
 //! of reading like the equations.

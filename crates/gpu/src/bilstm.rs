@@ -6,14 +6,14 @@
 //! (P = X·[W_ih→; W_ih←]ᵀ + [b_ih→ + b_hh→; b_ih← + b_hh←]), then `lstm.wgsl` runs the
 //! recurrence with one workgroup per direction looping over time inside the shader. Then
 //! tanh(W·S + b) and vᵀ·(…) are two matmuls, `additive_pool.wgsl` takes the masked softmax and
-//! the context, and the classifier is a matmul and a softmax. One compute pass, one submit,
+//! the context, and `head.wgsl` the classifier and its softmax. One compute pass, one submit,
 //! one readback (pooling weights and class scores; the states stay on the GPU).
 
 use crate::buffers;
 use crate::classifier_io::ClassifierIo;
 use crate::kernel::Kernel;
 use crate::kernels::matmul::{self, Activation};
-use crate::kernels::{additive_pool, embed, lstm, softmax};
+use crate::kernels::{additive_pool, embed, head, lstm};
 use crate::plan::{Region, Steps};
 use crate::weights::{BiLstmLayer, Tensors};
 use crate::{GpuContext, GpuError, LoadError};
@@ -34,7 +34,7 @@ struct Kernels {
     embed: Kernel,
     lstm: Kernel,
     pool: Kernel,
-    softmax: Kernel,
+    head: Kernel,
 }
 
 /// The weights on the GPU.
@@ -43,8 +43,8 @@ struct Weights {
     layers: Vec<BiLstmLayer>,
     /// W and b of tanh(W·S + b), and v of vᵀ·(…).
     attention: [wgpu::Buffer; 3],
-    /// The classifier's W and b.
-    classifier: [wgpu::Buffer; 2],
+    /// The classifier's [W | b], as `head.wgsl` reads it.
+    classifier: wgpu::Buffer,
 }
 
 impl Weights {
@@ -60,7 +60,15 @@ impl Weights {
                 upload("attention.proj.bias"),
                 upload("attention.v.weight"),
             ],
-            classifier: [upload("classifier.weight"), upload("classifier.bias")],
+            classifier: buffers::upload(
+                device,
+                "classifier",
+                &[
+                    tensors.get("classifier.weight"),
+                    tensors.get("classifier.bias"),
+                ]
+                .concat(),
+            ),
         }
     }
 }
@@ -128,6 +136,7 @@ fn check_limits(context: &GpuContext, c: &BiLstmConfig) -> Result<(), LoadError>
     let (e, h) = (c.embedding_dim, c.hidden_size);
     LoadError::check("hidden_size (lstm kernel)", h, MAX_HIDDEN)?;
     LoadError::check("max_len (pooling kernel)", c.max_len, MAX_T)?;
+    LoadError::check("labels (head kernel)", c.labels.len(), head::MAX_CLASSES)?;
     LoadError::check_storage(
         context,
         &[c.vocab_size * e, c.max_len * 8 * h, 8 * h * (2 * h).max(e)],
@@ -151,7 +160,7 @@ impl GpuBiLstm {
             embed: embed::kernel(context).await?,
             lstm: lstm::kernel(context, config.hidden_size).await?,
             pool: additive_pool::kernel(context).await?,
-            softmax: softmax::kernel(context).await?,
+            head: head::kernel(context).await?,
         };
         let steps = plan(device, &config, &kernels, &weights, &buffers);
         Ok(Self {
@@ -240,7 +249,7 @@ fn plan(device: &wgpu::Device, c: &BiLstmConfig, k: &Kernels, w: &Weights, b: &B
             &k.matmul,
             identity,
             &project,
-            matmul::plan(None, width, 8 * h, true),
+            matmul::plan(width, 8 * h, true),
         );
         let output = &b.states[l % 2];
         let recur = [&b.proj, &layer.w_hh, output, &b.last];
@@ -262,7 +271,7 @@ fn plan(device: &wgpu::Device, c: &BiLstmConfig, k: &Kernels, w: &Weights, b: &B
         &k.matmul,
         tanh,
         &[top, att_w, att_b, &b.hidden],
-        matmul::plan(None, 2 * h, a, true),
+        matmul::plan(2 * h, a, true),
     );
     // (v is bound again as the unused bias: bindings may not be absent.)
     let score = [&b.hidden, att_v, att_v, &b.scores];
@@ -271,26 +280,18 @@ fn plan(device: &wgpu::Device, c: &BiLstmConfig, k: &Kernels, w: &Weights, b: &B
         &k.matmul,
         identity,
         &score,
-        matmul::plan(None, a, 1, false),
+        matmul::plan(a, 1, false),
     );
     let pool = [&b.scores, &b.io.flags, top, &b.out];
     steps.push(device, &k.pool, 0, &pool, additive_pool::plan(2 * h));
-    // The classifier on the context, then its softmax.
-    let [cls_w, cls_b] = &w.classifier;
-    let classify = [&b.out, cls_w, cls_b, &b.io.logits];
+    // The classifier on the context (row 0 of `out`), then its softmax.
+    let classify = [&b.out, &b.io.flags, &w.classifier, &b.io.scores];
     steps.push(
         device,
-        &k.matmul,
-        identity,
-        &classify,
-        matmul::plan(Some(1), 2 * h, classes, true),
-    );
-    steps.push(
-        device,
-        &k.softmax,
+        &k.head,
         0,
-        &[&b.io.logits, &b.io.probabilities],
-        softmax::plan(classes),
+        &classify,
+        head::plan(2 * h, classes, false),
     );
     steps
 }

@@ -1,6 +1,6 @@
 //! What the two classifier engines (Transformer, BiLSTM) share around their planned steps:
-//! the input buffers written per forward (token ids, flags), the head's outputs read back
-//! (logits, probabilities), the staging buffer, and the forward itself — write the inputs,
+//! the input buffers written per forward (token ids, flags), the head's output read back
+//! ([logits | probabilities], written by `head.wgsl`), the staging buffer, and the forward itself — write the inputs,
 //! record every step into one pass, submit once, read the attention the views need and the
 //! class scores in one readback.
 
@@ -16,10 +16,8 @@ pub(crate) struct ClassifierIo {
     /// Per-forward flags: the key mask (1 = masked), then whatever else the engine needs
     /// (the Transformer's head mask).
     pub flags: wgpu::Buffer,
-    /// Class scores.
-    pub logits: wgpu::Buffer,
-    /// softmax(logits).
-    pub probabilities: wgpu::Buffer,
+    /// [logits (C) | softmax(logits) (C)], as `head.wgsl` writes them.
+    pub scores: wgpu::Buffer,
     /// Where the attention and the scores are copied to be read.
     staging: wgpu::Buffer,
     labels: Vec<String>,
@@ -48,13 +46,10 @@ impl ClassifierIo {
         let input = |label: &str, words: usize| {
             buffers::storage(device, label, words, wgpu::BufferUsages::COPY_DST)
         };
-        let output =
-            |label: &str| buffers::storage(device, label, classes, wgpu::BufferUsages::COPY_SRC);
         Self {
             ids: input("ids", max_len),
             flags: input("flags", flags),
-            logits: output("logits"),
-            probabilities: output("probabilities"),
+            scores: buffers::storage(device, "scores", 2 * classes, wgpu::BufferUsages::COPY_SRC),
             staging: buffers::staging(device, "staging", attention + 2 * classes),
             labels: labels.to_vec(),
         }
@@ -86,15 +81,12 @@ impl ClassifierIo {
         let mut encoder = context.encoder(label);
         steps.record(&mut encoder, label, t, scale);
         let (words, classes) = (reads.iter().map(|r| r.floats).sum(), self.labels.len());
-        let scores = [
-            Region::new(&self.logits, 0, classes),
-            Region::new(&self.probabilities, 0, classes),
-        ];
+        let scores = Region::new(&self.scores, 0, 2 * classes);
         // An encoder without a classifier has no scores to read (no zero-sized copies).
         let regions: Vec<Region> = reads
             .iter()
             .copied()
-            .chain(scores)
+            .chain([scores])
             .filter(|r| r.floats > 0)
             .collect();
         let mut values = submit_and_read(context, encoder, &regions, &self.staging).await?;

@@ -499,7 +499,7 @@ fn plan(
         &k.matmul,
         identity,
         &project,
-        matmul::plan(None, e, 8 * h, true),
+        matmul::plan(e, 8 * h, true),
     );
     let recur = [&b.proj, &w.encoder.w_hh, &b.states, &b.last];
     steps.push(
@@ -525,7 +525,7 @@ fn plan(
         &k.matmul,
         identity,
         &keys,
-        matmul::plan(None, 2 * h, a, true),
+        matmul::plan(2 * h, a, true),
     );
     let encoder_steps = steps.len();
     // Decoder: attention → cell → logits → argmax, for every step up to max_decode_len (the

@@ -10,8 +10,9 @@
 use crate::buffers;
 use crate::classifier_io::ClassifierIo;
 use crate::kernel::Kernel;
+use crate::kernels::linear_residual::{self, Norm};
 use crate::kernels::matmul::{self, Activation};
-use crate::kernels::{add, attention, embed, layernorm, pool, softmax};
+use crate::kernels::{attention, embed, head, layernorm};
 use crate::plan::{Plan, Region, Steps};
 use crate::{GpuContext, GpuError, LoadError};
 use attnscope_core::config::{
@@ -22,20 +23,19 @@ use attnscope_core::trace::{Interventions, SelfAttention};
 use attnscope_core::transformer::TransformerOutput;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::{manifest, ModelError};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Longest input the attention kernel holds in workgroup memory.
 pub const MAX_T: usize = attention::MAX_T;
 
-/// The seven kernels of the encoder, compiled once per model.
+/// The six kernels of the encoder, compiled once per model.
 struct Kernels {
     matmul: Kernel,
     attention: Kernel,
+    linear_residual: Kernel,
     layernorm: Kernel,
-    add: Kernel,
     embed: Kernel,
-    pool: Kernel,
-    softmax: Kernel,
+    head: Kernel,
 }
 
 impl Kernels {
@@ -44,22 +44,31 @@ impl Kernels {
         Ok(Self {
             matmul: matmul::kernel(context).await?,
             attention: attention::kernel(context, config.d_model / config.n_heads).await?,
+            linear_residual: linear_residual::kernel(context).await?,
             layernorm: layernorm::kernel(context).await?,
-            add: add::kernel(context).await?,
             embed: embed::kernel(context).await?,
-            pool: pool::kernel(context).await?,
-            softmax: softmax::kernel(context).await?,
+            head: head::kernel(context).await?,
         })
     }
 }
 
-/// The weights on the GPU, by PyTorch name; a LayerNorm is one [γ | β] buffer under the
-/// name of its prefix (`layers.0.norm1`), as `layernorm.wgsl` reads it.
+/// The weights on the GPU, by PyTorch name, except where a kernel reads several tensors as
+/// one buffer: a LayerNorm is [γ | β] under its prefix (`layers.0.norm1`); each layer's
+/// `layers.{l}.attention_out` and `layers.{l}.feed_forward_out` are
+/// [Wᵀ | b (| γ | β of the post-norm LayerNorm)] as `linear_residual.wgsl` reads them; the
+/// classifier is [W | b] under `classifier`, as `head.wgsl` reads it.
 struct Weights {
     buffers: HashMap<String, wgpu::Buffer>,
     /// The position table, max_len × d: sinusoidal, or the model's learned one.
     pe: wgpu::Buffer,
 }
+
+/// The two linear layers that end a sub-layer, with the LayerNorm after each in a post-norm
+/// layer: (packed buffer, linear layer, LayerNorm).
+const SUBLAYER_ENDS: [(&str, &str, &str); 2] = [
+    ("attention_out", "self_attn.out_proj", "norm1"),
+    ("feed_forward_out", "linear2", "norm2"),
+];
 
 impl Weights {
     fn upload(
@@ -67,11 +76,6 @@ impl Weights {
         config: &TransformerConfig,
         store: &WeightStore<'_>,
     ) -> Result<Self, ModelError> {
-        // Every tensor under its PyTorch name, except LayerNorms: `layernorm.wgsl` has four
-        // storage bindings to spare, so γ and β travel as one buffer [γ | β]. The others go up
-        // in pieces of at most 1 Mi floats (`buffers::upload_streamed`), so no tensor's whole
-        // f32 copy is ever in memory beside the file and the CPU reference's weights (MiniLM's
-        // word embeddings are 47 MB, and wasm memory never shrinks once grown).
         let device = &context.device;
         let model = ModelConfig::TransformerEncoderClassifier(config.clone());
         let tensors = manifest::tensors(&model);
@@ -79,18 +83,58 @@ impl Weights {
             .iter()
             .map(|(n, s)| (n.as_str(), s.as_slice()))
             .collect();
+        // The tensors read into a packed buffer (each small beside the word embeddings).
+        let mut packed = HashSet::new();
+        let take = |packed: &mut HashSet<String>, name: &str| {
+            let shape = shapes
+                .get(name)
+                .ok_or_else(|| ModelError::MissingTensor(name.to_owned()))?;
+            packed.insert(name.to_owned());
+            store.tensor(name, shape)
+        };
         let mut buffers = HashMap::new();
+        for l in 0..config.n_layers {
+            for (label, linear, norm) in SUBLAYER_ENDS {
+                let part = |p: &str| format!("layers.{l}.{p}");
+                let w = take(&mut packed, &part(&format!("{linear}.weight")))?;
+                let b = take(&mut packed, &part(&format!("{linear}.bias")))?;
+                // Pre-norm layers keep their LayerNorms apart (they come before the
+                // sub-layer); a post-norm layer's is applied after the residual sum here.
+                let affine = if config.norm_first {
+                    None
+                } else {
+                    Some((
+                        take(&mut packed, &part(&format!("{norm}.weight")))?,
+                        take(&mut packed, &part(&format!("{norm}.bias")))?,
+                    ))
+                };
+                let norm = affine.as_ref().map(|(g, b)| (g.as_slice(), b.as_slice()));
+                let k = w.len() / b.len().max(1);
+                let values = linear_residual::pack(&w, k, &b, norm);
+                let label = part(label);
+                buffers.insert(label.clone(), buffers::upload(device, &label, &values));
+            }
+        }
+        // The other LayerNorms as [γ | β], the classifier as [W | b].
+        for (name, _) in &tensors {
+            let pair = name
+                .strip_suffix(".weight")
+                .filter(|p| p.contains("norm") || *p == "classifier");
+            if let Some(prefix) = pair.filter(|_| !packed.contains(name)) {
+                let values = [
+                    take(&mut packed, name)?,
+                    take(&mut packed, &format!("{prefix}.bias"))?,
+                ]
+                .concat();
+                buffers.insert(prefix.to_owned(), buffers::upload(device, prefix, &values));
+            }
+        }
+        // Every other tensor under its name, in pieces of at most 1 Mi floats
+        // (`buffers::upload_streamed`), so no tensor's whole f32 copy is ever in memory
+        // beside the file and the CPU reference's weights (MiniLM's word embeddings are
+        // 47 MB, and wasm memory never shrinks once grown).
         for (name, shape) in &tensors {
-            let norm = name.strip_suffix(".weight").filter(|p| p.contains("norm"));
-            if let Some(prefix) = norm {
-                let bias = format!("{prefix}.bias");
-                let bias_shape = shapes
-                    .get(bias.as_str())
-                    .ok_or_else(|| ModelError::MissingTensor(bias.clone()))?;
-                let affine =
-                    [store.tensor(name, shape)?, store.tensor(&bias, bias_shape)?].concat();
-                buffers.insert(prefix.to_owned(), buffers::upload(device, prefix, &affine));
-            } else if !(name.ends_with(".bias") && name.contains("norm")) {
+            if !packed.contains(name) {
                 let buffer = buffers::upload_streamed(context, name, shape, store)?;
                 buffers.insert(name.clone(), buffer);
             }
@@ -125,7 +169,7 @@ impl Weights {
 
 /// The working buffers, sized once for `max_len` tokens.
 struct Buffers {
-    /// Ids, flags [key mask (max_len) | head mask (L·H)], logits, probabilities, staging.
+    /// Ids, flags [key mask (max_len) | head mask (L·H)], scores, staging.
     io: ClassifierIo,
     /// The residual stream and two scratch copies (T × d each); the last hidden state is
     /// read back from one of them.
@@ -134,12 +178,8 @@ struct Buffers {
     qkv: wgpu::Buffer,
     /// The heads' outputs, concatenated (T × d).
     heads: wgpu::Buffer,
-    /// A sub-layer's output before the residual (T × d).
-    tmp: wgpu::Buffer,
     /// The feed-forward hidden layer (T × d_ff).
     ff: wgpu::Buffer,
-    /// The pooled vector (d).
-    pooled: wgpu::Buffer,
     /// Every attention map (L × H × T × T), read back.
     maps: wgpu::Buffer,
 }
@@ -163,9 +203,7 @@ impl Buffers {
             x: [hidden("x_a"), hidden("x_b"), hidden("x_c")],
             qkv: work("qkv", t * 3 * d),
             heads: work("heads", t * d),
-            tmp: work("tmp", t * d),
             ff: work("ff", t * c.d_ff),
-            pooled: work("pooled", d),
             maps: buffers::storage(device, "maps", map_floats, wgpu::BufferUsages::COPY_SRC),
         }
     }
@@ -189,6 +227,9 @@ fn check_limits(context: &GpuContext, c: &TransformerConfig) -> Result<(), LoadE
         c.d_model / c.n_heads.max(1),
         attention::MAX_DK,
     )?;
+    // The head holds the pooled vector and the class scores in workgroup memory.
+    LoadError::check("d_model (head kernel)", c.d_model, head::MAX_D)?;
+    LoadError::check("labels (head kernel)", c.labels.len(), head::MAX_CLASSES)?;
     let t = c.max_len;
     LoadError::check_storage(
         context,
@@ -305,7 +346,8 @@ fn output_buffer<'a>(c: &TransformerConfig, b: &'a Buffers) -> &'a wgpu::Buffer 
 }
 
 /// The forward as steps, in the order core's `TransformerEncoderClassifier::forward` runs:
-/// embedding + PE, each layer (pre- or post-norm), the final norm, pooling, the classifier.
+/// embedding + PE, each layer (pre- or post-norm), the final norm, the head (pooling, the
+/// classifier and its softmax).
 fn plan(
     device: &wgpu::Device,
     c: &TransformerConfig,
@@ -320,6 +362,7 @@ fn plan(
     } else {
         1.0
     };
+    let norm = || layernorm::plan(d, c.layer_norm_eps);
     // Three residual buffers rotate through a layer so that no kernel reads the buffer it
     // writes (WebGPU forbids binding one buffer as both read and read-write in a dispatch).
     let [x_a, x_b, x_c] = &b.x;
@@ -333,9 +376,8 @@ fn plan(
         embed::plan(d, scale),
     );
     if c.embedding_norm {
-        let norm = layernorm::plan(d, c.layer_norm_eps, false);
-        let inputs = [x_b, &b.tmp, w.get("embedding_norm"), x_a];
-        steps.push(device, &k.layernorm, 0, &inputs, norm);
+        let inputs = [x_b, w.get("embedding_norm"), x_a];
+        steps.push(device, &k.layernorm, 0, &inputs, norm());
     }
     for l in 0..c.n_layers {
         let layer = Layer { c, k, w, b, l };
@@ -344,80 +386,34 @@ fn plan(
         };
         if c.norm_first {
             // x_c = x + MHA(LN₁(x));  x = x_c + FF(LN₂(x_c))
-            push(
-                &k.layernorm,
-                0,
-                &[x_a, &b.tmp, layer.w("norm1"), x_b],
-                layer.norm(false),
-            );
-            layer.self_attention(&mut push, x_b);
-            push(&k.add, 0, &[x_a, &b.tmp, x_c], add::plan(d));
-            push(
-                &k.layernorm,
-                0,
-                &[x_c, &b.tmp, layer.w("norm2"), x_b],
-                layer.norm(false),
-            );
-            layer.feed_forward(&mut push, x_b);
-            push(&k.add, 0, &[x_c, &b.tmp, x_a], add::plan(d));
+            push(&k.layernorm, 0, &[x_a, layer.w("norm1"), x_b], norm());
+            layer.self_attention(&mut push, x_b, x_a, x_c);
+            push(&k.layernorm, 0, &[x_c, layer.w("norm2"), x_b], norm());
+            layer.feed_forward(&mut push, x_b, x_c, x_a);
         } else {
             // x_b = LN₁(x + MHA(x));  x = LN₂(x_b + FF(x_b))
-            layer.self_attention(&mut push, x_a);
-            push(
-                &k.layernorm,
-                0,
-                &[x_a, &b.tmp, layer.w("norm1"), x_b],
-                layer.norm(true),
-            );
-            layer.feed_forward(&mut push, x_b);
-            push(
-                &k.layernorm,
-                0,
-                &[x_b, &b.tmp, layer.w("norm2"), x_a],
-                layer.norm(true),
-            );
+            layer.self_attention(&mut push, x_a, x_a, x_b);
+            layer.feed_forward(&mut push, x_b, x_b, x_a);
         }
     }
     // The encoder's output: x_a, or LN(x_a) → x_b with a final norm.
     if c.final_norm {
-        let norm = layernorm::plan(d, c.layer_norm_eps, false);
-        let inputs = [x_a, &b.tmp, w.get("final_norm"), x_b];
-        steps.push(device, &k.layernorm, 0, &inputs, norm);
+        let inputs = [x_a, w.get("final_norm"), x_b];
+        steps.push(device, &k.layernorm, 0, &inputs, norm());
     }
-    let last = output_buffer(c, b);
-    // pooled → logits → probabilities (an encoder without labels stops at its hidden state).
-    if c.labels.is_empty() {
-        return steps;
+    // Pooling, logits and probabilities in one dispatch (an encoder without labels stops at
+    // its hidden state).
+    if !c.labels.is_empty() {
+        let mean = c.pooling == Pooling::Mean;
+        let inputs = [
+            output_buffer(c, b),
+            &b.io.flags,
+            w.get("classifier"),
+            &b.io.scores,
+        ];
+        let plan = head::plan(d, c.labels.len(), mean);
+        steps.push(device, &k.head, 0, &inputs, plan);
     }
-    let mean = c.pooling == Pooling::Mean;
-    steps.push(
-        device,
-        &k.pool,
-        0,
-        &[last, &b.io.flags, &b.pooled],
-        pool::plan(d, mean),
-    );
-    let classifier = [
-        &b.pooled,
-        w.get("classifier.weight"),
-        w.get("classifier.bias"),
-        &b.io.logits,
-    ];
-    let classes = c.labels.len();
-    steps.push(
-        device,
-        &k.matmul,
-        0,
-        &classifier,
-        matmul::plan(Some(1), d, classes, true),
-    );
-    steps.push(
-        device,
-        &k.softmax,
-        0,
-        &[&b.io.logits, &b.io.probabilities],
-        softmax::plan(classes),
-    );
     steps
 }
 
@@ -439,12 +435,38 @@ impl Layer<'_> {
         self.w.get(&format!("layers.{}.{part}", self.l))
     }
 
-    fn norm(&self, add: bool) -> Plan {
-        layernorm::plan(self.c.d_model, self.c.layer_norm_eps, add)
+    /// A sub-layer's end, `input`·Wᵀ + b + `residual` → `output`, through the LayerNorm in a
+    /// post-norm layer; `pack` is the [Wᵀ | b (| γ | β)] buffer, W being `k_in` wide.
+    fn end(
+        &self,
+        push: &mut Push,
+        pack: &str,
+        k_in: usize,
+        [input, residual, output]: [&wgpu::Buffer; 3],
+    ) {
+        let c = self.c;
+        let norm = if c.norm_first {
+            Norm::None
+        } else {
+            Norm::LayerNorm
+        };
+        push(
+            &self.k.linear_residual,
+            norm as usize,
+            &[input, self.w(pack), residual, output],
+            linear_residual::plan(k_in, c.d_model, c.layer_norm_eps),
+        );
     }
 
-    /// MHA(input) → tmp: the QKV projection, fused attention (maps kept), output projection.
-    fn self_attention(&self, push: &mut Push, input: &wgpu::Buffer) {
+    /// `output` = `residual` + MHA(`input`), normalised in a post-norm layer: the QKV
+    /// projection, fused attention (maps kept), the output projection with the residual.
+    fn self_attention(
+        &self,
+        push: &mut Push,
+        input: &wgpu::Buffer,
+        residual: &wgpu::Buffer,
+        output: &wgpu::Buffer,
+    ) {
         let (c, k, b) = (self.c, self.k, self.b);
         let d = c.d_model;
         let qkv = [
@@ -453,7 +475,7 @@ impl Layer<'_> {
             self.w("self_attn.in_proj_bias"),
             &b.qkv,
         ];
-        push(&k.matmul, 0, &qkv, matmul::plan(None, d, 3 * d, true));
+        push(&k.matmul, 0, &qkv, matmul::plan(d, 3 * d, true));
         let attend = attention::plan(d, c.n_heads, self.l, c.max_len);
         push(
             &k.attention,
@@ -461,17 +483,18 @@ impl Layer<'_> {
             &[&b.qkv, &b.io.flags, &b.maps, &b.heads],
             attend,
         );
-        let out = [
-            &b.heads,
-            self.w("self_attn.out_proj.weight"),
-            self.w("self_attn.out_proj.bias"),
-            &b.tmp,
-        ];
-        push(&k.matmul, 0, &out, matmul::plan(None, d, d, true));
+        self.end(push, "attention_out", d, [&b.heads, residual, output]);
     }
 
-    /// FF(input) → tmp: act(input·W₁ᵀ + b₁)·W₂ᵀ + b₂.
-    fn feed_forward(&self, push: &mut Push, input: &wgpu::Buffer) {
+    /// `output` = `residual` + FF(`input`), normalised in a post-norm layer:
+    /// act(input·W₁ᵀ + b₁)·W₂ᵀ + b₂.
+    fn feed_forward(
+        &self,
+        push: &mut Push,
+        input: &wgpu::Buffer,
+        residual: &wgpu::Buffer,
+        output: &wgpu::Buffer,
+    ) {
         let (c, k, b) = (self.c, self.k, self.b);
         let act = match c.activation {
             CoreActivation::Relu => Activation::Relu,
@@ -487,19 +510,8 @@ impl Layer<'_> {
             &k.matmul,
             act,
             &first,
-            matmul::plan(None, c.d_model, c.d_ff, true),
+            matmul::plan(c.d_model, c.d_ff, true),
         );
-        let second = [
-            &b.ff,
-            self.w("linear2.weight"),
-            self.w("linear2.bias"),
-            &b.tmp,
-        ];
-        push(
-            &k.matmul,
-            0,
-            &second,
-            matmul::plan(None, c.d_ff, c.d_model, true),
-        );
+        self.end(push, "feed_forward_out", c.d_ff, [&b.ff, residual, output]);
     }
 }

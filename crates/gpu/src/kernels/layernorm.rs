@@ -1,7 +1,9 @@
-//! `layernorm.wgsl`: Y = LN(A) or LN(A + B) row by row, (v − μ)/√(σ² + ε)·γ + β.
+//! `layernorm.wgsl`: Y = LN(A) row by row, (v − μ)/√(σ² + ε)·γ + β: the embedding norm, a
+//! pre-norm layer's two norms and the final norm (a post-norm layer's norms are fused into
+//! `linear_residual.wgsl`).
 //!
-//! CPU twin: `attnscope_core::ops::LayerNorm::forward` (after the residual sum the
-//! Transformer adds first). Tested by `tests/transformer_parity.rs`, pre- and post-norm.
+//! CPU twin: `attnscope_core::ops::LayerNorm::forward`. Tested by `tests/transformer_parity.rs`
+//! (pre-norm models, and the BERT layouts' embedding norm).
 
 use crate::kernel::Kernel;
 use crate::plan::{Dispatch, Plan};
@@ -16,28 +18,28 @@ crate::uniform_params! {
         d: u32,
         /// ε under the square root.
         eps: f32,
-        /// 1: normalise A + B (post-norm); 0: A alone.
-        add: u32,
+        /// Padding.
+        _pad: u32,
     }
 }
 
-crate::kernel_source!("layernorm.wgsl", [Uniform, Read, Read, Read, ReadWrite]);
+crate::kernel_source!("layernorm.wgsl", [Uniform, Read, Read, ReadWrite]);
 
-/// Compiles layernorm.wgsl: bindings (params, A, B, [γ | β], Y).
+/// Compiles layernorm.wgsl: bindings (params, A, [γ | β], Y).
 pub async fn kernel(context: &GpuContext) -> Result<Kernel, GpuError> {
     SOURCE.compile(context, &[]).await
 }
 
-/// The plan over T rows of `d` values; `add` normalises A + B. One workgroup per row.
-pub fn plan(d: usize, eps: f32, add: bool) -> Plan {
+/// The plan over T rows of `d` values. One workgroup per row.
+pub fn plan(d: usize, eps: f32) -> Plan {
     let d = d as u32;
-    // One 64-thread workgroup per row; eps and the residual flag are fixed at load.
+    // One 64-thread workgroup per row; eps is fixed at load.
     Box::new(move |t, _| {
         let params = Params {
             rows: t,
             d,
             eps,
-            add: add as u32,
+            _pad: 0,
         };
         Dispatch::new(params, [t, 1, 1])
     })

@@ -60,20 +60,17 @@ pub fn groups(m: u32, n: u32) -> [u32; 3] {
     [n.div_ceil(TILE), m.div_ceil(TILE), 1]
 }
 
-/// The plan of one linear step: X (`rows`, or T when `None`) × k times Wᵀ (n × k), with or
-/// without the bias.
-pub fn plan(rows: Option<u32>, k: usize, n: usize, bias: bool) -> Plan {
+/// The plan of one linear step: X (T × k) times Wᵀ (n × k), with or without the bias.
+pub fn plan(k: usize, n: usize, bias: bool) -> Plan {
     let (k, n) = (k as u32, n as u32);
-    // One 16 × 16 workgroup per output tile; `rows` fixes M for the one-row classifier and
-    // the T-row layers take M = T per forward.
+    // One 16 × 16 workgroup per output tile; M = T per forward.
     Box::new(move |t, _| {
-        let m = rows.unwrap_or(t);
         let params = Params {
-            m,
+            m: t,
             k,
             n,
             has_bias: bias as u32,
         };
-        Dispatch::new(params, groups(m, n))
+        Dispatch::new(params, groups(t, n))
     })
 }

@@ -4,7 +4,6 @@
 //! module's header names the kernel's CPU twin in `attnscope-core` and the test that holds
 //! the two equal. The engines (`transformer`, `bilstm`, `seq2seq`) only put plans in order.
 
-pub mod add;
 pub mod additive_pool;
 pub mod attention;
 pub mod bridge;
@@ -13,11 +12,11 @@ pub mod decoder_attention;
 pub mod decoder_cell;
 pub mod decoder_logits;
 pub mod embed;
+pub mod head;
 pub mod layernorm;
+pub mod linear_residual;
 pub mod lstm;
 pub mod matmul;
-pub mod pool;
-pub mod softmax;
 
 use crate::kernel::KernelSource;
 
@@ -50,24 +49,9 @@ impl StepParams {
     }
 }
 
-crate::uniform_params! {
-    /// `struct Params { n, … }` of the element-count kernels (`add`, `softmax`).
-    pub struct CountParams {
-        /// Elements (add) or classes (softmax).
-        n: u32,
-        /// Padding.
-        _pad0: u32,
-        /// Padding.
-        _pad1: u32,
-        /// Padding.
-        _pad2: u32,
-    }
-}
-
 /// Every kernel's source and uniform layout (the layout test walks this list, and checks that
 /// every `.wgsl` file in this folder is in it, so a new kernel cannot skip the check).
 pub const ALL: &[KernelSource] = &[
-    add::SOURCE,
     additive_pool::SOURCE,
     attention::SOURCE,
     bridge::SOURCE,
@@ -76,9 +60,9 @@ pub const ALL: &[KernelSource] = &[
     decoder_cell::SOURCE,
     decoder_logits::SOURCE,
     embed::SOURCE,
+    head::SOURCE,
     layernorm::SOURCE,
+    linear_residual::SOURCE,
     lstm::SOURCE,
     matmul::SOURCE,
-    pool::SOURCE,
-    softmax::SOURCE,
 ];
