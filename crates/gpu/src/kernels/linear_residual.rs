@@ -8,7 +8,7 @@
 //!
 //! The weights are one buffer, [`pack`]ed at load: Wᵀ, b, then γ and β when normalising.
 
-use crate::kernel::Kernel;
+use crate::kernel::{pad_rows_to_vec4, transpose, Kernel};
 use crate::plan::{Dispatch, Plan};
 use crate::{GpuContext, GpuError};
 
@@ -57,14 +57,10 @@ pub async fn kernel(context: &GpuContext) -> Result<Kernel, GpuError> {
 pub fn pack(w: &[f32], k: usize, b: &[f32], norm: Option<(&[f32], &[f32])>) -> Vec<f32> {
     let n = b.len();
     debug_assert_eq!(w.len(), n * k, "W is n × k");
-    let width = n.div_ceil(4) * 4;
-    let mut packed = Vec::with_capacity((k + 3) * width);
-    for kk in 0..k {
-        packed.extend((0..width).map(|j| if j < n { w[j * k + kk] } else { 0.0 }));
-    }
+    let mut packed = pad_rows_to_vec4(&transpose(w, n, k), k, n);
     let vectors = [Some(b), norm.map(|n| n.0), norm.map(|n| n.1)];
     for v in vectors.into_iter().flatten() {
-        packed.extend((0..width).map(|j| v.get(j).copied().unwrap_or(0.0)));
+        packed.extend(pad_rows_to_vec4(v, 1, n));
     }
     packed
 }
