@@ -12,7 +12,7 @@ use attnscope_core::transformer::TransformerEncoderClassifier;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::Interventions;
 use attnscope_gpu::bilstm::GpuBiLstm;
-use attnscope_gpu::readback::read_f32;
+use attnscope_gpu::readback::Floor;
 use attnscope_gpu::seq2seq::GpuSeq2Seq;
 use attnscope_gpu::transformer::GpuTransformer;
 use attnscope_gpu::GpuContext;
@@ -107,26 +107,9 @@ fn forward(c: &mut Criterion) {
     let mut group = c.benchmark_group("floor");
     group.sample_size(20);
     // The floor: one empty submission that copies 4 bytes into a mappable buffer, read back.
-    let device = &context.device;
-    let source = device.create_buffer(&wgpu::BufferDescriptor {
-        label: None,
-        size: 4,
-        usage: wgpu::BufferUsages::COPY_SRC,
-        mapped_at_creation: false,
-    });
-    let staging = device.create_buffer(&wgpu::BufferDescriptor {
-        label: None,
-        size: 4,
-        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-        mapped_at_creation: false,
-    });
+    let floor = Floor::new(&context.device);
     group.bench_function("empty_submit_readback", |b| {
-        b.iter(|| {
-            let mut encoder = device.create_command_encoder(&Default::default());
-            encoder.copy_buffer_to_buffer(&source, 0, &staging, 0, 4);
-            context.queue.submit([encoder.finish()]);
-            pollster::block_on(read_f32(device, &staging, 1)).unwrap()
-        })
+        b.iter(|| pollster::block_on(floor.run(&context.device, &context.queue)).unwrap())
     });
     group.finish();
 }

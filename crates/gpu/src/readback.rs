@@ -72,3 +72,38 @@ fn floats_of(view: &wgpu::BufferView, len: usize) -> Vec<f32> {
 fn floats_of(view: &[u8], len: usize) -> Vec<f32> {
     bytemuck::pod_collect_to_vec(&view[..len * 4])
 }
+
+/// The floor every forward pays, the yardstick of the GPU benchmarks: one submission that
+/// copies 4 bytes into a mappable buffer, and the readback of them. Native only: it blocks.
+#[cfg(not(target_arch = "wasm32"))]
+pub struct Floor {
+    source: wgpu::Buffer,
+    staging: wgpu::Buffer,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Floor {
+    /// The two 4-byte buffers of the round trip.
+    pub fn new(device: &wgpu::Device) -> Self {
+        let buffer = |usage| {
+            device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("floor"),
+                size: 4,
+                usage,
+                mapped_at_creation: false,
+            })
+        };
+        Self {
+            source: buffer(wgpu::BufferUsages::COPY_SRC),
+            staging: buffer(wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST),
+        }
+    }
+
+    /// One round trip: encode the copy, submit, map and read the word.
+    pub async fn run(&self, device: &wgpu::Device, queue: &wgpu::Queue) -> Result<f32, GpuError> {
+        let mut encoder = device.create_command_encoder(&Default::default());
+        encoder.copy_buffer_to_buffer(&self.source, 0, &self.staging, 0, 4);
+        queue.submit([encoder.finish()]);
+        Ok(read_f32(device, &self.staging, 1).await?[0])
+    }
+}
