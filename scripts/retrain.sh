@@ -3,7 +3,8 @@
 # - the four classifiers: students distilled from the committed teacher outputs
 #   (crates/train/teacher/, written by scripts/teacher.sh on a GPU machine) with
 #   tools/distil/student.py (PyTorch; minutes on a GPU; on 2 CPU cores the sentiment BiLSTM
-#   took 25 minutes and the sentiment Transformer 25), installed with their cards and
+#   took 25 minutes and the sentiment Transformer 25 before its 5 epochs of masked-LM
+#   pretraining, about 20 more; 415 s on an H200), installed with their cards and
 #   fidelity fixtures by `attnscope-train --distilled`;
 # - the translator: trained from scratch with candle on the CPU (attnscope-train).
 # Extra arguments go to the translator's attnscope-train run, e.g. `--resume`,
@@ -26,7 +27,7 @@ student() {
 }
 time student --task sentiment --arch bilstm --epochs 3 --seeds 5 --attention-power 3 --gold 1.0
 time student --task sentiment --arch transformer --epochs 6 --seeds 1 --lr 5e-4 --dropout 0.2 \
-  --word-dropout 0.1 --transformer-pooling mean
+  --word-dropout 0.1 --transformer-pooling mean --pretrain-epochs 5
 time student --task topic --arch bilstm --epochs 8 --seeds 2 --dropout 0.3 --weight-decay 0.05
 time student --task topic --arch transformer --epochs 8 --seeds 1 --vocab 7200
 python3 tools/distil/trim.py --students "$WORK/students" --name sentiment-transformer --keep 7200 --splits "$WORK/splits"

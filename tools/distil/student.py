@@ -15,7 +15,9 @@ labels over the transfer set (teacher.py wrote them, keyed by text hash):
   entropy on the gold label of the original training texts; for the BiLSTM, its attention
   pooling is also pulled towards the teacher's word saliency (cross entropy of the pooling
   weights against the saliency spread over each word's pieces, nothing on [CLS] / [SEP]);
-- word dropout; several seeds, the best dev accuracy (gold labels, f16 weights) kept.
+- word dropout; several seeds, the best dev accuracy (gold labels, f16 weights) kept;
+- optionally (`--pretrain-epochs N`, the shipped sentiment Transformer: 5) the Transformer is
+  first pretrained as a masked language model on the transfer texts, then distilled.
 
 Writes OUT/<model>/ (config.json, model.safetensors in f16 under attnscope-core's PyTorch
 names, tokenizer.json), OUT/<model>.json (the fidelity fixture: 100 test texts, their ids
@@ -126,13 +128,18 @@ class TransformerStudent(nn.Module):
         self.classifier = nn.Linear(d, len(cfg["labels"]))
         self.register_buffer("pe", sinusoidal(cfg["max_len"], d, cfg["pe_base"]).float(), persistent=False)
 
-    def forward(self, ids, valid):
+    def encode(self, ids, valid):
+        """Every token's output state (B × T × d)."""
         x = self.embedding(ids) * math.sqrt(self.cfg["d_model"]) + self.pe[: ids.shape[1]]
         pad = ~valid
         for layer in self.layers:
             x = layer(x, src_key_padding_mask=pad)
         if self.cfg["final_norm"]:
             x = self.final_norm(x)
+        return x
+
+    def forward(self, ids, valid):
+        x = self.encode(ids, valid)
         if self.cfg["pooling"] == "mean":
             keep = valid[..., None].to(x.dtype)
             return self.classifier((x * keep).sum(1) / keep.sum(1)), None
@@ -246,6 +253,63 @@ def rounded_f16(model):
 # --------------------------------------------------------------------------------------------
 # Training
 # --------------------------------------------------------------------------------------------
+class MaskedLmHead(nn.Module):
+    """BERT's MLM head over the encoder's states, its decoder tied to the input embeddings
+    (used only while pretraining; never exported)."""
+
+    def __init__(self, embedding, d, eps):
+        super().__init__()
+        self.transform = nn.Sequential(nn.Linear(d, d), nn.GELU(), nn.LayerNorm(d, eps=eps))
+        self.embedding = embedding
+        self.bias = nn.Parameter(torch.zeros(embedding.num_embeddings))
+
+    def forward(self, states):
+        return self.transform(states) @ self.embedding.weight.T + self.bias
+
+
+def pretrain_masked_lm(model, cfg, train, args, device, rng):
+    """Masked-language-model pretraining of the Transformer student on the transfer texts
+    (Devlin et al. 2019; for small students before distillation, Turc et al. 2019, "Well-Read
+    Students Learn Better"): 15 % of the non-special tokens chosen, 80 % of those replaced by
+    [MASK], 10 % by a random token, 10 % kept; cross entropy on the chosen ones."""
+    head = MaskedLmHead(model.embedding, cfg["d_model"], cfg["layer_norm_eps"]).to(device)
+    params = list(model.parameters()) + [p for n, p in head.named_parameters() if not n.startswith("embedding.")]
+    steps = args.pretrain_epochs * math.ceil(len(train) / args.batch)
+    opt = torch.optim.AdamW(params, lr=args.pretrain_lr, weight_decay=args.weight_decay)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, s / 500) * max(0.05, 1 - s / steps))
+    mask_id, first_word = SPECIALS.index("[MASK]"), len(SPECIALS)
+    history = []
+    for epoch in range(args.pretrain_epochs):
+        started = time.time()
+        model.train()
+        head.train()
+        order = rng.permutation(len(train))
+        total, count = 0.0, 0
+        for start in range(0, len(order), args.batch):
+            ids, valid, _, _, _ = batch([train[i] for i in order[start:start + args.batch]], device)
+            special = ids < first_word
+            chosen = (torch.rand(ids.shape, device=device) < 0.15) & ~special & valid
+            if not chosen.any():
+                continue
+            draw = torch.rand(ids.shape, device=device)
+            inputs = ids.masked_fill(chosen & (draw < 0.8), mask_id)
+            random_ids = torch.randint(first_word, cfg["vocab_size"], ids.shape, device=device)
+            inputs = torch.where(chosen & (draw >= 0.8) & (draw < 0.9), random_ids, inputs)
+            logits = head(model.encode(inputs, valid)[chosen])
+            loss = nn.functional.cross_entropy(logits, ids[chosen])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            nn.utils.clip_grad_norm_(params, 5.0)
+            opt.step()
+            sched.step()
+            total += loss.item()
+            count += 1
+        history.append({"epoch": epoch + 1, "mlm_loss": round(total / max(count, 1), 4),
+                        "seconds": round(time.time() - started, 1)})
+        print(f"  masked-LM pretraining epoch {epoch + 1}: loss {total / max(count, 1):.4f}", flush=True)
+    return history
+
+
 def train_one(arch, cfg, data, init, seed, args, device):
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -253,6 +317,9 @@ def train_one(arch, cfg, data, init, seed, args, device):
     with torch.no_grad():
         model.embedding.weight.copy_(init(arch, cfg))
     train = data["transfer"]
+    pretraining = []
+    if arch == "transformer" and args.pretrain_epochs:
+        pretraining = pretrain_masked_lm(model, cfg, train, args, device, rng)
     steps = args.epochs * math.ceil(len(train) / args.batch)
     lr = args.lr or (1e-3 if arch == "transformer" else 2e-3)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=args.weight_decay)
@@ -301,7 +368,7 @@ def train_one(arch, cfg, data, init, seed, args, device):
         print(f"  {arch} seed {seed} epoch {epoch + 1}: loss {total / max(count, 1):.4f} dev {dev:.4f}", flush=True)
         if dev > best[0]:
             best = (dev, copy.deepcopy(model).cpu(), epoch + 1)
-    return best, history
+    return best, history, pretraining
 
 
 def export(model, cfg, tokenizer_json, texts, tokenizer, out, name):
@@ -353,6 +420,9 @@ def main():
     ap.add_argument("--deadline", type=float, default=0.0,
                     help="seconds after start past which no new epoch begins (a run on a lent machine)")
     ap.add_argument("--limit", type=int, default=0, help="a smoke run on this many texts per split")
+    ap.add_argument("--pretrain-epochs", type=int, default=0,
+                    help="masked-LM pretraining of the Transformer on the transfer texts before distillation")
+    ap.add_argument("--pretrain-lr", type=float, default=1e-3)
     args = ap.parse_args()
     device = "cuda" if torch.cuda.is_available() else "cpu"
     torch.backends.cuda.matmul.allow_tf32 = False
@@ -402,8 +472,9 @@ def main():
             cfg = config(arch, labels, len(teacher_ids), args)
             runs = []
             for seed in [int(s) for s in args.seeds.split(",")]:
-                (dev, model, epoch), history = train_one(arch, cfg, data, init, seed, args, device)
-                runs.append({"seed": seed, "dev": dev, "epoch": epoch, "history": history, "model": model})
+                (dev, model, epoch), history, pretraining = train_one(arch, cfg, data, init, seed, args, device)
+                runs.append({"seed": seed, "dev": dev, "epoch": epoch, "history": history, "pretraining": pretraining,
+                             "model": model})
             best = max(runs, key=lambda r: r["dev"])
             model = best["model"]
             test = evaluate(rounded_f16(model).to(device), data["test"], device)

@@ -109,7 +109,9 @@ fn card(
     let transfer = number(student, "transfer_texts");
     let settings = &student["settings"];
     let batch = number(settings, "batch").max(1.0);
-    let epochs = number(settings, "epochs");
+    // Masked-LM pretraining (the Transformer, when asked for) runs as many batches an epoch.
+    let pretraining = settings["pretrain_epochs"].as_f64().unwrap_or(0.0);
+    let epochs = number(settings, "epochs") + pretraining;
     let seeds = student["runs"].as_array().map_or(1, Vec::len);
     let steps = (transfer / batch).ceil() * epochs * seeds as f64;
     Ok(Card {
@@ -254,7 +256,8 @@ fn sections(
     Ok(sections)
 }
 
-/// One line per seed: its dev accuracy after each epoch.
+/// One line per seed: its dev accuracy after each epoch (and the masked-LM loss of the
+/// pretraining before them, where there was one).
 fn dev_by_epoch(student: &Value) -> Vec<String> {
     student["runs"]
         .as_array()
@@ -269,8 +272,25 @@ fn dev_by_epoch(student: &Value) -> Vec<String> {
                                 .collect()
                         })
                         .unwrap_or_default();
+                    let pretraining: Vec<String> = r["pretraining"]
+                        .as_array()
+                        .map(|h| {
+                            h.iter()
+                                .map(|e| format!("{:.2}", number(e, "mlm_loss")))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let after = if pretraining.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            ", after {} epochs of masked-LM pretraining (loss by epoch {})",
+                            pretraining.len(),
+                            pretraining.join(", ")
+                        )
+                    };
                     format!(
-                        "seed {}: dev accuracy by epoch {}",
+                        "seed {}: dev accuracy by epoch {}{after}",
                         r["seed"],
                         epochs.join(", ")
                     )

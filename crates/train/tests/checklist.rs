@@ -6,7 +6,8 @@
 //! marked word for ≥ 70 % of the sentences. The pooling targets are met and held here; the
 //! accuracy is not yet (see the cards), so this test holds the distilled models' floor
 //! instead: a model that regresses towards the older ones (0.66 and a flat 1.04 before the
-//! distillation, 0.848 before the negation copies) fails.
+//! distillation, 0.848 before the negation copies; the Transformer 0.824 before its
+//! masked-LM pretraining) fails.
 
 use attnscope_core::Model;
 use attnscope_train::checklist::{self, Item, Report};
@@ -66,9 +67,10 @@ fn the_sentiment_bilstm_attends_to_the_words_that_carry_the_sentiment() {
 
 #[test]
 fn the_sentiment_transformer_holds_its_distilled_floor() {
+    // 0.861 with masked-LM pretraining before the distillation; 0.824 without.
     let report = report("sentiment-transformer");
     assert!(
-        report.accuracy() >= 0.80,
+        report.accuracy() >= 0.85,
         "accuracy {:.3}",
         report.accuracy()
     );
