@@ -284,7 +284,8 @@ fn plan(device: &wgpu::Device, c: &BiLstmConfig, k: &Kernels, w: &Weights, b: &B
     );
     let pool = [&b.scores, &b.io.flags, top, &b.out];
     steps.push(device, &k.pool, 0, &pool, additive_pool::plan(2 * h));
-    // The classifier on the context (row 0 of `out`), then its softmax.
+    // The classifier on the context (row 0 of `out`) and its softmax; the key mask is bound
+    // but not read, the context being pooled already.
     let classify = [&b.out, &b.io.flags, &w.classifier, &b.io.scores];
     steps.push(
         device,

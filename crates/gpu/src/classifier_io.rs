@@ -1,8 +1,8 @@
 //! What the two classifier engines (Transformer, BiLSTM) share around their planned steps:
 //! the input buffers written per forward (token ids, flags), the head's output read back
-//! ([logits | probabilities], written by `head.wgsl`), the staging buffer, and the forward itself — write the inputs,
-//! record every step into one pass, submit once, read the attention the views need and the
-//! class scores in one readback.
+//! ([logits | probabilities], written by `head.wgsl`), the staging buffer, and the forward
+//! itself — write the inputs, record every step into one pass, submit once, read the
+//! attention the views need and the class scores in one readback.
 
 use crate::buffers;
 use crate::plan::{submit_and_read, Region, Steps};
