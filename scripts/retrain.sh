@@ -3,8 +3,8 @@
 # - the four classifiers: students distilled from the committed teacher outputs
 #   (crates/train/teacher/, written by scripts/teacher.sh on a GPU machine) with
 #   tools/distil/student.py (PyTorch; minutes on a GPU; on 2 CPU cores the sentiment BiLSTM
-#   took 25 minutes and the sentiment Transformer 25 before its 5 epochs of masked-LM
-#   pretraining, about 20 more; 415 s on an H200), installed with their cards and
+#   took 25 minutes and the sentiment Transformer 25, plus about 50 for its 5 epochs of
+#   masked-LM pretraining (9–10 minutes an epoch, measured; 415 s in all on an H200), installed with their cards and
 #   fidelity fixtures by `attnscope-train --distilled`;
 # - the translator: trained from scratch with candle on the CPU (attnscope-train).
 # Extra arguments go to the translator's attnscope-train run, e.g. `--resume`,
