@@ -4,8 +4,8 @@
 #   (crates/train/teacher/, written by scripts/teacher.sh on a GPU machine) with
 #   tools/distil/student.py (PyTorch; minutes on a GPU; on 2 CPU cores the sentiment BiLSTM
 #   took 25 minutes and the sentiment Transformer 25, plus about 50 for its 5 epochs of
-#   masked-LM pretraining (9–10 minutes an epoch, measured; 415 s in all on an H200), installed with their cards and
-#   fidelity fixtures by `attnscope-train --distilled`;
+#   masked-LM pretraining (9–10 minutes an epoch, measured; 415 s in all on an H200),
+#   installed with their cards and fidelity fixtures by `attnscope-train --distilled`;
 # - the translator: trained from scratch with candle on the CPU (attnscope-train).
 # Extra arguments go to the translator's attnscope-train run, e.g. `--resume`,
 # `--stop-after SECONDS`. STUDENT_ARGS go to student.py (e.g. "--task sentiment").
