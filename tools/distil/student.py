@@ -16,8 +16,9 @@ labels over the transfer set (teacher.py wrote them, keyed by text hash):
   pooling is also pulled towards the teacher's word saliency (cross entropy of the pooling
   weights against the saliency spread over each word's pieces, nothing on [CLS] / [SEP]);
 - word dropout; several seeds, the best dev accuracy (gold labels, f16 weights) kept;
-- optionally (`--pretrain-epochs N`, the shipped sentiment Transformer: 5) the Transformer is
-  first pretrained as a masked language model on the transfer texts, then distilled.
+- optionally (`--pretrain-epochs N`) the student is first pretrained as a masked language model
+  on the transfer texts (the Transformer's encoder or the BiLSTM's, the same head), then
+  distilled.
 
 Writes OUT/<model>/ (config.json, model.safetensors in f16 under attnscope-core's PyTorch
 names, tokenizer.json), OUT/<model>.json (the fidelity fixture: 100 test texts, their ids
@@ -138,6 +139,14 @@ class TransformerStudent(nn.Module):
             x = self.final_norm(x)
         return x
 
+    @property
+    def state_width(self):
+        """The width of one token's output state."""
+        return self.cfg["d_model"]
+
+    # The embeddings start at standard deviation 1/√d, so tied MLM logits start near unit scale.
+    mlm_logit_scale = 1.0
+
     def forward(self, ids, valid):
         x = self.encode(ids, valid)
         if self.cfg["pooling"] == "mean":
@@ -158,13 +167,22 @@ class BiLstmStudent(nn.Module):
         self.attention = nn.ModuleDict({"proj": nn.Linear(2 * h, a), "v": nn.Linear(a, 1, bias=False)})
         self.classifier = nn.Linear(2 * h, len(cfg["labels"]))
         self.drop = nn.Dropout(dropout)
+        self.state_width = 2 * h
+        # The embeddings start at standard deviation 1: this keeps the tied MLM logits near unit
+        # scale at the start (unscaled, the first masked-LM loss was 42 instead of 9).
+        self.mlm_logit_scale = 1.0 / math.sqrt(e)
 
-    def forward(self, ids, valid):
+    def encode(self, ids, valid):
+        """Every token's forward and backward states, concatenated (B × T × 2h)."""
         x = self.drop(self.embedding(ids))
         lengths = valid.sum(1).cpu()
         packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
         hs, _ = self.lstm(packed)
         hs, _ = nn.utils.rnn.pad_packed_sequence(hs, batch_first=True, total_length=ids.shape[1])
+        return hs
+
+    def forward(self, ids, valid):
+        hs = self.encode(ids, valid)
         scores = self.attention["v"](torch.tanh(self.attention["proj"](hs)))[..., 0]
         weights = torch.softmax(scores.masked_fill(~valid, float("-inf")), -1)
         context = (weights[..., None] * hs).sum(1)
@@ -254,25 +272,30 @@ def rounded_f16(model):
 # Training
 # --------------------------------------------------------------------------------------------
 class MaskedLmHead(nn.Module):
-    """BERT's MLM head over the encoder's states, its decoder tied to the input embeddings
-    (used only while pretraining; never exported)."""
+    """BERT's MLM head over the encoder's states (width `width`), its decoder tied to the input
+    embeddings (used only while pretraining; never exported)."""
 
-    def __init__(self, embedding, d, eps):
+    def __init__(self, embedding, width, eps, scale):
         super().__init__()
-        self.transform = nn.Sequential(nn.Linear(d, d), nn.GELU(), nn.LayerNorm(d, eps=eps))
+        d = embedding.embedding_dim
+        self.scale = scale
+        self.transform = nn.Sequential(nn.Linear(width, d), nn.GELU(), nn.LayerNorm(d, eps=eps))
         self.embedding = embedding
         self.bias = nn.Parameter(torch.zeros(embedding.num_embeddings))
 
     def forward(self, states):
-        return self.transform(states) @ self.embedding.weight.T + self.bias
+        return self.scale * (self.transform(states) @ self.embedding.weight.T) + self.bias
 
 
 def pretrain_masked_lm(model, cfg, train, args, device, rng):
-    """Masked-language-model pretraining of the Transformer student on the transfer texts
+    """Masked-language-model pretraining of the student's encoder on the transfer texts
     (Devlin et al. 2019; for small students before distillation, Turc et al. 2019, "Well-Read
     Students Learn Better"): 15 % of the non-special tokens chosen, 80 % of those replaced by
-    [MASK], 10 % by a random token, 10 % kept; cross entropy on the chosen ones."""
-    head = MaskedLmHead(model.embedding, cfg["d_model"], cfg["layer_norm_eps"]).to(device)
+    [MASK], 10 % by a random token, 10 % kept; cross entropy on the chosen ones. A BiLSTM's
+    state at a masked position has not seen the token either (its input there is the mask), so
+    the same objective serves both architectures."""
+    head = MaskedLmHead(model.embedding, model.state_width, cfg.get("layer_norm_eps", 1e-5),
+                        model.mlm_logit_scale).to(device)
     params = list(model.parameters()) + [p for n, p in head.named_parameters() if not n.startswith("embedding.")]
     steps = args.pretrain_epochs * math.ceil(len(train) / args.batch)
     opt = torch.optim.AdamW(params, lr=args.pretrain_lr, weight_decay=args.weight_decay)
@@ -318,7 +341,7 @@ def train_one(arch, cfg, data, init, seed, args, device):
         model.embedding.weight.copy_(init(arch, cfg))
     train = data["transfer"]
     pretraining = []
-    if arch == "transformer" and args.pretrain_epochs:
+    if args.pretrain_epochs:
         pretraining = pretrain_masked_lm(model, cfg, train, args, device, rng)
     steps = args.epochs * math.ceil(len(train) / args.batch)
     lr = args.lr or (1e-3 if arch == "transformer" else 2e-3)
@@ -421,7 +444,7 @@ def main():
                     help="seconds after start past which no new epoch begins (a run on a lent machine)")
     ap.add_argument("--limit", type=int, default=0, help="a smoke run on this many texts per split")
     ap.add_argument("--pretrain-epochs", type=int, default=0,
-                    help="masked-LM pretraining of the Transformer on the transfer texts before distillation")
+                    help="masked-LM pretraining of the student on the transfer texts before distillation")
     ap.add_argument("--pretrain-lr", type=float, default=1e-3)
     args = ap.parse_args()
     device = "cuda" if torch.cuda.is_available() else "cpu"

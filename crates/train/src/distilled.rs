@@ -109,7 +109,7 @@ fn card(
     let transfer = number(student, "transfer_texts");
     let settings = &student["settings"];
     let batch = number(settings, "batch").max(1.0);
-    // Masked-LM pretraining (the Transformer, when asked for) runs as many batches an epoch.
+    // Masked-LM pretraining, when asked for, runs as many batches an epoch.
     let pretraining = settings["pretrain_epochs"].as_f64().unwrap_or(0.0);
     let epochs = number(settings, "epochs") + pretraining;
     let seeds = student["runs"].as_array().map_or(1, Vec::len);
