@@ -17,8 +17,9 @@ labels over the transfer set (teacher.py wrote them, keyed by text hash):
   weights against the saliency spread over each word's pieces, nothing on [CLS] / [SEP]);
 - word dropout; several seeds, the best dev accuracy (gold labels, f16 weights) kept;
 - optionally (`--pretrain-epochs N`) the student is first pretrained as a masked language model
-  on the transfer texts (the Transformer's encoder or the BiLSTM's, the same head), then
-  distilled.
+  on the transfer texts (the Transformer's encoder or the BiLSTM's, the same head), saved as
+  OUT/<model>-pretrained-seed<S>.pt, then distilled; `--load-pretrained FILE` starts other
+  distillation runs from such a file.
 
 Writes OUT/<model>/ (config.json, model.safetensors in f16 under attnscope-core's PyTorch
 names, tokenizer.json), OUT/<model>.json (the fidelity fixture: 100 test texts, their ids
@@ -333,16 +334,32 @@ def pretrain_masked_lm(model, cfg, train, args, device, rng):
     return history
 
 
-def train_one(arch, cfg, data, init, seed, args, device):
+def pretrained(arch, cfg, train, seed, args, device, model, rng, save_to):
+    """The student's masked-LM pretraining history, its weights left in `model`: loaded from
+    `--load-pretrained`, or trained here and saved to `save_to` (so that other distillation
+    runs can start from it)."""
+    if args.load_pretrained:
+        saved = torch.load(args.load_pretrained, map_location="cpu")
+        if saved["config"] != cfg:
+            raise SystemExit(f"{args.load_pretrained}: pretrained for another configuration than {arch}'s")
+        model.load_state_dict(saved["state"])
+        return saved["history"]
+    if not args.pretrain_epochs:
+        return []
+    history = pretrain_masked_lm(model, cfg, train, args, device, rng)
+    torch.save({"config": cfg, "history": history, "seed": seed,
+                "state": {k: v.detach().cpu() for k, v in model.state_dict().items()}}, save_to)
+    return history
+
+
+def train_one(arch, cfg, data, init, seed, args, device, save_to):
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model = (TransformerStudent(cfg, args.dropout) if arch == "transformer" else BiLstmStudent(cfg, args.dropout)).to(device)
     with torch.no_grad():
         model.embedding.weight.copy_(init(arch, cfg))
     train = data["transfer"]
-    pretraining = []
-    if args.pretrain_epochs:
-        pretraining = pretrain_masked_lm(model, cfg, train, args, device, rng)
+    pretraining = pretrained(arch, cfg, train, seed, args, device, model, rng, save_to)
     steps = args.epochs * math.ceil(len(train) / args.batch)
     lr = args.lr or (1e-3 if arch == "transformer" else 2e-3)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=args.weight_decay)
@@ -446,7 +463,13 @@ def main():
     ap.add_argument("--pretrain-epochs", type=int, default=0,
                     help="masked-LM pretraining of the student on the transfer texts before distillation")
     ap.add_argument("--pretrain-lr", type=float, default=1e-3)
+    ap.add_argument("--load-pretrained", default="",
+                    help="start from a masked-LM pretrained student another run saved (OUT/<model>-pretrained-seed<S>.pt) "
+                         "instead of pretraining; its random state differs from a run that pretrained inline")
     args = ap.parse_args()
+    if args.load_pretrained:
+        # The report's settings then count the loaded pretraining's epochs.
+        args.pretrain_epochs = len(torch.load(args.load_pretrained, map_location="cpu")["history"])
     device = "cuda" if torch.cuda.is_available() else "cpu"
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
@@ -495,7 +518,8 @@ def main():
             cfg = config(arch, labels, len(teacher_ids), args)
             runs = []
             for seed in [int(s) for s in args.seeds.split(",")]:
-                (dev, model, epoch), history, pretraining = train_one(arch, cfg, data, init, seed, args, device)
+                (dev, model, epoch), history, pretraining = train_one(arch, cfg, data, init, seed, args, device,
+                                                                   out / f"{name}-pretrained-seed{seed}.pt")
                 runs.append({"seed": seed, "dev": dev, "epoch": epoch, "history": history, "pretraining": pretraining,
                              "model": model})
             best = max(runs, key=lambda r: r["dev"])
