@@ -18,7 +18,8 @@ labels over the transfer set (teacher.py wrote them, keyed by text hash):
 - word dropout; several seeds, the best dev accuracy (gold labels, f16 weights) kept;
 - optionally (`--pretrain-epochs N`) the student is first pretrained as a masked language model
   on the transfer texts (the Transformer's encoder or the BiLSTM's, the same head), saved as
-  OUT/<model>-pretrained-seed<S>.pt, then distilled; `--load-pretrained FILE` starts other
+  OUT/<model>-pretrained-seed<S>.pt, then distilled (`--pretrain-unlabelled N` adds N
+  unlabelled sentences the teacher never saw to the pretraining); `--load-pretrained FILE` starts other
   distillation runs from such a file.
 
 Writes OUT/<model>/ (config.json, model.safetensors in f16 under attnscope-core's PyTorch
@@ -359,7 +360,7 @@ def train_one(arch, cfg, data, init, seed, args, device, save_to):
     with torch.no_grad():
         model.embedding.weight.copy_(init(arch, cfg))
     train = data["transfer"]
-    pretraining = pretrained(arch, cfg, train, seed, args, device, model, rng, save_to)
+    pretraining = pretrained(arch, cfg, train + data["unlabelled"], seed, args, device, model, rng, save_to)
     steps = args.epochs * math.ceil(len(train) / args.batch)
     lr = args.lr or (1e-3 if arch == "transformer" else 2e-3)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=args.weight_decay)
@@ -463,6 +464,9 @@ def main():
     ap.add_argument("--pretrain-epochs", type=int, default=0,
                     help="masked-LM pretraining of the student on the transfer texts before distillation")
     ap.add_argument("--pretrain-lr", type=float, default=1e-3)
+    ap.add_argument("--pretrain-unlabelled", type=int, default=0,
+                    help="this many more unlabelled sentences (the translator's English training side, past the "
+                         "ones the teacher labelled) in the masked-LM pretraining only")
     ap.add_argument("--load-pretrained", default="",
                     help="start from a masked-LM pretrained student another run saved (OUT/<model>-pretrained-seed<S>.pt) "
                          "instead of pretraining; its random state differs from a run that pretrained inline")
@@ -501,7 +505,11 @@ def main():
                 continue
             logits, word_sal = found
             transfer.append(Example(enc.ids, logits, gold_of.get(text, -1), token_saliency(enc, word_sal, args.attention_power)))
-        data = {"transfer": transfer}
+        # Masked-LM pretraining needs no teacher: more unlabelled sentences can join it.
+        more = common.unlabelled(args.splits, task, len(extra) + args.pretrain_unlabelled, common.SEED)[len(extra):]
+        data = {"transfer": transfer,
+                "unlabelled": [Example(e.ids, np.zeros(len(labels), np.float32), -1, None)
+                               for e in tokenizer.encode_batch(more)]}
         for split in ("dev", "test"):
             encs = tokenizer.encode_batch([t for t, _ in splits[split]])
             data[split] = [Example(e.ids, np.zeros(len(labels), np.float32), y, None) for e, (_, y) in zip(encs, splits[split])]
@@ -530,7 +538,9 @@ def main():
                 "model": name, "device": common.device_name(device),
                 "torch": torch.__version__, "dev_f16": best["dev"], "test_f16": test, "seed": best["seed"],
                 "epoch": best["epoch"], "runs": [{k: v for k, v in r.items() if k != "model"} for r in runs],
-                "transfer_texts": len(transfer), "seconds": round(time.time() - started, 1),
+                "transfer_texts": len(transfer),
+                "pretraining_texts": len(transfer) + len(data["unlabelled"]) if args.pretrain_epochs else 0,
+                "seconds": round(time.time() - started, 1),
                 "parameters": sum(p.numel() for p in model.parameters()),
                 "settings": {k: v for k, v in vars(args).items() if k not in ("splits", "minilm", "teacher", "out")},
             }

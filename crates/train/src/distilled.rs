@@ -109,11 +109,14 @@ fn card(
     let transfer = number(student, "transfer_texts");
     let settings = &student["settings"];
     let batch = number(settings, "batch").max(1.0);
-    // Masked-LM pretraining, when asked for, runs as many batches an epoch.
+    // Masked-LM pretraining, when asked for, runs over the transfer texts and any unlabelled
+    // ones added to it (reports before `pretraining_texts` had the transfer texts alone).
     let pretraining = settings["pretrain_epochs"].as_f64().unwrap_or(0.0);
-    let epochs = number(settings, "epochs") + pretraining;
+    let pretraining_texts = student["pretraining_texts"].as_f64().unwrap_or(transfer);
     let seeds = student["runs"].as_array().map_or(1, Vec::len);
-    let steps = (transfer / batch).ceil() * epochs * seeds as f64;
+    let steps = ((transfer / batch).ceil() * number(settings, "epochs")
+        + (pretraining_texts / batch).ceil() * pretraining)
+        * seeds as f64;
     Ok(Card {
         name,
         summary: format!("{summary} Labels: {}.", task.labels.join(", ")),
