@@ -154,12 +154,22 @@ def transfer_texts(train_texts, extra_texts, neighbours, task, seed):
                 seen.add(copy)
                 out.append(copy)
     # After the others, from their own generator, so the texts above stay as they were.
+    for copy in negation_copies(train_texts, task, seed):
+        if copy not in seen:
+            seen.add(copy)
+            out.append(copy)
+    return out
+
+
+def negation_copies(train_texts, task, seed):
+    """The training texts with one negation toggled (`toggle_negation`), as the transfer set
+    adds them (before its duplicates are dropped)."""
     rng = random.Random(seed + 1)
+    out = []
     for text in train_texts:
-        for n in range(recipe.get("negated", 0)):
+        for n in range(AUGMENT[task].get("negated", 0)):
             copy = toggle_negation(text, rng, short=n % 2 == 1)
-            if copy and copy.strip() and copy not in seen:
-                seen.add(copy)
+            if copy and copy.strip():
                 out.append(copy)
     return out
 

@@ -16,6 +16,7 @@ labels over the transfer set (teacher.py wrote them, keyed by text hash):
   pooling is also pulled towards the teacher's word saliency (cross entropy of the pooling
   weights against the saliency spread over each word's pieces, nothing on [CLS] / [SEP]);
 - word dropout; several seeds, the best dev accuracy (gold labels, f16 weights) kept;
+- optionally (`--negated-repeats K`) the negation copies visited K times an epoch;
 - optionally (`--pretrain-epochs N`) the student is first pretrained as a masked language model
   on the transfer texts (the Transformer's encoder or the BiLSTM's, the same head), saved as
   OUT/<model>-pretrained-seed<S>.pt, then distilled (`--pretrain-unlabelled N` adds N
@@ -361,7 +362,9 @@ def train_one(arch, cfg, data, init, seed, args, device, save_to):
         model.embedding.weight.copy_(init(arch, cfg))
     train = data["transfer"]
     pretraining = pretrained(arch, cfg, train + data["unlabelled"], seed, args, device, model, rng, save_to)
-    steps = args.epochs * math.ceil(len(train) / args.batch)
+    # Each epoch visits every transfer text once, the negation copies `--negated-repeats` times.
+    pool = np.concatenate([np.arange(len(train)), np.repeat(data["negated"], args.negated_repeats - 1)])
+    steps = args.epochs * math.ceil(len(pool) / args.batch)
     lr = args.lr or (1e-3 if arch == "transformer" else 2e-3)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=args.weight_decay)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, s / 500) * max(0.05, 1 - s / steps))
@@ -376,7 +379,7 @@ def train_one(arch, cfg, data, init, seed, args, device, save_to):
                 break
         epoch_started = time.time()
         model.train()
-        order = rng.permutation(len(train))
+        order = rng.permutation(len(train)) if len(pool) == len(train) else rng.permutation(pool)
         # Batches of similar length (shuffled buckets) keep the padded LSTM work small.
         buckets = [order[i:i + args.batch * 50] for i in range(0, len(order), args.batch * 50)]
         total, count = 0.0, 0
@@ -464,6 +467,8 @@ def main():
     ap.add_argument("--pretrain-epochs", type=int, default=0,
                     help="masked-LM pretraining of the student on the transfer texts before distillation")
     ap.add_argument("--pretrain-lr", type=float, default=1e-3)
+    ap.add_argument("--negated-repeats", type=int, default=1,
+                    help="how many times an epoch the distillation visits each negation copy of a training text")
     ap.add_argument("--pretrain-unlabelled", type=int, default=0,
                     help="this many more unlabelled sentences (the translator's English training side, past the "
                          "ones the teacher labelled) in the masked-LM pretraining only")
@@ -497,17 +502,20 @@ def main():
         tokenizer = Tokenizer.from_str(tokenizer_json)
         tokenizer.enable_truncation(MAX_LEN)
         gold_of = {t: y for t, y in splits["train"]}
-        transfer, missing = [], 0
+        transfer, missing, negated = [], 0, []
+        negation_copies = set(common.negation_copies(train_texts, task, common.SEED))
         for text, enc in zip(texts, tokenizer.encode_batch(texts)):
             found = outputs.get(text)
             if found is None:
                 missing += 1
                 continue
+            if text in negation_copies:
+                negated.append(len(transfer))
             logits, word_sal = found
             transfer.append(Example(enc.ids, logits, gold_of.get(text, -1), token_saliency(enc, word_sal, args.attention_power)))
         # Masked-LM pretraining needs no teacher: more unlabelled sentences can join it.
         more = common.unlabelled(args.splits, task, len(extra) + args.pretrain_unlabelled, common.SEED)[len(extra):]
-        data = {"transfer": transfer,
+        data = {"transfer": transfer, "negated": np.array(negated, dtype=np.int64),
                 "unlabelled": [Example(e.ids, np.zeros(len(labels), np.float32), -1, None)
                                for e in tokenizer.encode_batch(more)]}
         for split in ("dev", "test"):
@@ -538,7 +546,7 @@ def main():
                 "model": name, "device": common.device_name(device),
                 "torch": torch.__version__, "dev_f16": best["dev"], "test_f16": test, "seed": best["seed"],
                 "epoch": best["epoch"], "runs": [{k: v for k, v in r.items() if k != "model"} for r in runs],
-                "transfer_texts": len(transfer),
+                "transfer_texts": len(transfer), "negation_copies": len(negated),
                 "pretraining_texts": len(transfer) + len(data["unlabelled"]) if args.pretrain_epochs else 0,
                 "seconds": round(time.time() - started, 1),
                 "parameters": sum(p.numel() for p in model.parameters()),

@@ -106,17 +106,8 @@ fn card(
     let summary = summary(architecture, &config);
     let sections = sections(name, architecture, reports, (dev, test), task.labels, out)?;
     let runs = dev_by_epoch(student);
-    let transfer = number(student, "transfer_texts");
-    let settings = &student["settings"];
-    let batch = number(settings, "batch").max(1.0);
-    // Masked-LM pretraining, when asked for, runs over the transfer texts and any unlabelled
-    // ones added to it (reports before `pretraining_texts` had the transfer texts alone).
-    let pretraining = settings["pretrain_epochs"].as_f64().unwrap_or(0.0);
-    let pretraining_texts = student["pretraining_texts"].as_f64().unwrap_or(transfer);
     let seeds = student["runs"].as_array().map_or(1, Vec::len);
-    let steps = ((transfer / batch).ceil() * number(settings, "epochs")
-        + (pretraining_texts / batch).ceil() * pretraining)
-        * seeds as f64;
+    let steps = optimiser_steps(student);
     Ok(Card {
         name,
         summary: format!("{summary} Labels: {}.", task.labels.join(", ")),
@@ -156,7 +147,7 @@ fn card(
             history: history(name),
         },
         epochs: runs,
-        schedule: settings.to_string(),
+        schedule: student["settings"].to_string(),
         time: format!(
             "{steps:.0} optimiser steps in {:.0} s on an {} ({seeds} seed{}, the best dev \
              accuracy kept: seed {}, epoch {}).",
@@ -257,6 +248,24 @@ fn sections(
         ));
     }
     Ok(sections)
+}
+
+/// The optimiser steps a student report's runs took, every seed's: its distillation epochs over
+/// the transfer texts (the negation copies `negated_repeats` times), and its masked-LM
+/// pretraining epochs (when asked for) over the transfer texts and the unlabelled ones added to
+/// them (older reports have neither field: once each, and the transfer texts alone).
+fn optimiser_steps(student: &Value) -> f64 {
+    let transfer = number(student, "transfer_texts");
+    let settings = &student["settings"];
+    let batch = number(settings, "batch").max(1.0);
+    let repeats = settings["negated_repeats"].as_f64().unwrap_or(1.0);
+    let visited = transfer + student["negation_copies"].as_f64().unwrap_or(0.0) * (repeats - 1.0);
+    let pretraining = settings["pretrain_epochs"].as_f64().unwrap_or(0.0);
+    let pretraining_texts = student["pretraining_texts"].as_f64().unwrap_or(transfer);
+    let seeds = student["runs"].as_array().map_or(1, Vec::len);
+    ((visited / batch).ceil() * number(settings, "epochs")
+        + (pretraining_texts / batch).ceil() * pretraining)
+        * seeds as f64
 }
 
 /// One line per seed: its dev accuracy after each epoch (and the masked-LM loss of the
@@ -409,7 +418,28 @@ fn supplement_paragraph(supplement: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::student_bar;
+    use super::{optimiser_steps, student_bar};
+    use serde_json::json;
+
+    #[test]
+    fn the_steps_count_the_pretraining_over_its_own_texts_and_every_seed() {
+        let settings = json!({"batch": 100, "epochs": 3, "pretrain_epochs": 0});
+        let plain = json!({"transfer_texts": 1000, "settings": settings, "runs": [{}, {}]});
+        assert_eq!(optimiser_steps(&plain), 2.0 * 30.0);
+        // An older report: pretraining over the transfer texts alone.
+        let settings = json!({"batch": 100, "epochs": 3, "pretrain_epochs": 2});
+        let older = json!({"transfer_texts": 1050, "settings": settings, "runs": [{}]});
+        assert_eq!(optimiser_steps(&older), 11.0 * 3.0 + 11.0 * 2.0);
+        let settings = json!({"batch": 100, "epochs": 3, "pretrain_epochs": 2});
+        let more = json!({"transfer_texts": 1000, "pretraining_texts": 1500, "settings": settings,
+                          "runs": [{}]});
+        assert_eq!(optimiser_steps(&more), 30.0 + 30.0);
+        // The negation copies visited three times an epoch.
+        let settings = json!({"batch": 100, "epochs": 3, "negated_repeats": 3});
+        let negated = json!({"transfer_texts": 1000, "negation_copies": 100, "settings": settings,
+                             "runs": [{}]});
+        assert_eq!(optimiser_steps(&negated), 12.0 * 3.0);
+    }
 
     #[test]
     fn a_strong_teacher_keeps_the_absolute_bar_and_a_weak_one_sets_a_relative_bar() {
