@@ -20,8 +20,8 @@ labels over the transfer set (teacher.py wrote them, keyed by text hash):
 - optionally (`--pretrain-epochs N`) the student is first pretrained as a masked language model
   on the transfer texts (the Transformer's encoder or the BiLSTM's, the same head), saved as
   OUT/<model>-pretrained-seed<S>.pt, then distilled (`--pretrain-unlabelled N` adds N
-  unlabelled sentences the teacher never saw to the pretraining); `--load-pretrained FILE` starts other
-  distillation runs from such a file.
+  unlabelled sentences the teacher never saw to the pretraining); `--load-pretrained FILE`
+  starts other distillation runs from such a file.
 
 Writes OUT/<model>/ (config.json, model.safetensors in f16 under attnscope-core's PyTorch
 names, tokenizer.json), OUT/<model>.json (the fidelity fixture: 100 test texts, their ids
@@ -349,7 +349,7 @@ def pretrained(arch, cfg, train, seed, args, device, model, rng, save_to):
     if not args.pretrain_epochs:
         return []
     history = pretrain_masked_lm(model, cfg, train, args, device, rng)
-    torch.save({"config": cfg, "history": history, "seed": seed,
+    torch.save({"config": cfg, "history": history, "seed": seed, "unlabelled": args.pretrain_unlabelled,
                 "state": {k: v.detach().cpu() for k, v in model.state_dict().items()}}, save_to)
     return history
 
@@ -379,7 +379,7 @@ def train_one(arch, cfg, data, init, seed, args, device, save_to):
                 break
         epoch_started = time.time()
         model.train()
-        order = rng.permutation(len(train)) if len(pool) == len(train) else rng.permutation(pool)
+        order = rng.permutation(pool)
         # Batches of similar length (shuffled buckets) keep the padded LSTM work small.
         buckets = [order[i:i + args.batch * 50] for i in range(0, len(order), args.batch * 50)]
         total, count = 0.0, 0
@@ -477,8 +477,9 @@ def main():
                          "instead of pretraining; its random state differs from a run that pretrained inline")
     args = ap.parse_args()
     if args.load_pretrained:
-        # The report's settings then count the loaded pretraining's epochs.
-        args.pretrain_epochs = len(torch.load(args.load_pretrained, map_location="cpu")["history"])
+        # The report then counts the loaded pretraining's epochs and texts.
+        saved = torch.load(args.load_pretrained, map_location="cpu")
+        args.pretrain_epochs, args.pretrain_unlabelled = len(saved["history"]), saved["unlabelled"]
     device = "cuda" if torch.cuda.is_available() else "cpu"
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
