@@ -1,7 +1,8 @@
 //! The GPU Transformer equals the CPU reference (`attnscope_core::transformer`) within 1e-4
-//! absolute + relative — logits, probabilities and every attention map — for random weights,
-//! configurations (pre/post-norm, ReLU/GELU, [CLS]/mean pooling), lengths from 1 to 200 and
-//! random interventions, on a real device (Mesa's lavapipe in CI).
+//! absolute + relative (÷ τ at a temperature τ below 1: `common::tolerance_at`) — logits,
+//! probabilities and every attention map — for random weights, configurations (pre/post-norm,
+//! ReLU/GELU, [CLS]/mean pooling), lengths from 1 to 512 and random interventions, on a real
+//! device (Mesa's lavapipe in CI).
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -12,7 +13,7 @@ use attnscope_core::weights::WeightStore;
 use attnscope_core::Interventions;
 use attnscope_gpu::transformer::GpuTransformer;
 use attnscope_testkit::{random_tensors, to_safetensors, SplitMix};
-use common::{close, context};
+use common::{close, close_within, context, tolerance_at};
 use proptest::prelude::*;
 
 fn config(norm_first: bool, gelu: bool, mean: bool, heads: usize, d: usize) -> TransformerConfig {
@@ -43,18 +44,31 @@ fn check(
     let ids: Vec<u32> = (0..t).map(|_| rng.below(50) as u32).collect();
     let want = cpu.forward(&ids, &iv).unwrap();
     let got = pollster::block_on(gpu.forward(&ids, &iv)).unwrap();
-    close(
+    let tolerance = tolerance_at(iv.temperature());
+    close_within(
         "logits",
         &got.classification.logits,
         &want.classification.logits,
+        tolerance,
     )?;
-    close(
+    close_within(
         "probabilities",
         &got.classification.probabilities,
         &want.classification.probabilities,
+        tolerance,
     )?;
-    close("attention", &got.attention.weights, &want.attention.weights)?;
-    close("hidden", got.hidden.as_slice(), want.hidden.as_slice())?;
+    close_within(
+        "attention",
+        &got.attention.weights,
+        &want.attention.weights,
+        tolerance,
+    )?;
+    close_within(
+        "hidden",
+        got.hidden.as_slice(),
+        want.hidden.as_slice(),
+        tolerance,
+    )?;
     Ok(())
 }
 
