@@ -3,6 +3,7 @@
 pub mod curves_plot;
 pub mod embed_dialog;
 pub mod export_buttons;
+pub mod figure_plot;
 pub mod head_grid;
 pub mod head_lines;
 pub mod heatmap_plot;

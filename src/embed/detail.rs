@@ -1,46 +1,32 @@
 //! The `detail` of an embed's `attnscope-result` event (and `element.trace`): what the model
-//! said and the maps the view shows, as plain data for the host page's script.
+//! said, the figure the view draws (its words and maps, from the same [`Figure`] the page
+//! draws and the CLI prints) and the options the result was computed from, as plain data for
+//! the host page's script.
 
-use super::options::{EmbedSpec, ViewKind};
+use super::options::EmbedSpec;
 use crate::engine::live::Shown;
-use attnscope_core::rollout::rollout;
-use attnscope_core::Matrix;
+use attnscope_core::tokenizer::UnknownWords;
+use attnscope_plot::figure::{Figure, FigureFrame, Selection, ShownMap};
 use serde::Serialize;
-
-/// One matrix the view shows, row-major.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ShownMap {
-    /// What it is: `layer 1 head 2`, `rollout`, `pooling`, `alignment`.
-    pub name: String,
-    /// Rows (queries, generated tokens, 1 for pooling).
-    pub rows: usize,
-    /// Columns (keys, source tokens).
-    pub cols: usize,
-    /// `rows × cols` values.
-    pub values: Vec<f32>,
-}
-
-impl ShownMap {
-    fn of(name: String, matrix: &Matrix) -> Self {
-        Self {
-            name,
-            rows: matrix.rows(),
-            cols: matrix.cols(),
-            values: matrix.as_slice().to_vec(),
-        }
-    }
-}
 
 /// A forward's result as the host page sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResultDetail {
-    /// The model's name.
+    /// The model's name (empty for the positional-encoding view).
     pub model: &'static str,
     /// The view's name.
     pub view: &'static str,
     /// The text the result is for.
     pub text: String,
+    /// The token positions masked when it was computed.
+    pub masked: Vec<usize>,
+    /// The heads switched off when it was computed, as `[layer, head]` from 0.
+    pub heads_off: Vec<(usize, usize)>,
+    /// The layer drawn (from 0).
+    pub layer: usize,
+    /// The head drawn (from 0).
+    pub head: usize,
     /// `gpu` or `cpu`.
     pub engine: &'static str,
     /// The forward's wall time in milliseconds.
@@ -55,63 +41,30 @@ pub struct ResultDetail {
     pub translation: Option<String>,
     /// The generated tokens (translator).
     pub translation_tokens: Option<Vec<String>>,
+    /// The model's note for the reader (empty input, truncation, a text it cannot read).
+    pub notice: Option<String>,
+    /// How many words the vocabulary lacks, when most of them are unknown.
+    pub unknown_words: Option<UnknownWords>,
+    /// The figure's caption, axis captions and row and column labels.
+    pub figure: FigureFrame,
     /// The maps the view shows.
     pub maps: Vec<ShownMap>,
 }
 
-/// The maps `view` draws from `shown`, at the layer and head shown.
-pub fn shown_maps(
-    view: ViewKind,
-    shown: &Shown,
-    (layer, head): (usize, usize),
-    heads_off: &[(usize, usize)],
-) -> Vec<ShownMap> {
-    let name = |l: usize, h: usize| format!("layer {} head {}", l + 1, h + 1);
-    let one = |maps: &attnscope_core::trace::SelfAttention, l: usize, h: usize| {
-        let matrix = Matrix::from_vec(maps.len, maps.len, maps.map(l, h).to_vec())
-            .unwrap_or_else(|| Matrix::zeros(0, 0));
-        ShownMap::of(name(l, h), &matrix)
-    };
-    match (view, shown.maps()) {
-        (ViewKind::Heatmap, Some(maps)) => vec![one(&maps, layer, head)],
-        (ViewKind::Head, Some(maps)) => (0..maps.heads).map(|h| one(&maps, layer, h)).collect(),
-        (ViewKind::Model, Some(maps)) => (0..maps.layers)
-            .flat_map(|l| (0..maps.heads).map(move |h| (l, h)))
-            .map(|(l, h)| one(&maps, l, h))
-            .collect(),
-        (ViewKind::Rollout, Some(maps)) => {
-            let rolled = rollout(&maps, |l, h| heads_off.contains(&(l, h)));
-            vec![ShownMap::of("rollout".into(), &rolled)]
-        }
-        _ => match &shown.computed.trace.attention {
-            attnscope_core::trace::Attention::Pooling { weights } => vec![ShownMap {
-                name: "pooling".into(),
-                rows: 1,
-                cols: weights.len(),
-                values: weights.clone(),
-            }],
-            attnscope_core::trace::Attention::Cross { weights } => {
-                vec![ShownMap::of("alignment".into(), weights)]
-            }
-            _ => Vec::new(),
-        },
-    }
-}
-
 impl ResultDetail {
-    /// The detail of `shown` as `spec`'s view draws it.
-    pub fn new(
-        spec: &EmbedSpec,
-        shown: &Shown,
-        at: (usize, usize),
-        heads_off: &[(usize, usize)],
-    ) -> Self {
+    /// The detail of `shown` drawn as `figure` (built for `spec`'s view at `selection`).
+    pub fn new(spec: &EmbedSpec, shown: &Shown, figure: &Figure, selection: &Selection) -> Self {
         let classification = shown.classification();
         let translation = shown.translation();
+        let trace = &shown.computed.trace;
         Self {
             model: spec.model.name,
             view: spec.view.name(),
             text: shown.text.clone(),
+            masked: shown.interventions.masked_tokens.clone(),
+            heads_off: shown.interventions.heads_off.clone(),
+            layer: selection.layer,
+            head: selection.head,
             engine: shown.computed.engine.name(),
             forward_ms: shown.computed.forward_ms,
             tokens: (*shown.tokens).clone(),
@@ -119,18 +72,23 @@ impl ResultDetail {
             probabilities: classification.map(|c| c.probabilities.clone()),
             translation: translation.map(|(_, _, text)| text.to_owned()),
             translation_tokens: translation.map(|(_, tokens, _)| tokens.to_vec()),
-            maps: shown_maps(spec.view, shown, at, heads_off),
+            notice: trace.message.clone(),
+            unknown_words: trace.unknown_words,
+            figure: figure.frame(),
+            maps: figure.maps(),
         }
     }
-}
 
-impl ResultDetail {
     /// The detail of the positional-encoding view (no model runs).
-    pub fn positional_encoding(text: &str, pe: &Matrix) -> Self {
+    pub fn positional_encoding(text: &str, figure: &Figure) -> Self {
         Self {
             model: "",
-            view: ViewKind::Pe.name(),
+            view: figure.view.name(),
             text: text.to_owned(),
+            masked: Vec::new(),
+            heads_off: Vec::new(),
+            layer: 0,
+            head: 0,
             engine: "cpu",
             forward_ms: 0.0,
             tokens: Vec::new(),
@@ -138,7 +96,10 @@ impl ResultDetail {
             probabilities: None,
             translation: None,
             translation_tokens: None,
-            maps: vec![ShownMap::of("positional encoding".into(), pe)],
+            notice: None,
+            unknown_words: None,
+            figure: figure.frame(),
+            maps: figure.maps(),
         }
     }
 }

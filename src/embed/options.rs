@@ -13,77 +13,28 @@ use serde::Deserialize;
 /// most a few hundred tokens anyway).
 pub const TEXT_LIMIT: usize = 10_000;
 
-/// One view an embed can show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ViewKind {
-    /// One head's map with token labels (Transformer).
-    Heatmap,
-    /// BertViz-style lines between tokens for one layer's heads (Transformer).
-    Head,
-    /// The layer × head grid of every map (Transformer).
-    Model,
-    /// Attention rollout across layers (Transformer).
-    Rollout,
-    /// The BiLSTM's attention pooling over the tokens.
-    Pooling,
-    /// The translator's cross-attention alignment.
-    Alignment,
-    /// The sinusoidal positional-encoding matrix.
-    Pe,
+pub use attnscope_plot::figure::{ViewKind, VIEWS};
+
+/// Whether `view` can show `model`'s result.
+pub fn fits(view: ViewKind, model: &ModelInfo) -> bool {
+    use attnscope_plot::figure::Needs;
+    let translator = model.name == TRANSLATOR.name;
+    match view.needs() {
+        Needs::Transformer => model.transformer,
+        Needs::BiLstm => !model.transformer && !translator,
+        Needs::Translator => translator,
+        Needs::Nothing => true,
+    }
 }
 
-/// Every view, in the order the docs list them.
-pub const VIEWS: [ViewKind; 7] = [
-    ViewKind::Heatmap,
-    ViewKind::Head,
-    ViewKind::Model,
-    ViewKind::Rollout,
-    ViewKind::Pooling,
-    ViewKind::Alignment,
-    ViewKind::Pe,
-];
-
-impl ViewKind {
-    /// The `view=` value.
-    pub fn name(self) -> &'static str {
-        match self {
-            ViewKind::Heatmap => "heatmap",
-            ViewKind::Head => "head",
-            ViewKind::Model => "model",
-            ViewKind::Rollout => "rollout",
-            ViewKind::Pooling => "pooling",
-            ViewKind::Alignment => "alignment",
-            ViewKind::Pe => "pe",
-        }
-    }
-
-    /// The view named `name`.
-    pub fn parse(name: &str) -> Option<Self> {
-        VIEWS.into_iter().find(|v| v.name() == name)
-    }
-
-    /// Whether the view can show `model`'s result.
-    pub fn fits(self, model: &ModelInfo) -> bool {
-        let translator = model.name == TRANSLATOR.name;
-        match self {
-            ViewKind::Heatmap | ViewKind::Head | ViewKind::Model | ViewKind::Rollout => {
-                model.transformer
-            }
-            ViewKind::Pooling => !model.transformer && !translator,
-            ViewKind::Alignment => translator,
-            ViewKind::Pe => true,
-        }
-    }
-
-    /// The view an embed of `model` shows when none is named.
-    pub fn main_for(model: &ModelInfo) -> Self {
-        if model.name == TRANSLATOR.name {
-            ViewKind::Alignment
-        } else if model.transformer {
-            ViewKind::Heatmap
-        } else {
-            ViewKind::Pooling
-        }
+/// The view an embed of `model` shows when none is named.
+pub fn main_view(model: &ModelInfo) -> ViewKind {
+    if model.name == TRANSLATOR.name {
+        ViewKind::Alignment
+    } else if model.transformer {
+        ViewKind::Heatmap
+    } else {
+        ViewKind::Pooling
     }
 }
 
@@ -313,12 +264,12 @@ impl EmbedSpec {
 }
 
 fn resolve_view(name: Option<&str>, model: &ModelInfo, problems: &mut Vec<String>) -> ViewKind {
-    let main = ViewKind::main_for(model);
+    let main = main_view(model);
     let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
         return main;
     };
     match ViewKind::parse(name) {
-        Some(view) if view.fits(model) => view,
+        Some(view) if fits(view, model) => view,
         Some(view) => {
             problems.push(format!(
                 "The {} view does not fit {} ({}); showing the {} view.",
@@ -439,7 +390,7 @@ mod tests {
         models.push(&TRANSLATOR);
         for view in VIEWS {
             assert_eq!(ViewKind::parse(view.name()), Some(view));
-            assert!(models.iter().any(|m| view.fits(m)), "{view:?}");
+            assert!(models.iter().any(|m| fits(view, m)), "{view:?}");
         }
     }
 }

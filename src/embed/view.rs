@@ -6,20 +6,14 @@
 use super::detail::ResultDetail;
 use super::options::{EmbedSpec, EngineChoice, ViewKind};
 use crate::backend::Backend;
-use crate::components::head_grid::HeadGrid;
-use crate::components::head_lines::HeadLines;
-use crate::components::heatmap_plot::HeatmapPlot;
+use crate::components::figure_plot::FigurePlot;
 use crate::components::live_text::LiveText;
-use crate::components::pooling_view::PoolingView;
 use crate::components::probability_bars::ProbabilityBars;
 use crate::engine::live::{use_live_engine, LiveRequest, LoadState, Shown};
 use crate::engine::page::{device_lost, use_page_backend};
-use crate::plot::heatmap::AxisLabels;
-use attnscope_core::positional_encoding::{positional_encoding, PeParams};
-use attnscope_core::rollout::rollout;
-use attnscope_core::{Interventions, Matrix};
+use attnscope_core::Interventions;
+use attnscope_plot::figure::{Figure, Needs, Selection};
 use std::rc::Rc;
-use std::sync::Arc;
 use yew::prelude::*;
 
 /// What an embed tells its host.
@@ -53,9 +47,6 @@ struct Local {
     heads_off: Vec<(usize, usize)>,
     open: (usize, usize),
 }
-
-/// Positions and dimensions of the positional-encoding view.
-const PE_SIZE: (usize, usize) = (64, 128);
 
 /// One live view of one model.
 #[component]
@@ -113,27 +104,34 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
         &backend,
         choice,
         &models,
-        request,
+        request.clone(),
         Callback::noop(),
         Callback::from(device_lost),
     );
     let slot = live.slot(spec.model.name);
     let shown = slot.and_then(|s| s.shown.clone());
-    let at = shown
+    let asked = Selection {
+        layer: local.open.0,
+        head: local.open.1,
+        heads_off: local.heads_off.clone(),
+    };
+    let maps = shown.as_ref().and_then(|s| s.maps());
+    let selection = match &maps {
+        Some(maps) => asked.clamped(maps),
+        None => asked.clone(),
+    };
+    // The result answers what is asked now (not a text or masks the host has since replaced).
+    let fresh = shown
         .as_ref()
-        .and_then(|s| s.maps())
-        .map(|maps| clamp_head(local.open, maps.layers, maps.heads));
-    let pe = use_memo((), |()| {
-        let params = PeParams::new(PE_SIZE.0, PE_SIZE.1, 10_000.0).expect("valid PE size");
-        Arc::new(positional_encoding(&params).into_matrix())
-    });
+        .is_some_and(|s| s.text == request.text && s.interventions == request.interventions);
+    let figure = use_figure(spec.view, shown.clone(), &selection);
 
     let mut problems = props.problems.clone();
-    if let (Some(maps), Some(shown_at)) = (shown.as_ref().and_then(|s| s.maps()), at) {
-        if (spec.layer, spec.head) == local.open && shown_at != local.open {
+    if let Some(maps) = &maps {
+        if (spec.layer, spec.head) == local.open && selection != asked {
             problems.push(format!(
                 "There is no layer {} head {} in {}: it has {} layers and {} heads (numbered from 0); showing layer {} head {}.",
-                spec.layer, spec.head, spec.model.name, maps.layers, maps.heads, shown_at.0, shown_at.1
+                spec.layer, spec.head, spec.model.name, maps.layers, maps.heads, selection.layer, selection.head
             ));
         }
     }
@@ -143,7 +141,11 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
         }
         problems.extend(slot.error.clone());
     }
-    use_events(props, shown.clone(), at, &local.heads_off, &pe, &problems);
+    use_problem_events(props, &problems);
+    let result = figure
+        .clone()
+        .filter(|_| fresh || spec.view == ViewKind::Pe);
+    use_result_events(props, shown.clone(), result, &selection, &local.text);
 
     let on_edit = {
         let local = local.clone();
@@ -176,7 +178,7 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
         None => html! { <p class="muted load-state">{ "Waiting for the compute backend…" }</p> },
         _ => html! {},
     };
-    let summary = shown.as_ref().map(|s| summary(s)).unwrap_or_default();
+    let summary = shown.as_deref().map(summary).unwrap_or_default();
     let highlight = use_state(|| None::<usize>);
     html! {
         <div class="embed-view" data-view={spec.view.name()} data-model={spec.model.name}>
@@ -195,7 +197,8 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
                 <p class="muted engine-note">{ note }</p>
             }
             { summary }
-            { body(spec, shown.as_ref(), at, &local, &highlight, &pe) }
+            { outcome(shown.as_deref()) }
+            { body(spec, figure.as_ref(), &local, &highlight) }
             if let Some(href) = &props.app_link {
                 <p class="embed-credit"><a href={href.clone()} target="_blank" rel="noopener">{ "Open in attnscope" }</a>{ " · runs in your browser, nothing is sent anywhere" }</p>
             }
@@ -203,45 +206,67 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
     }
 }
 
-/// The layer and head to draw: the ones asked for, kept inside the model.
-fn clamp_head((layer, head): (usize, usize), layers: usize, heads: usize) -> (usize, usize) {
-    (
-        layer.min(layers.saturating_sub(1)),
-        head.min(heads.saturating_sub(1)),
-    )
+/// The figure of `view` for `shown` at `selection`, rebuilt only when one of them changes
+/// (the rollout is a product over the layers). The positional-encoding view needs no result.
+#[hook]
+fn use_figure(
+    view: ViewKind,
+    shown: Option<Rc<Shown>>,
+    selection: &Selection,
+) -> Option<Rc<Figure>> {
+    let seq = shown.as_ref().map(|s| s.seq);
+    let figure = use_memo(
+        (seq, view, selection.clone()),
+        move |(_, view, selection)| {
+            let figure = match (view.needs(), shown) {
+                (Needs::Nothing, _) => Figure::positional_encoding(),
+                (_, Some(shown)) => Figure::build(&shown.computed.trace, *view, selection).ok()?,
+                (_, None) => return None,
+            };
+            Some(Rc::new(figure))
+        },
+    );
+    (*figure).clone()
 }
 
-/// Sends a result event for each new result, and each new problem once as an error event.
+/// Sends each new problem once as an error event.
 #[hook]
-fn use_events(
+fn use_problem_events(props: &EmbedViewProps, problems: &[String]) {
+    let sent = use_mut_ref(Vec::<String>::new);
+    let on_event = props.on_event.clone();
+    use_effect_with(problems.to_vec(), move |problems| {
+        let mut sent = sent.borrow_mut();
+        for problem in problems.iter().filter(|p| !sent.contains(p)) {
+            on_event.emit(EmbedEvent::Error(problem.clone()));
+        }
+        *sent = problems.clone();
+    });
+}
+
+/// Sends a result event for each new figure of a result that answers the current request
+/// (`figure` is `None` while the result shown is for an earlier text or masks): a script that
+/// sets `text` and waits for the next event reads the answer for that text.
+#[hook]
+fn use_result_events(
     props: &EmbedViewProps,
     shown: Option<Rc<Shown>>,
-    at: Option<(usize, usize)>,
-    heads_off: &[(usize, usize)],
-    pe: &Arc<Matrix>,
-    problems: &[String],
+    figure: Option<Rc<Figure>>,
+    selection: &Selection,
+    text: &str,
 ) {
-    let sent = use_mut_ref(Vec::<String>::new);
-    {
-        let on_event = props.on_event.clone();
-        use_effect_with(problems.to_vec(), move |problems| {
-            let mut sent = sent.borrow_mut();
-            for problem in problems.iter().filter(|p| !sent.contains(p)) {
-                on_event.emit(EmbedEvent::Error(problem.clone()));
-            }
-            *sent = problems.clone();
-        });
-    }
     let spec = props.spec.clone();
     let on_event = props.on_event.clone();
-    let pe = pe.clone();
     let seq = shown.as_ref().map(|s| s.seq);
-    let deps = (seq, at, heads_off.to_vec(), spec.view, spec.text.clone());
-    use_effect_with(deps, move |(_, at, off, view, text)| {
-        let detail = match (view, shown) {
-            (ViewKind::Pe, _) => ResultDetail::positional_encoding(text, &pe),
-            (_, Some(shown)) => ResultDetail::new(&spec, &shown, at.unwrap_or((0, 0)), off),
-            (_, None) => return,
+    let text = (spec.view == ViewKind::Pe).then(|| text.to_owned());
+    let deps = (seq, figure.is_some(), selection.clone(), spec.view, text);
+    use_effect_with(deps, move |(_, _, selection, _, text)| {
+        let Some(figure) = figure else {
+            return;
+        };
+        let detail = match (text, shown) {
+            (Some(text), _) => ResultDetail::positional_encoding(text, &figure),
+            (None, Some(shown)) => ResultDetail::new(&spec, &shown, &figure, selection),
+            (None, None) => return,
         };
         on_event.emit(EmbedEvent::Result(Rc::new(detail)));
     });
@@ -260,36 +285,12 @@ fn summary(shown: &Shown) -> Html {
     }
 }
 
-/// The view itself (with the class probabilities or the translation above it).
-fn body(
-    spec: &EmbedSpec,
-    shown: Option<&Rc<Shown>>,
-    at: Option<(usize, usize)>,
-    local: &UseStateHandle<Local>,
-    highlight: &UseStateHandle<Option<usize>>,
-    pe: &Arc<Matrix>,
-) -> Html {
-    let name = spec.model.name;
-    if spec.view == ViewKind::Pe {
-        let (n, d) = PE_SIZE;
-        return html! {
-            <HeatmapPlot id="embed-pe" caption={format!("Sinusoidal positional encoding: {n} positions × {d} dimensions")}
-                matrix={pe.clone()} range={(-1.0, 1.0)} x_label="dimension" y_label="position"
-                row_name="pos" col_name="dim" css_height={360.0} export_name="positional-encoding" />
-        };
-    }
+/// What the model said: the class probabilities or the translation, and its note.
+fn outcome(shown: Option<&Shown>) -> Html {
     let Some(shown) = shown else {
         return html! {};
     };
-    let on_highlight = {
-        let highlight = highlight.clone();
-        Callback::from(move |t: Option<usize>| {
-            if *highlight != t {
-                highlight.set(t)
-            }
-        })
-    };
-    let outcome = match (shown.classification(), shown.translation()) {
+    let said = match (shown.classification(), shown.translation()) {
         (Some(c), _) => {
             html! { <ProbabilityBars labels={c.labels.clone()} probabilities={c.probabilities.clone()} /> }
         }
@@ -302,89 +303,67 @@ fn body(
         .message
         .as_ref()
         .map(|m| html! { <p class="notice trace-message" role="status">{ m }</p> });
-    let tokens = shown.tokens.clone();
-    let labels = Rc::new(AxisLabels {
-        rows: (*tokens).clone(),
-        cols: (*tokens).clone(),
-    });
-    let height = (220.0 + tokens.len() as f64 * 6.0).clamp(300.0, 560.0);
-    let view = match (spec.view, shown.maps(), at) {
-        (ViewKind::Heatmap, Some(maps), Some((l, h))) => {
-            let map = Matrix::from_vec(maps.len, maps.len, maps.map(l, h).to_vec())
-                .unwrap_or_else(|| Matrix::zeros(0, 0));
-            html! {
-                <HeatmapPlot id={format!("{name}-head")} caption={format!("Layer {} head {} · {}", l + 1, h + 1, spec.model.label)}
-                    matrix={Arc::new(map)} range={(0.0, 1.0)} x_label="key (attended to)" y_label="query"
-                    row_name="query" col_name="key" css_height={height} export_name={format!("{name}-l{}h{}", l + 1, h + 1)}
-                    labels={Some(labels)} highlight_row={**highlight} highlight_col={**highlight} />
-            }
-        }
-        (ViewKind::Head, Some(maps), Some((l, _))) => html! {
-            <HeadLines id={format!("{name}-lines")} attention={maps} layer={l} tokens={tokens}
-                highlight={**highlight} {on_highlight} />
-        },
-        (ViewKind::Model, Some(maps), Some(open)) => {
-            let on_open = {
-                let local = local.clone();
-                Callback::from(move |open| {
-                    local.set(Local {
-                        open,
-                        ..(*local).clone()
-                    })
-                })
-            };
-            let on_toggle = {
-                let local = local.clone();
-                Callback::from(move |head: (usize, usize)| {
-                    let mut next = (*local).clone();
-                    match next.heads_off.iter().position(|&h| h == head) {
-                        Some(i) => {
-                            next.heads_off.remove(i);
-                        }
-                        None => next.heads_off.push(head),
-                    }
-                    next.input_at = Some(crate::dom::now_ms());
-                    local.set(next);
-                })
-            };
-            html! {
-                <HeadGrid id={format!("{name}-grid")} attention={maps} heads_off={local.heads_off.clone()}
-                    {open} {on_open} {on_toggle} />
-            }
-        }
-        (ViewKind::Rollout, Some(maps), _) => {
-            let off = &local.heads_off;
-            let rolled = rollout(&maps, |l, h| off.contains(&(l, h)));
-            html! {
-                <HeatmapPlot id={format!("{name}-rollout")} caption="Attention rollout across layers (Abnar & Zuidema 2020)"
-                    matrix={Arc::new(rolled)} range={(0.0, 1.0)} x_label="input token" y_label="position"
-                    row_name="position" col_name="token" css_height={height} export_name={format!("{name}-rollout")}
-                    labels={Some(labels)} highlight_row={**highlight} highlight_col={**highlight} />
-            }
-        }
-        (ViewKind::Pooling, ..) => match &shown.computed.trace.attention {
-            attnscope_core::trace::Attention::Pooling { weights } => html! {
-                <PoolingView tokens={(*tokens).clone()} weights={weights.clone()} highlight={**highlight} {on_highlight} />
-            },
-            _ => html! {},
-        },
-        (ViewKind::Alignment, ..) => match (shown.alignment(), shown.translation()) {
-            (Some(alignment), Some((_, target, _))) => {
-                let labels = Rc::new(AxisLabels {
-                    rows: target.to_vec(),
-                    cols: (*tokens).clone(),
-                });
-                let height = (200.0 + alignment.rows().max(1) as f64 * 22.0).clamp(300.0, 640.0);
-                html! {
-                    <HeatmapPlot id="alignment" caption="Cross-attention: generated Spanish token × English source token"
-                        matrix={alignment} range={(0.0, 1.0)} x_label="English (source)" y_label="Spanish (generated)"
-                        row_name="step" col_name="source" css_height={height} export_name="alignment"
-                        labels={Some(labels)} />
-                }
-            }
-            _ => html! {},
-        },
-        _ => html! {},
+    html! { <>{ said }{ for message }</> }
+}
+
+/// The canvas id of `spec`'s view (tests and host pages find the plot by it).
+fn plot_id(spec: &EmbedSpec) -> String {
+    let name = spec.model.name;
+    match spec.view {
+        ViewKind::Heatmap => format!("{name}-head"),
+        ViewKind::Head => format!("{name}-lines"),
+        ViewKind::Model => format!("{name}-grid"),
+        ViewKind::Rollout => format!("{name}-rollout"),
+        ViewKind::Pooling => format!("{name}-pooling"),
+        ViewKind::Alignment => "alignment".to_owned(),
+        ViewKind::Pe => "embed-pe".to_owned(),
+    }
+}
+
+/// The view itself, drawn from its figure; the model view opens heads and switches them off.
+fn body(
+    spec: &EmbedSpec,
+    figure: Option<&Rc<Figure>>,
+    local: &UseStateHandle<Local>,
+    highlight: &UseStateHandle<Option<usize>>,
+) -> Html {
+    let Some(figure) = figure else {
+        return html! {};
     };
-    html! { <>{ outcome }{ for message }{ view }</> }
+    let on_highlight = {
+        let highlight = highlight.clone();
+        Callback::from(move |t: Option<usize>| {
+            if *highlight != t {
+                highlight.set(t)
+            }
+        })
+    };
+    let on_open = {
+        let local = local.clone();
+        Callback::from(move |open| {
+            local.set(Local {
+                open,
+                ..(*local).clone()
+            })
+        })
+    };
+    let on_toggle = {
+        let local = local.clone();
+        Callback::from(move |head: (usize, usize)| {
+            let mut next = (*local).clone();
+            match next.heads_off.iter().position(|&h| h == head) {
+                Some(i) => {
+                    next.heads_off.remove(i);
+                }
+                None => next.heads_off.push(head),
+            }
+            next.input_at = Some(crate::dom::now_ms());
+            local.set(next);
+        })
+    };
+    let export_prefix = (spec.view.needs() == Needs::Transformer).then_some(spec.model.name);
+    html! {
+        <FigurePlot id={plot_id(spec)} figure={figure.clone()} export_prefix={export_prefix.map(AttrValue::from)}
+            highlight={**highlight} {on_highlight} {on_open} {on_toggle} />
+    }
 }

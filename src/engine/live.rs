@@ -38,6 +38,8 @@ pub struct Shown {
     pub seq: u64,
     /// The text it was computed for.
     pub text: String,
+    /// The masks, heads off and temperature it was computed with.
+    pub interventions: Interventions,
     /// When the input behind it arrived, if it came from an input.
     pub input_at: Option<f64>,
     /// The result.
@@ -47,12 +49,20 @@ pub struct Shown {
 }
 
 impl Shown {
-    /// Wraps a computed trace.
-    pub fn new(seq: u64, text: String, input_at: Option<f64>, computed: Computed) -> Self {
+    /// Wraps a computed trace with the request it answers: its job number, text,
+    /// interventions and input time.
+    pub fn new(
+        seq: u64,
+        text: String,
+        interventions: Interventions,
+        input_at: Option<f64>,
+        computed: Computed,
+    ) -> Self {
         let tokens = computed.trace.tokens.iter().map(|t| t.text.clone());
         Self {
             seq,
             text,
+            interventions,
             input_at,
             tokens: Rc::new(tokens.collect()),
             computed,
@@ -250,8 +260,13 @@ impl Reducible for LiveModels {
                 let outcome = *outcome;
                 match outcome.result {
                     Ok(computed) => {
-                        let shown =
-                            Shown::new(outcome.seq, outcome.text, outcome.input_at, computed);
+                        let shown = Shown::new(
+                            outcome.seq,
+                            outcome.text,
+                            outcome.interventions,
+                            outcome.input_at,
+                            computed,
+                        );
                         slot.shown = Some(Rc::new(shown));
                         slot.error = None;
                     }
@@ -409,6 +424,7 @@ mod tests {
             model,
             seq,
             text: format!("job {seq}"),
+            interventions: Interventions::default(),
             result: Ok(computed),
             input_at: None,
         }))

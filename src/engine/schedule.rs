@@ -28,6 +28,8 @@ pub struct Outcome {
     pub seq: u64,
     /// The text it ran on.
     pub text: String,
+    /// The masks, heads off and temperature it ran with.
+    pub interventions: Interventions,
     /// The forward's result.
     pub result: Result<Computed, RunError>,
     /// The job's input time.
@@ -88,6 +90,7 @@ fn start_if_free(scheduler: SharedScheduler, deliver: Rc<dyn Fn(Outcome)>) {
                 model: engine.info.name,
                 seq: job.seq,
                 text: job.text.clone(),
+                interventions: job.interventions.clone(),
                 result,
                 input_at: job.input_at,
             })

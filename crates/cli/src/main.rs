@@ -12,6 +12,7 @@
 mod render;
 
 use attnscope_core::{Interventions, Model};
+use attnscope_plot::figure::ViewKind;
 use render::{render, RenderArgs};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -66,7 +67,7 @@ fn parse_render(mut argv: impl Iterator<Item = String>) -> Result<RenderArgs, St
     let mut args = RenderArgs {
         model: PathBuf::new(),
         text: String::new(),
-        view: String::new(),
+        view: ViewKind::Pe,
         at: (0, 0),
         interventions: Interventions::default(),
         format: String::new(),
@@ -96,15 +97,10 @@ fn parse_render(mut argv: impl Iterator<Item = String>) -> Result<RenderArgs, St
             other => return Err(format!("unknown argument “{other}”")),
         }
     }
-    args.view = view.ok_or("--view is required")?;
-    if !render::VIEWS.contains(&args.view.as_str()) {
-        return Err(format!(
-            "there is no view “{}”; views: {}",
-            args.view,
-            render::VIEWS.join(", ")
-        ));
-    }
-    if args.view != "pe" {
+    let view = view.ok_or("--view is required")?;
+    args.view = ViewKind::parse(&view)
+        .ok_or_else(|| format!("there is no view “{view}”; views: {}", ViewKind::names()))?;
+    if args.view != ViewKind::Pe {
         args.model = model.ok_or("--model DIR is required")?;
         args.text = text.ok_or("--text TEXT is required")?;
     }
@@ -115,7 +111,9 @@ fn parse_render(mut argv: impl Iterator<Item = String>) -> Result<RenderArgs, St
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_lowercase);
-    args.format = format.or(extension).ok_or("--format svg|png is required")?;
+    args.format = format
+        .or(extension)
+        .ok_or("--format svg|png|json is required")?;
     Ok(args)
 }
 
@@ -153,7 +151,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
 }
 
 const USAGE: &str = "usage: attnscope-cli --model DIR (--text TEXT | --lines) [--mask 2,5] [--heads-off 0:1,1:3] [--temperature T] [--inspect L:H] [--pretty]
-       attnscope-cli render --model DIR --text TEXT --view heatmap|head|model|rollout|pooling|alignment|pe [--layer L --head H] [--mask 2,5] [--heads-off 0:1] [--dark] [--font FILE.ttf] --format svg|png -o FILE";
+       attnscope-cli render --model DIR --text TEXT --view heatmap|head|model|rollout|pooling|alignment|pe [--layer L --head H] [--mask 2,5] [--heads-off 0:1] [--dark] [--font FILE.ttf] --format svg|png|json -o FILE";
 
 /// `attnscope-cli render …`.
 fn render_main(argv: impl Iterator<Item = String>) -> ExitCode {

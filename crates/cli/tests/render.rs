@@ -138,3 +138,75 @@ fn refusals_name_the_problem() {
         assert!(stderr.contains(expected), "{view}: {stderr}");
     }
 }
+
+#[test]
+fn json_prints_the_figure_the_views_draw() {
+    let dir = out_dir();
+    let path = dir.join("heatmap.json");
+    let out = render(
+        "sentiment-transformer",
+        "heatmap",
+        &["--layer", "1", "--head", "2", "--format", "json"],
+        &path,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(json["view"], "heatmap");
+    assert_eq!(json["figure"]["xLabel"], "key (attended to)");
+    let rows = json["figure"]["rowLabels"].as_array().unwrap();
+    assert_eq!(rows.first().unwrap(), "[CLS]");
+    let map = &json["maps"][0];
+    assert_eq!(map["name"], "layer 2 head 3");
+    let t = rows.len();
+    assert_eq!(
+        (map["rows"].as_u64(), map["cols"].as_u64()),
+        (Some(t as u64), Some(t as u64))
+    );
+    // Every row of an attention map is a distribution over the keys.
+    for row in map["values"].as_array().unwrap().chunks(t) {
+        let sum: f64 = row.iter().map(|v| v.as_f64().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-4, "row sums to {sum}");
+    }
+
+    // A text the model cannot read carries the notice and the count.
+    let folder = models().join("sentiment-transformer");
+    let path = dir.join("unknown.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_attnscope-cli"))
+        .args(["render", "--model"])
+        .arg(&folder)
+        .args([
+            "--text",
+            "这部电影太好看了",
+            "--view",
+            "heatmap",
+            "--format",
+            "json",
+            "-o",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert!(
+        json["notice"]
+            .as_str()
+            .unwrap()
+            .contains("unknown to the model"),
+        "{json}"
+    );
+    assert!(
+        json["unknownWords"]["unknown"].as_u64().unwrap() > 0,
+        "{json}"
+    );
+}

@@ -5,7 +5,7 @@
 use crate::bilstm::{BiLstmAttentionClassifier, BiLstmOutput};
 use crate::config::ModelConfig;
 use crate::seq2seq::{Seq2SeqAttention, Seq2SeqOutput};
-use crate::tokenizer::{Token, WordPieceTokenizer};
+use crate::tokenizer::{Token, UnknownWords, WordPieceTokenizer};
 use crate::trace::{Attention, Candidate, Decoded, Interventions, Output, Trace};
 use crate::transformer::{TransformerEncoderClassifier, TransformerOutput};
 use crate::weights::WeightStore;
@@ -239,6 +239,17 @@ impl Model {
                 tokens.len()
             ));
         }
+        // A text the model cannot read (Chinese typed into an English model) still runs, but
+        // the trace says the answer is a guess rather than scoring unknown tokens silently.
+        let unknown = self.tokenizer.unknown_words(&tokens);
+        if unknown.most() {
+            let note = unknown_note(unknown);
+            trace.message = Some(match trace.message.take() {
+                Some(first) => format!("{note} {first}"),
+                None => note,
+            });
+            trace.unknown_words = Some(unknown);
+        }
         let ids: Vec<u32> = tokens.iter().map(|t: &Token| t.id).collect();
         if ids.is_empty() {
             trace.message = Some("Nothing in the text makes a token for this model.".to_owned());
@@ -298,4 +309,13 @@ impl Model {
         }
         trace
     }
+}
+
+/// The notice for a text whose words are mostly unknown to the model.
+fn unknown_note(unknown: UnknownWords) -> String {
+    let UnknownWords { unknown, words } = unknown;
+    let plural = if words == 1 { "word is" } else { "words are" };
+    format!(
+        "Most of this text is unknown to the model: {unknown} of {words} {plural} not in its vocabulary, so its answer is a guess."
+    )
 }

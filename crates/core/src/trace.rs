@@ -250,8 +250,12 @@ pub struct Trace {
     pub pooling_detail: Option<PoolingDetail>,
     /// How long the forward took, set by the caller's clock (none in wasm's core).
     pub elapsed_ms: Option<f64>,
-    /// A note for the user (empty input, truncation).
+    /// A note for the user (empty input, truncation, a text the model cannot read).
     pub message: Option<String>,
+    /// How many of the text's words the model's vocabulary lacks, when most of them are
+    /// unknown (the answer is then a guess, and `message` says so).
+    #[serde(default)]
+    pub unknown_words: Option<crate::tokenizer::UnknownWords>,
 }
 
 impl Trace {
@@ -269,6 +273,7 @@ impl Trace {
             pooling_detail: None,
             elapsed_ms: None,
             message: None,
+            unknown_words: None,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The teaching views' numbers: an inspected head's steps recompose into the map the model
-//! uses, and the BiLSTM's pooling steps into its weights (shipped folders).
+//! uses, and the BiLSTM's pooling steps into its weights (shipped folders); and a text the
+//! model cannot read is named as such.
 #![cfg(not(target_arch = "wasm32"))] // reads folders from disk
 
 use attnscope_core::ops::{dot, softmax_parts};
@@ -138,4 +139,38 @@ fn the_pooling_steps_recompose_into_its_weights() {
             .is_none(),
         "kept only when asked"
     );
+}
+
+/// Chinese typed into an English model still runs, but the trace says most words are unknown
+/// (the words counted, and the notice a reader sees); English text carries no such notice.
+#[test]
+fn a_text_the_model_cannot_read_is_named_not_scored_silently() {
+    for name in [
+        "sentiment-transformer",
+        "sentiment-bilstm",
+        "translate-en-es",
+    ] {
+        let model = model(name);
+        let trace = model
+            .run("这部电影 太好看了 真的", &Interventions::default())
+            .unwrap();
+        let unknown = trace.unknown_words.expect("most words unknown");
+        assert_eq!(unknown.unknown, unknown.words, "{name}: {unknown:?}");
+        assert!(unknown.words >= 3, "{name}: {unknown:?}");
+        let message = trace.message.as_deref().unwrap_or_default();
+        assert!(
+            message.contains(&format!("{} of {} words", unknown.unknown, unknown.words)),
+            "{name}: {message}"
+        );
+        // Half unknown is not "most": the notice is for texts the model mostly cannot read.
+        let half = model
+            .run("good film 电影", &Interventions::default())
+            .unwrap();
+        assert_eq!(half.unknown_words, None, "{name}");
+        let english = model
+            .run("the film was not bad at all", &Interventions::default())
+            .unwrap();
+        assert_eq!(english.unknown_words, None, "{name}");
+        assert_eq!(english.message, None, "{name}");
+    }
 }

@@ -10,6 +10,7 @@
 pub mod cells;
 pub mod colormap;
 pub mod curves;
+pub mod figure;
 pub mod grid;
 pub mod head_lines;
 pub mod heatmap;

@@ -2,17 +2,15 @@
 //! views (Transformer: model view, one-head heatmap, head view, rollout, data table;
 //! BiLSTM: pooling view).
 
+use crate::components::figure_plot::FigurePlot;
 use crate::components::head_grid::HeadGrid;
-use crate::components::head_lines::HeadLines;
-use crate::components::heatmap_plot::HeatmapPlot;
 use crate::components::pooling_view::{top_positions, PoolingView};
 use crate::components::probability_bars::ProbabilityBars;
 use crate::engine::catalog::ModelInfo;
 use crate::engine::live::{LoadState, Shown};
-use crate::plot::heatmap::AxisLabels;
-use attnscope_core::rollout::rollout;
 use attnscope_core::trace::Attention;
 use attnscope_core::Matrix;
+use attnscope_plot::figure::{self, Figure, Selection, ViewKind};
 use std::rc::Rc;
 use std::sync::Arc;
 use yew::prelude::*;
@@ -156,77 +154,69 @@ struct TransformerViewsProps {
     on_highlight: Callback<Option<usize>>,
 }
 
-/// The Transformer's views of one result.
+/// The Transformer's views of one result: the model view, and the one-head heatmap, head
+/// view and rollout built as figures (the same ones the element and the CLI draw).
 #[component]
 fn TransformerViews(props: &TransformerViewsProps) -> Html {
     let Some(maps) = props.shown.maps() else {
         return html! {};
     };
-    let head = (
-        props.head.0.min(maps.layers.saturating_sub(1)),
-        props.head.1.min(maps.heads.saturating_sub(1)),
+    let selection = Selection {
+        layer: props.head.0,
+        head: props.head.1,
+        heads_off: props.heads_off.clone(),
+    }
+    .clamped(&maps);
+    let head = (selection.layer, selection.head);
+    let figures = use_memo(
+        (props.shown.clone(), selection.clone()),
+        |(shown, selection)| {
+            let trace = &shown.computed.trace;
+            let build = |view| Figure::build(trace, view, selection).ok().map(Rc::new);
+            (build(ViewKind::Heatmap), build(ViewKind::Head))
+        },
     );
-    let t = maps.len;
-    let one_head = use_memo((maps.clone(), head), |(maps, (l, h))| {
-        Arc::new(
-            Matrix::from_vec(maps.len, maps.len, maps.map(*l, *h).to_vec())
-                .unwrap_or_else(|| Matrix::zeros(0, 0)),
-        )
-    });
     // The rollout (a product over the layers, 0.5 ms a keystroke at T = 128) is computed only
-    // while its plot is on screen: off screen it keeps the maps, heads and tokens it last
-    // showed, marked stale, and catches up when scrolled in.
+    // while its plot is on screen: off screen it keeps the result and heads it last showed,
+    // marked stale, and catches up when scrolled in.
     let rollout_ref = use_node_ref();
     let (rollout_input, rollout_stale) = crate::components::use_frozen_off_screen(
         rollout_ref.clone(),
-        (
-            maps.clone(),
-            props.heads_off.clone(),
-            props.shown.tokens.clone(),
-        ),
+        (props.shown.clone(), selection.clone()),
     );
-    let rolled = use_memo(rollout_input, |(maps, off, tokens)| {
-        let rolled = Arc::new(rollout(maps, |l, h| off.contains(&(l, h))));
-        let labels = Rc::new(AxisLabels {
-            rows: (**tokens).clone(),
-            cols: (**tokens).clone(),
-        });
-        (rolled, labels)
-    });
-    let labels = use_memo(props.shown.tokens.clone(), |tokens| {
-        Rc::new(AxisLabels {
-            rows: (**tokens).clone(),
-            cols: (**tokens).clone(),
-        })
+    let rolled = use_memo(rollout_input, |(shown, selection)| {
+        let trace = &shown.computed.trace;
+        Figure::build(trace, ViewKind::Rollout, selection)
+            .ok()
+            .map(Rc::new)
     });
     let name = props.info.name;
-    let height = (220.0 + t as f64 * 6.0).clamp(320.0, 640.0);
-    let head_name = format!("layer {} head {}", head.0 + 1, head.1 + 1);
-    let pick = {
-        let on_highlight = props.on_highlight.clone();
-        Callback::from(move |(row, _): (usize, usize)| on_highlight.emit(Some(row)))
+    let (Some(one_head), Some(lines)) = (*figures).clone() else {
+        return html! {};
     };
-    let off = props.heads_off.contains(&head);
+    let head_map = one_head.heatmap().map(|h| h.matrix.clone());
+    let head_name = figure::head_name(head.0, head.1);
+    let prefix = Some(AttrValue::from(name));
     html! {
         <div class="transformer-views">
             <h3>{ "Model view" }</h3>
             <HeadGrid id={format!("{name}-grid")} attention={maps.clone()} heads_off={props.heads_off.clone()}
                 open={head} on_open={props.on_open.clone()} on_toggle={props.on_toggle_head.clone()} />
             <div class="plots">
-                <HeatmapPlot id={format!("{name}-head")} caption={format!("One head · {head_name}{}", if off { " (switched off)" } else { "" })}
-                    matrix={(*one_head).clone()} range={(0.0, 1.0)} x_label="key (attended to)" y_label="query"
-                    row_name="query" col_name="key" css_height={height} export_name={format!("{name}-l{}h{}", head.0 + 1, head.1 + 1)}
-                    labels={Some((*labels).clone())} highlight_row={props.highlight} highlight_col={props.highlight} on_pick={Some(pick.clone())} zoomable=true />
-                <HeadLines id={format!("{name}-lines")} attention={maps.clone()} layer={head.0}
-                    tokens={props.shown.tokens.clone()} highlight={props.highlight} on_highlight={props.on_highlight.clone()} />
+                <FigurePlot id={format!("{name}-head")} figure={one_head} export_prefix={prefix.clone()}
+                    highlight={props.highlight} on_highlight={props.on_highlight.clone()} zoomable=true />
+                <FigurePlot id={format!("{name}-lines")} figure={lines}
+                    highlight={props.highlight} on_highlight={props.on_highlight.clone()} />
                 <div ref={rollout_ref} data-stale={rollout_stale.then_some("true")} aria-busy={rollout_stale.then_some("true")}>
-                    <HeatmapPlot id={format!("{name}-rollout")} caption="Attention rollout across layers (Abnar & Zuidema 2020)"
-                        matrix={rolled.0.clone()} range={(0.0, 1.0)} x_label="input token" y_label="position"
-                        row_name="position" col_name="token" css_height={height} export_name={format!("{name}-rollout")}
-                        labels={Some(rolled.1.clone())} highlight_row={props.highlight} highlight_col={props.highlight} on_pick={Some(pick)} zoomable=true />
+                    if let Some(rolled) = (*rolled).clone() {
+                        <FigurePlot id={format!("{name}-rollout")} figure={rolled} export_prefix={prefix}
+                            highlight={props.highlight} on_highlight={props.on_highlight.clone()} zoomable=true />
+                    }
                 </div>
             </div>
-            <HeadTable tokens={props.shown.tokens.clone()} map={(*one_head).clone()} head_name={head_name} />
+            if let Some(map) = head_map {
+                <HeadTable tokens={props.shown.tokens.clone()} {map} head_name={head_name} />
+            }
             <p><a class="steps-link" href={steps_href(name, &props.shown.text, head, props.highlight.unwrap_or(0))}>
                 { format!("How was this computed? Step through layer {} head {}", head.0 + 1, head.1 + 1) }</a></p>
         </div>

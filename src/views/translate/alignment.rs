@@ -3,10 +3,10 @@
 //! heatmap (value on hover, PNG/SVG/CSV export), and the step-through below.
 
 use super::step_through::StepThrough;
-use crate::components::heatmap_plot::HeatmapPlot;
+use crate::components::figure_plot::FigurePlot;
 use crate::engine::live::Shown;
-use crate::plot::heatmap::AxisLabels;
 use attnscope_core::trace::StopReason;
+use attnscope_plot::figure::{Figure, Selection, ViewKind};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -39,15 +39,10 @@ pub fn ResultViews(props: &ResultViewsProps) -> Html {
     let (steps_shown, steps_stale) =
         crate::components::use_frozen_off_screen(steps_ref.clone(), props.shown.clone());
     let shown = &props.shown;
-    let labels = use_memo((shown.seq, shown.text.clone()), {
-        let shown = shown.clone();
-        move |_| {
-            let target = shown.translation().map_or(&[][..], |(_, tokens, _)| tokens);
-            Rc::new(AxisLabels {
-                rows: target.to_vec(),
-                cols: (*shown.tokens).clone(),
-            })
-        }
+    let figure = use_memo(shown.clone(), |shown| {
+        let trace = &shown.computed.trace;
+        let figure = Figure::build(trace, ViewKind::Alignment, &Selection::default());
+        figure.ok().map(Rc::new)
     });
     let summary = summary(shown);
     let message = shown
@@ -56,8 +51,8 @@ pub fn ResultViews(props: &ResultViewsProps) -> Html {
         .message
         .as_ref()
         .map(|m| html! { <p class="notice trace-message" role="status">{ m }</p> });
-    let (Some((decoding, target, text)), Some(alignment)) =
-        (shown.translation(), shown.alignment())
+    let (Some((decoding, target, text)), Some(alignment), Some(figure)) =
+        (shown.translation(), shown.alignment(), (*figure).clone())
     else {
         return html! { <>{ summary }{ for message }</> };
     };
@@ -72,13 +67,6 @@ pub fn ResultViews(props: &ResultViewsProps) -> Html {
             alignment.rows()
         ),
     };
-    let unknown = !shown.tokens.is_empty()
-        && shown
-            .computed
-            .trace
-            .tokens
-            .iter()
-            .all(|t| t.special || t.text == "[UNK]");
     let source_weight = |j: usize| match *hover {
         Some(Hover::Target(i)) => alignment.get(i, j),
         _ => None,
@@ -92,7 +80,6 @@ pub fn ResultViews(props: &ResultViewsProps) -> Html {
         Some(Hover::Source(j)) => (None, Some(j)),
         None => (None, None),
     };
-    let height = (200.0 + alignment.rows().max(1) as f64 * 22.0).clamp(300.0, 720.0);
     html! {
         <>
             { summary }
@@ -100,9 +87,6 @@ pub fn ResultViews(props: &ResultViewsProps) -> Html {
             <div class="translation-out">
                 <p class="translation" id="translation" lang="es" aria-live="polite">{ text }</p>
                 <p class="muted" id="stop-reason">{ stop }</p>
-                if unknown {
-                    <p class="notice" role="status">{ "None of these words is in the model's English vocabulary, so it decodes from unknown-word tokens: expect a guess." }</p>
-                }
             </div>
             <h2 class="sub">{ "Alignment" }</h2>
             <p class="muted">{ "Hover a Spanish token to see which English tokens it attended to, or an English token to see which Spanish tokens looked at it." }</p>
@@ -111,10 +95,7 @@ pub fn ResultViews(props: &ResultViewsProps) -> Html {
                 { chips("Spanish", target, &target_weight, Hover::Target, &hover) }
             </div>
             <div class="plots">
-                <HeatmapPlot id="alignment" caption="Cross-attention: generated Spanish token × English source token"
-                    matrix={alignment.clone()} range={(0.0, 1.0)} x_label="English (source)" y_label="Spanish (generated)"
-                    row_name="step" col_name="source" css_height={height} export_name="alignment"
-                    labels={Some((*labels).clone())} highlight_row={row} highlight_col={col} csv=true zoomable=true />
+                <FigurePlot id="alignment" {figure} highlight_cell={Some((row, col))} csv=true zoomable=true />
             </div>
             <div ref={steps_ref} data-stale={steps_stale.then_some("true")} aria-busy={steps_stale.then_some("true")}>
                 <StepThrough shown={steps_shown} step={props.step.clone()} />

@@ -35,6 +35,22 @@ pub struct Token {
     pub special: bool,
 }
 
+/// How much of a text a model's vocabulary knows (see [`WordPieceTokenizer::unknown_words`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UnknownWords {
+    /// Words that became the unknown token.
+    pub unknown: usize,
+    /// Words in all.
+    pub words: usize,
+}
+
+impl UnknownWords {
+    /// Whether most words (more than half) are unknown: the model's answer is then a guess.
+    pub fn most(&self) -> bool {
+        self.words > 0 && self.unknown * 2 > self.words
+    }
+}
+
 /// How words are split before WordPiece.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PreTokenizer {
@@ -95,6 +111,24 @@ impl WordPieceTokenizer {
     /// The token string of an id, if any.
     pub fn token(&self, id: u32) -> Option<&str> {
         self.by_id.get(id as usize)?.as_deref()
+    }
+
+    /// How many of the words behind `tokens` the vocabulary lacks, and how many words there
+    /// are: a word is a token that does not continue the one before (no `##` prefix), and a
+    /// word WordPiece cannot spell becomes one unknown token. Special tokens are not words.
+    pub fn unknown_words(&self, tokens: &[Token]) -> UnknownWords {
+        let words = tokens
+            .iter()
+            .filter(|t| !t.special && !t.text.starts_with(&self.prefix));
+        let (mut unknown, mut total) = (0, 0);
+        for word in words {
+            total += 1;
+            unknown += usize::from(word.id == self.unk.1);
+        }
+        UnknownWords {
+            unknown,
+            words: total,
+        }
     }
 
     /// Tokens of `text`, with the template's special tokens around them.
