@@ -4,6 +4,7 @@
 use crate::backend::Backend;
 use crate::components::UiContext;
 use crate::embed::page::EmbedPage;
+use crate::hooks::keys::{use_window_keys, KeyPhase};
 use crate::route::{Location, Route};
 use crate::theme::Theme;
 use crate::views::{
@@ -241,22 +242,13 @@ impl UncheckedHtml for web_sys::Element {
 /// Presenter mode's keys: F toggles full screen, Esc leaves presenter mode (and full screen).
 #[hook]
 fn use_presenter_keys(present: bool, dispatch: UseReducerDispatcher<AppState>) {
-    use_effect_with(present, move |present| {
-        let present = *present;
-        let listener = EventListener::new(&crate::dom::window(), "keydown", move |event| {
-            let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::KeyboardEvent>(event) else {
-                return;
-            };
-            if !present || crate::dom::typing_in_a_field(event) {
-                return;
-            }
-            match event.key().as_str() {
-                "f" | "F" => crate::dom::toggle_fullscreen(),
-                "Escape" => dispatch.dispatch(AppAction::Present(false)),
-                _ => {}
-            }
-        });
-        move || drop(listener)
+    use_window_keys(present, KeyPhase::Last, move |&present, event| {
+        match event.key().as_str() {
+            "f" | "F" if present => crate::dom::toggle_fullscreen(),
+            "Escape" if present => dispatch.dispatch(AppAction::Present(false)),
+            _ => return false,
+        }
+        true
     });
 }
 

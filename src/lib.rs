@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod dom;
 pub mod embed;
 pub mod engine;
+pub mod hooks;
 pub mod panic_banner;
 pub mod plot;
 pub mod route;

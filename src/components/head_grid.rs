@@ -32,7 +32,7 @@ pub fn HeadGrid(props: &HeadGridProps) -> Html {
     let (layers, heads) = (props.attention.layers, props.attention.heads);
     let cell_id = |prefix: &str, l: usize, h: usize| format!("{prefix}-map-{l}-{h}");
     let grid_ref = use_node_ref();
-    let on_screen = crate::components::use_on_screen(grid_ref.clone());
+    let on_screen = crate::hooks::screen::use_on_screen(grid_ref.clone());
     {
         let (attention, prefix) = (props.attention.clone(), props.id.clone());
         let grid_ref = grid_ref.clone();
@@ -42,7 +42,7 @@ pub fn HeadGrid(props: &HeadGridProps) -> Html {
             };
             crate::dom::apply_data_css(&grid);
             // Off screen, the maps are not painted: scrolling the grid in paints the latest.
-            crate::components::mark_stale(&grid, !*on_screen);
+            crate::hooks::screen::mark_stale(&grid, !*on_screen);
             if !*on_screen {
                 return;
             }

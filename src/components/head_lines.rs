@@ -2,7 +2,9 @@
 //! by a line whose opacity is the attention weight, one colour per head of the layer.
 //! Hovering a token on the left shows only its lines.
 
-use super::{use_css_width, use_on_screen, use_ui};
+use super::use_ui;
+use crate::hooks::screen::use_on_screen;
+use crate::hooks::width::use_css_width;
 use crate::plot::canvas::context_for_css_box;
 use crate::plot::colormap::line_palette;
 use crate::plot::head_lines::{lines, row_height, row_y, view_height, OPACITY_LEVELS};
@@ -61,7 +63,7 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
                     return;
                 };
                 // Off screen, nothing is drawn: scrolling it in draws the latest lines.
-                super::mark_stale(&canvas, !*on_screen);
+                crate::hooks::screen::mark_stale(&canvas, !*on_screen);
                 if !*on_screen {
                     return;
                 }
@@ -144,7 +146,7 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
     };
     let onmouseleave = props.on_highlight.reform(|_: MouseEvent| None);
     let palette = line_palette(ui.dark);
-    let root = super::use_data_css();
+    let root = crate::hooks::data_css::use_data_css();
     html! {
         <figure class="plot head-lines" ref={root}>
             <figcaption>

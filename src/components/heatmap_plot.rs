@@ -2,7 +2,9 @@
 //! PNG/SVG export.
 
 use super::export_buttons::ExportButtons;
-use super::{arrow_step, clamp_step, use_css_width, use_on_screen, use_ui};
+use super::{arrow_step, clamp_step, use_ui};
+use crate::hooks::screen::use_on_screen;
+use crate::hooks::width::use_css_width;
 use crate::plot::heatmap::{cell_at, draw_heatmap_frame, AxisLabels, HeatmapSpec};
 use crate::plot::{canvas, export, PlotRect, PlotStyle};
 use attnscope_core::Matrix;
@@ -124,7 +126,7 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
                     return;
                 };
                 // Off screen, nothing is drawn: scrolling it in draws the latest values.
-                super::mark_stale(&element, !*on_screen);
+                crate::hooks::screen::mark_stale(&element, !*on_screen);
                 if !*on_screen {
                     return;
                 }

@@ -26,7 +26,7 @@ pub fn top_positions(weights: &[f32], k: usize) -> Vec<usize> {
 
 /// Shaded text, bars and the top-3 sentence. The top-3 sentence (a polite live region) always
 /// follows the text; the shaded text and the table of bars, long at T = 128 and usually below
-/// the fold, each follow it while on screen ([`super::use_frozen_off_screen`]; `data-stale`
+/// the fold, each follow it while on screen ([`crate::hooks::screen::use_frozen_off_screen`]; `data-stale`
 /// marks an older picture, as on the plots).
 #[component]
 pub fn PoolingView(props: &PoolingViewProps) -> Html {
@@ -38,8 +38,9 @@ pub fn PoolingView(props: &PoolingViewProps) -> Html {
         .collect::<Vec<_>>();
     let (text_ref, bars_ref) = (use_node_ref(), use_node_ref());
     let current = (props.tokens.clone(), props.weights.clone(), props.highlight);
-    let (text, text_stale) = super::use_frozen_off_screen(text_ref.clone(), current.clone());
-    let (bars, bars_stale) = super::use_frozen_off_screen(bars_ref.clone(), current);
+    let (text, text_stale) =
+        crate::hooks::screen::use_frozen_off_screen(text_ref.clone(), current.clone());
+    let (bars, bars_stale) = crate::hooks::screen::use_frozen_off_screen(bars_ref.clone(), current);
     let part = |(tokens, weights, highlight): (Vec<String>, Vec<f32>, Option<usize>), bars| {
         html! { <PoolingPart {tokens} {weights} {highlight} on_highlight={props.on_highlight.clone()} {bars} /> }
     };
@@ -71,7 +72,7 @@ struct PoolingPartProps {
 #[component]
 fn PoolingPart(props: &PoolingPartProps) -> Html {
     let max = props.weights.iter().copied().fold(0.0f32, f32::max);
-    let root = super::use_data_css();
+    let root = crate::hooks::data_css::use_data_css();
     let rows = props.tokens.iter().zip(&props.weights).enumerate();
     if props.bars {
         return html! {

@@ -15,7 +15,7 @@ pub struct ProbabilityBarsProps {
 #[component]
 pub fn ProbabilityBars(props: &ProbabilityBarsProps) -> Html {
     let best = attnscope_core::ops::argmax(&props.probabilities);
-    let root = super::use_data_css();
+    let root = crate::hooks::data_css::use_data_css();
     if props.labels.is_empty() {
         // A brought encoder (BertModel) has no classification head: its output is a
         // vector per token, and the maps are the whole story.

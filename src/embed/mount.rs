@@ -11,8 +11,9 @@
 use super::options::{EmbedOptions, EmbedSpec};
 use super::snippet::app_link;
 use super::view::{EmbedEvent, EmbedView};
-use crate::components::{use_css_width, UiContext};
+use crate::components::UiContext;
 use crate::engine::fetch;
+use crate::hooks::width::use_css_width;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 use yew::AppHandle;

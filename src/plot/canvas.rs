@@ -14,7 +14,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 /// The backing store is only reallocated when its size changes.
 ///
 /// `known_width` is the canvas's CSS width when the caller has it (a ResizeObserver's, see
-/// `components::use_css_width`); without it `clientWidth` is read, which forces a layout of
+/// `hooks::width::use_css_width`); without it `clientWidth` is read, which forces a layout of
 /// whatever the render before the draw changed (~1.6 ms a keystroke on `#/translate`).
 pub fn fit_to_css_box(
     canvas: &HtmlCanvasElement,

@@ -7,10 +7,10 @@
 use crate::backend::Backend;
 use crate::embed::mount::EmbedRoot;
 use crate::embed::options::EmbedOptions;
+use crate::hooks::keys::KeyPhase;
 use crate::route::{Location, Query, Route};
 use crate::views::playground::PlaygroundView;
 use crate::views::steps::StepsView;
-use gloo_events::{EventListener, EventListenerOptions};
 use yew::prelude::*;
 
 /// What a stop opens.
@@ -133,39 +133,21 @@ pub fn LessonView(props: &LessonProps) -> Html {
     let count = STOPS.len();
     let n = props.stop.clamp(1, count);
     let stop = &STOPS[n - 1];
-    {
-        let present = props.present;
-        use_effect_with((n, present), move |(n, present)| {
-            let (n, present) = (*n, *present);
-            let options = EventListenerOptions::enable_prevent_default();
-            let listener = EventListener::new_with_options(
-                &crate::dom::window(),
-                "keydown",
-                options,
-                move |event| {
-                    let Some(event) =
-                        wasm_bindgen::JsCast::dyn_ref::<web_sys::KeyboardEvent>(event)
-                    else {
-                        return;
-                    };
-                    // A view that used the key (the step-through moving a step) has the last word.
-                    if crate::dom::typing_in_a_field(event) || event.default_prevented() {
-                        return;
-                    }
-                    let next = match event.key().as_str() {
-                        "ArrowRight" | "PageDown" if n < count => n + 1,
-                        "ArrowLeft" | "PageUp" if n > 1 => n - 1,
-                        _ => return,
-                    };
-                    event.prevent_default();
-                    let _ = crate::dom::window()
-                        .location()
-                        .set_hash(&stop_href(next, present));
-                },
-            );
-            move || drop(listener)
-        });
-    }
+    crate::hooks::keys::use_window_keys(
+        (n, props.present),
+        KeyPhase::Last,
+        move |&(n, present), event| {
+            let next = match event.key().as_str() {
+                "ArrowRight" | "PageDown" if n < count => n + 1,
+                "ArrowLeft" | "PageUp" if n > 1 => n - 1,
+                _ => return false,
+            };
+            let _ = crate::dom::window()
+                .location()
+                .set_hash(&stop_href(next, present));
+            true
+        },
+    );
     let view = match stop.view {
         StopView::Embed(pairs) => {
             let (mut options, _) = EmbedOptions::from_query(&query(pairs));

@@ -180,7 +180,7 @@ fn TransformerViews(props: &TransformerViewsProps) -> Html {
     // while its plot is on screen: off screen it keeps the result and heads it last showed,
     // marked stale, and catches up when scrolled in.
     let rollout_ref = use_node_ref();
-    let (rollout_input, rollout_stale) = crate::components::use_frozen_off_screen(
+    let (rollout_input, rollout_stale) = crate::hooks::screen::use_frozen_off_screen(
         rollout_ref.clone(),
         (props.shown.clone(), selection.clone()),
     );

@@ -23,7 +23,7 @@ pub struct MatrixEditorProps {
 #[component]
 pub fn MatrixEditor(props: &MatrixEditorProps) -> Html {
     let (rows, cols) = props.cells.shape();
-    let root = crate::components::use_data_css();
+    let root = crate::hooks::data_css::use_data_css();
     let onkeydown = {
         let id = props.id.clone();
         Callback::from(move |event: KeyboardEvent| {

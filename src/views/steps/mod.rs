@@ -16,13 +16,13 @@ use crate::components::probability_bars::ProbabilityBars;
 use crate::components::token_chips::TokenChips;
 use crate::engine::catalog::{self, ModelInfo, CLASSIFIERS};
 use crate::engine::live::{use_live_engine, LiveRequest, LoadState, Shown};
+use crate::hooks::keys::{use_window_keys, KeyPhase};
 use crate::route::{Query, Route};
 use crate::views::playground::cells::format_value;
 use crate::views::url_sync::use_url_sync;
 use attnscope_core::ops::softmax_parts;
 use attnscope_core::trace::{HeadDetail, PoolingDetail};
 use attnscope_core::{Interventions, Matrix};
-use gloo_events::{EventListener, EventListenerOptions, EventListenerPhase};
 use std::rc::Rc;
 use std::sync::Arc;
 use yew::prelude::*;
@@ -251,46 +251,23 @@ pub fn StepsView(props: &StepsProps) -> Html {
 /// ← / → move between the `count` steps (not while typing in a field); `step` is the one shown.
 #[hook]
 fn use_arrow_keys(settings: &UseStateHandle<StepSettings>, step: usize, count: usize) {
-    let settings = settings.clone();
-    use_effect_with(
-        (step, count, (*settings).clone()),
-        move |(step, count, _)| {
-            let (step, count) = (*step, *count);
-            // Capture phase: the step-through decides before a lesson's own listener does.
-            let options = EventListenerOptions {
-                phase: EventListenerPhase::Capture,
-                passive: false,
-            };
-            let listener = EventListener::new_with_options(
-                &crate::dom::window(),
-                "keydown",
-                options,
-                move |event| {
-                    let Some(event) =
-                        wasm_bindgen::JsCast::dyn_ref::<web_sys::KeyboardEvent>(event)
-                    else {
-                        return;
-                    };
-                    if crate::dom::typing_in_a_field(event) || count == 0 {
-                        return;
-                    }
-                    // At either end the key is left alone (a lesson then moves to its next stop).
-                    let next = match event.key().as_str() {
-                        "ArrowRight" if step + 1 < count => step + 1,
-                        "ArrowLeft" if step > 0 => step - 1,
-                        _ => return,
-                    };
-                    event.prevent_default();
-                    settings.set(StepSettings {
-                        step: next,
-                        ..(*settings).clone()
-                    });
-                    crate::dom::after_ms(30, crate::dom::show_presented_step);
-                },
-            );
-            move || drop(listener)
-        },
-    );
+    let handle = settings.clone();
+    // First: the step-through decides before a lesson's own listener does.
+    let deps = (step, count, (**settings).clone());
+    use_window_keys(deps, KeyPhase::First, move |&(step, count, _), event| {
+        // At either end the key is left alone (a lesson then moves to its next stop).
+        let next = match event.key().as_str() {
+            "ArrowRight" if step + 1 < count => step + 1,
+            "ArrowLeft" if step > 0 => step - 1,
+            _ => return false,
+        };
+        handle.set(StepSettings {
+            step: next,
+            ..(*handle).clone()
+        });
+        crate::dom::after_ms(30, crate::dom::show_presented_step);
+        true
+    });
 }
 
 fn selectors(settings: &UseStateHandle<StepSettings>, shown: Option<&Shown>) -> Html {

@@ -32,12 +32,12 @@ pub struct ResultViewsProps {
 #[component]
 pub fn ResultViews(props: &ResultViewsProps) -> Html {
     let hover = use_state(|| None::<Hover>);
-    let chips_root = crate::components::use_data_css();
+    let chips_root = crate::hooks::data_css::use_data_css();
     // The step-through (below the alignment) follows the typing only while on screen: off
     // screen it keeps the result it last showed, marked stale, and catches up when scrolled in.
     let steps_ref = use_node_ref();
     let (steps_shown, steps_stale) =
-        crate::components::use_frozen_off_screen(steps_ref.clone(), props.shown.clone());
+        crate::hooks::screen::use_frozen_off_screen(steps_ref.clone(), props.shown.clone());
     let shown = &props.shown;
     let figure = use_memo(shown.clone(), |shown| {
         let trace = &shown.computed.trace;

@@ -20,7 +20,7 @@ pub struct StepThroughProps {
 /// five most likely next tokens at that step.
 #[component]
 pub fn StepThrough(props: &StepThroughProps) -> Html {
-    let root = crate::components::use_data_css();
+    let root = crate::hooks::data_css::use_data_css();
     let shown = &props.shown;
     let (Some((decoding, target, _)), Some(alignment)) = (shown.translation(), shown.alignment())
     else {
