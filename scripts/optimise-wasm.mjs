@@ -8,6 +8,7 @@
 //   the names for this; `--strip-debug` then drops them.
 // ATTNSCOPE_KEEP_NAMES=1 keeps rustc's names and order instead, for profiles by function name.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -37,4 +38,25 @@ for (const name of readdirSync(dir).filter((f) => f.endsWith('_bg.wasm'))) {
   rmSync(input);
   if (run.status !== 0) throw new Error(`wasm-opt failed on ${name} (exit ${run.status})`);
   console.log(`wasm-opt ${passes.join(' ')}: ${name} ${before} → ${statSync(path).size} bytes`);
+}
+
+// Trunk wrote each file's subresource-integrity hash into the pages before this hook ran:
+// the optimised wasm no longer matches its `<link rel="preload" integrity>`, and a browser
+// then refuses the preload and fetches the file a second time. Every hash in a page is
+// written again from the file it names as it is now.
+for (const page of readdirSync(dir).filter((f) => f.endsWith('.html'))) {
+  const path = join(dir, page);
+  const html = readFileSync(path, 'utf8');
+  const fixed = html.replace(/<[^>]*\sintegrity="[^"]*"[^>]*>/g, (tag) => {
+    const url = tag.match(/\s(?:href|src)="([^"]+)"/)?.[1];
+    const file = url && join(dir, decodeURIComponent(new URL(url, `http://x/${page}`).pathname.slice(1)));
+    if (!file || !existsSync(file)) return tag;
+    const [algorithm] = tag.match(/integrity="(sha\d+)-/)?.slice(1) ?? ['sha384'];
+    const hash = createHash(algorithm).update(readFileSync(file)).digest('base64');
+    return tag.replace(/integrity="[^"]*"/, `integrity="${algorithm}-${hash}"`);
+  });
+  if (fixed !== html) {
+    writeFileSync(path, fixed);
+    console.log(`integrity: ${page} hashes rewritten for the optimised files`);
+  }
 }

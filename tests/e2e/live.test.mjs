@@ -275,6 +275,38 @@ test('masking a token and switching a head off change the prediction as the CLI 
   }
 });
 
+test('a printed page shows every view with the current text, none frozen off screen', async () => {
+  const server = await serveDist();
+  const browser = await launch({ webgpu: false });
+  try {
+    const long = 'the film is a long and winding story about a family that moves to the coast , '.repeat(6).trim();
+    const query = `?model=sentiment-transformer&compare=1&text=${encodeURIComponent(long)}`;
+    const { page, problems } = await openLive(browser, server, query);
+    await summaryFor(page, 'sentiment-bilstm', long);
+    await page.focus('#live-text');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' great');
+    await summaryFor(page, 'sentiment-bilstm', long + ' great');
+    await summaryFor(page, 'sentiment-transformer', long + ' great');
+    assert.ok(await page.$('[data-stale]'), 'views below the fold wait, frozen, on screen');
+    // Printing (or saving as PDF) brings every frozen view up to date before the page is laid out.
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    await page.waitForFunction(() => !document.querySelector('[data-stale]'), null, { timeout: 10000 });
+    const bars = page.locator('.pooling-view > div:has(.pooling-bars)');
+    assert.match(await bars.textContent(), /great/, 'the pooling bars show the printed text');
+    const rows = await page.$eval('#sentiment-transformer-rollout', (c) => Number(c.dataset.rows));
+    const tokens = await page.$eval('#summary-sentiment-transformer', (e) => Number(e.dataset.t));
+    assert.equal(rows, tokens, 'the rollout is drawn for the printed text');
+    const pdf = await page.pdf({ format: 'A4' });
+    assert.ok(pdf.length > 10000, `a PDF of the page (${pdf.length} bytes)`);
+    await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+    assert.deepEqual(problems.consoleErrors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
 test('a long DOM view below the fold waits off screen, then shows the latest text', async () => {
   const server = await serveDist();
   const browser = await launch({ webgpu: false });

@@ -1,4 +1,4 @@
-// The page's promises, on every route: a CSP without 'unsafe-inline' scripts or 'unsafe-eval'
+// The page's promises, on every route: a CSP without 'unsafe-inline' scripts, styles or 'unsafe-eval'
 // that nothing violates, no request outside the origin, user text and URL values never
 // interpreted as HTML, and a bad-input matrix that never panics, blanks the page or loses text.
 import { test, before, after } from 'node:test';
@@ -65,6 +65,11 @@ test('the CSP forbids inline and eval’d scripts, and no route violates it or l
     assert.doesNotMatch(script, /'unsafe-inline'|'unsafe-eval'/, `${file}: ${script}`);
     assert.match(script, /'wasm-unsafe-eval'/);
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, `${file}: no inline script element`);
+    // Styles as strict as scripts: the app's own styles come from style.css, the CSSOM and
+    // constructed stylesheets, which a style-src without 'unsafe-inline' allows.
+    const style = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('style-src'));
+    if (style) assert.doesNotMatch(style, /'unsafe-inline'/, `${file}: ${style}`);
+    assert.doesNotMatch(html, /\sstyle="|<style[\s>]/, `${file}: no inline style`);
   }
   for (const route of [...ROUTES, '../embed-example.html']) {
     const { page, context, problems } = route.startsWith('../')
@@ -132,4 +137,24 @@ test('a bad-input matrix on every route with a text box: a message or a view, th
   await assertAlive(page, 'playground');
   assert.deepEqual(problems.consoleErrors, []);
   await context.close();
+});
+
+test('every integrity hash in dist/ matches the file it names', async () => {
+  const { createHash } = await import('node:crypto');
+  const { readdir } = await import('node:fs/promises');
+  const pages = (await readdir(DIST, { recursive: true })).filter((f) => f.endsWith('.html'));
+  let checked = 0;
+  for (const page of pages) {
+    const html = await readFile(join(DIST, page), 'utf8');
+    for (const [tag] of html.matchAll(/<[^>]*\sintegrity="[^"]*"[^>]*>/g)) {
+      const url = tag.match(/\s(?:href|src)="([^"]+)"/)?.[1];
+      const [, algorithm, want] = tag.match(/integrity="(sha\d+)-([^"]+)"/) ?? [];
+      assert.ok(url && algorithm, `${page}: a tag with an integrity hash names its file: ${tag}`);
+      const file = join(DIST, decodeURIComponent(new URL(url, `http://x/${page}`).pathname.slice(1)));
+      const got = createHash(algorithm).update(await readFile(file)).digest('base64');
+      assert.equal(got, want, `${page}: the ${algorithm} hash of ${url}`);
+      checked += 1;
+    }
+  }
+  assert.ok(checked >= 4, `the app page's files are hash-checked (${checked})`);
 });

@@ -16,13 +16,17 @@ fn out_dir() -> PathBuf {
 }
 
 fn render(model: &str, view: &str, extra: &[&str], output: &Path) -> Output {
+    render_text(model, "the red car is not bad at all", view, extra, output)
+}
+
+fn render_text(model: &str, text: &str, view: &str, extra: &[&str], output: &Path) -> Output {
     let folder = models().join(model);
     let mut args = vec![
         "render".to_owned(),
         "--model".into(),
         folder.display().to_string(),
         "--text".into(),
-        "the red car is not bad at all".into(),
+        text.into(),
         "--view".into(),
         view.into(),
         "-o".into(),
@@ -139,72 +143,52 @@ fn refusals_name_the_problem() {
     }
 }
 
+/// The JSON `render --format json` wrote to `path`, once it has succeeded.
+fn written_json(out: Output, path: &Path) -> serde_json::Value {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 #[test]
 fn json_prints_the_figure_the_views_draw() {
     let dir = out_dir();
     let path = dir.join("heatmap.json");
-    let out = render(
-        "sentiment-transformer",
-        "heatmap",
-        &["--layer", "1", "--head", "2", "--format", "json"],
+    let extra = ["--layer", "1", "--head", "2", "--format", "json"];
+    let json = written_json(
+        render("sentiment-transformer", "heatmap", &extra, &path),
         &path,
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(json["view"], "heatmap");
     assert_eq!(json["figure"]["xLabel"], "key (attended to)");
     let rows = json["figure"]["rowLabels"].as_array().unwrap();
     assert_eq!(rows.first().unwrap(), "[CLS]");
     let map = &json["maps"][0];
     assert_eq!(map["name"], "layer 2 head 3");
-    let t = rows.len();
+    let t = rows.len() as u64;
     assert_eq!(
         (map["rows"].as_u64(), map["cols"].as_u64()),
-        (Some(t as u64), Some(t as u64))
+        (Some(t), Some(t))
     );
     // Every row of an attention map is a distribution over the keys.
-    for row in map["values"].as_array().unwrap().chunks(t) {
+    for row in map["values"].as_array().unwrap().chunks(t as usize) {
         let sum: f64 = row.iter().map(|v| v.as_f64().unwrap()).sum();
         assert!((sum - 1.0).abs() < 1e-4, "row sums to {sum}");
     }
 
     // A text the model cannot read carries the notice and the count.
-    let folder = models().join("sentiment-transformer");
     let path = dir.join("unknown.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_attnscope-cli"))
-        .args(["render", "--model"])
-        .arg(&folder)
-        .args([
-            "--text",
-            "这部电影太好看了",
-            "--view",
-            "heatmap",
-            "--format",
-            "json",
-            "-o",
-        ])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let chinese = "这部电影太好看了";
+    let out = render_text(
+        "sentiment-transformer",
+        chinese,
+        "heatmap",
+        &["--format", "json"],
+        &path,
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert!(
-        json["notice"]
-            .as_str()
-            .unwrap()
-            .contains("unknown to the model"),
-        "{json}"
-    );
+    let json = written_json(out, &path);
+    let notice = json["notice"].as_str().unwrap_or_default();
+    assert!(notice.contains("unknown to the model"), "{json}");
     assert!(
         json["unknownWords"]["unknown"].as_u64().unwrap() > 0,
         "{json}"

@@ -226,6 +226,19 @@ impl Linear {
 }
 
 /// LayerNorm over the last dimension: y = (x − mean) / sqrt(var + ε) · γ + β (biased variance).
+///
+/// ```
+/// use attnscope_core::ops::LayerNorm;
+/// use attnscope_core::Matrix;
+/// // The row 1, 2, 3, 4 has mean 2.5 and variance 1.25: y = (x − 2.5) / √1.25.
+/// let norm = LayerNorm { weight: vec![1.0; 4], bias: vec![0.0; 4], eps: 0.0 };
+/// let x = Matrix::from_vec(1, 4, vec![1.0, 2.0, 3.0, 4.0]).unwrap();
+/// let y = norm.forward(&x);
+/// let want = [-1.341641, -0.447214, 0.447214, 1.341641];
+/// for (got, want) in y.row(0).iter().zip(want) {
+///     assert!((got - want).abs() < 1e-6);
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct LayerNorm {
     /// γ, (d)
@@ -274,6 +287,18 @@ impl LayerNorm {
 
 /// Softmax of `logits` over the positions where `valid(i)`; others get exactly 0.
 /// Max-subtracting, so ±1e4 logits stay finite. No valid position → all zeros.
+///
+/// ```
+/// use attnscope_core::ops::masked_softmax;
+/// // Position 2 is masked: e¹ / (e¹ + e²) = 0.2689, e² / (e¹ + e²) = 0.7311, and exactly 0.
+/// let a = masked_softmax(&[1.0, 2.0, 3.0], |i| i != 2);
+/// assert!((a[0] - 0.268941).abs() < 1e-6 && (a[1] - 0.731059).abs() < 1e-6);
+/// assert_eq!(a[2], 0.0);
+/// // Huge logits stay finite (the maximum is subtracted first).
+/// assert_eq!(masked_softmax(&[1e4, 1e4], |_| true), vec![0.5, 0.5]);
+/// // Every position masked: zeros, not NaN.
+/// assert_eq!(masked_softmax(&[1.0, 2.0], |_| false), vec![0.0, 0.0]);
+/// ```
 pub fn masked_softmax(logits: &[f32], valid: impl Fn(usize) -> bool) -> Vec<f32> {
     softmax_parts(logits, valid).weights
 }

@@ -125,7 +125,20 @@ pub struct PositionalEncoding {
     matrix: Matrix, // (positions, d_model)
 }
 
-/// The encoding for `params`: row = position, column = dimension.
+/// The encoding for `params`: row = position, column = dimension,
+/// PE(pos, 2i) = sin(pos·ω_i) and PE(pos, 2i + 1) = cos(pos·ω_i) with ω_i = base^(−2i/d).
+///
+/// ```
+/// use attnscope_core::positional_encoding::{positional_encoding, PeParams};
+/// // d = 4, base 10,000: ω₀ = 1 and ω₁ = 10,000^(−1/2) = 0.01.
+/// let pe = positional_encoding(&PeParams::new(3, 4, 10_000.0).unwrap());
+/// let row = pe.matrix().row(1); // position 1: sin 1, cos 1, sin 0.01, cos 0.01
+/// let want = [0.841471, 0.540302, 0.010000, 0.999950];
+/// for (got, want) in row.iter().zip(want) {
+///     assert!((got - want).abs() < 1e-6);
+/// }
+/// assert_eq!(pe.matrix().row(0), &[0.0, 1.0, 0.0, 1.0]); // position 0: sin 0, cos 0
+/// ```
 pub fn positional_encoding(params: &PeParams) -> PositionalEncoding {
     let (n, d) = (params.positions, params.d_model);
     let mut data = vec![0f32; n * d]; // (n, d)
