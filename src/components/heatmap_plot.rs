@@ -241,6 +241,9 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
             props.row_name, props.col_name
         ),
     };
+    // The markers are placed through the CSSOM (`data-css`): a style attribute is refused by
+    // the app's and a host page's strict style-src.
+    let markers_root = crate::hooks::data_css::use_data_css();
     let marker = current.map(|(r, c)| {
         let Geometry { rect, scale } = *geometry.borrow();
         let (cw, ch) = (
@@ -254,7 +257,7 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
             (cw / scale).max(3.0),
             (ch / scale).max(3.0)
         );
-        html! { <div class="cell-marker" aria-hidden="true" {style}></div> }
+        html! { <div class="cell-marker" aria-hidden="true" data-css={style}></div> }
     });
     let bands = {
         let Geometry { rect, scale } = *geometry.borrow();
@@ -270,7 +273,7 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
                 rect.width as f64 / scale,
                 (ch / scale).max(2.0)
             );
-            html! { <div class="band-marker" aria-hidden="true" {style}></div> }
+            html! { <div class="band-marker" aria-hidden="true" data-css={style}></div> }
         });
         let col = props.highlight_col.filter(|&i| i < cols).map(|i| {
             let style = format!(
@@ -279,7 +282,7 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
                 (cw / scale).max(2.0),
                 rect.height as f64 / scale
             );
-            html! { <div class="band-marker" aria-hidden="true" {style}></div> }
+            html! { <div class="band-marker" aria-hidden="true" data-css={style}></div> }
         });
         html! { <>{ for row }{ for col }</> }
     };
@@ -356,7 +359,7 @@ pub fn HeatmapPlot(props: &HeatmapPlotProps) -> Html {
                         onclick={{ let zoom = zoom.clone(); Callback::from(move |_: MouseEvent| zoom.set((*zoom * 2).min(MAX_ZOOM))) }}>{ "+" }</button>
                 </div>
             }
-            <div class={classes!("plot-canvas-wrap", (*zoom > 1).then_some("zoomed"))}>
+            <div class={classes!("plot-canvas-wrap", (*zoom > 1).then_some("zoomed"))} ref={markers_root}>
                 <canvas
                     id={props.id.clone()}
                     ref={canvas_ref}

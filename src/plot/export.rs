@@ -1,6 +1,7 @@
 //! Export of plots: PNG from the canvas, SVG from the same draw function on plotters' SVG
 //! backend (heatmap cells embedded as one PNG image, not one element per cell).
 
+use super::fast_canvas::Measured;
 use super::{plot_err, PlotRect, PlotResult};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -8,14 +9,23 @@ use plotters_svg::SVGBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlAnchorElement, HtmlCanvasElement};
 
-/// Renders a plot with `draw` into an SVG document of `size` (CSS pixels).
+/// Renders a plot with `draw` into an SVG document of `size` (CSS pixels). Its text is
+/// measured on a scratch canvas ([`Measured`]), not in a styled page element.
 pub fn svg_document<T>(
     size: (u32, u32),
-    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> PlotResult<T>,
+    draw: impl FnOnce(&DrawingArea<Measured<SVGBackend<'_>>, Shift>) -> PlotResult<T>,
 ) -> PlotResult<(String, T)> {
+    let scratch = crate::dom::document()
+        .create_element("canvas")
+        .ok()
+        .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
+        .and_then(|c| c.get_context("2d").ok().flatten())
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        .ok_or("no canvas to measure the figure's text")?;
     let mut svg = String::new();
     let drawn = {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let backend = SVGBackend::with_string(&mut svg, size);
+        let root = Measured::new(backend, scratch).into_drawing_area();
         let drawn = draw(&root)?;
         root.present().map_err(plot_err)?;
         drawn
@@ -26,7 +36,7 @@ pub fn svg_document<T>(
 /// Adds an `<image>` (a PNG data URL) covering `rect` as the last element of an SVG document.
 pub fn embed_image(svg: &str, rect: PlotRect, png_data_url: &str) -> String {
     let image = format!(
-        r#"<image x="{}" y="{}" width="{}" height="{}" preserveAspectRatio="none" style="image-rendering:pixelated" href="{}"/>"#,
+        r#"<image x="{}" y="{}" width="{}" height="{}" preserveAspectRatio="none" image-rendering="pixelated" href="{}"/>"#,
         rect.left, rect.top, rect.width, rect.height, png_data_url
     );
     match svg.rfind("</svg>") {

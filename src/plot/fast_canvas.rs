@@ -1,8 +1,10 @@
-//! A canvas backend that measures text with the canvas's own `measureText`.
+//! A plotters backend that measures text with a canvas's own `measureText`.
 //!
-//! plotters' web font code measures each label by appending a `<span>` to `<body>` and reading
-//! its size, which forces a layout of the whole page per label (about a dozen per plot).
-//! Everything else is delegated to plotters-canvas.
+//! plotters' web font code measures each label by appending a `<span>` with a `style`
+//! attribute to `<body>` and reading its size: that forces a layout of the whole page per
+//! label (about a dozen per plot), and a strict style-src (the app's, a host page's) refuses
+//! the attribute. Drawing is delegated to the wrapped backend: plotters-canvas on screen,
+//! plotters-svg for an SVG export (measured on a scratch canvas).
 
 use plotters::prelude::*;
 use plotters_backend::{
@@ -11,37 +13,41 @@ use plotters_backend::{
 use plotters_canvas::CanvasBackend;
 use web_sys::CanvasRenderingContext2d;
 
-/// plotters-canvas with fast, layout-free text measurement.
-pub struct FastCanvas {
-    inner: CanvasBackend,
+/// A backend `B` with fast, layout-free text measurement by a canvas 2D context.
+pub struct Measured<B> {
+    inner: B,
     context: CanvasRenderingContext2d,
 }
 
-impl FastCanvas {
-    /// Wraps a canvas backend and the 2D context of the same canvas.
-    pub fn new(inner: CanvasBackend, context: CanvasRenderingContext2d) -> Self {
+/// plotters-canvas, measuring text on its own canvas.
+pub type FastCanvas = Measured<CanvasBackend>;
+
+impl<B> Measured<B> {
+    /// Wraps a backend and the 2D context that measures its text (the same canvas's, or a
+    /// scratch canvas for a backend that has none).
+    pub fn new(inner: B, context: CanvasRenderingContext2d) -> Self {
         Self { inner, context }
     }
 }
 
-type CanvasResult = Result<(), DrawingErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>;
+type CanvasResult<B> = Result<(), DrawingErrorKind<<B as DrawingBackend>::ErrorType>>;
 
-impl DrawingBackend for FastCanvas {
-    type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
+impl<B: DrawingBackend> DrawingBackend for Measured<B> {
+    type ErrorType = B::ErrorType;
 
     fn get_size(&self) -> (u32, u32) {
         self.inner.get_size()
     }
 
-    fn ensure_prepared(&mut self) -> CanvasResult {
+    fn ensure_prepared(&mut self) -> CanvasResult<B> {
         self.inner.ensure_prepared()
     }
 
-    fn present(&mut self) -> CanvasResult {
+    fn present(&mut self) -> CanvasResult<B> {
         self.inner.present()
     }
 
-    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> CanvasResult {
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> CanvasResult<B> {
         self.inner.draw_pixel(point, color)
     }
 
@@ -50,7 +56,7 @@ impl DrawingBackend for FastCanvas {
         from: BackendCoord,
         to: BackendCoord,
         style: &S,
-    ) -> CanvasResult {
+    ) -> CanvasResult<B> {
         self.inner.draw_line(from, to, style)
     }
 
@@ -60,7 +66,7 @@ impl DrawingBackend for FastCanvas {
         bottom_right: BackendCoord,
         style: &S,
         fill: bool,
-    ) -> CanvasResult {
+    ) -> CanvasResult<B> {
         self.inner.draw_rect(upper_left, bottom_right, style, fill)
     }
 
@@ -68,7 +74,7 @@ impl DrawingBackend for FastCanvas {
         &mut self,
         path: I,
         style: &S,
-    ) -> CanvasResult {
+    ) -> CanvasResult<B> {
         self.inner.draw_path(path, style)
     }
 
@@ -76,7 +82,7 @@ impl DrawingBackend for FastCanvas {
         &mut self,
         vertices: I,
         style: &S,
-    ) -> CanvasResult {
+    ) -> CanvasResult<B> {
         self.inner.fill_polygon(vertices, style)
     }
 
@@ -86,7 +92,7 @@ impl DrawingBackend for FastCanvas {
         radius: u32,
         style: &S,
         fill: bool,
-    ) -> CanvasResult {
+    ) -> CanvasResult<B> {
         self.inner.draw_circle(center, radius, style, fill)
     }
 
@@ -95,7 +101,7 @@ impl DrawingBackend for FastCanvas {
         text: &str,
         style: &S,
         pos: BackendCoord,
-    ) -> CanvasResult {
+    ) -> CanvasResult<B> {
         self.inner.draw_text(text, style, pos)
     }
 

@@ -75,6 +75,14 @@ test('the CSP forbids inline and eval’d scripts, and no route violates it or l
     const { page, context, problems } = route.startsWith('../')
       ? await (async () => { const g = await guardedPage(browser, server.origin); await g.page.addInitScript(() => { window.__violations = []; document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective)); }); await g.page.goto(server.base + 'embed-example.html'); await g.page.waitForTimeout(4000); return g; })()
       : await open(route);
+    // Hovering a plot places its cell marker: positioned through the CSSOM, never a style attribute.
+    const plot = await page.$('main canvas[data-rows]');
+    if (plot) {
+      await plot.scrollIntoViewIfNeeded();
+      const box = await plot.boundingBox();
+      if (box) await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.4);
+      await page.waitForTimeout(200);
+    }
     assert.deepEqual(await page.evaluate(() => window.__violations), [], `${route}: CSP violations`);
     assert.deepEqual(problems.foreignRequests, [], `${route}: requests outside the origin`);
     assert.deepEqual(problems.consoleErrors, [], `${route}: console errors`);

@@ -3,6 +3,7 @@
 use super::{colormap::line_palette, plot_err, PlotRect, PlotResult, PlotStyle};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor;
 
 /// One labelled line.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,37 +87,71 @@ pub fn draw_curves<DB: DrawingBackend>(
             .map_err(plot_err)?;
     }
     let palette = line_palette(style.dark);
+    let mut entries = Vec::with_capacity(spec.series.len());
     for (i, series) in spec.series.iter().enumerate() {
         let color = palette[i % palette.len()];
-        let line = color.stroke_width(style.px(2.0));
-        chart
-            .draw_series(LineSeries::new(
-                series
-                    .values
-                    .iter()
-                    .enumerate()
-                    .map(|(x, &y)| (x as f64, y as f64)),
-                line,
-            ))
-            .map_err(plot_err)?
-            .label(series.label.clone())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
-            });
+        let points = series.values.iter().enumerate();
+        let line = LineSeries::new(
+            points.map(|(x, &y)| (x as f64, y as f64)),
+            color.stroke_width(style.px(2.0)),
+        );
+        chart.draw_series(line).map_err(plot_err)?;
+        entries.push((series.label.as_str(), color));
     }
-    if !spec.series.is_empty() {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(style.background.mix(0.85))
-            .border_style(grid)
-            .label_font(style.text(12.0))
-            .draw()
+    let (x_range, y_range) = chart.plotting_area().get_pixel_range();
+    draw_legend(root, (x_range.end, y_range.end), &entries, style, grid)?;
+    Ok(PlotRect::from_ranges((x_range, y_range)))
+}
+
+/// The legend in the lower right corner of the data area, whose corner is at `corner`: a
+/// line sample and the label of each series. Drawn here rather than by plotters' series
+/// labels, which measure their text in a page element with a `style` attribute (refused by
+/// a style-src without 'unsafe-inline'); this measures through the backend.
+fn draw_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (right, bottom): (i32, i32),
+    entries: &[(&str, RGBColor)],
+    style: &PlotStyle,
+    border: RGBAColor,
+) -> PlotResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let font = style.text(12.0);
+    let mut sizes = Vec::with_capacity(entries.len());
+    for (label, _) in entries {
+        sizes.push(root.estimate_text_size(label, &font).map_err(plot_err)?);
+    }
+    let [pad, sample, gap] = [6.0, 18.0, 6.0].map(|px| style.px(px) as i32);
+    let row = sizes.iter().map(|s| s.1).max().unwrap_or(0) as i32 + style.px(5.0) as i32;
+    let text_width = sizes.iter().map(|s| s.0).max().unwrap_or(0) as i32;
+    let (x1, y1) = (right - pad, bottom - pad);
+    let (x0, y0) = (
+        x1 - (text_width + sample + gap + 2 * pad),
+        y1 - (row * entries.len() as i32 + 2 * pad),
+    );
+    let box_fill = style.background.mix(0.85).filled();
+    root.draw(&Rectangle::new([(x0, y0), (x1, y1)], box_fill))
+        .map_err(plot_err)?;
+    root.draw(&Rectangle::new(
+        [(x0, y0), (x1, y1)],
+        border.stroke_width(1),
+    ))
+    .map_err(plot_err)?;
+    let left = font.pos(text_anchor::Pos::new(
+        text_anchor::HPos::Left,
+        text_anchor::VPos::Center,
+    ));
+    for (i, (label, color)) in entries.iter().enumerate() {
+        let y = y0 + pad + row * i as i32 + row / 2;
+        let line = vec![(x0 + pad, y), (x0 + pad + sample, y)];
+        root.draw(&PathElement::new(line, color.stroke_width(style.px(3.0))))
+            .map_err(plot_err)?;
+        let at = (x0 + pad + sample + gap, y);
+        root.draw(&Text::new(*label, at, left.clone()))
             .map_err(plot_err)?;
     }
-    Ok(PlotRect::from_ranges(
-        chart.plotting_area().get_pixel_range(),
-    ))
+    Ok(())
 }
 
 /// The series nearest (in y) to a point at fraction (fx, fy) of the data area, with its x.
