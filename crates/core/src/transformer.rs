@@ -235,43 +235,12 @@ impl TransformerEncoderClassifier {
         // One product for Q, K and V together (PyTorch's in_proj); each head then reads its
         // d_k columns of each in place through a strided view — no copies per head.
         let qkv = layer.in_proj.forward(x); // (T, 3d) = [Q | K | V]
-        let part = |which: usize, head: usize| View {
-            offset: which * d + head * dk,
-            row_stride: 3 * d,
-            col_stride: 1,
-        }; // (T, d_k)
         let scale = 1.0 / ((dk as f32).sqrt() * iv.temperature());
         let mut concat = vec![0f32; t_len * d]; // (T, d)
         for head in 0..h {
-            let mut scores = vec![0f32; t_len * t_len]; // S = Q_j·K_jᵀ·scale, (T, T)
-            gemm(
-                t_len,
-                dk,
-                t_len,
-                scale,
-                (qkv.as_slice(), part(0, head)),
-                (qkv.as_slice(), part(1, head).t()),
-                0.0,
-                (&mut scores, View::rows(0, t_len)),
-            );
-            let mut maps = Vec::with_capacity(t_len * t_len); // A = softmax over unmasked keys
-            for i in 0..t_len {
-                maps.extend(masked_softmax(&scores[i * t_len..(i + 1) * t_len], |j| {
-                    !iv.is_masked(j)
-                }));
-            }
+            let (scores, maps) = head_weights(&qkv, (d, dk), head, scale, |j| !iv.is_masked(j));
             if !iv.is_off(l, head) {
-                // H_j = A·V_j, written into columns j·d_k.. of the concatenation.
-                gemm(
-                    t_len,
-                    t_len,
-                    dk,
-                    1.0,
-                    (&maps, View::rows(0, t_len)),
-                    (qkv.as_slice(), part(2, head)),
-                    0.0,
-                    (&mut concat, View::rows(head * dk, d)),
-                );
+                add_head_output(&maps, &qkv, (d, dk), head, &mut concat);
             }
             // The teaching views' "how was this computed": every intermediate of the
             // inspected head, kept only when asked for (they cost copies).
@@ -389,4 +358,69 @@ fn columns(m: &Matrix, start: usize, width: usize) -> Matrix {
         data.extend_from_slice(&m.row(t)[start..start + width]);
     }
     Matrix::from_vec(m.rows(), width, data).expect("T·width")
+}
+
+/// Head `head`'s d_k columns of Q (`which` 0), K (1) or V (2) in the (T, 3d) projection
+/// [Q | K | V], read in place.
+fn head_part(which: usize, head: usize, (d, dk): (usize, usize)) -> View {
+    View {
+        offset: which * d + head * dk,
+        row_stride: 3 * d,
+        col_stride: 1,
+    }
+}
+
+/// One head's scores and weights from the (T, 3d) projection [Q | K | V] (d wide, heads
+/// d_k wide): S = Q_h·K_hᵀ·`scale` and A = softmax of each row of S over the keys j where
+/// `visible(j)` (the others exactly 0), both (T × T) row-major. `scale` is 1/(√d_k·τ). The
+/// CPU twin of `attention.wgsl` (held equal by the GPU crate's `attention_parity.rs`).
+pub fn head_weights(
+    qkv: &Matrix,
+    (d, dk): (usize, usize),
+    head: usize,
+    scale: f32,
+    visible: impl Fn(usize) -> bool,
+) -> (Vec<f32>, Vec<f32>) {
+    let t_len = qkv.rows();
+    let mut scores = vec![0f32; t_len * t_len]; // S = Q_h·K_hᵀ·scale, (T, T)
+    gemm(
+        t_len,
+        dk,
+        t_len,
+        scale,
+        (qkv.as_slice(), head_part(0, head, (d, dk))),
+        (qkv.as_slice(), head_part(1, head, (d, dk)).t()),
+        0.0,
+        (&mut scores, View::rows(0, t_len)),
+    );
+    let mut maps = Vec::with_capacity(t_len * t_len); // A = softmax over the visible keys
+    for i in 0..t_len {
+        maps.extend(masked_softmax(
+            &scores[i * t_len..(i + 1) * t_len],
+            &visible,
+        ));
+    }
+    (scores, maps)
+}
+
+/// H_h = A·V_h, written into columns head·d_k.. of `concat` (T × d): a head's output from
+/// its weights `maps` (T × T) and the (T, 3d) projection.
+pub fn add_head_output(
+    maps: &[f32],
+    qkv: &Matrix,
+    (d, dk): (usize, usize),
+    head: usize,
+    concat: &mut [f32],
+) {
+    let t_len = qkv.rows();
+    gemm(
+        t_len,
+        t_len,
+        dk,
+        1.0,
+        (maps, View::rows(0, t_len)),
+        (qkv.as_slice(), head_part(2, head, (d, dk))),
+        0.0,
+        (concat, View::rows(head * dk, d)),
+    );
 }

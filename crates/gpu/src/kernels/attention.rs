@@ -3,9 +3,10 @@
 //! a = softmax over the unmasked keys of (q·kⱼ)/√d_k/temperature, H = Σⱼ aⱼ vⱼ, and every
 //! map a written for the views.
 //!
-//! CPU twin: `attnscope_core::transformer`'s `attention` (a `gemm` for the scores, then
-//! `ops::masked_softmax`, then a `gemm` for A·V). Tested by `tests/transformer_parity.rs`
-//! (every map and the class scores, random shapes and masks) and `tests/browser_parity.rs`.
+//! CPU twin: `attnscope_core::transformer::head_weights` (a `gemm` for the scores, then
+//! `ops::masked_softmax`) and `add_head_output` (a `gemm` for A·V). Tested alone by
+//! `tests/attention_parity.rs` (random T, heads, d_k, masks, temperatures), inside the
+//! encoder by `tests/transformer_parity.rs` and in the browser by `tests/browser_parity.rs`.
 
 use crate::kernel::Kernel;
 use crate::plan::{Dispatch, Plan};

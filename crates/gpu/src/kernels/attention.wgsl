@@ -21,8 +21,8 @@
 // is built (DK, BK), so every loop has a constant count and each thread's output features
 // stay in registers (with d_k read from the uniform they lived in local memory).
 //
-// CPU twin (the specification): TransformerEncoderClassifier::attention in attnscope-core src/transformer.rs (gemm, ops::masked_softmax, gemm).
-// Held equal by crates/gpu/tests/transformer_parity.rs, tests/browser_parity.rs; Rust side: attention.rs beside this file.
+// CPU twin (the specification): head_weights and add_head_output in attnscope-core src/transformer.rs (gemm, ops::masked_softmax, gemm).
+// Held equal by crates/gpu/tests/attention_parity.rs (alone), transformer_parity.rs, tests/browser_parity.rs; Rust side: attention.rs beside this file.
 
 struct Params {
     t: u32,
