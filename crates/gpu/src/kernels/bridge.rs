@@ -4,9 +4,9 @@
 //! CPU twin: the bridge in `attnscope_core::seq2seq` (`Seq2SeqAttention::forward`). Tested
 //! by `tests/seq2seq_parity.rs`.
 
+use super::decoder_state::StateLayout;
 use crate::kernel::Kernel;
 use crate::plan::{Dispatch, Plan};
-use crate::seq2seq::StateLayout;
 use crate::{GpuContext, GpuError};
 use bytemuck::Zeroable;
 

@@ -5,9 +5,9 @@
 //! CPU twin: `attnscope_core::ops::argmax_skipping` in `attnscope_core::seq2seq`'s greedy loop.
 //! Tested by `tests/seq2seq_parity.rs` (the decoded ids and the stop reason).
 
+use super::decoder_state::StateLayout;
 use crate::kernel::Kernel;
 use crate::plan::Plan;
-use crate::seq2seq::StateLayout;
 use crate::{GpuContext, GpuError};
 
 /// The uniform this kernel reads (shared with the kernels of the same shape).

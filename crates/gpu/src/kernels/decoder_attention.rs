@@ -4,9 +4,9 @@
 //! CPU twin: the attention step of `attnscope_core::seq2seq` (`ops::masked_softmax` of the
 //! scores). Tested by `tests/seq2seq_parity.rs` (the cross-attention rows).
 
+use super::decoder_state::StateLayout;
 use crate::kernel::Kernel;
 use crate::plan::{Dispatch, Plan};
-use crate::seq2seq::StateLayout;
 use crate::{GpuContext, GpuError};
 use attnscope_core::config::Seq2SeqConfig;
 

@@ -4,9 +4,9 @@
 //! CPU twin: `attnscope_core::ops::LstmCell::step` and the `combine` layer in
 //! `attnscope_core::seq2seq`. Tested by `tests/seq2seq_parity.rs`.
 
+use super::decoder_state::StateLayout;
 use crate::kernel::Kernel;
 use crate::plan::Plan;
-use crate::seq2seq::StateLayout;
 use crate::{GpuContext, GpuError};
 use attnscope_core::config::Seq2SeqConfig;
 

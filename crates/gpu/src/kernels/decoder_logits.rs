@@ -3,9 +3,9 @@
 //! CPU twin: the output layer of `attnscope_core::seq2seq` (an `ops::Linear`, tied to the
 //! target embedding or not). Tested by `tests/seq2seq_parity.rs` (the step logits).
 
+use super::decoder_state::StateLayout;
 use crate::kernel::Kernel;
 use crate::plan::Plan;
-use crate::seq2seq::StateLayout;
 use crate::{GpuContext, GpuError};
 
 /// The uniform this kernel reads (shared with the kernels of the same shape).

@@ -11,6 +11,7 @@ pub mod decoder_argmax;
 pub mod decoder_attention;
 pub mod decoder_cell;
 pub mod decoder_logits;
+pub mod decoder_state;
 pub mod embed;
 pub mod head;
 pub mod layernorm;
