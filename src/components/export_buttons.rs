@@ -36,3 +36,28 @@ pub fn ExportButtons(props: &ExportButtonsProps) -> Html {
         </div>
     }
 }
+
+/// The PNG export of the canvas behind `canvas_ref`, downloaded as `{name}.png` (what the
+/// reader sees, at the screen's resolution).
+pub fn png_export(canvas_ref: &NodeRef, name: AttrValue) -> Callback<(), Result<(), String>> {
+    let canvas_ref = canvas_ref.clone();
+    Callback::from(move |()| {
+        let element = plotted_canvas(&canvas_ref)?;
+        let url = crate::plot::export::png_data_url(&element)?;
+        crate::plot::export::download_url(&url, &format!("{name}.png"))
+    })
+}
+
+/// The CSS size of an SVG export of the plot on `canvas_ref`: its width on the page (at
+/// least 120 px) × `css_height`.
+pub fn svg_export_size(canvas_ref: &NodeRef, css_height: f64) -> Result<(u32, u32), String> {
+    let element = plotted_canvas(canvas_ref)?;
+    Ok((element.client_width().max(120) as u32, css_height as u32))
+}
+
+/// The canvas behind `canvas_ref`, or why there is none.
+fn plotted_canvas(canvas_ref: &NodeRef) -> Result<web_sys::HtmlCanvasElement, String> {
+    canvas_ref
+        .cast::<web_sys::HtmlCanvasElement>()
+        .ok_or_else(|| "the plot is not on the page".to_owned())
+}

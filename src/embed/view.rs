@@ -9,8 +9,9 @@ use crate::backend::Backend;
 use crate::components::figure_plot::FigurePlot;
 use crate::components::live_text::LiveText;
 use crate::components::probability_bars::ProbabilityBars;
-use crate::engine::live::{use_live_engine, LiveRequest, LoadState, Shown};
+use crate::engine::live::{use_live_engine, LiveRequest, LoadState, Shown, Slot};
 use crate::engine::page::{device_lost, use_page_backend};
+use attnscope_core::trace::SelfAttention;
 use attnscope_core::Interventions;
 use attnscope_plot::figure::{Figure, Needs, Selection};
 use std::rc::Rc;
@@ -52,33 +53,7 @@ struct Local {
 #[component]
 pub fn EmbedView(props: &EmbedViewProps) -> Html {
     let spec = &props.spec;
-    let local = use_state(|| Local {
-        text: spec.text.clone(),
-        input_at: None,
-        heads_off: spec.heads_off.clone(),
-        open: (spec.layer, spec.head),
-    });
-    // A new `text`, `off`, `layer` or `head` from the host replaces the reader's changes.
-    {
-        let local = local.clone();
-        let deps = (
-            spec.text.clone(),
-            spec.heads_off.clone(),
-            spec.layer,
-            spec.head,
-        );
-        use_effect_with(deps, move |(text, off, layer, head)| {
-            let next = Local {
-                text: text.clone(),
-                input_at: None,
-                heads_off: off.clone(),
-                open: (*layer, *head),
-            };
-            if *local != next {
-                local.set(next);
-            }
-        });
-    }
+    let local = use_local(spec);
     let page_backend = use_page_backend();
     // `auto` follows the reader's saved choice (the header's Engine menu), if any.
     let choice = match spec.engine {
@@ -126,21 +101,7 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
         .is_some_and(|s| s.text == request.text && s.interventions == request.interventions);
     let figure = use_figure(spec.view, shown.clone(), &selection);
 
-    let mut problems = props.problems.clone();
-    if let Some(maps) = &maps {
-        if (spec.layer, spec.head) == local.open && selection != asked {
-            problems.push(format!(
-                "There is no layer {} head {} in {}: it has {} layers and {} heads (numbered from 0); showing layer {} head {}.",
-                spec.layer, spec.head, spec.model.name, maps.layers, maps.heads, selection.layer, selection.head
-            ));
-        }
-    }
-    if let Some(slot) = slot {
-        if let LoadState::Failed(why) = &slot.load {
-            problems.push(format!("{} could not be loaded: {why}", spec.model.name));
-        }
-        problems.extend(slot.error.clone());
-    }
+    let problems = problems(props, slot, maps.as_deref(), (&asked, &selection));
     use_problem_events(props, &problems);
     let result = figure
         .clone()
@@ -157,27 +118,8 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
             })
         })
     };
-    let engine_note = match (&backend, spec.engine, slot.and_then(|s| s.gpu_note())) {
-        (Backend::Cpu(reason), EngineChoice::Gpu, _) => Some(format!(
-            "The GPU engine was asked for, but {reason}; the CPU engine runs."
-        )),
-        (_, _, Some(note)) => Some(format!("The CPU engine runs: {note}.")),
-        _ => None,
-    };
-    let status = match slot.map(|s| &s.load) {
-        _ if spec.view == ViewKind::Pe => html! {},
-        Some(LoadState::Loading(stage, fraction)) => {
-            let id = format!("{}-progress", spec.model.name);
-            html! {
-                <div class="load-state">
-                    <label for={id.clone()}>{ format!("{stage}…") }</label>
-                    <progress id={id} max="1" value={fraction.to_string()}></progress>
-                </div>
-            }
-        }
-        None => html! { <p class="muted load-state">{ "Waiting for the compute backend…" }</p> },
-        _ => html! {},
-    };
+    let engine_note = engine_note(&backend, spec.engine, slot);
+    let status = status(spec, slot);
     let summary = shown.as_deref().map(summary).unwrap_or_default();
     let highlight = use_state(|| None::<usize>);
     html! {
@@ -203,6 +145,93 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
                 <p class="embed-credit"><a href={href.clone()} target="_blank" rel="noopener">{ "Open in attnscope" }</a>{ " · runs in your browser, nothing is sent anywhere" }</p>
             }
         </div>
+    }
+}
+
+/// The reader's changes, replaced by the host's whenever it sets `text`, `off`, `layer` or
+/// `head` again.
+#[hook]
+fn use_local(spec: &EmbedSpec) -> UseStateHandle<Local> {
+    let from_host = |spec: &EmbedSpec| Local {
+        text: spec.text.clone(),
+        input_at: None,
+        heads_off: spec.heads_off.clone(),
+        open: (spec.layer, spec.head),
+    };
+    let local = use_state(|| from_host(spec));
+    let deps = (
+        spec.text.clone(),
+        spec.heads_off.clone(),
+        spec.layer,
+        spec.head,
+    );
+    let handle = local.clone();
+    use_effect_with(deps, move |(text, off, layer, head)| {
+        let next = Local {
+            text: text.clone(),
+            input_at: None,
+            heads_off: off.clone(),
+            open: (*layer, *head),
+        };
+        if *handle != next {
+            handle.set(next);
+        }
+    });
+    local
+}
+
+/// Everything wrong, worded for a reader: the options' problems, a head the model lacks
+/// (`asked` against the `shown` selection), a model that failed to load, a failed forward.
+fn problems(
+    props: &EmbedViewProps,
+    slot: Option<&Slot>,
+    maps: Option<&SelfAttention>,
+    (asked, shown): (&Selection, &Selection),
+) -> Vec<String> {
+    let spec = &props.spec;
+    let mut problems = props.problems.clone();
+    let from_host = (spec.layer, spec.head) == (asked.layer, asked.head);
+    if let Some(maps) = maps.filter(|_| from_host && shown != asked) {
+        problems.push(format!(
+            "There is no layer {} head {} in {}: it has {} layers and {} heads (numbered from 0); showing layer {} head {}.",
+            spec.layer, spec.head, spec.model.name, maps.layers, maps.heads, shown.layer, shown.head
+        ));
+    }
+    if let Some(slot) = slot {
+        if let LoadState::Failed(why) = &slot.load {
+            problems.push(format!("{} could not be loaded: {why}", spec.model.name));
+        }
+        problems.extend(slot.error.clone());
+    }
+    problems
+}
+
+/// Why the CPU engine runs, when it does though the GPU was asked for or was expected.
+fn engine_note(backend: &Backend, asked: EngineChoice, slot: Option<&Slot>) -> Option<String> {
+    match (backend, asked, slot.and_then(|s| s.gpu_note())) {
+        (Backend::Cpu(reason), EngineChoice::Gpu, _) => Some(format!(
+            "The GPU engine was asked for, but {reason}; the CPU engine runs."
+        )),
+        (_, _, Some(note)) => Some(format!("The CPU engine runs: {note}.")),
+        _ => None,
+    }
+}
+
+/// The model's download and compile progress, or a wait for the backend.
+fn status(spec: &EmbedSpec, slot: Option<&Slot>) -> Html {
+    match slot.map(|s| &s.load) {
+        _ if spec.view == ViewKind::Pe => html! {},
+        Some(LoadState::Loading(stage, fraction)) => {
+            let id = format!("{}-progress", spec.model.name);
+            html! {
+                <div class="load-state">
+                    <label for={id.clone()}>{ format!("{stage}…") }</label>
+                    <progress id={id} max="1" value={fraction.to_string()}></progress>
+                </div>
+            }
+        }
+        None => html! { <p class="muted load-state">{ "Waiting for the compute backend…" }</p> },
+        _ => html! {},
     }
 }
 
