@@ -95,32 +95,7 @@ pub fn App() -> Html {
         }
     });
 
-    {
-        let dispatch = state.dispatcher();
-        use_effect_with((), move |()| {
-            let window = crate::dom::window();
-            let on_hash = {
-                let dispatch = dispatch.clone();
-                EventListener::new(&window, "hashchange", move |_| {
-                    dispatch.dispatch(AppAction::Navigated(Location::current()))
-                })
-            };
-            let on_resize = {
-                let dispatch = dispatch.clone();
-                EventListener::new(&window, "resize", move |_| {
-                    dispatch.dispatch(AppAction::Resized)
-                })
-            };
-            let on_backend = {
-                let dispatch = dispatch.clone();
-                crate::engine::page::subscribe(move |backend| {
-                    dispatch.dispatch(AppAction::BackendFound(backend))
-                })
-            };
-            dispatch.dispatch(AppAction::BackendFound(crate::engine::page::current()));
-            move || drop((on_hash, on_resize, on_backend))
-        });
-    }
+    use_window_events(state.dispatcher());
     let embed = state.location.route == Route::Embed;
     use_effect_with((state.theme, embed), |(theme, embed)| {
         if !embed {
@@ -146,50 +121,16 @@ pub fn App() -> Html {
             let _ = main.unchecked_into_html_element().focus();
         }
     });
+    if state.location.route == Route::Embed {
+        return route_view(&state);
+    }
+    let view = route_view(&state);
     let route = &state.location.route;
     let nav_link = |target: Route, label: &'static str| {
         let current = *route == target;
         html! { <a href={target.href()} aria-current={current.then_some("page")}>{ label }</a> }
     };
     let next_theme = state.theme.toggled().name();
-    // `present` and `engine` belong to the app, not to a view's parameters.
-    let query: crate::route::Query = state
-        .location
-        .query
-        .iter()
-        .filter(|(k, _)| !crate::route::APP_PARAMS.contains(&k.as_str()))
-        .cloned()
-        .collect();
-    let key = state.location.to_hash();
-    let view = match route {
-        Route::Steps => html! {
-            <StepsView key={key.clone()} query={query.clone()} backend={state.backend.clone()} on_device_lost={Callback::from(crate::engine::page::device_lost)} />
-        },
-        Route::Playground => html! { <PlaygroundView key={key.clone()} query={query.clone()} /> },
-        Route::Lesson(n) => {
-            html! { <LessonView key={key.clone()} stop={*n} backend={state.backend.clone()} present={state.present} /> }
-        }
-        Route::Embed => {
-            return html! { <EmbedPage query={state.location.query.clone()} /> };
-        }
-        Route::Home => html! { <HomeView /> },
-        Route::PositionalEncoding => {
-            html! { <PeView key={state.location.to_hash()} query={query.clone()} /> }
-        }
-        Route::Attention => {
-            let on_device_lost = Callback::from(crate::engine::page::device_lost);
-            html! { <AttentionView key={state.location.to_hash()} query={query.clone()} backend={state.backend.clone()} {on_device_lost} /> }
-        }
-        Route::Translate => {
-            let on_device_lost = Callback::from(crate::engine::page::device_lost);
-            html! { <TranslateView key={state.location.to_hash()} query={query.clone()} backend={state.backend.clone()} {on_device_lost} /> }
-        }
-        Route::DebugPanic => {
-            panic!("deliberate panic from #/debug/panic, to test the error banner")
-        }
-        Route::NotFound(path) => html! { <NotFoundView path={path.clone()} /> },
-    };
-
     html! {
         <ContextProvider<UiContext> context={ui}>
             <button type="button" class="skip-link" onclick={skip_to_main}>{ "Skip to content" }</button>
@@ -226,6 +167,72 @@ pub fn App() -> Html {
                 { "attnscope runs entirely in your browser; nothing you type leaves this page." }
             </footer>
         </ContextProvider<UiContext>>
+    }
+}
+
+/// The page's window events into the app's state: the hash (navigation), the size (plots
+/// re-measure) and the compute backend once it is known.
+#[hook]
+fn use_window_events(dispatch: UseReducerDispatcher<AppState>) {
+    use_effect_with((), move |()| {
+        let window = crate::dom::window();
+        let on_hash = {
+            let dispatch = dispatch.clone();
+            EventListener::new(&window, "hashchange", move |_| {
+                dispatch.dispatch(AppAction::Navigated(Location::current()))
+            })
+        };
+        let on_resize = {
+            let dispatch = dispatch.clone();
+            EventListener::new(&window, "resize", move |_| {
+                dispatch.dispatch(AppAction::Resized)
+            })
+        };
+        let on_backend = {
+            let dispatch = dispatch.clone();
+            crate::engine::page::subscribe(move |backend| {
+                dispatch.dispatch(AppAction::BackendFound(backend))
+            })
+        };
+        dispatch.dispatch(AppAction::BackendFound(crate::engine::page::current()));
+        move || drop((on_hash, on_resize, on_backend))
+    });
+}
+
+/// The view of the current route, with the view's own URL parameters (the app's own,
+/// `present` and `engine`, left out). A new hash makes a new view (`key`).
+fn route_view(state: &AppState) -> Html {
+    let query: crate::route::Query = state
+        .location
+        .query
+        .iter()
+        .filter(|(k, _)| !crate::route::APP_PARAMS.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    let key = state.location.to_hash();
+    match &state.location.route {
+        Route::Steps => html! {
+            <StepsView {key} {query} backend={state.backend.clone()} on_device_lost={Callback::from(crate::engine::page::device_lost)} />
+        },
+        Route::Playground => html! { <PlaygroundView {key} {query} /> },
+        Route::Lesson(n) => {
+            html! { <LessonView {key} stop={*n} backend={state.backend.clone()} present={state.present} /> }
+        }
+        Route::Embed => html! { <EmbedPage query={state.location.query.clone()} /> },
+        Route::Home => html! { <HomeView /> },
+        Route::PositionalEncoding => html! { <PeView {key} {query} /> },
+        Route::Attention => {
+            let on_device_lost = Callback::from(crate::engine::page::device_lost);
+            html! { <AttentionView {key} {query} backend={state.backend.clone()} {on_device_lost} /> }
+        }
+        Route::Translate => {
+            let on_device_lost = Callback::from(crate::engine::page::device_lost);
+            html! { <TranslateView {key} {query} backend={state.backend.clone()} {on_device_lost} /> }
+        }
+        Route::DebugPanic => {
+            panic!("deliberate panic from #/debug/panic, to test the error banner")
+        }
+        Route::NotFound(path) => html! { <NotFoundView path={path.clone()} /> },
     }
 }
 

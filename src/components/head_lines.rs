@@ -2,7 +2,7 @@
 //! by a line whose opacity is the attention weight, one colour per head of the layer.
 //! Hovering a token on the left shows only its lines.
 
-use super::use_ui;
+use super::{use_ui, UiContext};
 use crate::hooks::screen::use_on_screen;
 use crate::hooks::width::use_css_width;
 use crate::plot::canvas::context_for_css_box;
@@ -67,72 +67,14 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
                 if !*on_screen {
                     return;
                 }
-                let Ok((context, scale)) = context_for_css_box(&canvas, css_height, *width) else {
-                    return;
+                let scene = Scene {
+                    attention,
+                    layer: *layer,
+                    shown,
+                    highlight: *highlight,
+                    tokens,
                 };
-                let style = ui.plot_style(scale);
-                let (w, h) = (canvas.width() as f64, canvas.height() as f64);
-                let color = |c: plotters::style::RGBColor| format!("rgb({},{},{})", c.0, c.1, c.2);
-                context.set_fill_style_str(&color(style.background));
-                context.fill_rect(0.0, 0.0, w, h);
-                let text_w = (w * 0.28).min(140.0 * scale);
-                let (left_x, right_x) = (text_w, w - text_w);
-                let y = |i: usize| row_y(attention.len, i) * scale;
-                let label_every = crate::plot::heatmap::label_stride(row, 14.0);
-                let palette = line_palette(ui.dark);
-                context.set_line_width(2.0 * scale);
-                let (x0, x1) = (left_x + 6.0 * scale, right_x - 6.0 * scale);
-                for head in (0..attention.heads).filter(|&h| shown.get(h) == Some(&true)) {
-                    if *layer >= attention.layers {
-                        break;
-                    }
-                    let map = attention.map(*layer, head);
-                    context.set_stroke_style_str(&color(palette[head % palette.len()]));
-                    // One path per opacity level: a few canvas calls per head, not one per line.
-                    let mut paths = vec![String::new(); OPACITY_LEVELS];
-                    for line in lines(map, attention.len, *highlight) {
-                        // Whole device pixels: integer formatting is far cheaper than f64's.
-                        let _ = write!(
-                            paths[line.level - 1],
-                            "M{} {}L{} {}",
-                            x0 as i32,
-                            y(line.from) as i32,
-                            x1 as i32,
-                            y(line.to) as i32
-                        );
-                    }
-                    for (level, path) in paths.iter().enumerate() {
-                        if path.is_empty() {
-                            continue;
-                        }
-                        if let Ok(path) = web_sys::Path2d::new_with_path_string(path) {
-                            context.set_global_alpha((level + 1) as f64 / OPACITY_LEVELS as f64);
-                            context.stroke_with_path(&path);
-                        }
-                    }
-                }
-                context.set_global_alpha(1.0);
-                context.set_fill_style_str(&color(style.foreground));
-                context.set_font(&format!(
-                    "{}px system-ui, sans-serif",
-                    (13.0 * scale).round()
-                ));
-                context.set_text_baseline("middle");
-                for (i, token) in tokens.iter().enumerate() {
-                    let bold = *highlight == Some(i);
-                    if i % label_every != 0 && !bold {
-                        continue;
-                    }
-                    context.set_font(&format!(
-                        "{}{}px system-ui, sans-serif",
-                        if bold { "bold " } else { "" },
-                        (13.0 * scale).round()
-                    ));
-                    context.set_text_align("right");
-                    let _ = context.fill_text(token, left_x, y(i));
-                    context.set_text_align("left");
-                    let _ = context.fill_text(token, right_x, y(i));
-                }
+                draw(&canvas, &scene, *ui, (css_height, *width));
             },
         );
     }
@@ -176,5 +118,99 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
                 aria-label={format!("Lines from each token (left) to the tokens it attends to (right) in layer {}; opacity is the weight.", props.layer + 1)}
                 {onmousemove} {onmouseleave} />
         </figure>
+    }
+}
+
+/// What the head view draws: one layer's maps, the heads shown, the highlighted token.
+struct Scene<'a> {
+    attention: &'a SelfAttention,
+    layer: usize,
+    shown: &'a [bool],
+    highlight: Option<usize>,
+    tokens: &'a [String],
+}
+
+/// Draws `scene` on `canvas` at (CSS height, measured CSS width): one path per head and
+/// opacity level, then the token labels on both sides (thinned to fit, the highlighted one
+/// bold).
+fn draw(
+    canvas: &HtmlCanvasElement,
+    scene: &Scene<'_>,
+    ui: UiContext,
+    (css_height, width): (f64, Option<u32>),
+) {
+    let Scene {
+        attention,
+        layer,
+        shown,
+        highlight,
+        tokens,
+    } = *scene;
+    let Ok((context, scale)) = context_for_css_box(canvas, css_height, width) else {
+        return;
+    };
+    let style = ui.plot_style(scale);
+    let (w, h) = (canvas.width() as f64, canvas.height() as f64);
+    let color = |c: plotters::style::RGBColor| format!("rgb({},{},{})", c.0, c.1, c.2);
+    context.set_fill_style_str(&color(style.background));
+    context.fill_rect(0.0, 0.0, w, h);
+    let text_w = (w * 0.28).min(140.0 * scale);
+    let (left_x, right_x) = (text_w, w - text_w);
+    let y = |i: usize| row_y(attention.len, i) * scale;
+    let row = row_height(attention.len);
+    let label_every = crate::plot::heatmap::label_stride(row, 14.0);
+    let palette = line_palette(ui.dark);
+    context.set_line_width(2.0 * scale);
+    let (x0, x1) = (left_x + 6.0 * scale, right_x - 6.0 * scale);
+    for head in (0..attention.heads).filter(|&h| shown.get(h) == Some(&true)) {
+        if layer >= attention.layers {
+            break;
+        }
+        let map = attention.map(layer, head);
+        context.set_stroke_style_str(&color(palette[head % palette.len()]));
+        // One path per opacity level: a few canvas calls per head, not one per line.
+        let mut paths = vec![String::new(); OPACITY_LEVELS];
+        for line in lines(map, attention.len, highlight) {
+            // Whole device pixels: integer formatting is far cheaper than f64's.
+            let _ = write!(
+                paths[line.level - 1],
+                "M{} {}L{} {}",
+                x0 as i32,
+                y(line.from) as i32,
+                x1 as i32,
+                y(line.to) as i32
+            );
+        }
+        for (level, path) in paths.iter().enumerate() {
+            if path.is_empty() {
+                continue;
+            }
+            if let Ok(path) = web_sys::Path2d::new_with_path_string(path) {
+                context.set_global_alpha((level + 1) as f64 / OPACITY_LEVELS as f64);
+                context.stroke_with_path(&path);
+            }
+        }
+    }
+    context.set_global_alpha(1.0);
+    context.set_fill_style_str(&color(style.foreground));
+    context.set_font(&format!(
+        "{}px system-ui, sans-serif",
+        (13.0 * scale).round()
+    ));
+    context.set_text_baseline("middle");
+    for (i, token) in tokens.iter().enumerate() {
+        let bold = highlight == Some(i);
+        if i % label_every != 0 && !bold {
+            continue;
+        }
+        context.set_font(&format!(
+            "{}{}px system-ui, sans-serif",
+            if bold { "bold " } else { "" },
+            (13.0 * scale).round()
+        ));
+        context.set_text_align("right");
+        let _ = context.fill_text(token, left_x, y(i));
+        context.set_text_align("left");
+        let _ = context.fill_text(token, right_x, y(i));
     }
 }

@@ -1,7 +1,9 @@
 //! The app's hooks that are not one view's own: whether an element is on screen (and values
-//! frozen while it is not), an element's width, `data-css` styles, window keys.
+//! frozen while it is not), an element's width, `data-css` styles, window keys, reducer
+//! callbacks.
 
 pub mod data_css;
+pub mod dispatch;
 pub mod keys;
 pub mod screen;
 pub mod width;

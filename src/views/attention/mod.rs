@@ -17,9 +17,11 @@ use crate::components::live_text::LiveText;
 use crate::components::model_loader::ModelLoader;
 use crate::components::notices::Notices;
 use crate::components::token_chips::TokenChips;
+use crate::dom::now_ms;
 use crate::embed::options::{EmbedOptions, ViewKind};
 use crate::engine::catalog::{self, ModelInfo};
 use crate::engine::live::{use_live_engine, LiveModels, LiveRequest, LoadState};
+use crate::hooks::dispatch::use_dispatch;
 use crate::route::{Query, Route};
 use crate::views::url_sync::use_url_sync;
 use panel::ModelPanel;
@@ -128,10 +130,7 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
         interventions: settings.interventions(),
         input_at: state.changed_at,
     };
-    let on_notice = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |text| dispatch.dispatch(LiveAction::Notice(text)))
-    };
+    let on_notice = use_dispatch(&state.dispatcher(), LiveAction::Notice);
     let engine_choice = crate::engine::choice::use_engine_choice();
     let live = use_live_engine(
         &props.backend,
@@ -142,31 +141,19 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
         props.on_device_lost.clone(),
     );
 
-    // Callbacks made once (`use_callback`): a new `Callback` each render would make every
-    // child's props differ, so a keystroke re-rendered the panels and the 128 token chips
-    // before its forward had even run.
+    // Callbacks made once (see `use_dispatch`).
     let dispatch = state.dispatcher();
-    let on_edit = use_callback(dispatch.clone(), |(text, at), dispatch| {
-        dispatch.dispatch(LiveAction::Text(text, at))
+    let on_edit = use_dispatch(&dispatch, |(text, at): (String, f64)| {
+        LiveAction::Text(text, at)
     });
-    let on_toggle_mask = use_callback(dispatch.clone(), |t, dispatch| {
-        dispatch.dispatch(LiveAction::ToggleMask(t, crate::dom::now_ms()))
+    let on_toggle_mask = use_dispatch(&dispatch, |t: usize| LiveAction::ToggleMask(t, now_ms()));
+    let on_toggle_head = use_dispatch(&dispatch, |head: (usize, usize)| {
+        LiveAction::ToggleHead(head, now_ms())
     });
-    let on_toggle_head = use_callback(dispatch.clone(), |head, dispatch| {
-        dispatch.dispatch(LiveAction::ToggleHead(head, crate::dom::now_ms()))
-    });
-    let on_open = use_callback(dispatch.clone(), |head, dispatch| {
-        dispatch.dispatch(LiveAction::OpenHead(head))
-    });
-    let on_reset = use_callback(dispatch.clone(), |_: MouseEvent, dispatch| {
-        dispatch.dispatch(LiveAction::Reset(crate::dom::now_ms()))
-    });
-    let on_dismiss = use_callback(dispatch.clone(), |(), dispatch| {
-        dispatch.dispatch(LiveAction::DismissNotices)
-    });
-    let on_brought = use_callback(dispatch.clone(), |model, dispatch| {
-        dispatch.dispatch(LiveAction::Model(model))
-    });
+    let on_open = use_dispatch(&dispatch, LiveAction::OpenHead);
+    let on_reset = use_dispatch(&dispatch, |_: MouseEvent| LiveAction::Reset(now_ms()));
+    let on_dismiss = use_dispatch(&dispatch, |()| LiveAction::DismissNotices);
+    let on_brought = use_dispatch(&dispatch, LiveAction::Model);
     let on_highlight = {
         let setter = highlight.setter();
         use_callback(*highlight, move |t: Option<usize>, current| {

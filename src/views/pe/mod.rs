@@ -9,6 +9,7 @@ use crate::components::heatmap_plot::HeatmapPlot;
 use crate::components::notices::Notices;
 use crate::components::number_field::NumberField;
 use crate::embed::options::{EmbedOptions, ViewKind};
+use crate::hooks::dispatch::use_dispatch;
 use crate::plot::curves::Series;
 use crate::route::{Location, Query, Route};
 use attnscope_core::{positional_encoding, Matrix};
@@ -134,16 +135,7 @@ pub fn PeView(props: &PeViewProps) -> Html {
     });
     let params = form.settings.params;
 
-    let data = use_memo(params, |params| {
-        let encoding = positional_encoding(params);
-        let similarity = encoding.similarity();
-        let similarity_range = similarity.min_max().unwrap_or((0.0, 1.0));
-        PeData {
-            pe: Arc::new(encoding.into_matrix()),
-            similarity: Arc::new(similarity),
-            similarity_range,
-        }
-    });
+    let data = use_memo(params, PeData::of);
     let (drawn, hidden) = form.settings.drawable_dims();
     let series = use_memo((data.pe.clone(), drawn.clone()), |(pe, dims)| {
         Rc::new(curve_series(pe, dims))
@@ -163,16 +155,10 @@ pub fn PeView(props: &PeViewProps) -> Html {
             dispatch.dispatch(PeAction::Step(field, steps, crate::dom::now_ms()))
         }))
     };
-    let on_pick_dim = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |(_pos, dim): (usize, usize)| {
-            dispatch.dispatch(PeAction::AddDim(dim, crate::dom::now_ms()))
-        })
-    };
-    let on_dismiss = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |()| dispatch.dispatch(PeAction::DismissNotices))
-    };
+    let on_pick_dim = use_dispatch(&dispatch, |(_pos, dim): (usize, usize)| {
+        PeAction::AddDim(dim, crate::dom::now_ms())
+    });
+    let on_dismiss = use_dispatch(&dispatch, |()| PeAction::DismissNotices);
     let error = |field: Field| form.errors[slot(field)].clone().map(AttrValue::from);
     let text = |field: Field| AttrValue::from(form.texts[slot(field)].clone());
     let bounds = |field: Field| {
@@ -228,6 +214,20 @@ pub fn PeView(props: &PeViewProps) -> Html {
                 { ") depends only on the offset p − q: every diagonal of the similarity matrix is constant, which is how attention can read relative position." }
             </p>
         </section>
+    }
+}
+
+impl PeData {
+    /// The encoding of `params` and its position similarity with their range.
+    fn of(params: &positional_encoding::PeParams) -> Self {
+        let encoding = positional_encoding::positional_encoding(params);
+        let similarity = encoding.similarity();
+        let similarity_range = similarity.min_max().unwrap_or((0.0, 1.0));
+        PeData {
+            pe: Arc::new(encoding.into_matrix()),
+            similarity: Arc::new(similarity),
+            similarity_range,
+        }
     }
 }
 

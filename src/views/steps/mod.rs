@@ -197,24 +197,8 @@ pub fn StepsView(props: &StepsProps) -> Html {
         .as_ref()
         .map(|s| (*s.tokens).clone())
         .unwrap_or_default();
-    let go_to = |target: usize| {
-        let settings = settings.clone();
-        Callback::from(move |_: MouseEvent| {
-            settings.set(StepSettings {
-                step: target,
-                ..(*settings).clone()
-            })
-        })
-    };
-    let status = match slot.map(|s| &s.load) {
-        Some(LoadState::Loading(stage, fraction)) => {
-            html! { <p class="load-state" role="status">{ format!("{stage}… {:.0} %", fraction * 100.0) }</p> }
-        }
-        Some(LoadState::Failed(why)) => {
-            html! { <p class="field-message error" role="alert">{ why }</p> }
-        }
-        _ => html! {},
-    };
+    let go_to = |target: usize| go_to_step(&settings, target);
+    let status = load_status(slot.map(|s| &s.load));
     html! {
         <section id="steps-view" class="view steps" aria-labelledby="steps-title">
             <h1 id="steps-title">{ if settings.model.transformer { "How one head computes its attention" } else { "How the BiLSTM pools its states" } }</h1>
@@ -232,19 +216,51 @@ pub fn StepsView(props: &StepsProps) -> Html {
                 <p class="notice trace-message" role="status">{ message }</p>
             }
             if count > 0 {
-                <nav class="step-nav" aria-label="Steps">
-                    <button type="button" id="step-back" onclick={go_to(step.saturating_sub(1))} disabled={step == 0}>{ "← Previous" }</button>
-                    <ol class="step-list">
-                        { for steps.iter().enumerate().map(|(i, s)| html! {
-                            <li><button type="button" class="step-link" aria-current={(i == step).then_some("step")} onclick={go_to(i)}>{ format!("{}. {}", i + 1, s.title) }</button></li>
-                        }) }
-                    </ol>
-                    <button type="button" id="step-forward" onclick={go_to((step + 1).min(count - 1))} disabled={step + 1 >= count}>{ "Next →" }</button>
-                </nav>
+                { step_nav(&steps, step, go_to) }
                 { render_step(&steps[step], step, count) }
             }
             if let Some(shown) = &shown { { record(&settings, shown) } }
         </section>
+    }
+}
+
+/// A callback that shows step `target`.
+fn go_to_step(settings: &UseStateHandle<StepSettings>, target: usize) -> Callback<MouseEvent> {
+    let settings = settings.clone();
+    Callback::from(move |_: MouseEvent| {
+        settings.set(StepSettings {
+            step: target,
+            ..(*settings).clone()
+        })
+    })
+}
+
+/// The model's download progress or why it failed.
+fn load_status(load: Option<&LoadState>) -> Html {
+    match load {
+        Some(LoadState::Loading(stage, fraction)) => {
+            html! { <p class="load-state" role="status">{ format!("{stage}… {:.0} %", fraction * 100.0) }</p> }
+        }
+        Some(LoadState::Failed(why)) => {
+            html! { <p class="field-message error" role="alert">{ why }</p> }
+        }
+        _ => html! {},
+    }
+}
+
+/// Previous, the list of steps (the current one marked) and Next.
+fn step_nav(steps: &[Step], step: usize, go_to: impl Fn(usize) -> Callback<MouseEvent>) -> Html {
+    let count = steps.len();
+    html! {
+        <nav class="step-nav" aria-label="Steps">
+            <button type="button" id="step-back" onclick={go_to(step.saturating_sub(1))} disabled={step == 0}>{ "← Previous" }</button>
+            <ol class="step-list">
+                { for steps.iter().enumerate().map(|(i, s)| html! {
+                    <li><button type="button" class="step-link" aria-current={(i == step).then_some("step")} onclick={go_to(i)}>{ format!("{}. {}", i + 1, s.title) }</button></li>
+                }) }
+            </ol>
+            <button type="button" id="step-forward" onclick={go_to((step + 1).min(count - 1))} disabled={step + 1 >= count}>{ "Next →" }</button>
+        </nav>
     }
 }
 
@@ -435,41 +451,27 @@ fn build_steps(settings: &StepSettings, shown: &Shown) -> Vec<Step> {
     }
 }
 
+/// The steps of one head for the query token: inputs, scores, softmax, output.
 fn head_steps(settings: &StepSettings, shown: &Shown, d: &HeadDetail) -> Vec<Step> {
     let tokens = &*shown.tokens;
-    let t = tokens.len();
-    if t == 0 {
+    if tokens.is_empty() {
         return Vec::new();
     }
-    let i = settings.query.min(t - 1);
-    let q_token = &tokens[i];
-    let masked = &settings.masked;
-    let dk = d.q.cols();
-    let raw = d.raw_scores.row(i).to_vec();
-    let scaled = d.scores.row(i).to_vec();
-    let with_mask: Vec<f32> = scaled
-        .iter()
-        .enumerate()
-        .map(|(j, s)| {
-            if masked.contains(&j) {
-                f32::NEG_INFINITY
-            } else {
-                *s
-            }
-        })
-        .collect();
-    let parts = softmax_parts(&scaled, |j| !masked.contains(&j));
+    let i = settings.query.min(tokens.len() - 1);
+    let mut steps = input_steps(d, tokens);
+    steps.extend(score_steps(settings, d, tokens, i));
+    steps.extend(output_steps(d, tokens, i));
+    steps
+}
+
+/// The head's input and projections: tokens become vectors, then Q, K and V.
+fn input_steps(d: &HeadDetail, tokens: &[String]) -> Vec<Step> {
     let (l, h) = (d.layer, d.head);
+    let dk = d.q.cols();
     let input_note = if l == 0 {
         "the token embeddings plus the positional encoding".to_owned()
     } else {
         format!("the output of layer {l}")
-    };
-    let kernel = |from: &str, to: &str| kernels::excerpt(kernels::ATTENTION, from, to);
-    let one_row = |name: &str, values: &[f32]| {
-        Matrix::from_vec(1, values.len(), values.to_vec())
-            .map(|m| crate::views::playground::value_table(name, name, &m, "", "dim ", None))
-            .unwrap_or_default()
     };
     vec![
         Step {
@@ -500,6 +502,30 @@ fn head_steps(settings: &StepSettings, shown: &Shown, d: &HeadDetail) -> Vec<Ste
             </div> },
             kernel: kernels::excerpt(kernels::MATMUL, "// Linear layer", "struct Params"),
         },
+    ]
+}
+
+/// The query's scores against every key, scaled, masked and through the softmax.
+fn score_steps(settings: &StepSettings, d: &HeadDetail, tokens: &[String], i: usize) -> Vec<Step> {
+    let q_token = &tokens[i];
+    let masked = &settings.masked;
+    let dk = d.q.cols();
+    let raw = d.raw_scores.row(i).to_vec();
+    let scaled = d.scores.row(i).to_vec();
+    let with_mask: Vec<f32> = scaled
+        .iter()
+        .enumerate()
+        .map(|(j, s)| {
+            if masked.contains(&j) {
+                f32::NEG_INFINITY
+            } else {
+                *s
+            }
+        })
+        .collect();
+    let parts = softmax_parts(&scaled, |j| !masked.contains(&j));
+    let kernel = |from: &str, to: &str| kernels::excerpt(kernels::ATTENTION, from, to);
+    vec![
         Step {
             id: "scores",
             title: format!("Scores of “{q_token}” against every key"),
@@ -540,6 +566,20 @@ fn head_steps(settings: &StepSettings, shown: &Shown, d: &HeadDetail) -> Vec<Ste
             body: key_table("steps-weights", "weights a", tokens, &[("a", parts.weights.clone())], masked),
             kernel: kernel("// Step 5", "// Step 6"),
         },
+    ]
+}
+
+/// The head's output for the query, then every head joined and projected by W_O.
+fn output_steps(d: &HeadDetail, tokens: &[String], i: usize) -> Vec<Step> {
+    let q_token = &tokens[i];
+    let h = d.head;
+    let kernel = |from: &str, to: &str| kernels::excerpt(kernels::ATTENTION, from, to);
+    let one_row = |name: &str, values: &[f32]| {
+        Matrix::from_vec(1, values.len(), values.to_vec())
+            .map(|m| crate::views::playground::value_table(name, name, &m, "", "dim ", None))
+            .unwrap_or_default()
+    };
+    vec![
         Step {
             id: "output",
             title: "The head's output".into(),
