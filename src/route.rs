@@ -201,6 +201,29 @@ pub fn percent_encode(text: &str) -> String {
     out
 }
 
+// URL lists, shared by every view and the embed options.
+
+/// Largest layer or head index a URL may name.
+const MAX_INDEX: usize = 64;
+/// Largest token position a URL may mask.
+pub const MAX_POSITION: usize = 4096;
+
+/// A comma-separated list, each item parsed by `item`; `None` if any item is malformed.
+pub fn parse_list<T>(value: &str, item: impl Fn(&str) -> Option<T>) -> Option<Vec<T>> {
+    value
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| item(s.trim()))
+        .collect()
+}
+
+/// A `layer.head` pair such as `1.2` (0-based), each below the largest index a URL may name.
+pub fn parse_pair(text: &str) -> Option<(usize, usize)> {
+    let (a, b) = text.split_once('.')?;
+    let (a, b) = (a.parse().ok()?, b.parse().ok()?);
+    (a < MAX_INDEX && b < MAX_INDEX).then_some((a, b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

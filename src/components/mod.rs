@@ -1,7 +1,6 @@
 //! Reusable yew components: controls and plot widgets that views compose.
 
 pub mod curves_plot;
-pub mod embed_dialog;
 pub mod export_buttons;
 pub mod figure_plot;
 pub mod head_grid;
@@ -14,6 +13,7 @@ pub mod number_field;
 pub mod pooling_view;
 pub mod probability_bars;
 pub mod token_chips;
+pub mod value_table;
 
 use yew::prelude::*;
 

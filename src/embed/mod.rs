@@ -1,8 +1,9 @@
 //! Embedding attnscope in other pages: the `<attn-scope>` element's wasm side (registered by
 //! `www/embed.js`), the `#/embed` route for hosts that forbid scripts, and the snippets the
-//! app's Embed button offers. One component, [`view::EmbedView`], draws all of them.
+//! app's Embed button and dialog offer ([`dialog`]). One component, [`view::EmbedView`], draws all of them.
 
 pub mod detail;
+pub mod dialog;
 pub mod mount;
 pub mod options;
 pub mod page;

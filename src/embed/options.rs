@@ -6,7 +6,7 @@
 
 use crate::engine::catalog::{self, ModelInfo, CLASSIFIERS, TRANSLATOR};
 use crate::route::Query;
-use crate::views::attention::settings::{parse_list, parse_pair, MAX_POSITION};
+use crate::route::{parse_list, parse_pair, MAX_POSITION};
 use serde::Deserialize;
 
 /// The longest text an embed runs; longer text is cut here with a notice (the models read at

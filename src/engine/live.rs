@@ -13,7 +13,7 @@ use super::choice::EngineChoice;
 use super::schedule::{self, Job, Outcome, Scheduler};
 use super::{Computed, Engine, EngineKind, RunError};
 use crate::backend::{Backend, SharedGpu};
-use crate::views::perf::{use_paint_latency, Painted};
+use crate::engine::latency::{use_paint_latency, Painted};
 use attnscope_core::trace::{Attention, Classification, Decoded, Output, SelfAttention};
 use attnscope_core::{Interventions, Matrix};
 use std::rc::Rc;

@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod choice;
 pub mod fetch;
+pub mod latency;
 pub mod live;
 pub mod page;
 pub mod schedule;

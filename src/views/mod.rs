@@ -5,7 +5,6 @@ pub mod home;
 pub mod lesson;
 pub mod not_found;
 pub mod pe;
-pub mod perf;
 pub mod playground;
 pub mod steps;
 pub mod translate;

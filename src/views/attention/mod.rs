@@ -12,12 +12,12 @@ pub mod panel;
 pub mod settings;
 
 use crate::backend::Backend;
-use crate::components::embed_dialog::EmbedButton;
 use crate::components::live_text::LiveText;
 use crate::components::model_loader::ModelLoader;
 use crate::components::notices::Notices;
 use crate::components::token_chips::TokenChips;
 use crate::dom::now_ms;
+use crate::embed::dialog::EmbedButton;
 use crate::embed::options::{EmbedOptions, ViewKind};
 use crate::engine::catalog::{self, ModelInfo};
 use crate::engine::live::{use_live_engine, LiveModels, LiveRequest, LoadState};

@@ -2,15 +2,11 @@
 //! `#/attention?model=sentiment-transformer&text=not%20bad&mask=2&off=0.1,1.3&head=0.2&compare=1`.
 
 use crate::engine::catalog::{self, ModelInfo, CLASSIFIERS};
-use crate::route::Query;
+use crate::route::{parse_list, parse_pair, Query, MAX_POSITION};
 use attnscope_core::Interventions;
 
 /// Most characters the URL keeps of the text (the box keeps everything typed).
 pub const URL_TEXT_LIMIT: usize = 2000;
-/// Largest layer or head index a URL may name.
-const MAX_INDEX: usize = 64;
-/// Largest token position a URL may mask.
-pub(crate) const MAX_POSITION: usize = 4096;
 
 /// The live page's settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,22 +37,6 @@ impl Default for LiveSettings {
             head: (0, 0),
         }
     }
-}
-
-/// A comma-separated list, each item parsed by `item`; `None` if any item is malformed.
-pub(crate) fn parse_list<T>(value: &str, item: impl Fn(&str) -> Option<T>) -> Option<Vec<T>> {
-    value
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .map(|s| item(s.trim()))
-        .collect()
-}
-
-/// A `layer.head` pair such as `1.2` (0-based), each below the largest index a URL may name.
-pub(crate) fn parse_pair(text: &str) -> Option<(usize, usize)> {
-    let (a, b) = text.split_once('.')?;
-    let (a, b) = (a.parse().ok()?, b.parse().ok()?);
-    (a < MAX_INDEX && b < MAX_INDEX).then_some((a, b))
 }
 
 fn pair_text((a, b): (usize, usize)) -> String {

@@ -4,10 +4,10 @@
 pub mod settings;
 
 use crate::components::curves_plot::CurvesPlot;
-use crate::components::embed_dialog::EmbedButton;
 use crate::components::heatmap_plot::HeatmapPlot;
 use crate::components::notices::Notices;
 use crate::components::number_field::NumberField;
+use crate::embed::dialog::EmbedButton;
 use crate::embed::options::{EmbedOptions, ViewKind};
 use crate::hooks::dispatch::use_dispatch;
 use crate::plot::curves::Series;

@@ -102,15 +102,6 @@ pub fn format_cell(value: f32) -> String {
     }
 }
 
-/// A number in the result tables: four decimals, −∞ for a masked score.
-pub fn format_value(value: f32) -> String {
-    if value == f32::NEG_INFINITY {
-        "−∞".to_owned()
-    } else {
-        format!("{value:.4}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +126,5 @@ mod tests {
         assert_eq!(cells.resized(2, 4).shape(), (2, 4));
         assert_eq!(format_cell(0.25), "0.25");
         assert_eq!(format_cell(-0.0), "0");
-        assert_eq!(format_value(f32::NEG_INFINITY), "−∞");
     }
 }

@@ -8,13 +8,14 @@ pub mod editor;
 pub mod presets;
 
 use crate::components::heatmap_plot::HeatmapPlot;
+use crate::components::value_table::value_table;
 use crate::route::{Query, Route};
 use crate::views::url_sync::use_url_sync;
 use attnscope_core::attention_math::{
     attention_steps, AttentionSteps, HeadSteps, Mask, ScoreFunction,
 };
 use attnscope_core::Matrix;
-use cells::{format_value, Cells};
+use cells::Cells;
 use editor::MatrixEditor;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -524,34 +525,6 @@ pub fn LiveCopy(props: &LiveCopyProps) -> Html {
                 <button type="button" id="preset-live" {onclick} disabled={busy}>{ if busy { "Running the model…" } else { "Copy from the sentence" } }</button>
             </span>
         </div>
-    }
-}
-
-/// One matrix as a table: rows and columns named, every value exact to 4 decimals.
-pub fn value_table(
-    id: &str,
-    caption: &str,
-    matrix: &Matrix,
-    row: &str,
-    col: &str,
-    extra: Option<(&str, &[f32])>,
-) -> Html {
-    html! {
-        <table class="value-table" id={id.to_owned()}>
-            <caption>{ caption }</caption>
-            <thead><tr><td></td>
-                { for (0..matrix.cols()).map(|c| html! { <th scope="col">{ format!("{col}{}", c + 1) }</th> }) }
-                { for extra.map(|(name, _)| html! { <th scope="col">{ name }</th> }) }
-            </tr></thead>
-            <tbody>
-                { for (0..matrix.rows()).map(|r| html! {
-                    <tr><th scope="row">{ format!("{row}{}", r + 1) }</th>
-                        { for matrix.row(r).iter().map(|v| html! { <td>{ format_value(*v) }</td> }) }
-                        { for extra.map(|(_, values)| html! { <td>{ format_value(values[r]) }</td> }) }
-                    </tr>
-                }) }
-            </tbody>
-        </table>
     }
 }
 

@@ -10,9 +10,9 @@ pub mod alignment;
 pub mod step_through;
 
 use crate::backend::Backend;
-use crate::components::embed_dialog::EmbedButton;
 use crate::components::live_text::LiveText;
 use crate::components::notices::Notices;
+use crate::embed::dialog::EmbedButton;
 use crate::embed::options::{EmbedOptions, ViewKind};
 use crate::engine::catalog::TRANSLATOR;
 use crate::engine::live::{use_live_engine, LiveRequest, LoadState, Slot};

@@ -1,8 +1,8 @@
 //! The Embed button every view of the app has: a dialog with the `<attn-scope>` snippet and
 //! the iframe snippet for what is on screen, each with a copy button.
 
-use crate::embed::options::{EmbedOptions, ViewKind};
-use crate::embed::snippet::{element_snippet, iframe_snippet};
+use super::options::{EmbedOptions, ViewKind};
+use super::snippet::{element_snippet, iframe_snippet};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 

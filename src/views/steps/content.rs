@@ -1,0 +1,330 @@
+//! The steps themselves, built from a result's inspected head (or the BiLSTM's pooling): each
+//! with its equation, its explanation with the real numbers, the numbers as plots and
+//! tables, and the WGSL lines that compute it on the GPU.
+
+use super::settings::StepSettings;
+use super::{kernels, math};
+use crate::components::heatmap_plot::HeatmapPlot;
+use crate::components::probability_bars::ProbabilityBars;
+use crate::components::value_table::format_value;
+use crate::engine::live::Shown;
+use attnscope_core::ops::softmax_parts;
+use attnscope_core::trace::{HeadDetail, PoolingDetail};
+use attnscope_core::Matrix;
+use std::rc::Rc;
+use std::sync::Arc;
+use yew::prelude::*;
+
+/// One step: its name, equation, explanation, numbers and kernel lines.
+pub struct Step {
+    /// Its anchor (`step-{id}`) and the name tests find it by.
+    pub id: &'static str,
+    /// Its heading.
+    pub title: String,
+    /// Its equation, as MathML.
+    pub equation: &'static str,
+    /// What it does, with the numbers.
+    pub explain: String,
+    /// The numbers: plots and tables.
+    pub body: Html,
+    /// The WGSL lines that compute it.
+    pub kernel: String,
+}
+
+/// One step as an article: heading, equation, explanation, numbers, the kernel's lines.
+pub fn render_step(step: &Step, index: usize, count: usize) -> Html {
+    html! {
+        <article class="step" id={format!("step-{}", step.id)} aria-labelledby="step-heading" data-step={step.id}>
+            <h2 id="step-heading">{ format!("Step {} of {count}: {}", index + 1, step.title) }</h2>
+            <div class="equation">{ Html::from_html_unchecked(AttrValue::from(step.equation)) }</div>
+            <p class="explain">{ &step.explain }</p>
+            { step.body.clone() }
+            <details class="kernel">
+                <summary>{ "Show the kernel: the WGSL lines that compute this step on the GPU" }</summary>
+                <pre><code>{ &step.kernel }</code></pre>
+            </details>
+        </article>
+    }
+}
+
+/// Full-precision numbers for scripts and tests.
+pub fn numbers(values: &[f32]) -> String {
+    let text: Vec<String> = values
+        .iter()
+        .map(|v| {
+            if v.is_finite() {
+                format!("{v:e}")
+            } else {
+                "-inf".into()
+            }
+        })
+        .collect();
+    text.join(",")
+}
+
+/// Key rows of a per-key table: the key token and each column's value.
+fn key_table(
+    id: &str,
+    caption: &str,
+    tokens: &[String],
+    columns: &[(&str, Vec<f32>)],
+    masked: &[usize],
+) -> Html {
+    html! {
+        <table class="value-table" id={id.to_owned()}>
+            <caption>{ caption }</caption>
+            <thead><tr><th scope="col">{ "key token" }</th>{ for columns.iter().map(|(name, _)| html! { <th scope="col">{ *name }</th> }) }</tr></thead>
+            <tbody>
+                { for tokens.iter().enumerate().map(|(j, token)| html! {
+                    <tr class={classes!(masked.contains(&j).then_some("masked"))}>
+                        <th scope="row">{ format!("{j}: {token}{}", if masked.contains(&j) { " (masked)" } else { "" }) }</th>
+                        { for columns.iter().map(|(_, values)| html! { <td>{ values.get(j).map(|v| format_value(*v)).unwrap_or_default() }</td> }) }
+                    </tr>
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+fn heatmap(
+    id: &str,
+    caption: String,
+    matrix: &Matrix,
+    tokens: &[String],
+    col: &'static str,
+) -> Html {
+    let finite = matrix.as_slice().iter().copied().filter(|v| v.is_finite());
+    let (low, high) = finite.fold((0f32, 0f32), |(a, b), v| (a.min(v), b.max(v)));
+    let bound = low.abs().max(high.abs()).max(1e-6);
+    let labels = crate::plot::heatmap::AxisLabels {
+        rows: tokens.to_vec(),
+        cols: (0..matrix.cols()).map(|c| c.to_string()).collect(),
+    };
+    html! {
+        <HeatmapPlot id={id.to_owned()} caption={caption} matrix={Arc::new(matrix.clone())} range={(-bound, bound)}
+            x_label={col} y_label="token" row_name="token" col_name="dim" css_height={(140.0 + tokens.len() as f64 * 14.0).clamp(220.0, 420.0)}
+            export_name={id.to_owned()} labels={Some(Rc::new(labels))} />
+    }
+}
+
+/// The steps of the result: one head's (Transformer) or the pooling's (BiLSTM).
+pub fn build_steps(settings: &StepSettings, shown: &Shown) -> Vec<Step> {
+    let trace = &shown.computed.trace;
+    match (&trace.detail, &trace.pooling_detail) {
+        (Some(detail), _) => head_steps(settings, shown, detail),
+        (_, Some(detail)) => pooling_steps(settings, shown, detail),
+        _ => Vec::new(),
+    }
+}
+
+/// The steps of one head for the query token: inputs, scores, softmax, output.
+fn head_steps(settings: &StepSettings, shown: &Shown, d: &HeadDetail) -> Vec<Step> {
+    let tokens = &*shown.tokens;
+    if tokens.is_empty() {
+        return Vec::new();
+    }
+    let i = settings.query.min(tokens.len() - 1);
+    let mut steps = input_steps(d, tokens);
+    steps.extend(score_steps(settings, d, tokens, i));
+    steps.extend(output_steps(d, tokens, i));
+    steps
+}
+
+/// The head's input and projections: tokens become vectors, then Q, K and V.
+fn input_steps(d: &HeadDetail, tokens: &[String]) -> Vec<Step> {
+    let (l, h) = (d.layer, d.head);
+    let dk = d.q.cols();
+    let input_note = if l == 0 {
+        "the token embeddings plus the positional encoding".to_owned()
+    } else {
+        format!("the output of layer {l}")
+    };
+    vec![
+        Step {
+            id: "embed",
+            title: "Tokens become vectors".into(),
+            equation: if d.learned_positions { math::EMBED_LEARNED } else { math::EMBED },
+            explain: if d.learned_positions {
+                format!("Each token's embedding gets the learned vector of its place added (BERT learns one per position, and adds its segment's), then a LayerNorm rescales every row, so the same word at two places differs. Layer {} reads {input_note}.", l + 1)
+            } else {
+                format!("Each token's embedding (scaled by √d) gets the positional encoding of its place added, so the same word at two places differs. Layer {} reads {input_note}.", l + 1)
+            },
+            body: html! { <div class="plots">
+                { heatmap("steps-embedded", if d.learned_positions { "Token embeddings E[ids]".into() } else { "Token embeddings E[ids]·√d".into() }, &d.embedded, tokens, "dimension") }
+                { heatmap("steps-positions", if d.learned_positions { "Learned positions P".into() } else { "Positional encoding PE".into() }, &d.positions, tokens, "dimension") }
+                { heatmap("steps-input", format!("What layer {} reads, X", l + 1), &d.input, tokens, "dimension") }
+            </div> },
+            kernel: kernels::excerpt(kernels::EMBED, "// Embedding gather", "struct Params"),
+        },
+        Step {
+            id: "qkv",
+            title: "Queries, keys and values".into(),
+            equation: math::PROJECT,
+            explain: format!("Three learned projections turn every token into a query (what it looks for), a key (what it offers) and a value (what it passes on). Head {} of layer {} uses {dk} columns of each.", h + 1, l + 1),
+            body: html! { <div class="plots">
+                { heatmap("steps-q", format!("Q (head {}), T × {dk}", h + 1), &d.q, tokens, "d_k") }
+                { heatmap("steps-k", format!("K (head {}), T × {dk}", h + 1), &d.k, tokens, "d_k") }
+                { heatmap("steps-v", format!("V (head {}), T × {dk}", h + 1), &d.v, tokens, "d_k") }
+            </div> },
+            kernel: kernels::excerpt(kernels::MATMUL, "// Linear layer", "struct Params"),
+        },
+    ]
+}
+
+/// The query's scores against every key, scaled, masked and through the softmax.
+fn score_steps(settings: &StepSettings, d: &HeadDetail, tokens: &[String], i: usize) -> Vec<Step> {
+    let q_token = &tokens[i];
+    let masked = &settings.masked;
+    let dk = d.q.cols();
+    let raw = d.raw_scores.row(i).to_vec();
+    let scaled = d.scores.row(i).to_vec();
+    let with_mask: Vec<f32> = scaled
+        .iter()
+        .enumerate()
+        .map(|(j, s)| {
+            if masked.contains(&j) {
+                f32::NEG_INFINITY
+            } else {
+                *s
+            }
+        })
+        .collect();
+    let parts = softmax_parts(&scaled, |j| !masked.contains(&j));
+    let kernel = |from: &str, to: &str| kernels::excerpt(kernels::ATTENTION, from, to);
+    vec![
+        Step {
+            id: "scores",
+            title: format!("Scores of “{q_token}” against every key"),
+            equation: math::DOT,
+            explain: format!("The query of “{q_token}” is multiplied with every key: a large dot product means the key offers what the query looks for."),
+            body: key_table("steps-scores", "q·k for each key", tokens, &[("q·k", raw.clone())], &[]),
+            kernel: kernel("// Step 2", "// Step 3"),
+        },
+        Step {
+            id: "scale",
+            title: "Scaling by √d_k".into(),
+            equation: math::SCALE,
+            explain: format!("Dot products grow with the vectors' length d_k = {dk}; dividing by √{dk} = {:.3} keeps the softmax from saturating (τ is the temperature, 1 here).", (dk as f32).sqrt()),
+            body: key_table("steps-scaled", "scaled scores", tokens, &[("q·k", raw.clone()), ("÷ √d_k", scaled.clone())], &[]),
+            kernel: kernel("// Step 2", "// Step 3"),
+        },
+        Step {
+            id: "mask",
+            title: "The mask".into(),
+            equation: math::MASK,
+            explain: if masked.is_empty() { "No token is masked: every key stays. Click a token above to mask it and its score becomes −∞.".into() } else { "Masked keys get −∞: after the softmax their weight is exactly 0.".into() },
+            body: key_table("steps-masked", "scores after the mask", tokens, &[("score", with_mask)], masked),
+            kernel: kernel("// Step 2", "// Step 3"),
+        },
+        Step {
+            id: "softmax",
+            title: "Softmax: exponentials and their sum".into(),
+            equation: math::SOFTMAX,
+            explain: format!("Subtract the largest score (m = {}) so nothing overflows, exponentiate, and add up: Z = {}.", format_value(parts.max), format_value(parts.sum)),
+            body: key_table("steps-softmax", "exponentials", tokens, &[("score − m", scaled.iter().enumerate().map(|(j, s)| if masked.contains(&j) { f32::NEG_INFINITY } else { s - parts.max }).collect()), ("e", parts.exps.clone())], masked),
+            kernel: kernel("// Step 3", "// Step 4"),
+        },
+        Step {
+            id: "weights",
+            title: "The attention weights".into(),
+            equation: math::WEIGHTS,
+            explain: format!("Each exponential divided by Z: how much “{q_token}” attends to each token. This is row {i} of the heatmap on the live page."),
+            body: key_table("steps-weights", "weights a", tokens, &[("a", parts.weights.clone())], masked),
+            kernel: kernel("// Step 5", "// Step 6"),
+        },
+    ]
+}
+
+/// The head's output for the query, then every head joined and projected by W_O.
+fn output_steps(d: &HeadDetail, tokens: &[String], i: usize) -> Vec<Step> {
+    let q_token = &tokens[i];
+    let h = d.head;
+    let kernel = |from: &str, to: &str| kernels::excerpt(kernels::ATTENTION, from, to);
+    let one_row = |name: &str, values: &[f32]| {
+        Matrix::from_vec(1, values.len(), values.to_vec())
+            .map(|m| crate::components::value_table::value_table(name, name, &m, "", "dim ", None))
+            .unwrap_or_default()
+    };
+    vec![
+        Step {
+            id: "output",
+            title: "The head's output".into(),
+            equation: math::OUTPUT,
+            explain: format!("The values, mixed by the weights: what head {} passes on for “{q_token}”{}.", h + 1, if d.output.row(i).iter().all(|v| *v == 0.0) && !d.v.row(0).iter().all(|v| *v == 0.0) { " (zero: the head is switched off)" } else { "" }),
+            body: one_row("steps-output", d.output.row(i)),
+            kernel: kernel("// Step 4", "// Step 5"),
+        },
+        Step {
+            id: "concat",
+            title: "Heads joined, then W_O".into(),
+            equation: math::CONCAT,
+            explain: "Every head's output sits side by side; one more projection mixes them into the layer's attention output, which is added back to X.".into(),
+            body: html! { <div class="plots">
+                { heatmap("steps-concat", "Heads joined [o¹ | … | oʰ]".into(), &d.concat, tokens, "dimension") }
+                { heatmap("steps-projected", "After W_O".into(), &d.projected, tokens, "dimension") }
+            </div> },
+            kernel: kernels::excerpt(kernels::MATMUL, "// Linear layer", "struct Params"),
+        },
+    ]
+}
+
+fn pooling_steps(settings: &StepSettings, shown: &Shown, p: &PoolingDetail) -> Vec<Step> {
+    let tokens = &*shown.tokens;
+    let masked = &settings.masked;
+    let parts = softmax_parts(&p.scores, |t| !masked.contains(&t));
+    let half = p.states.cols() / 2;
+    let split = |values: &[f32]| (values[..half].to_vec(), values[half..].to_vec());
+    let (forward, backward) = split(&p.context);
+    let kernel = kernels::excerpt(kernels::ADDITIVE_POOL, "fn main", "");
+    let classification = shown.classification().cloned();
+    let vector = |id: &str, caption: &str, values: &[f32]| {
+        Matrix::from_vec(1, values.len(), values.to_vec())
+            .map(|m| crate::components::value_table::value_table(id, caption, &m, "", "", None))
+            .unwrap_or_default()
+    };
+    vec![
+        Step {
+            id: "states",
+            title: "States in both directions".into(),
+            equation: math::POOL_CONTEXT,
+            explain: format!("The BiLSTM reads the sentence forwards and backwards; each token's state h_t joins both: columns 0–{} come from the forward pass (what came before), {}–{} from the backward pass (what comes after).", half - 1, half, 2 * half - 1),
+            body: html! { <div class="plots">{ heatmap("steps-states", "h_t = [h→_t ; h←_t]".into(), &p.states, tokens, "state dimension (forward | backward)") }</div> },
+            kernel: kernels::excerpt(kernels::ADDITIVE_POOL, "// Additive attention", "struct Params"),
+        },
+        Step {
+            id: "pool-score",
+            title: "A score per token".into(),
+            equation: math::POOL_SCORE,
+            explain: "Each state goes through a small layer, and the learned query vector v (attention.v in the model folder) scores it: v is the question the model learned to ask every token.".into(),
+            body: key_table("steps-pool-scores", "score_t = v · u_t", tokens, &[("score", p.scores.clone())], &[]),
+            kernel: kernel.clone(),
+        },
+        Step {
+            id: "pool-softmax",
+            title: "Softmax over the tokens".into(),
+            equation: math::POOL_SOFTMAX,
+            explain: "The scores become weights that sum to 1; a masked token's weight is exactly 0 and the others share its weight.".into(),
+            body: key_table("steps-pool-weights", "α", tokens, &[("score", p.scores.clone()), ("e", parts.exps.clone()), ("α", parts.weights.clone())], masked),
+            kernel: kernel.clone(),
+        },
+        Step {
+            id: "pool-context",
+            title: "The pooled sentence vector".into(),
+            equation: math::POOL_CONTEXT,
+            explain: "The states mixed by α: one vector for the whole sentence, its first half from the forward pass, its second from the backward pass.".into(),
+            body: html! { <>{ vector("steps-context-forward", "s, forward half", &forward) }{ vector("steps-context-backward", "s, backward half", &backward) }</> },
+            kernel,
+        },
+        Step {
+            id: "pool-classify",
+            title: "The classifier reads s".into(),
+            equation: math::POOL_CLASSIFY,
+            explain: "A linear layer on s gives one score per class; the softmax turns them into the probabilities. The attention is the only way a token reaches the prediction.".into(),
+            body: html! { <>
+                { vector("steps-logits", "class scores (logits)", &p.logits) }
+                { for classification.map(|c| html! { <ProbabilityBars labels={c.labels} probabilities={c.probabilities} /> }) }
+            </> },
+            kernel: kernels::excerpt(kernels::MATMUL, "// Linear layer", "struct Params"),
+        },
+    ]
+}
