@@ -1,9 +1,9 @@
 //! The app root: one reducible state (route, theme, backend, layout), the header and the
 //! route switch.
 
-use crate::backend::Backend;
 use crate::components::UiContext;
 use crate::embed::page::EmbedPage;
+use crate::engine::backend::Backend;
 use crate::hooks::keys::{use_window_keys, KeyPhase};
 use crate::route::{Location, Route};
 use crate::theme::Theme;
@@ -26,6 +26,9 @@ pub struct AppState {
     /// The compute backend.
     pub backend: Backend,
     /// Bumped on every window resize.
+    ///
+    /// Plots compare it between renders to know that their CSS size may have changed; it
+    /// wraps around, only a change matters.
     pub layout_generation: u32,
     /// Presenter mode: large type, thick lines, no navigation (`?present=1` on any route).
     pub present: bool,
@@ -60,6 +63,8 @@ impl Reducible for AppState {
         let mut state = (*self).clone();
         match action {
             AppAction::Navigated(location) => {
+                // Sticky: a link without `present=1` (the nav, a lesson stop) keeps presenter mode
+                // on; only the toggle or Esc leaves it.
                 state.present |= asks_to_present(&location);
                 state.location = location;
             }
@@ -89,6 +94,8 @@ pub fn App() -> Html {
         }
     });
     use_presenter_keys(state.present, state.dispatcher());
+    // Presenter mode is a class on `<html>`, so the stylesheet and every embed's `present`
+    // check see it without props.
     use_effect_with(state.present, |present| {
         if let Some(root) = crate::dom::document().document_element() {
             let _ = root.class_list().toggle_with_force("present", *present);
@@ -116,11 +123,15 @@ pub fn App() -> Html {
         let (dispatch, present) = (state.dispatcher(), state.present);
         Callback::from(move |_: MouseEvent| dispatch.dispatch(AppAction::Present(!present)))
     };
+    // A button rather than `href="#main"`: with hash routing, a fragment link would
+    // navigate to a route named `main`.
     let skip_to_main = Callback::from(|_: MouseEvent| {
         if let Some(main) = crate::dom::document().get_element_by_id("main") {
             let _ = main.unchecked_into_html_element().focus();
         }
     });
+    // `#/embed` is one view alone for an iframe: no header, no footer, no provider (the
+    // embed provides its own `UiContext`).
     if state.location.route == Route::Embed {
         return route_view(&state);
     }
@@ -194,6 +205,8 @@ fn use_window_events(dispatch: UseReducerDispatcher<AppState>) {
                 dispatch.dispatch(AppAction::BackendFound(backend))
             })
         };
+        // Detection may have finished before this subscription (an embed on the page started
+        // it), and then no change would ever be reported: read the current value once.
         dispatch.dispatch(AppAction::BackendFound(crate::engine::page::current()));
         move || drop((on_hash, on_resize, on_backend))
     });
@@ -236,6 +249,8 @@ fn route_view(state: &AppState) -> Html {
     }
 }
 
+/// An `Element` used as an `HtmlElement` without a runtime check, for `focus()` on the
+/// `#main` element, which is always one.
 trait UncheckedHtml {
     fn unchecked_into_html_element(self) -> web_sys::HtmlElement;
 }

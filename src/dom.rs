@@ -13,6 +13,16 @@ pub fn document() -> web_sys::Document {
     window().document().expect("a window has a document")
 }
 
+/// A new `<tag>` element of the page's document as its web-sys type (`HtmlCanvasElement`
+/// for `"canvas"`), not yet in the page; why not if the browser refuses.
+pub fn create<T: JsCast>(tag: &str) -> Result<T, String> {
+    document()
+        .create_element(tag)
+        .map_err(|e| format!("cannot create a <{tag}>: {e:?}"))?
+        .dyn_into::<T>()
+        .map_err(|_| format!("a <{tag}> of an unexpected type"))
+}
+
 /// `performance.now()` in milliseconds (0 where unavailable).
 pub fn now_ms() -> f64 {
     window().performance().map_or(0.0, |p| p.now())
@@ -119,6 +129,8 @@ pub fn typing_in_a_field(event: &web_sys::KeyboardEvent) -> bool {
     };
     matches!(target.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
         || target.has_attribute("contenteditable")
+        // A key with a modifier is a browser or system shortcut (Alt+← goes back, Ctrl+F
+        // finds): it is treated like typing, so the page never takes it.
         || event.ctrl_key()
         || event.meta_key()
         || event.alt_key()
@@ -127,6 +139,8 @@ pub fn typing_in_a_field(event: &web_sys::KeyboardEvent) -> bool {
 /// Enters full screen with the whole page, or leaves it (where the browser allows it).
 pub fn toggle_fullscreen() {
     let document = document();
+    // The methods are looked up by name: a browser without the Fullscreen API (or without
+    // it on elements) then does nothing instead of throwing.
     let call = |target: &wasm_bindgen::JsValue, name: &str| {
         if let Ok(f) = js_sys::Reflect::get(target, &name.into()) {
             if let Some(f) = f.dyn_ref::<js_sys::Function>() {

@@ -3,7 +3,6 @@
 #![warn(missing_docs)]
 
 pub mod app;
-pub mod backend;
 pub mod components;
 pub mod diagnostics;
 pub mod dom;

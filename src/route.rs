@@ -6,6 +6,9 @@
 use crate::dom;
 
 /// A view of the app.
+///
+/// The hash path of each variant is written once in `Route::path` and read once in
+/// `Route::from_path`; the round-trip test below holds the two together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     /// `#/` – what attnscope is, and the way into each view.
@@ -32,6 +35,9 @@ pub enum Route {
 
 impl Route {
     /// The path of the route inside the hash.
+    ///
+    /// Borrowed for the fixed routes; only `Lesson` formats its number and `NotFound` hands
+    /// back the path it was parsed from, so a link to an unknown route restores it unchanged.
     pub fn path(&self) -> std::borrow::Cow<'_, str> {
         match self {
             Route::Home => "/".into(),
@@ -47,6 +53,11 @@ impl Route {
         }
     }
 
+    /// The route for a decoded hash path (always starting with `/`).
+    ///
+    /// A trailing slash is ignored (`#/pe/` is the explorer). A lesson number that is not a
+    /// positive integer is a not-found route, not stop 1, so a mistyped link says so instead of
+    /// silently showing another stop. `NotFound` keeps the path as it was asked for.
     fn from_path(path: &str) -> Self {
         match path.trim_end_matches('/') {
             "" => Route::Home,
@@ -66,12 +77,18 @@ impl Route {
     }
 
     /// The `href` of a link to this route.
+    ///
+    /// Only the path: a link never carries a query, so following it opens the view with its
+    /// defaults. Presenter mode survives anyway because `AppState::present` is sticky.
     pub fn href(&self) -> String {
         format!("#{}", self.path())
     }
 }
 
 /// Query parameters in the order they appeared.
+///
+/// A `Vec`, not a map: the order is kept so that a URL written back reads as it was given,
+/// and a key that appears twice is kept twice.
 pub type Query = Vec<(String, String)>;
 
 /// Parameters that belong to the app, not to the view: any route's URL may carry them, views
@@ -82,6 +99,8 @@ pub const APP_PARAMS: [&str; 2] = ["present", "engine"];
 /// query in the URL now): what a view writes so that `engine=cpu` or `present=1` survives the
 /// first keystroke.
 pub fn with_app_params(mut view: Query, current: &Query) -> Query {
+    // A view's own copy of an app parameter loses to the one in the URL: the view never owns
+    // them, it only carries them through.
     view.retain(|(k, _)| !APP_PARAMS.contains(&k.as_str()));
     view.extend(
         current
@@ -104,8 +123,12 @@ pub struct Location {
 impl Location {
     /// Parses a hash such as `#/pe?d=128&n=64` (the leading `#` is optional).
     pub fn parse(hash: &str) -> Self {
+        // Never fails: every string is some location. A malformed escape stays literal text and an
+        // unknown path becomes `Route::NotFound`, so a hand-edited URL can still be shown.
         let hash = hash.strip_prefix('#').unwrap_or(hash);
         let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
+        // `#pe` and `#/pe` name the same view; the path is normalised to start with `/` so that
+        // `from_path` compares against one spelling.
         let path = if path.starts_with('/') {
             percent_decode(path)
         } else {
@@ -113,6 +136,8 @@ impl Location {
         };
         let query = query
             .split('&')
+            // `a&&b` has an empty pair between the ampersands: skipped. A key without `=` is kept
+            // with an empty value (`x` in `?x&d=1`), so a flag parameter still reads as present.
             .filter(|pair| !pair.is_empty())
             .map(|pair| {
                 let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -147,9 +172,14 @@ impl Location {
     /// Writes this location into the URL without a new history entry and without a
     /// `hashchange` event (the view already shows it).
     pub fn replace_current(&self) {
+        // Writing the same hash again would still cost a `replaceState` call (milliseconds with a
+        // long text in Chromium), so an unchanged location writes nothing.
         if Self::current() == *self {
             return;
         }
+        // `replaceState` rather than setting `location.hash`: no history entry per keystroke and
+        // no `hashchange`, which would re-key the view and lose its focus. Without a history
+        // object the URL simply does not follow the view.
         if let Ok(history) = dom::window().history() {
             let _ = history.replace_state_with_url(
                 &wasm_bindgen::JsValue::NULL,
@@ -167,6 +197,8 @@ pub fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
+            // An escape needs two more bytes after the `%`; a `%` at the very end (or one byte
+            // short) falls through to the last arm and is kept as it is.
             b'%' if i + 2 < bytes.len() => {
                 match std::str::from_utf8(&bytes[i + 1..i + 3])
                     .ok()
@@ -177,6 +209,7 @@ pub fn percent_decode(text: &str) -> String {
                         i += 3;
                         continue;
                     }
+                    // Not two hex digits: the `%` is kept literally (`%zz` stays).
                     None => out.push(b'%'),
                 }
             }
@@ -185,6 +218,8 @@ pub fn percent_decode(text: &str) -> String {
         }
         i += 1;
     }
+    // Escapes decode to bytes, so a URL can spell bytes that are not UTF-8 (`%FF`); those become
+    // U+FFFD rather than an error, as everywhere else in parsing a URL.
     String::from_utf8_lossy(&out).into_owned()
 }
 
@@ -192,6 +227,8 @@ pub fn percent_decode(text: &str) -> String {
 pub fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
+        // Byte by byte, so a multi-byte character becomes one escape per UTF-8 byte, which is what
+        // `percent_decode` expects. A space becomes `%20`, never `+`.
         if byte.is_ascii_alphanumeric() || b"-_.~,".contains(&byte) {
             out.push(byte as char);
         } else {
@@ -204,11 +241,22 @@ pub fn percent_encode(text: &str) -> String {
 // URL lists, shared by every view and the embed options.
 
 /// Largest layer or head index a URL may name.
-const MAX_INDEX: usize = 64;
+///
+/// Far above any shipped model's layers and heads; it only keeps a URL from naming absurd
+/// indices.
+pub const MAX_INDEX: usize = 64;
 /// Largest token position a URL may mask.
+///
+/// Above every model's longest input (core's config limits `max_len` to 2048); a masked
+/// position past the text's end is harmless (core only asks `Interventions::is_masked` for
+/// tokens that exist).
 pub const MAX_POSITION: usize = 4096;
 
 /// A comma-separated list, each item parsed by `item`; `None` if any item is malformed.
+///
+/// Empty items are skipped, so `""` is an empty list and `1,,2` is `[1, 2]`; items are
+/// trimmed before `item` sees them. One bad item rejects the whole list, so a caller never
+/// acts on a part of what the URL asked for.
 pub fn parse_list<T>(value: &str, item: impl Fn(&str) -> Option<T>) -> Option<Vec<T>> {
     value
         .split(',')
@@ -218,6 +266,9 @@ pub fn parse_list<T>(value: &str, item: impl Fn(&str) -> Option<T>) -> Option<Ve
 }
 
 /// A `layer.head` pair such as `1.2` (0-based), each below the largest index a URL may name.
+///
+/// `None` for anything else (no dot, a negative or non-numeric part, an index at or above
+/// `MAX_INDEX`).
 pub fn parse_pair(text: &str) -> Option<(usize, usize)> {
     let (a, b) = text.split_once('.')?;
     let (a, b) = (a.parse().ok()?, b.parse().ok()?);

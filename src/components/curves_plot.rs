@@ -42,9 +42,12 @@ pub fn CurvesPlot(props: &CurvesPlotProps) -> Html {
     let ui = use_ui();
     let canvas_ref = use_node_ref();
     let len = props.series.iter().map(|s| s.values.len()).max();
+    // Curves may differ in length: x runs to the longest.
     let len = len.unwrap_or(0);
     // (series index, x)
     let cursor = use_state(|| None::<(usize, usize)>);
+    // A cursor left from other curves (fewer, shorter) is ignored, not clamped, until the
+    // reader moves it.
     let current = cursor.filter(|&(s, x)| s < props.series.len() && x < len);
     let (geometry, failure) = use_paint(props, canvas_ref.clone(), current.map(|c| c.1));
     let (onmousemove, onmouseleave, onkeydown) = cursor_handlers(props, &cursor, &geometry, len);
@@ -93,31 +96,39 @@ fn use_paint(
         ui,
         cursor_x,
         props.css_height,
+        (props.x_label.clone(), props.y_label.clone()),
     );
-    let (x_label, y_label) = (props.x_label.clone(), props.y_label.clone());
+    // Repaints when the curves (by `Rc`), the range, the theme or layout (`ui`), the cursor's x,
+    // the height or an axis caption change.
     let (shared, failed) = (geometry.clone(), failure.clone());
-    use_effect_with(deps, move |(series, y_range, ui, cursor_x, css_height)| {
-        let Some(element) = canvas_ref.cast::<HtmlCanvasElement>() else {
-            return;
-        };
-        let scale = canvas::fit_to_css_box(&element, *css_height, None);
-        let style = ui.plot_style(scale);
-        let spec = CurvesSpec {
-            series,
-            y_range: *y_range,
-            x_label: &x_label,
-            y_label: &y_label,
-            cursor_x: *cursor_x,
-        };
-        match canvas::drawing_area(&element).and_then(|root| draw_curves(&root, &spec, &style)) {
-            Ok(rect) => {
-                *shared.borrow_mut() = (rect, scale);
-                canvas::publish_rect(&element, rect);
-                failed.set(None);
+    use_effect_with(
+        deps,
+        move |(series, y_range, ui, cursor_x, css_height, (x_label, y_label))| {
+            let Some(element) = canvas_ref.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let scale = canvas::fit_to_css_box(&element, *css_height, None);
+            let style = ui.plot_style(scale);
+            let spec = CurvesSpec {
+                series,
+                y_range: *y_range,
+                x_label: x_label.as_str(),
+                y_label: y_label.as_str(),
+                cursor_x: *cursor_x,
+            };
+            match canvas::drawing_area(&element).and_then(|root| draw_curves(&root, &spec, &style))
+            {
+                Ok(rect) => {
+                    // The pointer handlers map offsets through this; tests read the published rect.
+                    *shared.borrow_mut() = (rect, scale);
+                    canvas::publish_rect(&element, rect);
+                    failed.set(None);
+                }
+                // Said under the plot; the last good geometry stays for the pointer.
+                Err(why) => failed.set(Some(why)),
             }
-            Err(why) => failed.set(Some(why)),
-        }
-    });
+        },
+    );
     (geometry, failure)
 }
 
@@ -147,12 +158,14 @@ fn cursor_handlers(
     let onmousemove = {
         let (cursor, geometry) = (cursor.clone(), geometry.clone());
         Callback::from(move |event: MouseEvent| {
+            // offsetX/Y are CSS px within the canvas; the geometry is in device px.
             let (rect, scale) = *geometry.borrow();
             let (x, y) = (
                 event.offset_x() as f64 * scale,
                 event.offset_y() as f64 * scale,
             );
             let hit = rect.fraction_at(x, y).and_then(&nearest);
+            // Only a hit moves the cursor (over the margins it stays); only a change re-renders.
             if hit.is_some() && hit != *cursor {
                 cursor.set(hit);
             }
@@ -173,6 +186,8 @@ fn cursor_handlers(
             let (s, x) = cursor
                 .filter(|&(s, x)| s < count && x < len)
                 .unwrap_or((0, 0));
+            // ↑/↓ move one curve even with Shift (`signum`); ←/→ move ten points with it. With no
+            // valid cursor the step is taken from the first curve's first point.
             let next = (clamp_step(s, ds.signum(), count), clamp_step(x, dx, len));
             cursor.set(Some(next));
         })
@@ -183,6 +198,7 @@ fn cursor_handlers(
 /// The readout: "pos 3 · dim 11 (cos, i=5) = 0.998000", or how to get one.
 fn readout(props: &CurvesPlotProps, current: Option<(usize, usize)>) -> String {
     let value = current.and_then(|(s, x)| {
+        // `current` was checked against `series`, so the index holds.
         let series = &props.series[s];
         series.values.get(x).map(|v| (series, x, v))
     });
@@ -212,6 +228,8 @@ fn svg_export(
     );
     Callback::from(move |()| {
         let size = svg_export_size(&canvas_ref, css_height)?;
+        // Scale 1: the SVG is in CSS px whatever the screen's pixel ratio, and without the
+        // presentation mode's larger type.
         let style = PlotStyle::for_theme(ui.dark, 1.0);
         let spec = CurvesSpec {
             series: &series,

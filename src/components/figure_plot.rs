@@ -62,6 +62,8 @@ pub fn FigurePlot(props: &FigurePlotProps) -> Html {
                 let on_highlight = props.on_highlight.clone();
                 Callback::from(move |(row, _): (usize, usize)| on_highlight.emit(Some(row)))
             });
+            // A numbered map's rows are no tokens, so a token highlight outlines nothing there; a
+            // token map outlines one index as row and column, unless `highlight_cell` parts them.
             let highlight = props.highlight.filter(|_| tokens);
             let (highlight_row, highlight_col) =
                 props.highlight_cell.unwrap_or((highlight, highlight));
@@ -89,6 +91,7 @@ pub fn FigurePlot(props: &FigurePlotProps) -> Html {
             <HeadGrid {id} attention={attention.clone()} heads_off={heads_off.clone()} open={*open}
                 on_open={props.on_open.clone()} on_toggle={props.on_toggle.clone()} />
         },
+        // PoolingView takes its own copies: it keeps the last ones it showed while off screen.
         FigureBody::Pooling { tokens, weights } => html! {
             <PoolingView tokens={(**tokens).clone()} weights={weights.clone()}
                 highlight={props.highlight} on_highlight={props.on_highlight.clone()} />

@@ -17,6 +17,9 @@ pub struct HeadGridProps {
     /// Every map of the forward.
     pub attention: Arc<SelfAttention>,
     /// The heads switched off.
+    ///
+    /// From the page's settings, so a switch shows its new state at once, before the forward
+    /// that applies it has run.
     pub heads_off: Vec<(usize, usize)>,
     /// The head opened in the large views.
     pub open: (usize, usize),
@@ -36,10 +39,13 @@ pub fn HeadGrid(props: &HeadGridProps) -> Html {
     {
         let (attention, prefix) = (props.attention.clone(), props.id.clone());
         let grid_ref = grid_ref.clone();
+        // Painted after the render, when the canvases exist; only a new forward or coming on
+        // screen repaints, not a head opened or switched.
         use_effect_with((attention, on_screen), move |(attention, on_screen)| {
             let Some(grid) = grid_ref.cast::<web_sys::Element>() else {
                 return;
             };
+            // The grid's column count (`--heads`) is a `data-css` style, applied through the CSSOM.
             crate::dom::apply_data_css(&grid);
             // Off screen, the maps are not painted: scrolling the grid in paints the latest.
             crate::hooks::screen::mark_stale(&grid, !*on_screen);
@@ -56,6 +62,8 @@ pub fn HeadGrid(props: &HeadGridProps) -> Html {
                     };
                     let map = Matrix::from_vec(t, t, attention.map(l, h).to_vec())
                         .unwrap_or_else(|| Matrix::zeros(0, 0));
+                    // A fixed [0, 1] range for every map, so the small maps compare with each
+                    // other.
                     let _ = paint_cells(&canvas, &map, (0.0, 1.0));
                 }
             }
@@ -78,6 +86,7 @@ pub fn HeadGrid(props: &HeadGridProps) -> Html {
             let (Some(l), Some(h)) = (index("data-layer"), index("data-head")) else {
                 return;
             };
+            // The arrows would otherwise scroll the page while moving across the grid.
             event.prevent_default();
             let next = (
                 crate::components::clamp_step(l, dl, layers),
@@ -106,6 +115,8 @@ pub fn HeadGrid(props: &HeadGridProps) -> Html {
                             <div class={classes!("head-cell", off.then_some("off"), open.then_some("open"))} role="gridcell">
                                 <button type="button" class="head-open" id={format!("{}-open-{l}-{h}", props.id)}
                                     data-layer={l.to_string()} data-head={h.to_string()}
+                                    // Roving focus: only the open head is in the tab order; the
+                                    // arrows reach the rest.
                                     tabindex={if open { "0" } else { "-1" }}
                                     aria-pressed={open.to_string()}
                                     aria-label={format!("L{} H{}: open layer {} head {}{}", l + 1, h + 1, l + 1, h + 1, if off { " (switched off)" } else { "" })}

@@ -23,6 +23,8 @@ pub struct HeadLinesProps {
     /// Every map of the forward.
     pub attention: Arc<SelfAttention>,
     /// The layer drawn.
+    ///
+    /// 0-based; a layer the maps do not have draws no lines (only the labels).
     pub layer: usize,
     /// Token texts.
     pub tokens: Rc<Vec<String>>,
@@ -38,7 +40,11 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
     let ui = use_ui();
     let canvas_ref = use_node_ref();
     let heads = props.attention.heads;
-    let shown = use_state(|| vec![true; heads]);
+    // The heads the reader switched off in this view. Kept as a set, not one flag per head
+    // sized from the first maps seen, so a model with more heads (a brought 12-head MiniLM
+    // after the 4-head sentiment model) draws every head and every toggle works.
+    let hidden = use_state(Vec::<usize>::new);
+    let shown: Vec<bool> = (0..heads).map(|h| !hidden.contains(&h)).collect();
     let t = props.attention.len;
     let row = row_height(t);
     let css_height = view_height(t);
@@ -46,10 +52,12 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
     let width = use_css_width(canvas_ref.clone());
     {
         let canvas_ref = canvas_ref.clone();
+        // Everything the drawing reads: a change of any of them redraws, nothing else does.
+        // `on_screen` and `width` are there so that scrolling in or resizing draws the latest.
         let deps = (
             props.attention.clone(),
             props.layer,
-            (*shown).clone(),
+            shown.clone(),
             props.highlight,
             props.tokens.clone(),
             ui,
@@ -81,6 +89,8 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
     let onmousemove = {
         let on_highlight = props.on_highlight.clone();
         Callback::from(move |event: MouseEvent| {
+            // Row i is centred at (i + 1.5) rows (`row_y`), so it spans [i + 1, i + 2) rows from
+            // the top; the first row of padding and anything below the last token is no token.
             let at = (event.offset_y() as f64 / row - 1.0).floor();
             let index = (at >= 0.0 && (at as usize) < t).then_some(at as usize);
             on_highlight.emit(index);
@@ -95,14 +105,17 @@ pub fn HeadLines(props: &HeadLinesProps) -> Html {
                 <span class="plot-title">{ format!("Head view · layer {}", props.layer + 1) }</span>
                 <span class="head-toggles" role="group" aria-label="Heads drawn">
                     { for (0..heads).map(|h| {
-                        let on = shown.get(h) == Some(&true);
+                        let on = shown[h];
                         let c = palette[h % palette.len()];
                         let toggle = {
-                            let shown = shown.clone();
+                            let hidden = hidden.clone();
                             Callback::from(move |_: MouseEvent| {
-                                let mut next = (*shown).clone();
-                                if let Some(v) = next.get_mut(h) { *v = !*v; }
-                                shown.set(next);
+                                let mut next = (*hidden).clone();
+                                match next.iter().position(|&x| x == h) {
+                                    Some(i) => { next.remove(i); }
+                                    None => next.push(h),
+                                }
+                                hidden.set(next);
                             })
                         };
                         html! {
@@ -154,10 +167,13 @@ fn draw(
     let color = |c: plotters::style::RGBColor| format!("rgb({},{},{})", c.0, c.1, c.2);
     context.set_fill_style_str(&color(style.background));
     context.fill_rect(0.0, 0.0, w, h);
+    // Labels take at most 28 % of the width on each side (140 CSS px), the lines the middle.
     let text_w = (w * 0.28).min(140.0 * scale);
     let (left_x, right_x) = (text_w, w - text_w);
     let y = |i: usize| row_y(attention.len, i) * scale;
     let row = row_height(attention.len);
+    // With many tokens rows get thinner than a label: only every n-th label is drawn (the
+    // highlighted one always).
     let label_every = crate::plot::heatmap::label_stride(row, 14.0);
     let palette = line_palette(ui.dark);
     context.set_line_width(2.0 * scale);

@@ -30,10 +30,13 @@ pub fn LiveText(props: &LiveTextProps) -> Html {
         let on_edit = props.on_edit.clone();
         Callback::from(move |event: InputEvent| {
             if let Some(area) = event.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+                // The whole value and when it arrived: the keystroke → paint record starts here.
                 on_edit.emit((area.value(), crate::dom::now_ms()));
             }
         })
     };
+    // The box is controlled: it shows `text`, which the page keeps (an example chip replaces
+    // it through `on_edit` like typing does).
     let help_id = format!("{}-help", props.id);
     html! {
         <div class="live-input">
@@ -45,6 +48,7 @@ pub fn LiveText(props: &LiveTextProps) -> Html {
             <div class="example-chips" role="group" aria-label="Example sentences">
                 { for props.examples.iter().map(|&example| {
                     let on_edit = props.on_edit.clone();
+                    // A chip is an edit like any other, timed from the click.
                     let onclick = Callback::from(move |_: MouseEvent| on_edit.emit((example.to_owned(), crate::dom::now_ms())));
                     html! { <button type="button" class="example-chip" {onclick}>{ example }</button> }
                 }) }

@@ -19,9 +19,13 @@ pub struct ModelLoaderProps {
 /// What the loader says under its controls.
 #[derive(Debug, Clone, PartialEq)]
 enum Status {
+    /// Nothing asked yet: an empty line.
     Idle,
+    /// A folder is being read or fetched: the stage and the fraction done (0 to 1).
     Reading(String, f64),
+    /// Reading or the config check failed: the reason, naming the folder.
     Failed(String),
+    /// The model was registered and handed to the page.
     Done(String),
 }
 
@@ -33,6 +37,8 @@ fn load(
     on_loaded: Callback<&'static ModelInfo>,
 ) {
     wasm_bindgen_futures::spawn_local(async move {
+        // `register` checks the config before anything is loaded, so a folder attnscope cannot
+        // run fails here with its reason, not later in the engine.
         let result = read.await.and_then(|folder| user::register(&label, folder));
         match result {
             Ok(info) => {
@@ -63,6 +69,8 @@ fn drop_handler(
         let Some(transfer) = event.data_transfer() else {
             return;
         };
+        // Looked up by name on the global object: without the helper script only loose files
+        // can be read (`DataTransfer.files` does not list a dropped folder's contents).
         let walk = js_sys::Reflect::get(&js_sys::global(), &"attnscopeDroppedFiles".into())
             .ok()
             .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
@@ -117,6 +125,7 @@ pub fn ModelLoader(props: &ModelLoaderProps) -> Html {
         Callback::from(move |event: Event| {
             if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
                 from_files(user::file_list(input.files()));
+                // Cleared so that picking the same folder again still fires `change`.
                 input.set_value("");
             }
         })
@@ -125,6 +134,8 @@ pub fn ModelLoader(props: &ModelLoaderProps) -> Html {
     let on_drag_over = {
         let over = over.clone();
         Callback::from(move |event: DragEvent| {
+            // Without `preventDefault` on `dragover` the browser refuses the drop and opens the
+            // file.
             event.prevent_default();
             over.set(true);
         })
@@ -150,6 +161,8 @@ pub fn ModelLoader(props: &ModelLoaderProps) -> Html {
                 status.set(Status::Failed("Type the folder's URL first.".into()));
                 return;
             }
+            // The label is the URL's last path segment (`…/all-MiniLM-L6-v2/` →
+            // `all-MiniLM-L6-v2`).
             let label = base
                 .trim_end_matches('/')
                 .rsplit('/')

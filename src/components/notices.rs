@@ -25,3 +25,13 @@ pub fn Notices(props: &NoticesProps) -> Html {
         </div>
     }
 }
+
+/// The trace's own note for the reader (empty input, a cut text, words the model cannot
+/// read), as a polite status line under the result; nothing when the trace has none. Every
+/// view that shows a result shows this note the same way.
+pub fn trace_message(message: Option<&String>) -> Html {
+    message.map_or_else(
+        || html! {},
+        |m| html! { <p class="notice trace-message" role="status">{ m }</p> },
+    )
+}

@@ -42,6 +42,7 @@ pub fn NumberField(props: &NumberFieldProps) -> Html {
     });
     let on_step = props.on_step.clone();
     let onkeydown = Callback::from(move |event: KeyboardEvent| {
+        // Without `on_step` the keys keep their text-field meaning (caret, scrolling).
         let Some(on_step) = &on_step else { return };
         let steps = match event.key().as_str() {
             "ArrowUp" => 1.0,
@@ -50,15 +51,19 @@ pub fn NumberField(props: &NumberFieldProps) -> Html {
             "PageDown" => -10.0,
             _ => return,
         };
+        // Stepped instead of moving the caret to an end (↑/↓) or scrolling (PageUp/PageDown).
         event.prevent_default();
         on_step.emit(steps);
     });
     let message_id = format!("{}-message", props.id);
+    // An error replaces the hint. The message `<p>` stays in the page even when empty: a
+    // live region announces changes only once it exists.
     let (class, message) = match (&props.error, &props.hint) {
         (Some(error), _) => ("field-message error", Some(error.clone())),
         (None, Some(hint)) => ("field-message", Some(hint.clone())),
         (None, None) => ("field-message", None),
     };
+    // The spin-button role and its value attributes only where the keys do step.
     html! {
         <div class={classes!("field", props.error.is_some().then_some("invalid"))}>
             <label for={props.id.clone()}>{ &props.label }</label>

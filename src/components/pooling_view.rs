@@ -19,6 +19,8 @@ pub struct PoolingViewProps {
 /// The positions of the `k` largest weights, largest first.
 pub fn top_positions(weights: &[f32], k: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..weights.len()).collect();
+    // `total_cmp` orders every f32, NaN included, so the sort never panics; the sort is
+    // stable, so equal weights keep text order.
     order.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]));
     order.truncate(k);
     order
@@ -37,6 +39,7 @@ pub fn PoolingView(props: &PoolingViewProps) -> Html {
         .map(|t| html! { <em>{ t }</em> })
         .collect::<Vec<_>>();
     let (text_ref, bars_ref) = (use_node_ref(), use_node_ref());
+    // Both parts freeze on the same values, but each checks alone whether it is on screen.
     let current = (props.tokens.clone(), props.weights.clone(), props.highlight);
     let (text, text_stale) =
         crate::hooks::screen::use_frozen_off_screen(text_ref.clone(), current.clone());
@@ -60,9 +63,13 @@ pub fn PoolingView(props: &PoolingViewProps) -> Html {
 /// Props of [`PoolingPart`].
 #[derive(Properties, PartialEq)]
 struct PoolingPartProps {
+    /// Token texts, as in [`PoolingViewProps`].
     tokens: Vec<String>,
+    /// One pooling weight per token.
     weights: Vec<f32>,
+    /// The highlighted position.
     highlight: Option<usize>,
+    /// Called with the token under the pointer.
     on_highlight: Callback<Option<usize>>,
     /// The table of bars, or else the shaded text.
     bars: bool,
@@ -71,7 +78,10 @@ struct PoolingPartProps {
 /// The shaded text, or the table of bars.
 #[component]
 fn PoolingPart(props: &PoolingPartProps) -> Html {
+    // Shades and bars are relative to the largest weight, so the top token is always full;
+    // all-zero weights draw nothing.
     let max = props.weights.iter().copied().fold(0.0f32, f32::max);
+    // Widths and shades go through `data-css`: a strict CSP refuses `style` attributes.
     let root = crate::hooks::data_css::use_data_css();
     let rows = props.tokens.iter().zip(&props.weights).enumerate();
     if props.bars {

@@ -14,6 +14,7 @@ pub struct ProbabilityBarsProps {
 /// One bar per class, the most likely one marked; values as text for every reader.
 #[component]
 pub fn ProbabilityBars(props: &ProbabilityBarsProps) -> Html {
+    // On a tie the first class is marked (`argmax` keeps the first largest).
     let best = attnscope_core::ops::argmax(&props.probabilities);
     let root = crate::hooks::data_css::use_data_css();
     if props.labels.is_empty() {
@@ -21,13 +22,14 @@ pub fn ProbabilityBars(props: &ProbabilityBarsProps) -> Html {
         // vector per token, and the maps are the whole story.
         return html! {
             <p class="prob-bars muted no-head" ref={root}>
-                { "This encoder has no classification head: it outputs one vector per token, so                    there is no prediction to show. Its attention is below." }
+                { "This encoder has no classification head: it outputs one vector per token, so there is no prediction to show. Its attention is below." }
             </p>
         };
     }
     html! {
         <ul class="prob-bars" aria-label="Class probabilities" ref={root}>
             { for props.labels.iter().zip(&props.probabilities).enumerate().map(|(i, (label, p))| {
+                // Clamped, so a sum rounded past 1 never draws a bar longer than its track.
                 let percent = (p * 100.0).clamp(0.0, 100.0);
                 html! {
                     <li class={classes!("prob-row", (i == best).then_some("best"))}>

@@ -14,6 +14,10 @@ pub fn format_value(value: f32) -> String {
 }
 
 /// One matrix as a table: rows and columns named, every value exact to 4 decimals.
+///
+/// Rows and columns are labelled 1-based with the `row` and `col` prefixes (`dim 1`,
+/// `q1`). `extra` adds one named column after the matrix, which must hold one value per
+/// row (a shorter slice would panic).
 pub fn value_table(
     id: &str,
     caption: &str,

@@ -56,6 +56,8 @@ impl ResultDetail {
     pub fn new(spec: &EmbedSpec, shown: &Shown, figure: &Figure, selection: &Selection) -> Self {
         let classification = shown.classification();
         let translation = shown.translation();
+        // What the result was computed with comes from `shown` (its text, masks and heads off);
+        // the layer and head from `selection`, as the reader may have opened another head.
         let trace = &shown.computed.trace;
         Self {
             model: spec.model.name,
@@ -82,6 +84,7 @@ impl ResultDetail {
     /// The detail of the positional-encoding view (no model runs).
     pub fn positional_encoding(text: &str, figure: &Figure) -> Self {
         Self {
+            // No model runs: the figure is computed in wasm, hence `cpu` and no tokens.
             model: "",
             view: figure.view.name(),
             text: text.to_owned(),

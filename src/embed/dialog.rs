@@ -16,6 +16,9 @@ pub struct EmbedButtonProps {
 }
 
 /// The folder the app is served from, as an absolute URL ending in `/`.
+///
+/// The page's URL without its hash, query and file name, so the snippets point at
+/// `embed.js` and `index.html` beside the page wherever the app is hosted.
 fn app_folder() -> String {
     let href = crate::dom::window().location().href().unwrap_or_default();
     let page = href.split('#').next().unwrap_or_default();
@@ -44,7 +47,16 @@ fn copy(text: String, said: UseStateHandle<String>) {
 #[component]
 pub fn EmbedButton(props: &EmbedButtonProps) -> Html {
     let dialog = use_node_ref();
-    let view = use_state(|| props.views.first().copied().unwrap_or(ViewKind::Heatmap));
+    // The reader's pick, kept while the page's views change; a pick the current model does
+    // not offer (a Transformer's heatmap after switching to a BiLSTM) falls back to the
+    // first view offered, so the snippet never asks for a view the model cannot show.
+    let picked = use_state(|| props.views.first().copied().unwrap_or(ViewKind::Heatmap));
+    let first = props.views.first().copied().unwrap_or(ViewKind::Heatmap);
+    let view = if props.views.contains(&*picked) {
+        *picked
+    } else {
+        first
+    };
     let said = use_state(String::new);
     // The snippets carry the whole text: built only while the dialog is open, so a keystroke
     // on the page behind it builds and writes nothing here.
@@ -65,6 +77,8 @@ pub fn EmbedButton(props: &EmbedButtonProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             is_open.set(true);
             if let Some(dialog) = dialog.cast::<web_sys::HtmlDialogElement>() {
+                // Modal: focus moves into the dialog and Escape closes it (the `close` event
+                // below).
                 let _ = dialog.show_modal();
             }
         })
@@ -83,13 +97,13 @@ pub fn EmbedButton(props: &EmbedButtonProps) -> Html {
         Callback::from(move |_: Event| is_open.set(false))
     };
     let pick = {
-        let view = view.clone();
+        let picked = picked.clone();
         Callback::from(move |event: Event| {
             let select = event
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok());
-            if let Some(picked) = select.and_then(|s| ViewKind::parse(&s.value())) {
-                view.set(picked);
+            if let Some(choice) = select.and_then(|s| ViewKind::parse(&s.value())) {
+                picked.set(choice);
             }
         })
     };
@@ -108,7 +122,7 @@ pub fn EmbedButton(props: &EmbedButtonProps) -> Html {
                         <label for="embed-view">{ "View" }</label>
                         <select id="embed-view" onchange={pick}>
                             { for props.views.iter().map(|v| html! {
-                                <option value={v.name()} selected={*v == *view}>{ v.name() }</option>
+                                <option value={v.name()} selected={*v == view}>{ v.name() }</option>
                             }) }
                         </select>
                     </div>

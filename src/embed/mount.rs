@@ -35,12 +35,15 @@ pub struct EmbedRootProps {
 /// An embed: its theme, its size tracking and its one view.
 #[component]
 pub fn EmbedRoot(props: &EmbedRootProps) -> Html {
+    // Resolved again only when the options change, not on each re-render (a width change).
     let resolved = use_memo(props.options.clone(), EmbedSpec::resolve);
     let (spec, problems) = &*resolved;
     let root = use_node_ref();
     // Every plot re-measures when the embed's width changes (a tab or section shown).
     let generation = use_css_width(root.clone()).unwrap_or(0);
     let ui = UiContext {
+        // Presentation mode is the app's `present` class on the root element (`present` in
+        // the app's URL); a host page's document normally lacks it.
         present: crate::dom::document()
             .document_element()
             .is_some_and(|root| root.class_list().contains("present")),
@@ -65,14 +68,19 @@ pub fn EmbedRoot(props: &EmbedRootProps) -> Html {
 /// A mounted embed, owned by its element.
 #[wasm_bindgen]
 pub struct EmbedHandle {
+    /// The app while mounted; `None` after `destroy`, or when it could not start.
     app: Option<ParkedApp>,
+    /// The host's event callback, passed again with every option change.
     on_event: Callback<EmbedEvent>,
+    /// The folder of `embed.js`, for the "Open in attnscope" link.
     base: AttrValue,
 }
 
 /// A yew app and the element it is rooted at (inside an element's container while mounted).
 struct ParkedApp {
+    /// The `div` the app renders into, moved from one element's container to the next.
     host: web_sys::Element,
+    /// The app itself, shown or idled through `update`.
     app: AppHandle<EmbedRoot>,
 }
 
@@ -88,6 +96,7 @@ fn unpark_into(container: &web_sys::Element, props: EmbedRootProps) -> Result<Pa
         None => {
             let host = crate::dom::document().create_element("div")?;
             host.set_class_name("attnscope-host");
+            // A new app starts idle and gets its props through `update`, as a reused one does.
             let app = yew::Renderer::<EmbedRoot>::with_root_and_props(host.clone(), props.idle())
                 .render();
             ParkedApp { host, app }
@@ -139,6 +148,9 @@ impl EmbedHandle {
     /// parked for the next element.
     pub fn destroy(&mut self) {
         if let Some(mut parked) = self.app.take() {
+            // Out of the page, then idle: the view unmounts and drops its model (and GPU buffers).
+            // Default options and a no-op callback, so the parked app keeps nothing of this element
+            // and no event reaches a host that has gone.
             parked.host.remove();
             parked.app.update(EmbedRootProps {
                 options: EmbedOptions::default(),
@@ -161,17 +173,21 @@ pub fn mount_embed(
     base: String,
     on_event: js_sys::Function,
 ) -> EmbedHandle {
+    // Every element calls this; both hooks install once per page.
     console_error_panic_hook::set_once();
     crate::diagnostics::install();
+    // Page-wide: this assumes every element of a page comes from the same `embed.js`.
     fetch::set_asset_base(&base);
     let on_event = Callback::from(move |event: EmbedEvent| {
         let (kind, detail) = match event {
             EmbedEvent::Result(detail) => (
                 "result",
+                // A detail that cannot be converted still sends the event, with `null`.
                 serde_wasm_bindgen::to_value(&*detail).unwrap_or(JsValue::NULL),
             ),
             EmbedEvent::Error(message) => ("error", JsValue::from_str(&message)),
         };
+        // An exception thrown by the host's callback is ignored: it must not break the embed.
         let _ = on_event.call2(&JsValue::NULL, &JsValue::from_str(kind), &detail);
     });
     let options = read_options(options, &on_event);

@@ -6,7 +6,7 @@
 
 use crate::engine::catalog::{self, ModelInfo, CLASSIFIERS, TRANSLATOR};
 use crate::route::Query;
-use crate::route::{parse_list, parse_pair, MAX_POSITION};
+use crate::route::{parse_list, parse_pair, MAX_INDEX, MAX_POSITION};
 use serde::Deserialize;
 
 /// The longest text an embed runs; longer text is cut here with a notice (the models read at
@@ -21,6 +21,7 @@ pub fn fits(view: ViewKind, model: &ModelInfo) -> bool {
     let translator = model.name == TRANSLATOR.name;
     match view.needs() {
         Needs::Transformer => model.transformer,
+        // The translator is no Transformer either: it is told apart by name.
         Needs::BiLstm => !model.transformer && !translator,
         Needs::Translator => translator,
         Needs::Nothing => true,
@@ -76,6 +77,7 @@ impl EmbedOptions {
     pub fn from_query(query: &Query) -> (Self, Vec<String>) {
         let mut options = Self::default();
         let mut problems = Vec::new();
+        // A key given twice keeps its last value.
         for (key, value) in query {
             let value = Some(value.clone());
             match key.as_str() {
@@ -86,7 +88,11 @@ impl EmbedOptions {
                 "head" => options.head = value,
                 "mask" => options.mask = value,
                 "off" => options.off = value,
-                "editable" => options.editable = value.as_deref() != Some("0"),
+                // A flag: present means yes, whatever its value, except `0` and `false`.
+                "editable" => {
+                    options.editable =
+                        !matches!(value.as_deref().map(str::trim), Some("0" | "false"))
+                }
                 "theme" => options.theme = value,
                 "engine" => options.engine = value,
                 _ => problems.push(format!("Ignored the unknown parameter “{key}”.")),
@@ -97,6 +103,7 @@ impl EmbedOptions {
 
     /// The options as (name, value) pairs, unset ones left out (`editable` has no value).
     pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        // In [`PARAMETERS`]' order, so a snippet reads the same whichever way it was made.
         let fields = [
             ("model", &self.model),
             ("view", &self.view),
@@ -110,6 +117,7 @@ impl EmbedOptions {
             .into_iter()
             .filter_map(|(name, value)| Some((name, value.clone()?)))
             .collect();
+        // Written bare (`editable`, no value), as an HTML boolean attribute is.
         if self.editable {
             pairs.push(("editable", String::new()));
         }
@@ -159,12 +167,14 @@ fn model_names() -> String {
     names.join(", ")
 }
 
+/// A 0-based layer or head from `value`: 0 when unset or blank; 0 and a problem when it is
+/// not a number below [`MAX_INDEX`]. The model's own counts are checked later, by the view.
 fn index(value: Option<&str>, what: &str, problems: &mut Vec<String>) -> usize {
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return 0;
     };
     match value.parse::<usize>() {
-        Ok(i) if i < 64 => i,
+        Ok(i) if i < MAX_INDEX => i,
         _ => {
             problems.push(format!(
                 "Ignored {what}=“{}”: expected a number from 0 (the first {what}).",
@@ -189,6 +199,8 @@ impl EmbedSpec {
     /// Checks `options`: the spec to show, and one sentence per problem found.
     pub fn resolve(options: &EmbedOptions) -> (Self, Vec<String>) {
         let mut problems = Vec::new();
+        // A brought model's `user-N` resolves too (`catalog::classifier`), but only on the page
+        // that brought it; the message lists the shipped names.
         let model = match options.model.as_deref().map(str::trim) {
             None | Some("") => &CLASSIFIERS[0],
             Some(name) => embeddable(name).unwrap_or_else(|| {
@@ -206,12 +218,15 @@ impl EmbedSpec {
             .text
             .clone()
             .unwrap_or_else(|| model.examples[0].to_owned());
+        // Counted and cut in characters, not bytes, so the cut never splits a UTF-8 sequence.
         if text.chars().count() > TEXT_LIMIT {
             text = text.chars().take(TEXT_LIMIT).collect();
             problems.push(format!(
                 "The text is longer than {TEXT_LIMIT} characters; the embed uses the first {TEXT_LIMIT}."
             ));
         }
+        // One bad item rejects the whole list ([`parse_list`]): an embed never applies part of
+        // a mask or of a list of heads. A position past the text's end is harmless.
         let masked = match options.mask.as_deref() {
             None => Vec::new(),
             Some(value) => parse_list(value, |s| {
@@ -256,6 +271,8 @@ impl EmbedSpec {
             masked,
             heads_off,
             editable: options.editable,
+            // Anything but `dark` is light: `auto` was resolved against the host already (by the
+            // element, or by `EmbedPage` for the `#/embed` route).
             dark: options.theme.as_deref() == Some("dark"),
             engine,
         };
@@ -263,6 +280,8 @@ impl EmbedSpec {
     }
 }
 
+/// The view `name` if it exists and fits `model`; else the model's main view and a problem.
+/// Unset or blank is the main view, with no problem.
 fn resolve_view(name: Option<&str>, model: &ModelInfo, problems: &mut Vec<String>) -> ViewKind {
     let main = main_view(model);
     let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {

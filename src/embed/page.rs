@@ -25,10 +25,12 @@ fn post_height() {
     let Some(main) = crate::dom::document().get_element_by_id("main") else {
         return;
     };
+    // Rounded up with 2 px to spare, against fractional layout heights.
     let height = (main.get_bounding_client_rect().bottom() + 2.0).ceil();
     let message = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&message, &"context".into(), &"iframe.resize".into());
     let _ = js_sys::Reflect::set(&message, &"height".into(), &JsValue::from(height));
+    // Any origin: the host is not known here, and the message carries only a height.
     let _ = parent.post_message(&message, "*");
 }
 
@@ -38,11 +40,13 @@ pub fn EmbedPage(props: &EmbedPageProps) -> Html {
     let (mut options, unknown) = use_memo(props.query.clone(), EmbedOptions::from_query)
         .as_ref()
         .clone();
+    // The route resolves `auto` itself, against the reader's system setting.
     if matches!(options.theme.as_deref(), None | Some("auto")) {
         let dark = crate::dom::prefers_dark();
         options.theme = Some(if dark { "dark" } else { "light" }.to_owned());
     }
     let dark = options.theme.as_deref() == Some("dark");
+    // Re-runs only when the theme flips; it goes on the frame's own document.
     use_effect_with(dark, |dark| {
         let theme = if *dark {
             crate::theme::Theme::Dark
@@ -51,23 +55,17 @@ pub fn EmbedPage(props: &EmbedPageProps) -> Html {
         };
         theme.apply();
     });
-    let on_event = Callback::from(move |_| crate::dom::after_ms(50, post_height));
-    // Later size changes (a canvas re-measured, the reader typed a longer text).
+    // After each result or error, the height once the new view has been laid out. Made once,
+    // so `EmbedRoot`'s props compare equal when nothing else changed.
+    let on_event = use_callback((), |_, ()| crate::dom::after_ms(50, post_height));
+    // Later size changes (a canvas re-measured, the reader typed a longer text): the page's
+    // root element watched for the life of the route.
     use_effect_with((), |()| {
-        use wasm_bindgen::closure::Closure;
-        use wasm_bindgen::JsCast;
-        let callback = Closure::<dyn FnMut()>::new(post_height);
-        let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok();
-        if let (Some(observer), Some(root)) = (&observer, crate::dom::document().document_element())
-        {
-            observer.observe(&root);
-        }
-        move || {
-            if let Some(observer) = observer {
-                observer.disconnect();
-            }
-            drop(callback);
-        }
+        use crate::hooks::observer::{Entries, Watching};
+        let callback = Entries::new(move |_| post_height());
+        let root = crate::dom::document().document_element();
+        let watching = Watching::start_on(root, callback, |f| web_sys::ResizeObserver::new(f).ok());
+        move || drop(watching)
     });
     html! {
         <main id="main" class="embed-page">

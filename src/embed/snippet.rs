@@ -5,6 +5,8 @@ use super::options::EmbedOptions;
 use crate::route::{Location, Query, Route};
 
 /// `text` made safe inside a double-quoted HTML attribute or element content.
+///
+/// Single quotes are left alone: every attribute the snippets write is double-quoted.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -24,6 +26,7 @@ pub fn element_snippet(base: &str, options: &EmbedOptions) -> String {
     let attributes: String = options
         .pairs()
         .into_iter()
+        // `editable` is a boolean attribute: present without a value, as an author would write it.
         .map(|(name, value)| match name {
             "editable" => " editable".to_owned(),
             _ => format!(" {name}=\"{}\"", escape_html(&value)),
@@ -44,6 +47,7 @@ pub fn embed_route(options: &EmbedOptions) -> String {
             (
                 name.to_owned(),
                 if name == "editable" {
+                    // In a URL a flag needs a value: `from_query` reads anything but `0` as on.
                     "1".to_owned()
                 } else {
                     value
@@ -63,6 +67,7 @@ pub fn embed_route(options: &EmbedOptions) -> String {
 /// height attribute, for hosts that forbid scripts).
 pub fn iframe_snippet(base: &str, options: &EmbedOptions) -> String {
     let src = format!("{base}{}", embed_route(options));
+    // Only for the frame's `title` (what a screen reader announces for it).
     let model = options.model.as_deref().unwrap_or("attention");
     format!(
         "<iframe src=\"{}\" title=\"attnscope: {}\" width=\"100%\" height=\"520\" loading=\"lazy\" frameborder=\"0\"></iframe>\n\
@@ -77,6 +82,7 @@ pub fn app_link(base: &str, options: &EmbedOptions) -> String {
     let model = options.model.clone().unwrap_or_default();
     let mut query: Query = Vec::new();
     let route = match (options.view.as_deref(), model.as_str()) {
+        // The explorer has no text or model: the link opens it with its defaults.
         (Some("pe"), _) => Route::PositionalEncoding,
         (_, "translate-en-es") => Route::Translate,
         _ => {
@@ -88,6 +94,7 @@ pub fn app_link(base: &str, options: &EmbedOptions) -> String {
     };
     if route != Route::PositionalEncoding {
         if let Some(text) = &options.text {
+            // The same 2000-character cut as the app's own URLs.
             query.push(("text".into(), text.chars().take(2000).collect()));
         }
     }

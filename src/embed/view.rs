@@ -5,10 +5,11 @@
 
 use super::detail::ResultDetail;
 use super::options::{EmbedSpec, EngineChoice, ViewKind};
-use crate::backend::Backend;
 use crate::components::figure_plot::FigurePlot;
 use crate::components::live_text::LiveText;
+use crate::components::notices::trace_message;
 use crate::components::probability_bars::ProbabilityBars;
+use crate::engine::backend::Backend;
 use crate::engine::live::{use_live_engine, LiveRequest, LoadState, Shown, Slot};
 use crate::engine::page::{device_lost, use_page_backend};
 use attnscope_core::trace::SelfAttention;
@@ -43,9 +44,13 @@ pub struct EmbedViewProps {
 /// The reader's own changes: what they typed, heads they switched off, the head they opened.
 #[derive(Debug, Clone, PartialEq)]
 struct Local {
+    /// The text to run: the host's until the reader types.
     text: String,
+    /// When the reader's last change arrived (`performance.now()`); `None` for the host's.
     input_at: Option<f64>,
+    /// Heads switched off, (layer, head), in the order they were switched.
     heads_off: Vec<(usize, usize)>,
+    /// The head the heatmap and head views show, as asked (clamped against the maps later).
     open: (usize, usize),
 }
 
@@ -61,6 +66,7 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
         forced => forced,
     };
     let backend = choice.offered(page_backend);
+    // The PE view draws core's encoding and needs no model: nothing is downloaded for it.
     let models = if spec.view == ViewKind::Pe {
         vec![]
     } else {
@@ -91,6 +97,8 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
         heads_off: local.heads_off.clone(),
     };
     let maps = shown.as_ref().and_then(|s| s.maps());
+    // Until the first result, nothing is known of the model's size, so the selection is
+    // used as asked.
     let selection = match &maps {
         Some(maps) => asked.clamped(maps),
         None => asked.clone(),
@@ -159,6 +167,8 @@ fn use_local(spec: &EmbedSpec) -> UseStateHandle<Local> {
         open: (spec.layer, spec.head),
     };
     let local = use_state(|| from_host(spec));
+    // The host's values, not the reader's: when the host sets one of them again, the reader's
+    // changes give way to it.
     let deps = (
         spec.text.clone(),
         spec.heads_off.clone(),
@@ -173,6 +183,8 @@ fn use_local(spec: &EmbedSpec) -> UseStateHandle<Local> {
             heads_off: off.clone(),
             open: (*layer, *head),
         };
+        // The effect also runs on mount, where nothing has changed; skipping the equal value
+        // saves a render.
         if *handle != next {
             handle.set(next);
         }
@@ -190,6 +202,7 @@ fn problems(
 ) -> Vec<String> {
     let spec = &props.spec;
     let mut problems = props.problems.clone();
+    // Only the host's own layer and head are reported: a head the reader opened always exists.
     let from_host = (spec.layer, spec.head) == (asked.layer, asked.head);
     if let Some(maps) = maps.filter(|_| from_host && shown != asked) {
         problems.push(format!(
@@ -243,6 +256,7 @@ fn use_figure(
     shown: Option<Rc<Shown>>,
     selection: &Selection,
 ) -> Option<Rc<Figure>> {
+    // The job number stands for the result: cheaper to compare than the whole trace.
     let seq = shown.as_ref().map(|s| s.seq);
     let figure = use_memo(
         (seq, view, selection.clone()),
@@ -268,6 +282,8 @@ fn use_problem_events(props: &EmbedViewProps, problems: &[String]) {
         for problem in problems.iter().filter(|p| !sent.contains(p)) {
             on_event.emit(EmbedEvent::Error(problem.clone()));
         }
+        // Only the current problems are remembered, so a problem that goes and comes back is
+        // reported again.
         *sent = problems.clone();
     });
 }
@@ -326,13 +342,8 @@ fn outcome(shown: Option<&Shown>) -> Html {
         (_, Some((_, _, text))) => html! { <p class="translation" lang="es">{ text }</p> },
         _ => html! {},
     };
-    let message = shown
-        .computed
-        .trace
-        .message
-        .as_ref()
-        .map(|m| html! { <p class="notice trace-message" role="status">{ m }</p> });
-    html! { <>{ said }{ for message }</> }
+    let message = trace_message(shown.computed.trace.message.as_ref());
+    html! { <>{ said }{ message }</> }
 }
 
 /// The canvas id of `spec`'s view (tests and host pages find the plot by it).

@@ -17,6 +17,7 @@ pub struct ModelInfo {
     pub examples: &'static [&'static str],
 }
 
+/// The sentiment models' example chips, shared by both architectures of the task.
 const SENTIMENT_EXAMPLES: &[&str] = &[
     "the acting is wonderful but the plot is a mess",
     "not bad at all",
@@ -24,6 +25,7 @@ const SENTIMENT_EXAMPLES: &[&str] = &[
     "one of the most moving stories i have seen in years",
 ];
 
+/// The news-topic models' example chips, shared by both architectures of the task.
 const TOPIC_EXAMPLES: &[&str] = &[
     "the bank raised interest rates as oil prices climbed",
     "the striker scored twice in the final minutes of the match",
@@ -87,6 +89,7 @@ pub const TRANSLATOR: ModelInfo = ModelInfo {
 /// The classifier named `name`: one the page ships, or one the visitor brought
 /// (`crate::engine::user`).
 pub fn classifier(name: &str) -> Option<&'static ModelInfo> {
+    // Shipped names first; a brought model is always `user-N`, never a shipped folder's name.
     CLASSIFIERS
         .iter()
         .find(|m| m.name == name)

@@ -8,7 +8,7 @@
 //! measured again when the length changes a lot ([`AutoPick`]).
 
 use super::EngineKind;
-use crate::backend::{Backend, SharedGpu};
+use crate::engine::backend::{Backend, SharedGpu};
 use attnscope_gpu::GpuUnavailable;
 
 /// The reader's engine choice.
@@ -54,6 +54,7 @@ impl EngineChoice {
             .iter()
             .find(|(k, _)| k == "engine")
             .and_then(|(_, v)| Self::parse(v));
+        // The URL wins over the saved choice, so a shared link runs on the engine it names.
         from_url.unwrap_or_else(Self::saved)
     }
 
@@ -77,6 +78,7 @@ impl EngineChoice {
             (EngineChoice::Auto, Backend::WebGpu(SharedGpu(gpu))) if gpu.adapter.software => {
                 Backend::Cpu(GpuUnavailable::SoftwareAdapter(gpu.adapter.name.clone()))
             }
+            // `gpu` is obeyed even on a software adapter; `Detecting` stays `Detecting`.
             (_, backend) => backend,
         }
     }
@@ -114,6 +116,7 @@ impl AutoPick {
     /// Whether a forward of `t` tokens should measure again: the length has at least doubled
     /// or halved (and moved by 8 tokens or more) since the measurement.
     pub fn stale_at(&self, t: usize) -> bool {
+        // The 8-token floor keeps short texts from measuring on every few keystrokes.
         let (a, b) = (self.t.max(1), t.max(1));
         a.abs_diff(b) >= 8 && (a >= 2 * b || b >= 2 * a)
     }

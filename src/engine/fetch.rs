@@ -13,6 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, Response};
 
+/// `"{what}: {detail}"`, the detail a JS `Error`'s message or a thrown string.
 fn js_error(what: &str, value: JsValue) -> String {
     let detail = value
         .dyn_ref::<js_sys::Error>()
@@ -34,6 +35,8 @@ fn take_prefetched(url: &str) -> Option<js_sys::Promise> {
     .ok()?;
     let key = JsValue::from_str(url);
     let pending = started.get(&key);
+    // Forgotten at once: a response body can be read only once, so a second caller (a later
+    // view, after a failed download) must make its own request.
     started.delete(&key);
     pending.dyn_into::<js_sys::Promise>().ok()
 }
@@ -53,6 +56,8 @@ pub async fn fetch_bytes(url: &str, progress: &dyn Fn(u64, u64)) -> Result<Vec<u
             response.status_text()
         ));
     }
+    // The declared length sizes the buffer and the progress; 0 (no header, or one that does
+    // not parse) takes the held-chunks path below.
     let expected = response
         .headers()
         .get("content-length")
@@ -60,6 +65,7 @@ pub async fn fetch_bytes(url: &str, progress: &dyn Fn(u64, u64)) -> Result<Vec<u
         .flatten()
         .and_then(|v| v.parse::<u64>().ok())
         .unwrap_or(0);
+    // No body (a 204, say) is an empty file.
     let Some(body) = response.body() else {
         return Ok(Vec::new());
     };
@@ -75,6 +81,7 @@ pub async fn fetch_bytes(url: &str, progress: &dyn Fn(u64, u64)) -> Result<Vec<u
         let chunk = JsFuture::from(reader.read())
             .await
             .map_err(|e| js_error(&format!("reading {url} failed"), e))?;
+        // Each read is `{done, value}`; one that cannot be inspected ends the loop, not spins it.
         let done = Reflect::get(&chunk, &"done".into())
             .map(|v| v.is_truthy())
             .unwrap_or(true);
@@ -92,6 +99,7 @@ pub async fn fetch_bytes(url: &str, progress: &dyn Fn(u64, u64)) -> Result<Vec<u
         }
         progress(received, expected);
     }
+    // One exact allocation for the held chunks, each then copied straight out of JS memory.
     if !held.is_empty() {
         bytes.reserve_exact(received as usize);
         for chunk in held {
@@ -109,12 +117,16 @@ pub type SharedBytes = Rc<Vec<u8>>;
 /// A download in flight or done: its result once known, and who waits for it.
 #[derive(Default)]
 struct Download {
+    /// The outcome once the first caller's fetch ends (`None` while it is in flight).
     result: Option<Result<SharedBytes, String>>,
+    /// Later callers waiting for it; each gets a clone of the outcome.
     waiters: Vec<oneshot::Sender<Result<SharedBytes, String>>>,
 }
 
 thread_local! {
+    /// The prefix of every asset URL ([`set_asset_base`]); empty for the app itself.
     static ASSET_BASE: RefCell<String> = const { RefCell::new(String::new()) };
+    /// Every download of the page, by absolute URL ([`fetch_shared`]).
     static DOWNLOADS: RefCell<HashMap<String, Rc<RefCell<Download>>>> = RefCell::default();
 }
 
@@ -147,6 +159,8 @@ pub async fn fetch_shared(url: &str, progress: &dyn Fn(u64, u64)) -> Result<Shar
             }
         }
     });
+    // A later caller: the bytes at once when the download is done, else a oneshot that the
+    // first caller answers when it ends.
     if !first {
         if let Some(done) = download.borrow().result.clone() {
             return done;
@@ -158,6 +172,8 @@ pub async fn fetch_shared(url: &str, progress: &dyn Fn(u64, u64)) -> Result<Shar
             .unwrap_or_else(|_| Err(format!("the download of {url} was abandoned")));
     }
     let result = fetch_bytes(url, progress).await.map(Rc::new);
+    // A failed download leaves the map, so the next call tries again; those already
+    // waiting still get this failure.
     if result.is_err() {
         DOWNLOADS.with(|d| d.borrow_mut().remove(url));
     }

@@ -12,7 +12,7 @@ use super::catalog::ModelInfo;
 use super::choice::EngineChoice;
 use super::schedule::{self, Job, Outcome, Scheduler};
 use super::{Computed, Engine, EngineKind, RunError};
-use crate::backend::{Backend, SharedGpu};
+use crate::engine::backend::{Backend, SharedGpu};
 use crate::engine::latency::{use_paint_latency, Painted};
 use attnscope_core::trace::{Attention, Classification, Decoded, Output, SelfAttention};
 use attnscope_core::{Interventions, Matrix};
@@ -58,6 +58,7 @@ impl Shown {
         input_at: Option<f64>,
         computed: Computed,
     ) -> Self {
+        // Token texts are copied once per result, into an `Rc` that every view shares.
         let tokens = computed.trace.tokens.iter().map(|t| t.text.clone());
         Self {
             seq,
@@ -152,6 +153,8 @@ pub struct Slot {
     pub info: &'static ModelInfo,
     /// Where its loading is.
     pub load: LoadState,
+    /// The engine once loaded (`None` while loading or after a failure); private, so only the
+    /// hook's schedule ever runs a forward.
     engine: Option<EngineRef>,
     /// The latest result (never older than one shown before).
     pub shown: Option<Rc<Shown>>,
@@ -169,6 +172,7 @@ impl Slot {
 /// Every model a page has asked for.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveModels {
+    /// In the order the page first asked for them; a slot lives while the page lists its model.
     slots: Vec<Slot>,
 }
 
@@ -195,10 +199,13 @@ pub enum LiveAction {
     Keep(Vec<&'static str>),
 }
 
+/// An action for a model without a slot, a stale outcome, or a `Keep` that drops nothing
+/// returns the same `Rc`, so no component re-renders for it.
 impl Reducible for LiveModels {
     type Action = LiveAction;
 
     fn reduce(self: Rc<Self>, action: LiveAction) -> Rc<Self> {
+        // `Keep` is the one action about every slot; it keeps the same `Rc` when nothing goes.
         if let LiveAction::Keep(names) = &action {
             if self.slots.iter().all(|s| names.contains(&s.info.name)) {
                 return self;
@@ -230,6 +237,7 @@ impl Reducible for LiveModels {
                 slot.info
             }
         };
+        // A cheap copy: results, engines and maps sit behind `Rc`s.
         let mut next = (*self).clone();
         let index = next.slots.iter().position(|s| s.info.name == info.name);
         if index.is_none() && !matches!(action, LiveAction::Start(_)) {
@@ -303,6 +311,7 @@ pub fn use_live_engine(
     on_device_lost: Callback<String>,
 ) -> UseReducerHandle<LiveModels> {
     let live = use_reducer(LiveModels::default);
+    // One queue per hook (per page, per embed): its job numbers order only its own results.
     let scheduler = use_mut_ref(Scheduler::default);
 
     // Load every model on the page once the backend is known.
@@ -312,12 +321,18 @@ pub fn use_live_engine(
         let auto = choice == EngineChoice::Auto;
         let names: Vec<&'static str> = models.iter().map(|m| m.name).collect();
         let models = models.to_vec();
+        // Re-runs when the list of models changes or the backend stops `Detecting`. A later
+        // backend change (a lost device) reloads nothing: each engine drops its own GPU network.
         use_effect_with((names, gpu.is_some()), move |(_, detected)| {
+            // Models the page no longer shows go at once, detected or not; their engines (and GPU
+            // buffers) go when the last job holding them ends.
             live.dispatch(LiveAction::Keep(models.iter().map(|m| m.name).collect()));
             if !*detected {
                 return;
             }
             for info in models {
+                // A model with a slot is loading, ready or failed: it is never loaded twice, and a
+                // failed one stays failed while the page shows it.
                 if live.slot(info.name).is_none() {
                     load(live.dispatcher(), info, gpu.clone().flatten(), auto);
                 }
@@ -334,8 +349,12 @@ pub fn use_live_engine(
         let deliver = deliverer(live.dispatcher(), on_notice, on_device_lost);
         let scheduler = scheduler.clone();
         let input_at = request.input_at;
+        // Re-runs when the text, the interventions or the ready engines change (an engine equals
+        // only itself). `input_at` is no dependency: a new timestamp alone runs nothing.
         let deps = (request.text, request.interventions, engines);
         use_effect_with(deps, move |(text, interventions, engines)| {
+            // Nothing ready: no request is lost, since the first engine to load changes `engines`
+            // and this runs again with the latest request.
             if engines.is_empty() {
                 return;
             }
@@ -351,7 +370,10 @@ pub fn use_live_engine(
         });
     }
 
+    // The keystroke → paint record follows the first model only: one record per keystroke.
     let first = models.first().and_then(|m| live.slot(m.name));
+    // Why the CPU runs, for the record, where no GPU was offered at all (a model the GPU
+    // refused says so in its `gpu_note`).
     let cpu_reason = match choice.offered(backend.clone()) {
         Backend::Cpu(reason) => Some(reason.to_string()),
         _ => None,
@@ -371,6 +393,7 @@ fn load(
     gpu: Option<attnscope_gpu::GpuContext>,
     auto: bool,
 ) {
+    // The slot exists before the first await, so the next render's effect sees it.
     live.dispatch(LiveAction::Start(info));
     wasm_bindgen_futures::spawn_local(async move {
         let progress = {
@@ -379,6 +402,8 @@ fn load(
                 live.dispatch(LiveAction::Loading(info, stage.to_owned(), fraction))
             }
         };
+        // A model dropped meanwhile still finishes loading; the reducer finds no slot and
+        // ignores it, and the engine is dropped with the action.
         match Engine::load(info, gpu, auto, &progress).await {
             Ok(engine) => live.dispatch(LiveAction::Loaded(info, Rc::new(engine))),
             Err(why) => live.dispatch(LiveAction::Failed(info, why)),

@@ -1,7 +1,13 @@
 //! The engines behind the live views: a shipped model loaded once, run on the GPU engine when
 //! WebGPU works, else on the CPU core in wasm. Both build the
 //! same `Trace` (core's `Model::encode` / `Model::finish`).
+//!
+//! Data flow: a view's text and [`Interventions`] reach [`Engine::run`] through the live hook
+//! ([`live::use_live_engine`]) and its queue ([`schedule`]); the [`Computed`] trace goes back
+//! to the views. Nothing here draws, keeps results or decides which result is shown: the
+//! schedule's job numbers do that.
 
+pub mod backend;
 pub mod catalog;
 pub mod choice;
 pub mod fetch;
@@ -14,7 +20,7 @@ pub mod user;
 use attnscope_core::config::ModelConfig;
 use attnscope_core::weights::WeightStore;
 use attnscope_core::{Interventions, Model, ModelFiles, Trace};
-use attnscope_gpu::{GpuContext, GpuError, Network as GpuNetwork};
+use attnscope_gpu::{GpuContext, GpuError, Loaded, Network as GpuNetwork};
 use catalog::ModelInfo;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -72,6 +78,9 @@ pub struct Engine {
     pub info: &'static ModelInfo,
     /// The CPU reference (and the tokenizer both engines use).
     pub model: Model,
+    /// The GPU engine while it works: `None` when no GPU was offered, it refused the model, or
+    /// the device was lost ([`Engine::drop_gpu`]). An `Rc` so a forward holds the network across
+    /// its awaits without keeping the `RefCell` borrowed.
     gpu: RefCell<Option<Rc<GpuNetwork>>>,
     /// The f32 weight bytes its GPU network uploaded (counted in [`gpu_live`] while it lives).
     gpu_bytes: u64,
@@ -84,6 +93,7 @@ pub struct Engine {
 }
 
 thread_local! {
+    /// (GPU networks alive, f32 weight bytes they uploaded) on this page; see [`gpu_live`].
     static GPU_LIVE: std::cell::Cell<(u32, u64)> = const { std::cell::Cell::new((0, 0)) };
 }
 
@@ -93,6 +103,8 @@ pub fn gpu_live() -> (u32, u64) {
     GPU_LIVE.with(|c| c.get())
 }
 
+/// Counts one network of `bytes` in (`delta` = 1) or out (`delta` = -1) of [`gpu_live`];
+/// both parts saturate at 0, so an unbalanced call cannot wrap the count.
 fn count_gpu(delta: i64, bytes: u64) {
     GPU_LIVE.with(|c| {
         let (n, b) = c.get();
@@ -106,12 +118,14 @@ fn count_gpu(delta: i64, bytes: u64) {
     });
 }
 
+/// Takes the GPU network out of [`gpu_live`]'s count when the model leaves the page.
 impl Drop for Engine {
     fn drop(&mut self) {
         self.drop_gpu();
     }
 }
 
+/// The model's name and whether it has a GPU engine (no weights, no network).
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
@@ -152,6 +166,8 @@ impl Engine {
             target_tokenizer: target_tokenizer.as_deref(),
         })
         .map_err(|e| format!("{}: {e}", info.name))?;
+        // A GPU that refuses the model (too large for its limits, a kernel that does not compile)
+        // fails nothing: the model runs on the CPU and `gpu_note` tells the reader why.
         let (gpu, gpu_note) = match gpu {
             None => (None, None),
             Some(context) => {
@@ -160,6 +176,7 @@ impl Engine {
                     WeightStore::for_config(&weights, &model.config).map_err(|e| e.to_string())?;
                 match GpuNetwork::load(&context, &model.config, &store).await {
                     Ok(network) => {
+                        // Counted out by `drop_gpu`, which `Drop` calls.
                         count_gpu(1, store.f32_bytes());
                         (Some((Rc::new(network), store.f32_bytes())), None)
                     }
@@ -190,6 +207,8 @@ impl Engine {
     ) -> Result<(String, String, Option<String>, fetch::SharedBytes), String> {
         let base = fetch::asset_url(&format!("assets/models/{}/", info.name));
         let file = |name: &str| format!("{base}{name}");
+        // Each file's bytes move the bar across its own band `from..to` of the whole load; a
+        // response without a length parks it mid-band.
         let part = |stage: &'static str, from: f64, to: f64| {
             move |got: u64, expected: u64| {
                 let fraction = if expected > 0 {
@@ -206,6 +225,8 @@ impl Engine {
             &part("Fetching config.json", 0.0, 0.02),
         )
         .await?;
+        // Only a translator has a target-language tokenizer. A config that does not parse is
+        // not an error yet: `Model::from_files` reports it once everything has arrived.
         let translator = matches!(
             ModelConfig::from_json(&config),
             Ok(ModelConfig::Seq2SeqAttention(_))
@@ -258,6 +279,7 @@ impl Engine {
 
     /// Drops the GPU engine (after a device loss): later forwards run on the CPU.
     pub fn drop_gpu(&self) {
+        // `take`, so a second call (a loss, then `Drop`) counts nothing out.
         if self.gpu.borrow_mut().take().is_some() {
             count_gpu(-1, self.gpu_bytes);
         }
@@ -274,10 +296,14 @@ impl Engine {
             Some(_) => None,
             None => self.gpu.borrow().clone(),
         };
+        // The submit counter is the page's one context's, shared by every network: the difference
+        // below is this forward's unless another schedule (a second embed) submits meanwhile.
         let submitted = gpu.as_ref().map_or(0, |g| g.context().submits());
         let mut why = None;
         // A measuring forward's faster result is this keystroke's answer.
         let mut measured = None;
+        // `auto` decides only when there is something to run, and reuses its measurement until
+        // the length moves a lot ([`choice::AutoPick::stale_at`]).
         let gpu = match (&gpu, self.auto && !ids.is_empty()) {
             (Some(network), true) => {
                 let pick = match self.pick.get() {
@@ -290,6 +316,7 @@ impl Engine {
                     }
                 };
                 why = Some(pick.reason());
+                // The CPU won: the GPU network stays loaded (a later measurement may pick it).
                 gpu.filter(|_| pick.kind() == EngineKind::Gpu)
             }
             _ => gpu,
@@ -300,6 +327,8 @@ impl Engine {
             EngineKind::Cpu
         };
         let dispatches = gpu.as_ref().map_or(0, |g| g.dispatches());
+        // The measuring forward's trace, else the encoder's alone when there is nothing to run
+        // (its message says why), else one forward on the engine chosen.
         let trace = if let Some(trace) = measured {
             trace
         } else if ids.is_empty() {
@@ -331,6 +360,8 @@ impl Engine {
         iv: &Interventions,
     ) -> Result<(choice::AutoPick, Trace), RunError> {
         let started = crate::dom::now_ms();
+        // Each time is the wall time a keystroke would see (the GPU's read-back included). Both
+        // forwards answer the same request, so the faster one's trace is kept, not run again.
         let on_gpu = self.forward_gpu(gpu, trace.clone(), ids, iv).await?;
         let gpu_ms = crate::dom::now_ms() - started;
         let started = crate::dom::now_ms();
@@ -356,6 +387,8 @@ impl Engine {
         ids: &[u32],
         iv: &Interventions,
     ) -> Result<Trace, RunError> {
+        // A lost device is kept apart from other failures: the schedule drops the GPU engine and
+        // runs the job again on the CPU.
         match gpu.forward(ids, iv).await {
             Ok(out) => Ok(self.model.finish(trace, out)),
             Err(GpuError::DeviceLost(reason)) => Err(RunError::DeviceLost(reason)),

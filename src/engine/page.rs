@@ -2,18 +2,22 @@
 //! app and every `<attn-scope>` element use one GPU device, detected once. When any of them
 //! loses the device, all of them hear of it and answer on the CPU.
 
-use crate::backend::Backend;
+use crate::engine::backend::Backend;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// A subscriber to backend changes; `Rc` so the list can be copied out before calling.
 type Listener = Rc<dyn Fn(Backend)>;
 
 /// What the page knows about its backend, and who is listening.
 struct PageBackend {
     backend: Backend,
+    /// Whether detection has started, so a second subscriber does not start another.
     detecting: bool,
+    /// The id the next subscription gets (ids are never reused).
     next_id: u64,
+    /// Every live subscription, by id.
     listeners: Vec<(u64, Listener)>,
 }
 
@@ -56,7 +60,7 @@ pub fn subscribe(listener: impl Fn(Backend) + 'static) -> Subscription {
         wasm_bindgen_futures::spawn_local(async {
             let backend = Backend::detect().await;
             if let Backend::WebGpu(gpu) = &backend {
-                crate::backend::install_lose_gpu_hook(gpu);
+                crate::engine::backend::install_lose_gpu_hook(gpu);
             }
             set(backend);
         });
@@ -66,12 +70,16 @@ pub fn subscribe(listener: impl Fn(Backend) + 'static) -> Subscription {
 
 /// The GPU device was lost: everything on the page switches to the CPU engine.
 pub fn device_lost(reason: String) {
+    // Only the first report counts: the other views meeting the same lost device find the
+    // page already on the CPU, and nothing is announced twice.
     if matches!(current(), Backend::WebGpu(_)) {
         set(Backend::Cpu(attnscope_gpu::GpuUnavailable::Lost(reason)));
     }
 }
 
 fn set(backend: Backend) {
+    // The listeners are copied out and called after the borrow ends: a listener may
+    // subscribe or drop a subscription, which borrows `PAGE` again.
     let listeners: Vec<Listener> = PAGE.with(|page| {
         let mut page = page.borrow_mut();
         page.backend = backend.clone();

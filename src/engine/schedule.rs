@@ -39,8 +39,11 @@ pub struct Outcome {
 /// The queue between the page and the engines.
 #[derive(Default)]
 pub struct Scheduler {
+    /// The last number handed out; the first job is 1.
     next_seq: u64,
+    /// The job waiting to start: only the latest, as a newer request replaces it.
     pending: Option<Job>,
+    /// A job's forwards are running (one job at a time, its models one after another).
     busy: bool,
     /// A forward started since the last animation frame: the next one waits for a frame.
     ran_this_frame: bool,
@@ -62,10 +65,13 @@ impl Scheduler {
 /// else at the next animation frame or when the forward in flight ends, whichever is later.
 /// `deliver` gets every model's outcome.
 pub fn submit(scheduler: &SharedScheduler, job: Job, deliver: Rc<dyn Fn(Outcome)>) {
+    // A job not yet started is dropped unrun: its answer would be stale before it showed.
     scheduler.borrow_mut().pending = Some(job);
     start_if_free(scheduler.clone(), deliver);
 }
 
+/// Starts the pending job if nothing runs and no forward started this frame; called on
+/// submit, at each animation frame after a start, and when a job ends.
 fn start_if_free(scheduler: SharedScheduler, deliver: Rc<dyn Fn(Outcome)>) {
     let job = {
         let mut s = scheduler.borrow_mut();
@@ -79,6 +85,8 @@ fn start_if_free(scheduler: SharedScheduler, deliver: Rc<dyn Fn(Outcome)>) {
     };
     {
         let (scheduler, deliver) = (scheduler.clone(), deliver.clone());
+        // The frame callback clears the per-frame mark and retries. A hidden tab runs no
+        // animation frames: after one forward there, the next waits for the tab to show.
         crate::dom::on_next_frame(move |_| {
             scheduler.borrow_mut().ran_this_frame = false;
             start_if_free(scheduler, deliver);
@@ -95,6 +103,8 @@ fn start_if_free(scheduler: SharedScheduler, deliver: Rc<dyn Fn(Outcome)>) {
                 input_at: job.input_at,
             })
         };
+        // One model after another, each outcome delivered as soon as its forward ends (not
+        // once the whole job has).
         for engine in &job.engines {
             let mut result = engine.run(&job.text, &job.interventions).await;
             if matches!(result, Err(RunError::DeviceLost(_))) {
@@ -105,6 +115,7 @@ fn start_if_free(scheduler: SharedScheduler, deliver: Rc<dyn Fn(Outcome)>) {
             }
             report(engine, result);
         }
+        // The latest job queued meanwhile (if any) runs now, or at the next frame.
         scheduler.borrow_mut().busy = false;
         start_if_free(scheduler, deliver);
     });

@@ -22,6 +22,7 @@ pub struct UserFolder {
 }
 
 thread_local! {
+    /// The brought models in the order brought: each catalogue entry and its files.
     static USER: RefCell<Vec<(&'static ModelInfo, Rc<UserFolder>)>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -50,11 +51,15 @@ pub fn register(label: &str, folder: UserFolder) -> Result<&'static ModelInfo, S
     }
     USER.with(|user| {
         let mut user = user.borrow_mut();
+        // The same label brought again replaces that entry in place: it keeps its `user-N` name
+        // and its place in the picker, with the new files.
         let shown = format!("Yours · {label}");
         let index = user
             .iter()
             .position(|(info, _)| info.label == shown)
             .unwrap_or(user.len());
+        // Leaked on purpose (a few strings per registration): the catalogue's entries are
+        // `'static`, and the replaced entry may still be held by a page.
         let info: &'static ModelInfo = Box::leak(Box::new(ModelInfo {
             name: Box::leak(user_name(index).into_boxed_str()),
             label: Box::leak(shown.into_boxed_str()),
@@ -109,6 +114,7 @@ pub async fn from_files(
     files: Vec<web_sys::File>,
     progress: &dyn Fn(&str, f64),
 ) -> Result<UserFolder, String> {
+    // Files are found by name alone: a picked folder's subfolders are not told apart.
     let find = |name: &str| files.iter().find(|f| f.name() == name).cloned();
     let read = |file: web_sys::File| async move {
         let buffer = JsFuture::from(file.array_buffer())
@@ -155,6 +161,7 @@ pub async fn from_files(
 pub async fn from_url(base: &str, progress: &dyn Fn(&str, f64)) -> Result<UserFolder, String> {
     let window = crate::dom::window();
     let page = window.location().href().unwrap_or_default();
+    // A trailing slash, so the file names below append to the folder.
     let base = if base.ends_with('/') {
         base.to_owned()
     } else {
@@ -177,6 +184,8 @@ pub async fn from_url(base: &str, progress: &dyn Fn(&str, f64)) -> Result<UserFo
     progress("Fetching config.json", 0.02);
     let config = fetch::fetch_text(&file("config.json"), &|_, _| {}).await?;
     progress("Fetching the tokenizer", 0.05);
+    // A missing optional file is a failed fetch turned into `None`; `tokenizer_of` says what
+    // is missing if neither kind of tokenizer came.
     let tokenizer = optional("tokenizer.json").await;
     let (vocab, tokenizer_config) = if tokenizer.is_some() {
         (None, None)
@@ -187,6 +196,7 @@ pub async fn from_url(base: &str, progress: &dyn Fn(&str, f64)) -> Result<UserFo
         )
     };
     let tokenizer = tokenizer_of(tokenizer, vocab, tokenizer_config)?;
+    // Fetched like a shipped model's weights, so the same URL is downloaded once per page.
     let weights = fetch::fetch_shared(&file("model.safetensors"), &|got, expected| {
         let fraction = if expected > 0 {
             got as f64 / expected as f64

@@ -2,6 +2,7 @@
 //! skip their work on a keystroke and catch up when scrolled in — or when the page is
 //! printed, where every plot must show the current result.
 
+use super::observer::{Entries, Watching};
 use yew::prelude::*;
 
 /// `value` while `node`'s element is on screen ([`use_on_screen`]), else the value it last
@@ -48,39 +49,27 @@ const ON_SCREEN_MARGIN: &str = "0px";
 /// ([`use_printing`]: a printed page or a PDF shows every plot with the current result).
 #[hook]
 pub fn use_on_screen(node: NodeRef) -> bool {
-    use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     let on_screen = use_state(|| true);
     let printing = use_printing();
     {
         let on_screen = on_screen.clone();
         use_effect_with((), move |()| {
-            let callback =
-                Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                    // The latest entry is the element's current state.
-                    let latest = entries.iter().last();
-                    if let Some(entry) =
-                        latest.and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
-                    {
-                        on_screen.set(entry.is_intersecting());
-                    }
-                });
+            let callback = Entries::new(move |entries: js_sys::Array| {
+                // The latest entry is the element's current state.
+                let latest = entries.iter().last();
+                if let Some(entry) =
+                    latest.and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+                {
+                    on_screen.set(entry.is_intersecting());
+                }
+            });
             let init = web_sys::IntersectionObserverInit::new();
             init.set_root_margin(ON_SCREEN_MARGIN);
-            let observer = web_sys::IntersectionObserver::new_with_options(
-                callback.as_ref().unchecked_ref(),
-                &init,
-            )
-            .ok();
-            if let (Some(observer), Some(element)) = (&observer, node.cast::<web_sys::Element>()) {
-                observer.observe(&element);
-            }
-            move || {
-                if let Some(observer) = observer {
-                    observer.disconnect();
-                }
-                drop(callback);
-            }
+            let watching = Watching::start(&node, callback, |f| {
+                web_sys::IntersectionObserver::new_with_options(f, &init).ok()
+            });
+            move || drop(watching)
         });
     }
     *on_screen || printing

@@ -1,5 +1,6 @@
 //! The width of an element, for plots that size their canvas from it.
 
+use super::observer::{Entries, Watching};
 use yew::prelude::*;
 
 /// The content width of `node`'s element in CSS pixels, rounded, from a ResizeObserver: `None`
@@ -10,31 +11,21 @@ use yew::prelude::*;
 /// 0 px wide at first, and re-measures once it is shown.
 #[hook]
 pub fn use_css_width(node: NodeRef) -> Option<u32> {
-    use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     // `use_state_eq`: a report of the same width renders nothing.
     let width = use_state_eq(|| None::<u32>);
     {
         let width = width.clone();
         use_effect_with((), move |()| {
-            let callback =
-                Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                    let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>()
-                    else {
-                        return;
-                    };
-                    width.set(Some(entry.content_rect().width().round().max(0.0) as u32));
-                });
-            let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok();
-            if let (Some(observer), Some(element)) = (&observer, node.cast::<web_sys::Element>()) {
-                observer.observe(&element);
-            }
-            move || {
-                if let Some(observer) = observer {
-                    observer.disconnect();
-                }
-                drop(callback);
-            }
+            let callback = Entries::new(move |entries: js_sys::Array| {
+                let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() else {
+                    return;
+                };
+                width.set(Some(entry.content_rect().width().round().max(0.0) as u32));
+            });
+            let watching =
+                Watching::start(&node, callback, |f| web_sys::ResizeObserver::new(f).ok());
+            move || drop(watching)
         });
     }
     *width

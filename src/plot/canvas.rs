@@ -21,11 +21,11 @@ pub fn fit_to_css_box(
     css_height: f64,
     known_width: Option<u32>,
 ) -> f64 {
-    let ratio = web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .clamp(1.0, 4.0);
+    let ratio = device_ratio();
     let style = canvas.style();
     let height = format!("{css_height}px");
+    // Style and size are written only when they differ: setting a canvas's width or height
+    // clears it and reallocates its backing store, even to the same value.
     if style.get_property_value("height").ok().as_deref() != Some(height.as_str()) {
         let _ = style.set_property("height", &height);
     }
@@ -33,6 +33,8 @@ pub fn fit_to_css_box(
         known_width
             .filter(|&w| w > 0)
             .map_or_else(|| canvas.client_width(), |w| w as i32)
+            // At least 120 CSS px: a canvas not laid out yet (hidden) reports 0, and a plot
+            // needs some room for its axes.
             .max(120),
     );
     let (width, height) = (
@@ -48,6 +50,14 @@ pub fn fit_to_css_box(
     ratio
 }
 
+/// Device pixels per CSS pixel, clamped to 1–4 (a zoomed-out page reports less than 1, and a
+/// backing store above 4× only costs memory).
+pub fn device_ratio() -> f64 {
+    web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 4.0)
+}
+
 /// The plotters drawing area over a whole canvas.
 pub fn drawing_area(canvas: &HtmlCanvasElement) -> PlotResult<DrawingArea<FastCanvas, Shift>> {
     let backend = CanvasBackend::with_canvas_object(canvas.clone())
@@ -55,6 +65,7 @@ pub fn drawing_area(canvas: &HtmlCanvasElement) -> PlotResult<DrawingArea<FastCa
     Ok(FastCanvas::new(backend, context_2d(canvas)?).into_drawing_area())
 }
 
+/// The canvas's 2D context (the browser returns the same one on every call), or why not.
 fn context_2d(canvas: &HtmlCanvasElement) -> PlotResult<CanvasRenderingContext2d> {
     canvas
         .get_context("2d")
@@ -63,16 +74,18 @@ fn context_2d(canvas: &HtmlCanvasElement) -> PlotResult<CanvasRenderingContext2d
         .ok_or_else(|| "the canvas has no 2D context".to_owned())
 }
 
+/// A canvas that is not on the page, `width × height` device pixels (an export draws into it).
+pub fn detached_canvas(width: u32, height: u32) -> PlotResult<HtmlCanvasElement> {
+    let canvas: HtmlCanvasElement = crate::dom::create("canvas")?;
+    canvas.set_width(width);
+    canvas.set_height(height);
+    Ok(canvas)
+}
+
 /// A canvas of `cols × rows` pixels holding one pixel per matrix cell, coloured on `range`.
 pub fn cells_canvas(matrix: &Matrix, (low, high): (f32, f32)) -> PlotResult<HtmlCanvasElement> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| "no document".to_owned())?;
-    let canvas: HtmlCanvasElement = document
-        .create_element("canvas")
-        .map_err(plot_err)?
-        .dyn_into()
-        .map_err(plot_err)?;
+    // Sized by `paint_cells`, which sets `cols × rows`.
+    let canvas = detached_canvas(1, 1)?;
     paint_cells(&canvas, matrix, (low, high))?;
     Ok(canvas)
 }
@@ -92,6 +105,7 @@ pub fn paint_cells(
     if canvas.height() != rows.max(1) {
         canvas.set_height(rows.max(1));
     }
+    // An empty matrix leaves a blank 1 × 1 canvas: `ImageData` refuses a zero size.
     if cols == 0 || rows == 0 {
         return Ok(());
     }
@@ -124,8 +138,10 @@ pub fn blit_cells(
     range: (f32, f32),
     rect: PlotRect,
 ) -> PlotResult<()> {
+    // A fresh one-pixel-per-cell canvas on every call, scaled into `rect` below.
     let cells = cells_canvas(matrix, range)?;
     let context = context_2d(canvas)?;
+    // Else the browser interpolates between cells as it scales up, blurring their edges.
     context.set_image_smoothing_enabled(false);
     context
         .draw_image_with_html_canvas_element_and_dw_and_dh(

@@ -15,14 +15,14 @@ pub fn svg_document<T>(
     size: (u32, u32),
     draw: impl FnOnce(&DrawingArea<Measured<SVGBackend<'_>>, Shift>) -> PlotResult<T>,
 ) -> PlotResult<(String, T)> {
-    let scratch = crate::dom::document()
-        .create_element("canvas")
+    // A detached canvas: it is never added to the page, it only answers `measureText`.
+    let scratch = crate::dom::create::<HtmlCanvasElement>("canvas")
         .ok()
-        .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
         .and_then(|c| c.get_context("2d").ok().flatten())
         .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
         .ok_or("no canvas to measure the figure's text")?;
     let mut svg = String::new();
+    // The backend borrows `svg` mutably; the block ends that borrow before `svg` is returned.
     let drawn = {
         let backend = SVGBackend::with_string(&mut svg, size);
         let root = Measured::new(backend, scratch).into_drawing_area();
@@ -34,6 +34,10 @@ pub fn svg_document<T>(
 }
 
 /// Adds an `<image>` (a PNG data URL) covering `rect` as the last element of an SVG document.
+///
+/// Last, so the cells paint over the axes' background as on the canvas. `pixelated` keeps
+/// one matrix value per block of pixels when the figure is scaled. A document without a
+/// closing tag is returned unchanged.
 pub fn embed_image(svg: &str, rect: PlotRect, png_data_url: &str) -> String {
     let image = format!(
         r#"<image x="{}" y="{}" width="{}" height="{}" preserveAspectRatio="none" image-rendering="pixelated" href="{}"/>"#,
@@ -51,15 +55,11 @@ pub fn png_data_url(canvas: &HtmlCanvasElement) -> PlotResult<String> {
 }
 
 /// Offers `url` to the user as a download named `filename`.
+///
+/// A detached `<a download>` clicked from script: no page navigation, and the file name
+/// comes from `filename`, not from the URL.
 pub fn download_url(url: &str, filename: &str) -> PlotResult<()> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| "no document".to_owned())?;
-    let anchor: HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(plot_err)?
-        .dyn_into()
-        .map_err(plot_err)?;
+    let anchor: HtmlAnchorElement = crate::dom::create("a")?;
     anchor.set_href(url);
     anchor.set_download(filename);
     anchor.click();
@@ -107,6 +107,8 @@ mod tests {
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break.
+///
+/// RFC 4180 quoting: a quote inside the field is doubled.
 fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
@@ -135,6 +137,7 @@ pub fn matrix_csv(
     for r in 0..matrix.rows() {
         out.push_str(&name(labels.map(|l| &l.rows), r));
         for v in matrix.row(r) {
+            // `{v}` is the shortest text that reads back as the same f32, so nothing is rounded.
             out.push_str(&format!(",{v}"));
         }
         out.push('\n');

@@ -15,7 +15,9 @@ use web_sys::CanvasRenderingContext2d;
 
 /// A backend `B` with fast, layout-free text measurement by a canvas 2D context.
 pub struct Measured<B> {
+    /// The backend that draws.
     inner: B,
+    /// The 2D context that fonts are set on and text measured with.
     context: CanvasRenderingContext2d,
 }
 
@@ -30,8 +32,10 @@ impl<B> Measured<B> {
     }
 }
 
+/// What a drawing call of the wrapped backend `B` returns.
 type CanvasResult<B> = Result<(), DrawingErrorKind<<B as DrawingBackend>::ErrorType>>;
 
+/// Every call but `estimate_text_size` goes straight to the wrapped backend.
 impl<B: DrawingBackend> DrawingBackend for Measured<B> {
     type ErrorType = B::ErrorType;
 
@@ -111,6 +115,8 @@ impl<B: DrawingBackend> DrawingBackend for Measured<B> {
         style: &S,
     ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
         let size = style.size();
+        // The same CSS font plotters-canvas draws with (style, px size, family), so the width
+        // measured is the width drawn. The font stays set: each `draw_text` sets its own.
         self.context.set_font(&format!(
             "{} {}px {}",
             style.style().as_str(),
@@ -121,7 +127,9 @@ impl<B: DrawingBackend> DrawingBackend for Measured<B> {
             .context
             .measure_text(text)
             .map(|m| m.width())
+            // Where `measureText` fails, 0.6 em a character, a rough average for Latin text.
             .unwrap_or(size * 0.6 * text.chars().count() as f64);
+        // Rounded up, so a label never gets less room than it takes; the height is the size.
         Ok((width.ceil() as u32, size.ceil() as u32))
     }
 }

@@ -1,3 +1,7 @@
+//!
+//! Static markup, except the live view: the `<attn-scope>` element is defined by
+//! `www/embed.js`, which mounts `EmbedRoot` into its shadow root (`embed::mount`), so the
+//! home page runs the same component an author's page would.
 //! The home view: what attnscope is, and the way into each view.
 
 use crate::route::Route;
@@ -12,6 +16,8 @@ pub fn HomeView() -> Html {
             <p class="lede">
                 { "attnscope runs small attention models on your own GPU through WebGPU and shows what every head attends to while you type. Nothing is sent anywhere: the models, the maths and the plots all live in this page." }
             </p>
+            // yew renders the custom element as plain markup; the element's own script does the
+            // rest. Each visit mounts it again, which is why `mount_embed` parks and reuses apps.
             <attn-scope class="home-live" model="sentiment-transformer" view="heatmap" layer="1" editable=""
                 text="not bad at all"></attn-scope>
             <p class="muted">{ "This view is the " }<code>{ "<attn-scope>" }</code>{ " element any page can embed with two lines; every view of the app has an Embed button that writes them for you." }</p>

@@ -4,9 +4,9 @@
 //! clicker) or the links move between stops; on the step-through's stop the arrows first walk
 //! its steps.
 
-use crate::backend::Backend;
 use crate::embed::mount::EmbedRoot;
 use crate::embed::options::EmbedOptions;
+use crate::engine::backend::Backend;
 use crate::hooks::keys::KeyPhase;
 use crate::route::{Location, Query, Route};
 use crate::views::playground::PlaygroundView;
@@ -14,13 +14,20 @@ use crate::views::steps::StepsView;
 use yew::prelude::*;
 
 /// What a stop opens.
+///
+/// The pairs are static so that [`STOPS`] can be a `const`; each variant turns them into its
+/// own input (embed options or a URL query) only when the stop is shown.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum StopView {
     /// An embedded view with these (name, value) options.
+    /// The names are the `<attn-scope>` attributes ([`EmbedOptions::from_query`]); the stop shows
+    /// the same view an author would embed, so a lesson stop and a host page cannot differ.
     Embed(&'static [(&'static str, &'static str)]),
     /// The playground with this URL query.
+    /// Read as the playground's own URL parameters, but never written back to the URL.
     Playground(&'static [(&'static str, &'static str)]),
     /// The step-through with this URL query.
+    /// Read as the step-through's own URL parameters, but never written back to the URL.
     Steps(&'static [(&'static str, &'static str)]),
 }
 
@@ -38,6 +45,9 @@ pub struct Stop {
 }
 
 /// The lesson, in order.
+///
+/// Stop `n` of `#/lesson/n` is `STOPS[n - 1]`, so adding or moving a stop renumbers the link
+/// of every stop after it.
 pub const STOPS: &[Stop] = &[
     Stop {
         title: "Where is each word? Positional encoding",
@@ -106,6 +116,7 @@ pub struct LessonProps {
     pub present: bool,
 }
 
+/// A stop's static pairs as an owned [`Query`], the shape views and embed options read.
 fn query(pairs: &[(&str, &str)]) -> Query {
     pairs
         .iter()
@@ -114,6 +125,9 @@ fn query(pairs: &[(&str, &str)]) -> Query {
 }
 
 /// The hash of stop `n` (from 1).
+///
+/// Presenter mode is carried as `present=1` so that a link or key used on a projector
+/// keeps the large type; nothing else of the current URL is kept.
 pub fn stop_href(n: usize, present: bool) -> String {
     let query = if present {
         vec![("present".to_owned(), "1".to_owned())]
@@ -131,8 +145,13 @@ pub fn stop_href(n: usize, present: bool) -> String {
 #[component]
 pub fn LessonView(props: &LessonProps) -> Html {
     let count = STOPS.len();
+    // The route already refuses 0; a number past the end shows the last stop rather than
+    // a blank page, so an old link to a longer lesson still lands somewhere useful.
     let n = props.stop.clamp(1, count);
     let stop = &STOPS[n - 1];
+    // `Last`: the step-through listens first (`KeyPhase::First`) and takes ← / → while it has
+    // steps left, so the lesson moves only on the keys nobody used. The listener is made
+    // again when the stop or presenter mode changes, so the closure never holds a stale `n`.
     crate::hooks::keys::use_window_keys(
         (n, props.present),
         KeyPhase::Last,
@@ -142,6 +161,8 @@ pub fn LessonView(props: &LessonProps) -> Html {
                 "ArrowLeft" | "PageUp" if n > 1 => n - 1,
                 _ => return false,
             };
+            // Setting the hash (not `replaceState`) is a real navigation: it adds a history entry,
+            // so Back returns to the previous stop, and the app's `hashchange` re-keys the view.
             let _ = crate::dom::window()
                 .location()
                 .set_hash(&stop_href(next, present));
@@ -150,7 +171,11 @@ pub fn LessonView(props: &LessonProps) -> Html {
     );
     let view = match stop.view {
         StopView::Embed(pairs) => {
+            // The stops' pairs are written here, so `from_query` has no unknown keys to report.
             let (mut options, _) = EmbedOptions::from_query(&query(pairs));
+            // An embed takes its theme from its options, not from the app; the page's `data-theme`
+            // (set by `Theme::apply`) is read when the stop renders, so the stop matches the
+            // header.
             options.theme = Some(
                 if crate::dom::document()
                     .document_element()
@@ -163,9 +188,13 @@ pub fn LessonView(props: &LessonProps) -> Html {
                     "light".into()
                 },
             );
+            // `key={n}`: each stop is a new embed with its own load. An empty `base` makes the
+            // "Open in attnscope" link relative to this page, which is the app itself.
             html! { <EmbedRoot key={n} {options} on_event={Callback::noop()} base="" /> }
         }
         StopView::Playground(pairs) => {
+            // `sync_url={false}`: the URL belongs to the lesson (`#/lesson/n`); a playground
+            // writing its own parameters would turn the address into the playground's.
             html! { <PlaygroundView key={n} query={query(pairs)} sync_url={false} /> }
         }
         StopView::Steps(pairs) => {

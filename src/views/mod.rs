@@ -1,3 +1,7 @@
+//!
+//! A view with settings reads them from the URL query once (the app re-keys it on every
+//! `hashchange`) and keeps the URL in step as they change, except inside a lesson stop.
+//! No view calls into an engine's internals: they only draw results.
 //! The app's views, one per route.
 
 pub mod attention;
@@ -8,4 +12,3 @@ pub mod pe;
 pub mod playground;
 pub mod steps;
 pub mod translate;
-pub mod url_sync;

@@ -7,6 +7,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct NotFoundProps {
     /// The path that was asked for.
+    ///
+    /// Decoded, as `Route::NotFound` holds it; yew escapes it, so any text is safe to show.
     pub path: AttrValue,
 }
 

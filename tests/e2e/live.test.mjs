@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveDist, launch, guardedPage, backendChip, screenshot, ROOT, OUTPUT } from './harness.mjs';
 
@@ -300,6 +300,41 @@ test('a printed page shows every view with the current text, none frozen off scr
     const pdf = await page.pdf({ format: 'A4' });
     assert.ok(pdf.length > 10000, `a PDF of the page (${pdf.length} bytes)`);
     await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+    assert.deepEqual(problems.consoleErrors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('a PNG export of a heatmap frozen off screen shows the current values, not its older picture', async () => {
+  const server = await serveDist();
+  const browser = await launch({ webgpu: false });
+  try {
+    const long = 'the film is a long and winding story about a family that moves to the coast , '.repeat(6).trim();
+    const query = `?model=sentiment-transformer&text=${encodeURIComponent(long)}`;
+    const { page, problems } = await openLive(browser, server, query);
+    await summaryFor(page, 'sentiment-transformer', long);
+    await page.focus('#live-text');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' great');
+    await summaryFor(page, 'sentiment-transformer', long + ' great');
+    const id = await page.evaluate(() => document.querySelector('figure.plot canvas[data-stale][data-plot-width]')?.id);
+    assert.ok(id, 'a heatmap below the fold holds its older picture');
+    const older = await page.$eval('#' + id, (c) => c.toDataURL('image/png'));
+    // Clicked without scrolling it in: the canvas stays frozen while the export runs.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.evaluate((i) => document.getElementById(i).closest('figure').querySelector('.export button').click(), id),
+    ]);
+    assert.equal(download.suggestedFilename().endsWith('.png'), true);
+    const exported = (await readFile(await download.path())).toString('base64');
+    assert.equal(await page.$eval('#' + id, (c) => c.dataset.stale), 'true', 'the export did not need the canvas');
+    await page.$eval('#' + id, (c) => c.scrollIntoView());
+    await page.waitForFunction((i) => !document.getElementById(i).dataset.stale, id, { timeout: 10000 });
+    const current = await page.$eval('#' + id, (c) => c.toDataURL('image/png'));
+    assert.notEqual(older, current, 'the frozen picture was of the earlier text');
+    assert.equal(exported, current.replace(/^data:image\/png;base64,/, ''), 'the export equals the current picture');
     assert.deepEqual(problems.consoleErrors, []);
   } finally {
     await browser.close();

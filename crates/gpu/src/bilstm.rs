@@ -14,7 +14,7 @@ use crate::classifier_io::ClassifierIo;
 use crate::kernel::Kernel;
 use crate::kernels::matmul::{self, Activation};
 use crate::kernels::{additive_pool, embed, head, lstm};
-use crate::plan::{Region, Steps};
+use crate::plan::{Loaded, Planned, Region, Steps};
 use crate::weights::{BiLstmLayer, Tensors};
 use crate::{GpuContext, GpuError, LoadError};
 use attnscope_core::bilstm::BiLstmOutput;
@@ -123,9 +123,8 @@ impl Buffers {
 
 /// A BiLSTM classifier loaded onto the GPU.
 pub struct GpuBiLstm {
-    context: GpuContext,
+    planned: Planned,
     config: BiLstmConfig,
-    steps: Steps,
     buffers: Buffers,
 }
 
@@ -141,6 +140,12 @@ fn check_limits(context: &GpuContext, c: &BiLstmConfig) -> Result<(), LoadError>
         context,
         &[c.vocab_size * e, c.max_len * 8 * h, 8 * h * (2 * h).max(e)],
     )
+}
+
+impl Loaded for GpuBiLstm {
+    fn planned(&self) -> &Planned {
+        &self.planned
+    }
 }
 
 impl GpuBiLstm {
@@ -164,21 +169,13 @@ impl GpuBiLstm {
         };
         let steps = plan(device, &config, &kernels, &weights, &buffers);
         Ok(Self {
-            context: context.clone(),
+            planned: Planned {
+                context: context.clone(),
+                steps,
+            },
             config,
-            steps,
             buffers,
         })
-    }
-
-    /// The context the model was loaded on.
-    pub fn context(&self) -> &GpuContext {
-        &self.context
-    }
-
-    /// How many dispatches one forward records (all in one compute pass).
-    pub fn dispatches(&self) -> usize {
-        self.steps.len()
     }
 
     /// What each dispatch of a forward on `ids` adds to its wall time, and the floor (see
@@ -191,7 +188,10 @@ impl GpuBiLstm {
     ) -> Result<(f64, Vec<(&'static str, f64)>), GpuError> {
         self.forward(ids, &Interventions::default()).await?;
         let t = ids.len().min(self.config.max_len) as u32;
-        Ok(self.steps.profile(&self.context, t, repeats))
+        Ok(self
+            .planned
+            .steps
+            .profile(&self.planned.context, t, repeats))
     }
 
     /// Runs the classifier on `ids` (at most `max_len`) with the interventions (masked tokens
@@ -209,8 +209,8 @@ impl GpuBiLstm {
         let label = "bilstm forward";
         let read =
             b.io.forward(
-                &self.context,
-                &self.steps,
+                &self.planned.context,
+                &self.planned.steps,
                 label,
                 &ids[..t],
                 &flags,

@@ -43,13 +43,19 @@ impl KernelSource {
 }
 
 /// Declares a kernel module's `SOURCE`: its `.wgsl` beside it, its bindings and its `Params`.
+/// `shared [...]` appends WGSL files several kernels use (activations, the decoder's end
+/// flag) after the kernel's own text, so each is written once; WGSL declarations may come in
+/// any order, and the kernel's own lines keep their numbers in compiler messages.
 #[macro_export]
 macro_rules! kernel_source {
     ($file:literal, [$($binding:ident),* $(,)?]) => {
-        /// This kernel's WGSL, bindings and uniform layout.
+        $crate::kernel_source!($file, shared [], [$($binding),*]);
+    };
+    ($file:literal, shared [$($shared:literal),* $(,)?], [$($binding:ident),* $(,)?]) => {
+        /// This kernel's WGSL (with the shared files it uses), bindings and uniform layout.
         pub const SOURCE: $crate::kernel::KernelSource = $crate::kernel::KernelSource {
             file: $file,
-            wgsl: include_str!($file),
+            wgsl: concat!(include_str!($file) $(, "\n", include_str!($shared))*),
             bindings: &[$($crate::kernel::Binding::$binding),*],
             fields: <Params as $crate::uniform::Uniform>::FIELDS,
             size: std::mem::size_of::<Params>(),

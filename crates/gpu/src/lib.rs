@@ -36,3 +36,4 @@ pub use context::{AdapterSummary, GpuContext, GpuUnavailable};
 pub use error::{GpuError, LoadError};
 pub use kernels::matmul;
 pub use network::Network;
+pub use plan::Loaded;

@@ -3,6 +3,7 @@
 //! `attnscope_core::model::Network`, so a caller holds one value whatever the architecture.
 
 use crate::bilstm::GpuBiLstm;
+use crate::plan::{Loaded, Planned};
 use crate::seq2seq::GpuSeq2Seq;
 use crate::transformer::GpuTransformer;
 use crate::{GpuContext, GpuError, LoadError};
@@ -60,22 +61,14 @@ impl Network {
             Network::Seq2Seq(net) => NetworkOutput::Seq2Seq(net.forward(ids, interventions).await?),
         })
     }
+}
 
-    /// The context the network was loaded on.
-    pub fn context(&self) -> &GpuContext {
+impl Loaded for Network {
+    fn planned(&self) -> &Planned {
         match self {
-            Network::Transformer(net) => net.context(),
-            Network::BiLstm(net) => net.context(),
-            Network::Seq2Seq(net) => net.context(),
-        }
-    }
-
-    /// How many dispatches one forward records (all in one compute pass).
-    pub fn dispatches(&self) -> usize {
-        match self {
-            Network::Transformer(net) => net.dispatches(),
-            Network::BiLstm(net) => net.dispatches(),
-            Network::Seq2Seq(net) => net.dispatches(),
+            Network::Transformer(net) => net.planned(),
+            Network::BiLstm(net) => net.planned(),
+            Network::Seq2Seq(net) => net.planned(),
         }
     }
 }

@@ -246,3 +246,29 @@ pub async fn submit_and_read(
         .await
         .map_err(|e| context.lost().map_or(e, GpuError::DeviceLost))
 }
+
+/// What every loaded engine holds whatever its architecture: the context it was loaded on
+/// and its forward, planned once at load time.
+pub struct Planned {
+    /// The device, queue and loss flag the engine's buffers live on.
+    pub context: GpuContext,
+    /// Every dispatch of one forward, in order, with its bind group and uniform slot.
+    pub steps: Steps,
+}
+
+/// The accessors every engine (and [`crate::Network`]) shares, written once over its
+/// [`Planned`] forward.
+pub trait Loaded {
+    /// The engine's context and planned forward.
+    fn planned(&self) -> &Planned;
+
+    /// The context the engine was loaded on.
+    fn context(&self) -> &GpuContext {
+        &self.planned().context
+    }
+
+    /// How many dispatches one forward records (all in one compute pass).
+    fn dispatches(&self) -> usize {
+        self.planned().steps.len()
+    }
+}

@@ -18,7 +18,7 @@ use crate::kernels::decoder_state::StateLayout;
 use crate::kernels::matmul::{self, Activation};
 use crate::kernels::{bridge, decoder_argmax, decoder_attention, decoder_cell, decoder_logits};
 use crate::kernels::{embed, lstm};
-use crate::plan::{submit_and_read, Region, Steps};
+use crate::plan::{submit_and_read, Loaded, Planned, Region, Steps};
 use crate::weights::{sum, BiLstmLayer, Tensors};
 use crate::{GpuContext, GpuError, LoadError};
 use attnscope_core::config::{ModelConfig, Seq2SeqConfig};
@@ -192,10 +192,9 @@ impl Buffers {
 
 /// A translator loaded onto the GPU.
 pub struct GpuSeq2Seq {
-    context: GpuContext,
+    planned: Planned,
     config: Seq2SeqConfig,
     layout: StateLayout,
-    steps: Steps,
     /// How many of `steps` are the encoder's (each decoding step adds four).
     encoder_steps: usize,
     buffers: Buffers,
@@ -223,6 +222,12 @@ fn check_limits(context: &GpuContext, c: &Seq2SeqConfig) -> Result<(), LoadError
     )
 }
 
+impl Loaded for GpuSeq2Seq {
+    fn planned(&self) -> &Planned {
+        &self.planned
+    }
+}
+
 impl GpuSeq2Seq {
     /// Checks the limits, uploads the translator, compiles its kernels (specialised to its
     /// sizes with `override` constants) and plans the whole translation.
@@ -240,23 +245,15 @@ impl GpuSeq2Seq {
         let kernels = Kernels::compile(context, &config, &layout).await?;
         let (steps, encoder_steps) = plan(device, &config, &kernels, &weights, &buffers);
         Ok(Self {
-            context: context.clone(),
+            planned: Planned {
+                context: context.clone(),
+                steps,
+            },
             config,
             layout,
-            steps,
             encoder_steps,
             buffers,
         })
-    }
-
-    /// The context the model was loaded on.
-    pub fn context(&self) -> &GpuContext {
-        &self.context
-    }
-
-    /// How many dispatches one translation records (all in one compute pass).
-    pub fn dispatches(&self) -> usize {
-        self.steps.len()
     }
 
     /// Translates `src` (at most `max_src_len` ids) greedily: one submit, one readback (the
@@ -286,7 +283,7 @@ impl GpuSeq2Seq {
         iv: &Interventions,
         round_trip: bool,
     ) -> Result<Seq2SeqOutput, GpuError> {
-        self.context.check_not_lost()?;
+        self.planned.context.check_not_lost()?;
         let (c, b) = (&self.config, &self.buffers);
         let s = src.len().min(c.max_src_len);
         if s == 0 {
@@ -295,9 +292,9 @@ impl GpuSeq2Seq {
         // 1. Inputs: S and 1/temperature into every uniform; the source ids; a fresh decoder
         //    state (zeros, the source mask, the start token as the "previous" token).
         let l = self.layout;
-        let queue = &self.context.queue;
+        let queue = &self.planned.context.queue;
         let scale = 1.0 / iv.temperature();
-        self.steps.write_uniforms(queue, s as u32, scale);
+        self.planned.steps.write_uniforms(queue, s as u32, scale);
         // The mask is stored as 0/1 floats in the state (the decoder kernels read one buffer
         // for everything a step needs); ids are f32 integers, exact below 2^24.
         let mut initial = vec![0f32; l.len];
@@ -307,12 +304,12 @@ impl GpuSeq2Seq {
         initial[l.ids] = c.bos_id as f32;
         queue.write_buffer(&b.state, 0, bytemuck::cast_slice(&initial));
         queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(&src[..s]));
-        let new_encoder = || self.context.encoder("seq2seq translation");
+        let new_encoder = || self.planned.context.encoder("seq2seq translation");
         // 2. The encoder and every decoding step in one pass (or, to measure, a submit and a
         //    probe of the end flag per step), then one readback of the state and the logits.
         let mut encoder = new_encoder();
         if round_trip {
-            self.steps.record_range(
+            self.planned.steps.record_range(
                 &mut encoder,
                 "seq2seq encoder",
                 0..self.encoder_steps,
@@ -322,11 +319,11 @@ impl GpuSeq2Seq {
             // The encoder alone, then one submit per decoding step with a two-word readback of
             // the end flag: the CPU round trip the single-pass design avoids, kept to measure
             // the difference (docs/perf.md).
-            self.context.submit(encoder.finish());
+            self.planned.context.submit(encoder.finish());
             for t in 0..c.max_decode_len {
                 let first = self.encoder_steps + t * STEP_DISPATCHES;
                 let mut encoder = new_encoder();
-                self.steps.record_range(
+                self.planned.steps.record_range(
                     &mut encoder,
                     "seq2seq step",
                     first..first + STEP_DISPATCHES,
@@ -334,7 +331,7 @@ impl GpuSeq2Seq {
                     scale,
                 );
                 let probe = submit_and_read(
-                    &self.context,
+                    &self.planned.context,
                     encoder,
                     &[Region::new(&b.state, l.done, 2)],
                     &b.probe,
@@ -347,11 +344,12 @@ impl GpuSeq2Seq {
             // Results are read with a fresh, empty encoder: everything already ran.
             encoder = new_encoder();
         } else {
-            self.steps
+            self.planned
+                .steps
                 .record(&mut encoder, "seq2seq translation", s as u32, scale);
         }
         let values = submit_and_read(
-            &self.context,
+            &self.planned.context,
             encoder,
             &[
                 Region::new(&b.state, 0, l.len),

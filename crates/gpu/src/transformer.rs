@@ -13,7 +13,7 @@ use crate::kernel::Kernel;
 use crate::kernels::linear_residual::{self, Norm};
 use crate::kernels::matmul::{self, Activation};
 use crate::kernels::{attention, embed, head, layernorm};
-use crate::plan::{Plan, Region, Steps};
+use crate::plan::{Loaded, Plan, Planned, Region, Steps};
 use crate::{GpuContext, GpuError, LoadError};
 use attnscope_core::config::{
     Activation as CoreActivation, ModelConfig, Pooling, Positions, TransformerConfig,
@@ -211,9 +211,8 @@ impl Buffers {
 
 /// A Transformer loaded onto the GPU.
 pub struct GpuTransformer {
-    context: GpuContext,
+    planned: Planned,
     config: TransformerConfig,
-    steps: Steps,
     buffers: Buffers,
 }
 
@@ -242,6 +241,12 @@ fn check_limits(context: &GpuContext, c: &TransformerConfig) -> Result<(), LoadE
     )
 }
 
+impl Loaded for GpuTransformer {
+    fn planned(&self) -> &Planned {
+        &self.planned
+    }
+}
+
 impl GpuTransformer {
     /// Checks the limits, uploads the model, compiles its kernels and plans its forward.
     pub async fn load(
@@ -256,16 +261,13 @@ impl GpuTransformer {
         let kernels = Kernels::compile(context, &config).await?;
         let steps = plan(device, &config, &kernels, &weights, &buffers);
         Ok(Self {
-            context: context.clone(),
+            planned: Planned {
+                context: context.clone(),
+                steps,
+            },
             config,
-            steps,
             buffers,
         })
-    }
-
-    /// How many dispatches one forward records (all in one compute pass).
-    pub fn dispatches(&self) -> usize {
-        self.steps.len()
     }
 
     /// What each dispatch of a forward on `ids` adds to its wall time, and the floor (see
@@ -278,12 +280,10 @@ impl GpuTransformer {
     ) -> Result<(f64, Vec<(&'static str, f64)>), GpuError> {
         self.forward(ids, &Interventions::default()).await?;
         let t = ids.len().min(self.config.max_len) as u32;
-        Ok(self.steps.profile(&self.context, t, repeats))
-    }
-
-    /// The context the model was loaded on.
-    pub fn context(&self) -> &GpuContext {
-        &self.context
+        Ok(self
+            .planned
+            .steps
+            .profile(&self.planned.context, t, repeats))
     }
 
     /// Runs the encoder on `ids` (at most `max_len`) with the interventions: one submit, one
@@ -311,8 +311,8 @@ impl GpuTransformer {
         let label = "transformer forward";
         let mut read =
             b.io.forward(
-                &self.context,
-                &self.steps,
+                &self.planned.context,
+                &self.planned.steps,
                 label,
                 &ids[..t],
                 &flags,

@@ -2,10 +2,11 @@
 //! member names at the same byte offsets, the same size, within the 32 bytes each planned
 //! step writes (`plan::UNIFORM_BYTES`), fields as whole 32-bit words with no padding between
 //! them. A field added, renamed, widened or reordered on one side only fails here rather than
-//! as silently wrong values on the GPU. Every `.wgsl` file must be listed in `kernels::ALL`.
+//! as silently wrong values on the GPU. Every `.wgsl` file must be listed in `kernels::ALL` (or, shared by several kernels, in
+//! `kernels::SHARED`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use attnscope_gpu::kernels::ALL;
+use attnscope_gpu::kernels::{ALL, SHARED};
 use attnscope_gpu::plan::UNIFORM_BYTES;
 use wgpu::naga;
 
@@ -47,10 +48,24 @@ fn every_kernel_file_has_a_rust_module() {
         .filter(|n| n.ends_with(".wgsl"))
         .collect();
     on_disk.sort();
-    let mut listed: Vec<String> = ALL.iter().map(|k| k.file.to_owned()).collect();
+    let kernels = ALL.iter().map(|k| k.file);
+    let mut listed: Vec<String> = kernels
+        .clone()
+        .chain(SHARED.iter().map(|(file, _)| *file))
+        .map(str::to_owned)
+        .collect();
     listed.sort();
-    assert_eq!(on_disk, listed, "every .wgsl is in kernels::ALL");
-    for wgsl in &on_disk {
+    assert_eq!(
+        on_disk, listed,
+        "every .wgsl is in kernels::ALL or kernels::SHARED"
+    );
+    for (file, text) in SHARED {
+        assert!(
+            ALL.iter().any(|k| k.wgsl.contains(text)),
+            "{file} is appended to at least one kernel"
+        );
+    }
+    for wgsl in kernels {
         let module = format!("{dir}/{}", wgsl.replace(".wgsl", ".rs"));
         assert!(
             std::path::Path::new(&module).exists(),

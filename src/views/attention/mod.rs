@@ -7,11 +7,11 @@
 //! interventions on them (one forward per frame, latest wins, stale results dropped); the
 //! panels draw each model's latest result.
 
+// `panel` draws one model's column; `settings` is the URL-backed state both read.
 pub mod panel;
 
 pub mod settings;
 
-use crate::backend::Backend;
 use crate::components::live_text::LiveText;
 use crate::components::model_loader::ModelLoader;
 use crate::components::notices::Notices;
@@ -19,11 +19,12 @@ use crate::components::token_chips::TokenChips;
 use crate::dom::now_ms;
 use crate::embed::dialog::EmbedButton;
 use crate::embed::options::{EmbedOptions, ViewKind};
+use crate::engine::backend::Backend;
 use crate::engine::catalog::{self, ModelInfo};
 use crate::engine::live::{use_live_engine, LiveModels, LiveRequest, LoadState};
 use crate::hooks::dispatch::use_dispatch;
+use crate::hooks::url_sync::use_url_sync;
 use crate::route::{Query, Route};
-use crate::views::url_sync::use_url_sync;
 use panel::ModelPanel;
 use settings::LiveSettings;
 use std::rc::Rc;
@@ -33,8 +34,12 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct AttentionViewProps {
     /// The URL query the page starts from.
+    ///
+    /// Without the app's own parameters; read once, since a new hash makes a new view.
     pub query: Query,
     /// The backend the app found.
+    ///
+    /// `Detecting` at first; the live-engine hook starts loading once it is known.
     pub backend: Backend,
     /// Called when the GPU device is lost (the app's chip then says CPU).
     pub on_device_lost: Callback<String>,
@@ -43,21 +48,35 @@ pub struct AttentionViewProps {
 /// The page's own state.
 #[derive(Debug, Clone, PartialEq)]
 struct LiveState {
+    /// What the page shows; also what the URL holds.
     settings: LiveSettings,
+    /// Sentences for the notice list: ignored URL parameters and engine notices (such as a lost
+    /// GPU), each once, until dismissed.
     notices: Vec<String>,
     /// When the input behind the current settings arrived.
     changed_at: Option<f64>,
 }
 
+/// What changes the page's state. Actions that change what a model computes carry the time
+/// their input arrived, so the keystroke → paint record measures from the input event.
 enum LiveAction {
+    /// The text box changed, at a time.
     Text(String, f64),
+    /// Another model was picked (or brought by the loader).
     Model(&'static ModelInfo),
+    /// Compare mode on or off: the partner model runs beside the picked one.
     Compare(bool),
+    /// A token chip was clicked: that position is masked or unmasked.
     ToggleMask(usize, f64),
+    /// A head's switch in the model view: that (layer, head) is switched off or on.
     ToggleHead((usize, usize), f64),
+    /// A head was opened in the large views; the models need not run again.
     OpenHead((usize, usize)),
+    /// Every mask and switched-off head is cleared.
     Reset(f64),
+    /// A sentence for the notice list (from the live-engine hook).
     Notice(String),
+    /// The reader closed the notices.
     DismissNotices,
 }
 
@@ -72,6 +91,8 @@ impl Reducible for LiveState {
                 s.text = text;
                 next.changed_at = Some(at);
             }
+            // Masks and heads off are kept across a model change; a pair the new model lacks does
+            // nothing, and the BiLSTM ignores heads.
             LiveAction::Model(model) => s.model = model,
             LiveAction::Compare(on) => s.compare = on,
             LiveAction::ToggleMask(t, at) => {
@@ -89,6 +110,8 @@ impl Reducible for LiveState {
                 next.changed_at = Some(at);
             }
             LiveAction::Notice(text) => {
+                // The hook may report the same thing for each model or each forward; one line is
+                // enough.
                 if !next.notices.contains(&text) {
                     next.notices.push(text)
                 }
@@ -102,6 +125,7 @@ impl Reducible for LiveState {
 /// The models on the page now: the picked one, and its partner in compare mode.
 fn models_on_page(settings: &LiveSettings) -> Vec<&'static ModelInfo> {
     let mut models = vec![settings.model];
+    // A model without a partner (a brought one) runs alone even in compare mode.
     if settings.compare {
         if let Some(partner) = catalog::classifier(settings.model.partner) {
             models.push(partner);
@@ -121,15 +145,21 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
             changed_at: None,
         }
     });
+    // The hovered or focused token, shared by the chips and every panel; page state only,
+    // never in the URL.
     let highlight = use_state(|| None::<usize>);
     let settings = &state.settings;
+    // The models the hook should hold: one dropped from this list (compare turned off,
+    // another model picked) loses its engine and GPU buffers.
     let on_page = models_on_page(settings);
+    // The URL follows the settings once typing pauses; this page is always its own route.
     use_url_sync(Some(Route::Attention), settings.to_query());
     let request = LiveRequest {
         text: settings.text.clone(),
         interventions: settings.interventions(),
         input_at: state.changed_at,
     };
+    // Made once, so the hook's callback stays the same between renders.
     let on_notice = use_dispatch(&state.dispatcher(), LiveAction::Notice);
     let engine_choice = crate::engine::choice::use_engine_choice();
     let live = use_live_engine(
@@ -156,12 +186,16 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
     let on_brought = use_dispatch(&dispatch, LiveAction::Model);
     let on_highlight = {
         let setter = highlight.setter();
+        // `use_state` re-renders on every `set`, even to the same value, and hover events may
+        // report the same token many times; only a change is passed on.
         use_callback(*highlight, move |t: Option<usize>, current| {
             if *current != t {
                 setter.set(t)
             }
         })
     };
+    // The chips show the tokens of the result drawn, not of the text in the box, so a
+    // chip's position always matches what a click on it masks.
     let chips = live
         .slot(settings.model.name)
         .and_then(|s| s.shown.as_ref())
@@ -188,6 +222,8 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
                 { for on_page.iter().map(|info| {
                     let slot = live.slot(info.name);
                     html! {
+                        // No slot yet: the hook makes one when it starts the load, after the
+                        // backend is known.
                         <ModelPanel {info} load={slot.map_or(LoadState::Loading("Waiting for the backend".into(), 0.0), |s| s.load.clone())}
                             shown={slot.and_then(|s| s.shown.clone())} heads_off={settings.heads_off.clone()}
                             head={settings.head} highlight={*highlight} on_open={on_open.clone()}
@@ -200,6 +236,9 @@ pub fn AttentionView(props: &AttentionViewProps) -> Html {
 }
 
 /// The embed options that show what the page shows for the picked model.
+///
+/// Layer and head only for a Transformer; masks and heads off only when there are any,
+/// so the snippet carries no empty attributes. The view itself is picked in the dialog.
 fn embed_options(settings: &LiveSettings) -> EmbedOptions {
     let pair = |(a, b): (usize, usize)| format!("{a}.{b}");
     let list = |items: Vec<String>| (!items.is_empty()).then(|| items.join(","));
@@ -221,6 +260,9 @@ fn embed_options(settings: &LiveSettings) -> EmbedOptions {
 }
 
 /// The views of `model` this page shows, its main one first.
+///
+/// Each must `fit` the model (`embed::options::fits`), or the dialog would offer an
+/// embed that falls back to another view.
 fn embed_views(model: &ModelInfo) -> Vec<ViewKind> {
     if model.transformer {
         vec![
@@ -249,6 +291,9 @@ fn engine_messages(live: &LiveModels, on_page: &[&'static ModelInfo]) -> Html {
 }
 
 /// Props of [`Controls`].
+///
+/// The settings it shows, the page's reducer it changes, and the reset callback the page
+/// made once.
 #[derive(Properties, PartialEq)]
 struct ControlsProps {
     settings: LiveSettings,
@@ -263,6 +308,8 @@ fn Controls(props: &ControlsProps) -> Html {
     let on_model = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |event: Event| {
+            // The options' values are model names that `catalog::classifier` knows (shipped or
+            // brought); anything else is ignored.
             if let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() {
                 if let Some(model) = catalog::classifier(&select.value()) {
                     dispatch.dispatch(LiveAction::Model(model));
@@ -294,6 +341,7 @@ fn Controls(props: &ControlsProps) -> Html {
                     }) }
                 </select>
             </div>
+            // No partner, no compare switch (a brought model).
             if !settings.model.partner.is_empty() {
                 <label class="check"><input id="live-compare" type="checkbox" checked={settings.compare} onchange={on_compare} />
                     { format!(" Compare with the {partner}") }</label>

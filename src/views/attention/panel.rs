@@ -1,5 +1,10 @@
 //! One model's column of the live page: its load state, class probabilities and attention
 //! views (Transformer: model view, one-head heatmap, head view, rollout, data table;
+//!
+//! The panel only reads a [`Shown`] result. The Transformer's heatmap, head view and rollout
+//! are built as `Figure`s (`attnscope_plot::figure`), the model the `<attn-scope>` element
+//! and the CLI draw too, so those views cannot drift from their embeds. Nothing here runs a
+//! model.
 //! BiLSTM: pooling view).
 
 use crate::components::figure_plot::FigurePlot;
@@ -21,14 +26,27 @@ pub struct ModelPanelProps {
     /// The model.
     pub info: &'static ModelInfo,
     /// Its load state.
+    ///
+    /// The page passes `Loading("Waiting for the backend", 0)` until the model has a slot.
     pub load: LoadState,
     /// Its latest result.
+    ///
+    /// May be older than the text in the box (a forward is still running); never older than
+    /// a result shown before. `None` until the first forward ends.
     pub shown: Option<Rc<Shown>>,
     /// Heads switched off.
+    ///
+    /// From the page's settings, not from the result, so the model view's buttons answer at
+    /// once while the forward that applies them is still running.
     pub heads_off: Vec<(usize, usize)>,
     /// The opened head.
+    ///
+    /// As asked; clamped to the model's layers and heads before it is drawn.
     pub head: (usize, usize),
     /// The highlighted token.
+    ///
+    /// A token position, shared by every panel and the token chips, so hovering a token in
+    /// one view marks it in all of them.
     pub highlight: Option<usize>,
     /// Open a head.
     pub on_open: Callback<(usize, usize)>,
@@ -38,6 +56,8 @@ pub struct ModelPanelProps {
     pub on_highlight: Callback<Option<usize>>,
 }
 
+/// A cheap fingerprint of a map for the hidden summary: each value weighted by its index
+/// modulo 97, so the tests see a map change (and a moved weight) without reading it all.
 fn digest(values: &[f32]) -> f64 {
     values
         .iter()
@@ -74,12 +94,15 @@ pub fn ModelPanel(props: &ModelPanelProps) -> Html {
     }
 }
 
+/// The hidden element the end-to-end tests and benchmarks read: job number, text, engine,
+/// probabilities, tokens, a digest of the maps and the forward's cost (submits, dispatches).
 fn summary(props: &ModelPanelProps, shown: &Shown) -> Html {
     let probabilities = shown
         .classification()
         .map(|c| {
             c.probabilities
                 .iter()
+                // Six decimals, finer than the engines' 1e-4 parity tolerance.
                 .map(|v| format!("{v:.6}"))
                 .collect::<Vec<_>>()
                 .join(",")
@@ -104,6 +127,8 @@ fn summary(props: &ModelPanelProps, shown: &Shown) -> Html {
     }
 }
 
+/// Everything under the heading once a result exists: the summary, core's message (such as
+/// a truncation), the class bars and the architecture's views.
 fn panel_body(props: &ModelPanelProps, shown: &Rc<Shown>) -> Html {
     let trace = &shown.computed.trace;
     let bars = match shown.classification() {
@@ -129,6 +154,7 @@ fn panel_body(props: &ModelPanelProps, shown: &Rc<Shown>) -> Html {
                 <p><a class="steps-link" href={steps_href(props.info.name, &shown.text, (0, 0), 0)}>{ "How was this computed? The pooling step by step" }</a></p>
             </>
         },
+        // A translator's cross-attention never reaches this page (it lists only classifiers).
         _ => html! {},
     };
     html! {
@@ -142,6 +168,9 @@ fn panel_body(props: &ModelPanelProps, shown: &Rc<Shown>) -> Html {
 }
 
 /// Props of [`TransformerViews`].
+///
+/// The same fields, with the same meanings, as [`ModelPanelProps`], for a result that holds
+/// attention maps.
 #[derive(Properties, PartialEq)]
 struct TransformerViewsProps {
     info: &'static ModelInfo,
@@ -166,8 +195,12 @@ fn TransformerViews(props: &TransformerViewsProps) -> Html {
         head: props.head.1,
         heads_off: props.heads_off.clone(),
     }
+    // A head asked for by the URL or by another model in compare mode may not exist here:
+    // `clamped` brings it inside this model's layers and heads.
     .clamped(&maps);
     let head = (selection.layer, selection.head);
+    // Rebuilt only for a new result or a new selection; a hover (highlight) re-renders the
+    // view without building the figures again.
     let figures = use_memo(
         (props.shown.clone(), selection.clone()),
         |(shown, selection)| {
@@ -191,9 +224,12 @@ fn TransformerViews(props: &TransformerViewsProps) -> Html {
             .map(Rc::new)
     });
     let name = props.info.name;
+    // `Figure::build` fails only for another architecture or a head the model lacks (the
+    // selection is clamped above); then the panel shows nothing rather than half its views.
     let (Some(one_head), Some(lines)) = (*figures).clone() else {
         return html! {};
     };
+    // The table reads the same matrix the one-head heatmap draws (an `Arc`, not a copy).
     let head_map = one_head.heatmap().map(|h| h.matrix.clone());
     let head_name = figure::head_name(head.0, head.1);
     let prefix = Some(AttrValue::from(name));
@@ -224,6 +260,9 @@ fn TransformerViews(props: &TransformerViewsProps) -> Html {
 }
 
 /// The step-through of one head for `text`, from `query`.
+///
+/// The text is cut to 2000 characters, as every URL the app writes. Masks and heads off
+/// are not carried: the step-through starts from the plain sentence.
 pub fn steps_href(model: &str, text: &str, (layer, head): (usize, usize), query: usize) -> String {
     let query = vec![
         ("model".to_owned(), model.to_owned()),
@@ -242,8 +281,11 @@ pub fn steps_href(model: &str, text: &str, (layer, head): (usize, usize), query:
 /// Props of [`HeadTable`].
 #[derive(Properties, PartialEq)]
 struct HeadTableProps {
+    /// The tokens, labelling each row and its top keys.
     tokens: Rc<Vec<String>>,
+    /// The opened head's weights, (queries × keys).
     map: Arc<Matrix>,
+    /// The head's name in the summary ("layer 1 head 2").
     head_name: String,
 }
 
@@ -256,12 +298,16 @@ fn HeadTable(props: &HeadTableProps) -> Html {
     let ontoggle = {
         let open = open.clone();
         Callback::from(move |event: Event| {
+            // `toggle` fires after the `<details>` opened or closed, so its `open` attribute is the
+            // new state.
             if let Some(details) = event.target_dyn_into::<web_sys::Element>() {
                 open.set(details.has_attribute("open"));
             }
         })
     };
     let rows = if *open {
+        // The map and the tokens come from the same result and agree; the `min` only keeps a
+        // mismatch from indexing past the tokens.
         props.map.rows().min(props.tokens.len())
     } else {
         0

@@ -6,6 +6,9 @@ use crate::route::{parse_list, parse_pair, Query, MAX_POSITION};
 use attnscope_core::Interventions;
 
 /// Most characters the URL keeps of the text (the box keeps everything typed).
+///
+/// A pasted article would otherwise make every `replaceState` and every shared link that
+/// long; the models read only their first `max_len` tokens anyway.
 pub const URL_TEXT_LIMIT: usize = 2000;
 
 /// The live page's settings.
@@ -14,17 +17,32 @@ pub struct LiveSettings {
     /// The text typed (all of it; the model reads its first `max_len` tokens).
     pub text: String,
     /// The model picked.
+    ///
+    /// A shipped classifier or one the visitor brought in this tab (`catalog::classifier`).
     pub model: &'static ModelInfo,
     /// Whether the other architecture runs beside it.
+    ///
+    /// Only meaningful for models with a partner (`ModelInfo::partner`); a brought model has
+    /// none, and the page then runs it alone whatever this says.
     pub compare: bool,
     /// Token positions masked (sorted, unique).
+    ///
+    /// Positions index the model's tokens as the chips show them (special tokens included),
+    /// not the words typed; a position past the sentence's end masks nothing.
     pub masked: Vec<usize>,
     /// (layer, head) pairs switched off (sorted, unique).
+    ///
+    /// 0-based (layer, head), as in the URL's `off=0.1`; a pair the model does not have does
+    /// nothing. The BiLSTM ignores them.
     pub heads_off: Vec<(usize, usize)>,
     /// The head opened in the large views.
+    ///
+    /// 0-based; not an intervention, so changing it draws again without a new forward.
     pub head: (usize, usize),
 }
 
+// The first shipped classifier on its first example: what `#/attention` with no query
+// shows.
 impl Default for LiveSettings {
     fn default() -> Self {
         let model = &CLASSIFIERS[0];
@@ -39,10 +57,12 @@ impl Default for LiveSettings {
     }
 }
 
+/// A (layer, head) pair as the URL writes it, `1.2`; the inverse of `route::parse_pair`.
 fn pair_text((a, b): (usize, usize)) -> String {
     format!("{a}.{b}")
 }
 
+/// `items` written by `f` and joined with commas, the list form `route::parse_list` reads.
 fn join<T>(items: &[T], f: impl Fn(&T) -> String) -> String {
     items.iter().map(f).collect::<Vec<_>>().join(",")
 }
@@ -53,6 +73,8 @@ impl LiveSettings {
     pub fn from_query(query: &Query) -> (Self, Vec<String>) {
         let mut settings = Self::default();
         let mut notices = Vec::new();
+        // The default text depends on the model, which may come after `text` in the URL, so the
+        // example is picked after the loop; an explicit empty `text=` stays empty.
         let mut text_given = false;
         for (key, value) in query {
             match key.as_str() {
@@ -67,11 +89,14 @@ impl LiveSettings {
                         settings.model.label
                     )),
                 },
+                // Anything else (`0`, `false`, garbage) turns compare mode off without a notice.
                 "compare" => settings.compare = value == "1" || value == "true",
                 "mask" => match parse_list(value, |s| {
                     s.parse::<usize>().ok().filter(|&p| p < MAX_POSITION)
                 }) {
                     Some(mut masked) => {
+                        // Sorted and unique, as `toggle_mask` keeps them, so a URL written in any
+                        // order compares equal to the settings it restores.
                         masked.sort_unstable();
                         masked.dedup();
                         settings.masked = masked;
@@ -123,6 +148,7 @@ impl LiveSettings {
         if !self.heads_off.is_empty() {
             query.push(("off".into(), join(&self.heads_off, |&p| pair_text(p))));
         }
+        // The default head is left out, keeping the common URL short.
         if self.head != (0, 0) {
             query.push(("head".into(), pair_text(self.head)));
         }
@@ -130,6 +156,9 @@ impl LiveSettings {
     }
 
     /// The interventions every engine runs with.
+    ///
+    /// No temperature and no inspected head: the live page shows what the models compute,
+    /// and only the step-through asks core for a head's intermediates.
     pub fn interventions(&self) -> Interventions {
         Interventions {
             masked_tokens: self.masked.clone(),
@@ -149,6 +178,8 @@ impl LiveSettings {
     }
 }
 
+/// Removes `item` from the sorted `items` if present, else inserts it in order, so the
+/// list stays sorted and unique without a sort per click.
 fn toggle<T: Ord>(items: &mut Vec<T>, item: T) {
     match items.binary_search(&item) {
         Ok(i) => {

@@ -1,4 +1,9 @@
 //! The positional-encoding explorer (`#/pe`): the PE matrix, curves of chosen dimensions and
+//!
+//! There is no model and no engine here: the "forward" is core's closed-form encoding,
+//! computed synchronously in the render whenever the valid parameters change. Its flow is
+//! controls / URL → [`PeSettings`] (checked) → `positional_encoding(params)` → PE matrix and
+//! similarity → two heatmaps and the curves.
 //! the position-similarity matrix, all from `attnscope_core::positional_encoding`.
 
 pub mod settings;
@@ -22,9 +27,13 @@ use yew::prelude::*;
 /// the plots draw (the last valid value of every control).
 #[derive(Debug, Clone, PartialEq)]
 struct PeForm {
+    /// The last valid settings: what the plots draw, whatever the controls hold.
     settings: PeSettings,
+    /// Each control's text as the reader left it (maybe invalid), in [`Field::ALL`] order.
     texts: [String; 4],
+    /// Why each control's text is refused, in [`Field::ALL`] order; `None` when it is valid.
     errors: [Option<String>; 4],
+    /// The URL parameters that were ignored, each as a sentence, until dismissed.
     notices: Vec<String>,
     /// When the input that produced the current settings arrived (`performance.now()`).
     changed_at: Option<f64>,
@@ -42,6 +51,7 @@ enum PeAction {
     DismissNotices,
 }
 
+/// The index of `field` in the form's per-control arrays.
 fn slot(field: Field) -> usize {
     Field::ALL
         .iter()
@@ -50,6 +60,7 @@ fn slot(field: Field) -> usize {
 }
 
 impl PeForm {
+    /// A form whose controls all show `settings`, with no errors and no input time yet.
     fn new(settings: PeSettings, notices: Vec<String>) -> Self {
         let texts = Field::ALL.map(|field| settings.text(field));
         Self {
@@ -61,6 +72,10 @@ impl PeForm {
         }
     }
 
+    /// The form with every control reset to show `settings` and every error cleared.
+    ///
+    /// Used when a change comes from outside the controls (a column picked in the matrix), so
+    /// a half-typed invalid value elsewhere gives way to what the plots show.
     fn synced(mut self, settings: PeSettings) -> Self {
         self.texts = Field::ALL.map(|field| settings.text(field));
         self.errors = Default::default();
@@ -74,6 +89,7 @@ impl Reducible for PeForm {
 
     fn reduce(self: Rc<Self>, action: PeAction) -> Rc<Self> {
         let mut form = (*self).clone();
+        // The action's input time, taken before `action` is moved into the match below.
         let at = match action {
             PeAction::Edit(_, _, at) | PeAction::Step(_, _, at) | PeAction::AddDim(_, at) => {
                 Some(at)
@@ -88,11 +104,16 @@ impl Reducible for PeForm {
                         form.settings = settings;
                         form.errors[i] = None;
                     }
+                    // Refused: the settings (and so the plots) stay as they were; only the control
+                    // shows the text and the reason.
                     Err(why) => form.errors[i] = Some(why),
                 }
+                // The control always shows what was typed, valid or not, so the reader can fix it.
                 form.texts[i] = text;
             }
             PeAction::Step(field, steps, _) => {
+                // A spin key starts from the last valid value, not from the text, and always lands
+                // on a valid one, so it also clears the control's error.
                 let next = form.settings.stepped(field, steps);
                 let i = slot(field);
                 form.settings = next;
@@ -105,6 +126,8 @@ impl Reducible for PeForm {
             }
             PeAction::DismissNotices => form.notices.clear(),
         }
+        // Only a change the plots will draw gets a start time; a refused keystroke or a
+        // dismissed notice must not be measured as an update.
         if form.settings != self.settings {
             form.changed_at = at;
         }
@@ -116,13 +139,19 @@ impl Reducible for PeForm {
 #[derive(Properties, PartialEq)]
 pub struct PeViewProps {
     /// The URL query the view starts from.
+    ///
+    /// Read once when the view is made; the app re-keys the view on every `hashchange`, so a
+    /// new URL is a new form rather than an update of this one.
     pub query: Query,
 }
 
 /// The PE matrix, curves and similarity matrix for one setting.
 struct PeData {
+    /// The encoding, (positions × d_model), values in [−1, 1].
     pe: Arc<Matrix>,
+    /// PE(p)·PE(q) for every pair of positions, (positions × positions).
     similarity: Arc<Matrix>,
+    /// The similarity's smallest and largest value, for its colour scale.
     similarity_range: (f32, f32),
 }
 
@@ -135,14 +164,19 @@ pub fn PeView(props: &PeViewProps) -> Html {
     });
     let params = form.settings.params;
 
+    // Recomputed only when the valid parameters change: editing the dimension list redraws
+    // the curves without recomputing the matrices.
     let data = use_memo(params, PeData::of);
     let (drawn, hidden) = form.settings.drawable_dims();
+    // The curves follow the matrix and the drawn dimensions only, not the other controls.
     let series = use_memo((data.pe.clone(), drawn.clone()), |(pe, dims)| {
         Rc::new(curve_series(pe, dims))
     });
     use_url_and_update_time(form.settings.clone(), form.changed_at);
 
     let dispatch = form.dispatcher();
+    // Inputs carry the time they arrived, read here in the event handler, so the measured
+    // update starts at the keystroke, not at the reducer or the render.
     let edit = |field: Field| {
         let dispatch = dispatch.clone();
         Callback::from(move |text: String| {
@@ -155,6 +189,7 @@ pub fn PeView(props: &PeViewProps) -> Html {
             dispatch.dispatch(PeAction::Step(field, steps, crate::dom::now_ms()))
         }))
     };
+    // A click on the PE matrix reports (row, column); only the column, the dimension, is used.
     let on_pick_dim = use_dispatch(&dispatch, |(_pos, dim): (usize, usize)| {
         PeAction::AddDim(dim, crate::dom::now_ms())
     });
@@ -167,12 +202,16 @@ pub fn PeView(props: &PeViewProps) -> Html {
     };
     let dims_hint = dims_hint(&hidden, params.d_model());
     let (n, d) = (params.positions(), params.d_model());
+    // The heatmaps grow a little with the number of positions, within a height that still
+    // fits beside the controls.
     let height = |rows: usize| (180.0 + rows as f64 * 0.9).clamp(260.0, 440.0);
 
     html! {
         <section id="pe-view" class="view" aria-labelledby="pe-title">
             <div class="view-head">
                 <h1 id="pe-title">{ "Positional encoding" }</h1>
+                // Embed options have no PE parameters, so the snippet shows the default encoding,
+                // not the settings on this page.
                 <EmbedButton options={EmbedOptions::default()} views={vec![ViewKind::Pe]} />
             </div>
             <Notices messages={form.notices.clone()} {on_dismiss} />
@@ -183,6 +222,8 @@ pub fn PeView(props: &PeViewProps) -> Html {
                 <code>{ "PE(pos, 2i+1) = cos(pos / base" }<sup>{ "2i/d" }</sup>{ ")" }</code>
                 { ": each pair of dimensions turns at its own speed, from one radian per position down to one turn in 2π·base positions." }
             </p>
+            // Enter in a field would submit the form and reload the page; the fields apply as
+            // typed.
             <form class="controls" aria-label="Positional-encoding settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                 <NumberField id="pe-d-model" label="d_model" text={text(Field::DModel)} error={error(Field::DModel)}
                     hint={Some(AttrValue::from("Even, 2 – 1024. ↑/↓ steps by 2."))} bounds={bounds(Field::DModel)}
@@ -196,9 +237,13 @@ pub fn PeView(props: &PeViewProps) -> Html {
                 <NumberField id="pe-dims" label="curves of dimensions" text={text(Field::Dims)} error={error(Field::Dims)}
                     hint={Some(AttrValue::from(dims_hint))} bounds={(0.0, (d - 1) as f64)} on_edit={edit(Field::Dims)} />
             </form>
+            // Filled by `use_url_and_update_time` straight through the DOM; `aria-live="off"` keeps
+            // a screen reader from announcing a timing on every keystroke.
             <p id="pe-perf" class="perf" aria-live="off"></p>
             <div class="plots">
                 <HeatmapPlot id="pe-matrix" caption={format!("PE matrix · {n} positions × {d} dimensions")}
+                    // A fixed range of [−1, 1] (sines and cosines) so colours keep their meaning
+                    // when the settings change.
                     matrix={data.pe.clone()} range={(-1.0, 1.0)} x_label="dimension" y_label="position"
                     row_name="pos" col_name="dim" css_height={height(n)} export_name="pe-matrix"
                     on_pick={on_pick_dim} />
@@ -222,6 +267,8 @@ impl PeData {
     fn of(params: &positional_encoding::PeParams) -> Self {
         let encoding = positional_encoding::positional_encoding(params);
         let similarity = encoding.similarity();
+        // `min_max` is `None` only for an empty matrix, which valid parameters never give; the
+        // fallback keeps the colour scale well-formed regardless.
         let similarity_range = similarity.min_max().unwrap_or((0.0, 1.0));
         PeData {
             pe: Arc::new(encoding.into_matrix()),
@@ -240,6 +287,7 @@ fn curve_series(pe: &Matrix, dims: &[usize]) -> Vec<Series> {
                 if dim % 2 == 0 { "sin" } else { "cos" },
                 dim / 2
             ),
+            // `dims` are already below d_model (`drawable_dims`), so `get` finds every value.
             values: (0..pe.rows()).filter_map(|pos| pe.get(pos, dim)).collect(),
         })
         .collect()
@@ -267,11 +315,14 @@ fn dims_hint(hidden: &[usize], d_model: usize) -> String {
 #[hook]
 fn use_url_and_update_time(settings: PeSettings, changed_at: Option<f64>) {
     use_effect_with(settings, move |settings| {
+        // Written at once rather than through `use_url_sync`'s pause: the query is four short
+        // fields, not a live view's long text.
         Location {
             route: Route::PositionalEncoding,
             query: crate::route::with_app_params(settings.to_query(), &Location::current().query),
         }
         .replace_current();
+        // No input time (the first render, a dismissed notice): nothing to report.
         let Some(started) = changed_at else { return };
         let elapsed = crate::dom::now_ms() - started;
         if let Some(element) = crate::dom::document().get_element_by_id("pe-perf") {

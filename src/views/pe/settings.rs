@@ -7,6 +7,9 @@ use crate::route::Query;
 use attnscope_core::positional_encoding::{PeParams, DEFAULT_BASE, MAX_D_MODEL, MAX_POSITIONS};
 
 /// How many dimension curves can be drawn at once.
+///
+/// One curve per colour of the line palette (`colormap::line_palette` has six), so no two
+/// curves share a colour.
 pub const MAX_CURVES: usize = 6;
 
 /// One control of the explorer.
@@ -36,13 +39,20 @@ impl Field {
         }
     }
 
+    /// The field whose URL parameter is `key`, if any.
     fn from_key(key: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|field| field.key() == key)
     }
 
     /// Smallest and largest value, step and large step of a numeric field.
+    ///
+    /// The limits of d_model and positions are core's (`PeParams::new` refuses anything
+    /// else); the base's upper bound only keeps the spin buttons in a sensible range, and its
+    /// lower bound of 1.5 keeps a step down above the refused 1. `Dims` is a list, not a
+    /// number, so its bounds are zeros and never used for stepping.
     pub fn bounds(self) -> (f64, f64, f64, f64) {
         match self {
+            // d_model steps by 2: odd widths are refused (dimensions come in sin/cos pairs).
             Field::DModel => (2.0, MAX_D_MODEL as f64, 2.0, 32.0),
             Field::Positions => (1.0, MAX_POSITIONS as f64, 1.0, 64.0),
             Field::Base => (1.5, 1e9, 100.0, 1000.0),
@@ -57,9 +67,14 @@ pub struct PeSettings {
     /// Positions, d_model and base.
     pub params: PeParams,
     /// Dimensions drawn as curves (any order; those ≥ d_model are not drawn).
+    ///
+    /// Distinct, at most [`MAX_CURVES`]; kept even when d_model shrinks below them, so making
+    /// d_model large again brings the curves back.
     pub dims: Vec<usize>,
 }
 
+// The paper's base at 128 × 128. Dims 10/11 and 30/31 are two sin/cos pairs (i = 5 and
+// i = 15) that turn at clearly different speeds.
 impl Default for PeSettings {
     fn default() -> Self {
         Self {
@@ -71,6 +86,9 @@ impl Default for PeSettings {
 
 impl PeSettings {
     /// The current value of a field as the text a control shows.
+    ///
+    /// Also what the URL holds (without the spaces of the dims list), so a value read back
+    /// from the URL shows exactly as the control would write it.
     pub fn text(&self, field: Field) -> String {
         match field {
             Field::DModel => self.params.d_model().to_string(),
@@ -86,6 +104,10 @@ impl PeSettings {
     }
 
     /// The settings with `field` set from `text`, or why `text` is refused.
+    ///
+    /// The other parameters are kept, and the new one is checked together with them by
+    /// `PeParams::new`, so every `PeSettings` holds parameters core accepts. The reason is a
+    /// lower-case sentence part, shown under the control and in URL notices.
     pub fn with(&self, field: Field, text: &str) -> Result<Self, String> {
         let (positions, d_model, base) = (
             self.params.positions(),
@@ -119,12 +141,16 @@ impl PeSettings {
             Field::Base => self.params.base(),
             Field::Dims => return self.clone(),
         };
+        // Clamped first, so a step past a limit lands on it; a value still refused (none is,
+        // with these bounds) leaves the settings unchanged rather than failing.
         let next = (current + steps * step).clamp(low, high);
         self.with(field, &format_number(next))
             .unwrap_or_else(|_| self.clone())
     }
 
     /// Dims that are drawn (below d_model), and those that are not.
+    ///
+    /// Both keep the order the dimensions were given in.
     pub fn drawable_dims(&self) -> (Vec<usize>, Vec<usize>) {
         self.dims
             .iter()
@@ -135,6 +161,7 @@ impl PeSettings {
     pub fn with_dim(&self, dim: usize) -> Self {
         let mut dims = self.dims.clone();
         if !dims.contains(&dim) {
+            // Full: the oldest curve gives way, so clicking columns keeps working without an error.
             if dims.len() == MAX_CURVES {
                 dims.remove(0);
             }
@@ -150,6 +177,8 @@ impl PeSettings {
     pub fn to_query(&self) -> Query {
         Field::ALL
             .into_iter()
+            // The dims list is written `0, 1` in its control; in the URL the space would become
+            // `%20`, so it is dropped (`,` stays readable: `percent_encode` keeps it).
             .map(|field| (field.key().to_owned(), self.text(field).replace(' ', "")))
             .collect()
     }
@@ -159,6 +188,8 @@ impl PeSettings {
     pub fn from_query(query: &Query) -> (Self, Vec<String>) {
         let mut settings = Self::default();
         let mut notices = Vec::new();
+        // In URL order: each valid parameter is checked against those before it, so a bad one
+        // never undoes a good one.
         for (key, value) in query {
             let Some(field) = Field::from_key(key) else {
                 notices.push(format!("Ignored unknown parameter “{}”.", shorten(key)));
@@ -173,6 +204,7 @@ impl PeSettings {
     }
 }
 
+/// `text` cut to 40 characters with an ellipsis, for quoting user input in a message.
 fn shorten(text: &str) -> String {
     let mut chars = text.chars();
     let head: String = chars.by_ref().take(40).collect();
@@ -185,6 +217,7 @@ fn shorten(text: &str) -> String {
 
 /// Formats a number without a trailing `.0` for whole values.
 pub fn format_number(value: f64) -> String {
+    // Below 1e15 every whole f64 is exactly an i64, so the cast prints the same number.
     if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
     } else {
@@ -203,6 +236,7 @@ fn parse_whole(text: &str) -> Result<usize, String> {
     // in the message (wasm32's usize would otherwise saturate at 4294967295).
     const TOO_LARGE: f64 = 1e9;
     let too_large = || format!("“{}” is far too large", shorten(text));
+    // Plain digits first: exact for every u64, where going through f64 would round.
     if let Ok(value) = text.parse::<u64>() {
         return if value as f64 > TOO_LARGE {
             Err(too_large())
@@ -213,6 +247,7 @@ fn parse_whole(text: &str) -> Result<usize, String> {
     match text.parse::<f64>() {
         Ok(value) if value < 0.0 => Err(format!("must be positive, got {}", shorten(text))),
         Ok(value) if value > TOO_LARGE => Err(too_large()),
+        // `1e3` and `64.0` are whole numbers too.
         Ok(value) if value.fract() == 0.0 => Ok(value as usize),
         Ok(_) => Err(format!("“{}” is not a whole number", shorten(text))),
         Err(_) => Err(format!("“{}” is not a number", shorten(text))),
@@ -225,6 +260,7 @@ fn parse_real(text: &str) -> Result<f64, String> {
     if text.is_empty() {
         return Err("enter a number".to_owned());
     }
+    // `inf` and `NaN` parse as f64; `PeParams::new` then refuses them with its own reason.
     text.parse::<f64>()
         .map_err(|_| format!("“{}” is not a number", shorten(text)))
 }
@@ -232,12 +268,16 @@ fn parse_real(text: &str) -> Result<f64, String> {
 /// A comma- or space-separated list of at most [`MAX_CURVES`] distinct dimensions.
 pub fn parse_dims(text: &str) -> Result<Vec<usize>, String> {
     let mut dims = Vec::new();
+    // Semicolons are accepted too; the empty parts between `, ` are skipped.
     for part in text.split([',', ' ', ';']).filter(|part| !part.is_empty()) {
         let dim = match part.parse::<u64>() {
+            // Checked against the largest d_model, not the current one: a dimension beyond the
+            // current width is kept and only not drawn (see `drawable_dims`).
             Ok(dim) if dim < MAX_D_MODEL as u64 => dim as usize,
             Ok(_) => return Err(format!("dimensions go up to {}", MAX_D_MODEL - 1)),
             Err(_) => return Err(format!("“{}” is not a dimension number", shorten(part))),
         };
+        // A repeated dimension is kept once, and does not count towards the limit.
         if !dims.contains(&dim) {
             dims.push(dim);
         }

@@ -18,6 +18,9 @@ use yew::prelude::*;
 /// One step: its name, equation, explanation, numbers and kernel lines.
 pub struct Step {
     /// Its anchor (`step-{id}`) and the name tests find it by.
+    ///
+    /// A Transformer's and a BiLSTM's steps have different ids; within one architecture the
+    /// order is fixed, and a lesson's `step=` and the end-to-end tests rely on it.
     pub id: &'static str,
     /// Its heading.
     pub title: String,
@@ -28,10 +31,15 @@ pub struct Step {
     /// The numbers: plots and tables.
     pub body: Html,
     /// The WGSL lines that compute it.
+    ///
+    /// Already numbered by [`kernels::excerpt`]; empty if a marker is missing from the WGSL.
     pub kernel: String,
 }
 
 /// One step as an article: heading, equation, explanation, numbers, the kernel's lines.
+///
+/// `index` is 0-based and shown 1-based. The equation is inserted as markup unescaped,
+/// which is safe because every `Step::equation` is one of the static [`math`] constants.
 pub fn render_step(step: &Step, index: usize, count: usize) -> Html {
     html! {
         <article class="step" id={format!("step-{}", step.id)} aria-labelledby="step-heading" data-step={step.id}>
@@ -48,14 +56,22 @@ pub fn render_step(step: &Step, index: usize, count: usize) -> Html {
 }
 
 /// Full-precision numbers for scripts and tests.
+///
+/// `{:e}` prints the shortest text that reads back as the same `f32`, so a test comparing
+/// with the CLI's JSON loses nothing. −∞ (a masked score) is written `-inf`; +∞ and NaN,
+/// which no step should ever hold, are written `inf` and `NaN` so a test sees them.
 pub fn numbers(values: &[f32]) -> String {
     let text: Vec<String> = values
         .iter()
         .map(|v| {
             if v.is_finite() {
                 format!("{v:e}")
-            } else {
+            } else if *v == f32::NEG_INFINITY {
                 "-inf".into()
+            } else if v.is_nan() {
+                "NaN".into()
+            } else {
+                "inf".into()
             }
         })
         .collect();
@@ -63,6 +79,9 @@ pub fn numbers(values: &[f32]) -> String {
 }
 
 /// Key rows of a per-key table: the key token and each column's value.
+///
+/// `columns` hold one value per key; a missing value leaves its cell empty. Rows of
+/// `masked` keys are marked (class and label) so their −∞ and zero weights read as meant.
 fn key_table(
     id: &str,
     caption: &str,
@@ -86,6 +105,11 @@ fn key_table(
     }
 }
 
+/// A small heatmap of one step's matrix, rows labelled by token and columns by index.
+///
+/// The colour range is symmetric around 0 (the largest finite magnitude on both sides),
+/// so positive and negative entries of Q, K, V or an embedding read alike; the floor of
+/// 1e-6 keeps an all-zero matrix (a head switched off) from giving an empty range.
 fn heatmap(
     id: &str,
     caption: String,
@@ -102,17 +126,22 @@ fn heatmap(
     };
     html! {
         <HeatmapPlot id={id.to_owned()} caption={caption} matrix={Arc::new(matrix.clone())} range={(-bound, bound)}
+            // About 14 CSS pixels per token row plus room for the axes, kept between 220 and 420 px
+            // so a two-word sentence is still readable and a long one does not fill the screen.
             x_label={col} y_label="token" row_name="token" col_name="dim" css_height={(140.0 + tokens.len() as f64 * 14.0).clamp(220.0, 420.0)}
             export_name={id.to_owned()} labels={Some(Rc::new(labels))} />
     }
 }
 
 /// The steps of the result: one head's (Transformer) or the pooling's (BiLSTM).
+///
+/// Empty when the trace has neither detail (a forward run without `inspect`): the view
+/// then shows no step navigation at all.
 pub fn build_steps(settings: &StepSettings, shown: &Shown) -> Vec<Step> {
     let trace = &shown.computed.trace;
     match (&trace.detail, &trace.pooling_detail) {
         (Some(detail), _) => head_steps(settings, shown, detail),
-        (_, Some(detail)) => pooling_steps(settings, shown, detail),
+        (_, Some(detail)) => pooling_steps(shown, detail),
         _ => Vec::new(),
     }
 }
@@ -123,9 +152,18 @@ fn head_steps(settings: &StepSettings, shown: &Shown, d: &HeadDetail) -> Vec<Ste
     if tokens.is_empty() {
         return Vec::new();
     }
+    // The query setting may point past a sentence that just got shorter; show its last token
+    // instead of nothing.
     let i = settings.query.min(tokens.len() - 1);
     let mut steps = input_steps(d, tokens);
-    steps.extend(score_steps(settings, d, tokens, i));
+    // The masks the shown numbers were computed with (not the settings, which lead them by a
+    // forward just after a chip is clicked).
+    steps.extend(score_steps(
+        &shown.interventions.masked_tokens,
+        d,
+        tokens,
+        i,
+    ));
     steps.extend(output_steps(d, tokens, i));
     steps
 }
@@ -133,10 +171,13 @@ fn head_steps(settings: &StepSettings, shown: &Shown, d: &HeadDetail) -> Vec<Ste
 /// The head's input and projections: tokens become vectors, then Q, K and V.
 fn input_steps(d: &HeadDetail, tokens: &[String]) -> Vec<Step> {
     let (l, h) = (d.layer, d.head);
+    // d_k is read from the matrices, so a model with another head width needs no setting.
     let dk = d.q.cols();
     let input_note = if l == 0 {
         "the token embeddings plus the positional encoding".to_owned()
     } else {
+        // `l` is 0-based, so "layer {l}" names the previous layer in the 1-based numbering the
+        // page uses everywhere else.
         format!("the output of layer {l}")
     };
     vec![
@@ -172,12 +213,18 @@ fn input_steps(d: &HeadDetail, tokens: &[String]) -> Vec<Step> {
 }
 
 /// The query's scores against every key, scaled, masked and through the softmax.
-fn score_steps(settings: &StepSettings, d: &HeadDetail, tokens: &[String], i: usize) -> Vec<Step> {
+///
+/// `i` is the query row, already inside the sentence. `masked` are the keys the forward
+/// masked;
+/// the softmax is `ops::softmax_parts`, the models' own, so every exponential and the sum
+/// shown are the ones the forward used.
+fn score_steps(masked: &[usize], d: &HeadDetail, tokens: &[String], i: usize) -> Vec<Step> {
     let q_token = &tokens[i];
-    let masked = &settings.masked;
     let dk = d.q.cols();
     let raw = d.raw_scores.row(i).to_vec();
     let scaled = d.scores.row(i).to_vec();
+    // Core's scores are taken before the mask (its softmax skips masked keys instead); the
+    // −∞ of masked keys is drawn here, where the step explains it.
     let with_mask: Vec<f32> = scaled
         .iter()
         .enumerate()
@@ -190,6 +237,8 @@ fn score_steps(settings: &StepSettings, d: &HeadDetail, tokens: &[String], i: us
         })
         .collect();
     let parts = softmax_parts(&scaled, |j| !masked.contains(&j));
+    // The markers are the attention kernel's own step comments: the scaling and the mask
+    // happen in its step 2, so three steps here show the same excerpt.
     let kernel = |from: &str, to: &str| kernels::excerpt(kernels::ATTENTION, from, to);
     vec![
         Step {
@@ -236,6 +285,9 @@ fn score_steps(settings: &StepSettings, d: &HeadDetail, tokens: &[String], i: us
 }
 
 /// The head's output for the query, then every head joined and projected by W_O.
+///
+/// The note "(zero: the head is switched off)" is inferred from the numbers: an all-zero
+/// output row while the values are not all zero is taken as a head mask.
 fn output_steps(d: &HeadDetail, tokens: &[String], i: usize) -> Vec<Step> {
     let q_token = &tokens[i];
     let h = d.head;
@@ -268,9 +320,13 @@ fn output_steps(d: &HeadDetail, tokens: &[String], i: usize) -> Vec<Step> {
     ]
 }
 
-fn pooling_steps(settings: &StepSettings, shown: &Shown, p: &PoolingDetail) -> Vec<Step> {
+/// The BiLSTM's attention pooling: states, scores, softmax, the pooled vector, the class.
+///
+/// The states' columns are [forward | backward] halves of equal width, as core stores them
+/// (`PoolingDetail::states`), which is how the split below is made.
+fn pooling_steps(shown: &Shown, p: &PoolingDetail) -> Vec<Step> {
     let tokens = &*shown.tokens;
-    let masked = &settings.masked;
+    let masked = &shown.interventions.masked_tokens;
     let parts = softmax_parts(&p.scores, |t| !masked.contains(&t));
     let half = p.states.cols() / 2;
     let split = |values: &[f32]| (values[..half].to_vec(), values[half..].to_vec());

@@ -4,6 +4,10 @@
 
 use attnscope_gpu::kernels;
 
+// Each excerpt is found by marker comments in the WGSL (`// Step 2` and so on), so a
+// kernel edit that renames a marker empties a panel; the test below holds every marker
+// the steps use to its kernel.
+
 /// The fused, tiled attention kernel.
 pub const ATTENTION: &str = kernels::attention::SOURCE.wgsl;
 /// The tiled linear layer (Q, K, V projections and W_O).
@@ -15,11 +19,16 @@ pub const ADDITIVE_POOL: &str = kernels::additive_pool::SOURCE.wgsl;
 
 /// The lines of `source` from the first line containing `from` up to (not including) the
 /// first later line containing `to` (to the end if `to` is empty or absent).
+///
+/// Each line is prefixed with its 1-based line number in the file, so a reader can find it
+/// in the shader. An absent `from` gives an empty string rather than the whole file.
 pub fn excerpt(source: &str, from: &str, to: &str) -> String {
     let lines: Vec<&str> = source.lines().collect();
     let Some(start) = lines.iter().position(|l| l.contains(from)) else {
         return String::new();
     };
+    // `to` is searched only after the start, so a marker pair such as `// Step 2` / `// Step 3`
+    // works even where the end marker also appears earlier in the file.
     let end = match to {
         "" => lines.len(),
         to => lines[start + 1..]

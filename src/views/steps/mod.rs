@@ -6,19 +6,21 @@
 //! it on the GPU. ← / → move between steps (past the last step they are left to the page: a
 //! lesson moves on).
 
+// `content` is private: its `Step` and builders are this view's own; the settings, the
+// kernel excerpts and the MathML are public items of the module.
 mod content;
 pub mod kernels;
 pub mod math;
 pub mod settings;
 
-use crate::backend::Backend;
 use crate::components::live_text::LiveText;
 use crate::components::token_chips::TokenChips;
+use crate::engine::backend::Backend;
 use crate::engine::catalog::{self, CLASSIFIERS};
 use crate::engine::live::{use_live_engine, LiveRequest, LoadState, Shown};
 use crate::hooks::keys::{use_window_keys, KeyPhase};
+use crate::hooks::url_sync::use_url_sync;
 use crate::route::{Query, Route};
-use crate::views::url_sync::use_url_sync;
 use attnscope_core::Interventions;
 use content::{build_steps, numbers, render_step, Step};
 pub use settings::StepSettings;
@@ -28,10 +30,19 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct StepsProps {
     /// The URL query.
+    ///
+    /// Already without the app's `present=` and `engine=` (`app::route_view` strips them); a
+    /// lesson stop passes its own fixed pairs here.
     pub query: Query,
     /// The page's backend.
+    ///
+    /// Until detection ends this is `Backend::Detecting`, and `use_live_engine` waits with the
+    /// load until it knows which engine to build.
     pub backend: Backend,
     /// A lost GPU device.
+    ///
+    /// Called with the reason when a forward meets a lost GPU device; the app passes
+    /// `engine::page::device_lost`, which moves every view on the page to the CPU.
     pub on_device_lost: Callback<String>,
     /// Whether the view keeps its settings in the URL (not inside a lesson stop).
     #[prop_or(true)]
@@ -41,10 +52,19 @@ pub struct StepsProps {
 /// The step-through page.
 #[component]
 pub fn StepsView(props: &StepsProps) -> Html {
+    // The URL is read once per view (the app re-keys the view on every `hashchange`), and the
+    // notices it produced are kept beside it so the view can show what it ignored.
     let initial = use_memo(props.query.clone(), StepSettings::from_query);
     let settings = use_state(|| initial.0.clone());
+    // When the reader's last edit arrived (`performance.now()`); the live engine carries it
+    // to the result so the keystroke → paint record can measure this page too.
     let changed_at = use_state(|| None::<f64>);
+    // `None` inside a lesson stop: the lesson owns the URL there.
     use_url_sync(props.sync_url.then_some(Route::Steps), settings.to_query());
+    // Every forward inspects one head (`Interventions::inspect`), which is what makes the
+    // trace carry `HeadDetail` with Q, K, V and the scores. Core runs an inspected forward on
+    // its CPU reference even when the GPU engine is loaded, so the numbers shown are the
+    // specification's.
     let request = LiveRequest {
         text: settings.text.clone(),
         interventions: Interventions {
@@ -52,6 +72,7 @@ pub fn StepsView(props: &StepsProps) -> Html {
             inspect: Some(if settings.model.transformer {
                 settings.head
             } else {
+                // A BiLSTM has no heads: any `inspect` makes core keep its `PoolingDetail`.
                 (0, 0)
             }),
             ..Interventions::default()
@@ -59,6 +80,8 @@ pub fn StepsView(props: &StepsProps) -> Html {
         input_at: *changed_at,
     };
     let engine_choice = crate::engine::choice::use_engine_choice();
+    // One model only; no notice callback, since the step-through has no notice list: a
+    // device loss is still reported through `on_device_lost` and answered on the CPU.
     let live = use_live_engine(
         &props.backend,
         engine_choice,
@@ -74,9 +97,13 @@ pub fn StepsView(props: &StepsProps) -> Html {
         .map(|shown| build_steps(&settings, shown))
         .unwrap_or_default();
     let count = steps.len();
+    // The URL's step may be past the end (a BiLSTM has fewer steps than a Transformer), or
+    // there is no result yet: show the last step without rewriting the setting.
     let step = settings.step.min(count.saturating_sub(1));
 
     use_arrow_keys(&settings, step, count);
+    // `LiveText` hands over the text with the time of its input event, so the latency is
+    // measured from the keystroke, not from this render.
     let on_edit = {
         let settings = settings.clone();
         let changed_at = changed_at.clone();
@@ -108,11 +135,13 @@ pub fn StepsView(props: &StepsProps) -> Html {
         .as_ref()
         .map(|s| (*s.tokens).clone())
         .unwrap_or_default();
+    // A closure rather than a callback: `step_nav` makes one callback per button from it.
     let go_to = |target: usize| go_to_step(&settings, target);
     let status = load_status(slot.map(|s| &s.load));
     html! {
         <section id="steps-view" class="view steps" aria-labelledby="steps-title">
             <h1 id="steps-title">{ if settings.model.transformer { "How one head computes its attention" } else { "How the BiLSTM pools its states" } }</h1>
+            // The URL parameters this view could not use, each as a sentence.
             if !initial.1.is_empty() {
                 <ul class="notice" role="status">{ for initial.1.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
             }
@@ -130,12 +159,17 @@ pub fn StepsView(props: &StepsProps) -> Html {
                 { step_nav(&steps, step, go_to) }
                 { render_step(&steps[step], step, count) }
             }
+            // A hidden element with the exact floats, for the end-to-end tests that compare the
+            // step-through with the CLI's `--inspect`.
             if let Some(shown) = &shown { { record(&settings, shown) } }
         </section>
     }
 }
 
 /// A callback that shows step `target`.
+///
+/// `target` is not checked here: callers pass an index inside the list, and the view clamps
+/// the shown step to the last one anyway.
 fn go_to_step(settings: &UseStateHandle<StepSettings>, target: usize) -> Callback<MouseEvent> {
     let settings = settings.clone();
     Callback::from(move |_: MouseEvent| {
@@ -147,6 +181,8 @@ fn go_to_step(settings: &UseStateHandle<StepSettings>, target: usize) -> Callbac
 }
 
 /// The model's download progress or why it failed.
+///
+/// Nothing once the model is ready, or before its slot exists (`None`).
 fn load_status(load: Option<&LoadState>) -> Html {
     match load {
         Some(LoadState::Loading(stage, fraction)) => {
@@ -160,6 +196,8 @@ fn load_status(load: Option<&LoadState>) -> Html {
 }
 
 /// Previous, the list of steps (the current one marked) and Next.
+///
+/// Only called with at least one step, so `count - 1` cannot underflow.
 fn step_nav(steps: &[Step], step: usize, go_to: impl Fn(usize) -> Callback<MouseEvent>) -> Html {
     let count = steps.len();
     html! {
@@ -180,6 +218,8 @@ fn step_nav(steps: &[Step], step: usize, go_to: impl Fn(usize) -> Callback<Mouse
 fn use_arrow_keys(settings: &UseStateHandle<StepSettings>, step: usize, count: usize) {
     let handle = settings.clone();
     // First: the step-through decides before a lesson's own listener does.
+    // The whole settings are part of the dependencies so the listener's `handle` never sets
+    // a step onto settings older than the ones shown (a stale clone would undo an edit).
     let deps = (step, count, (**settings).clone());
     use_window_keys(deps, KeyPhase::First, move |&(step, count, _), event| {
         // At either end the key is left alone (a lesson then moves to its next stop).
@@ -192,11 +232,17 @@ fn use_arrow_keys(settings: &UseStateHandle<StepSettings>, step: usize, count: u
             step: next,
             ..(*handle).clone()
         });
+        // The delay lets yew render the new step first; in presenter mode it is then scrolled
+        // to the top of the screen.
         crate::dom::after_ms(30, crate::dom::show_presented_step);
         true
     });
 }
 
+/// The model, layer, head and query-token pickers.
+///
+/// Layer and head lists come from the result's maps, so before the first result a
+/// Transformer offers one of each; a BiLSTM shows only the model picker.
 fn selectors(settings: &UseStateHandle<StepSettings>, shown: Option<&Shown>) -> Html {
     let select = |id: &'static str,
                   label: &'static str,
@@ -206,6 +252,8 @@ fn selectors(settings: &UseStateHandle<StepSettings>, shown: Option<&Shown>) -> 
         let settings = settings.clone();
         let onchange = Callback::from(move |event: Event| {
             if let Some(s) = event.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                // Option values are the indices written below, so a parse failure cannot happen in
+                // practice; it is ignored rather than unwrapped.
                 if let Ok(v) = s.value().parse::<usize>() {
                     let mut next = (*settings).clone();
                     f(&mut next, v);
@@ -251,6 +299,9 @@ fn selectors(settings: &UseStateHandle<StepSettings>, shown: Option<&Shown>) -> 
 }
 
 /// The hidden record tests read: the query's weights, scaled and raw scores, in full precision.
+///
+/// For a BiLSTM the weights and scores are the pooling's and `data-raw` is empty; with no
+/// detail (or a query past the sentence) every field is empty.
 fn record(settings: &StepSettings, shown: &Shown) -> Html {
     let trace = &shown.computed.trace;
     let (weights, scores, raw) = match (&trace.detail, shown.maps()) {

@@ -2,22 +2,32 @@
 //! `#/steps?model=sentiment-transformer&text=not%20bad&layer=0&head=1&query=2&mask=1&step=4`.
 
 use crate::engine::catalog::{self, ModelInfo, CLASSIFIERS};
-use crate::route::Query;
+use crate::route::{Query, MAX_POSITION};
 
 /// What the step-through shows, kept in the URL.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepSettings {
     /// The model.
+    ///
+    /// Read from the URL through `catalog::classifier`, so a model the visitor brought in this
+    /// tab (`model=user-1`) is found too; after a reload it is not, and the default is shown.
     pub model: &'static ModelInfo,
     /// The sentence.
     pub text: String,
     /// Layer and head (Transformer).
+    ///
+    /// 0-based, as in the URL; not checked against the model here (the pickers list only the
+    /// model's layers and heads once its maps are known).
     pub head: (usize, usize),
     /// The query token (Transformer).
+    ///
+    /// 0-based; a query past the sentence's end shows the last token (`head_steps` clamps it).
     pub query: usize,
     /// Masked token positions.
     pub masked: Vec<usize>,
     /// The step shown (0-based).
+    ///
+    /// May be past the last step; the view shows the last one then.
     pub step: usize,
 }
 
@@ -34,7 +44,11 @@ impl StepSettings {
         };
         let mut notices = Vec::new();
         let mut text = None;
-        let number = |v: &str| v.trim().parse::<usize>().ok().filter(|&n| n < 4096);
+        // The same bound as `route::MAX_POSITION`: any index beyond it is a malformed URL rather
+        // than a long sentence.
+        let number = |v: &str| v.trim().parse::<usize>().ok().filter(|&n| n < MAX_POSITION);
+        // Each parameter is applied as it comes, so a later duplicate wins; a value that does not
+        // parse leaves the default in place and adds one notice.
         for (key, value) in query {
             let ok = match key.as_str() {
                 "model" => catalog::classifier(value).map(|m| s.model = m).is_some(),
@@ -49,6 +63,8 @@ impl StepSettings {
                 "mask" => crate::route::parse_list(value, number)
                     .map(|m| s.masked = m)
                     .is_some(),
+                // An app parameter: the app strips it before a view sees its query, but it is
+                // accepted here too rather than reported as unknown.
                 "present" => true,
                 _ => false,
             };
@@ -56,6 +72,8 @@ impl StepSettings {
                 notices.push(format!("Ignored {key}=“{value}”."));
             }
         }
+        // The text is applied after the loop because its default depends on the model, which
+        // may come later in the URL. The second example (when there is one) is the default.
         s.text =
             text.unwrap_or_else(|| s.model.examples[1.min(s.model.examples.len() - 1)].to_owned());
         (s, notices)
@@ -63,10 +81,14 @@ impl StepSettings {
 
     /// The settings as URL parameters (the text cut to the URL limit).
     pub fn to_query(&self) -> Query {
+        // Order matters only for readability: the URL reads model, text, then the head's place.
         let mut q: Query = vec![
             ("model".into(), self.model.name.into()),
+            // Cut to 2000 characters (as the embed's "Open in attnscope" link is) so a pasted
+            // page of text does not become the address; a reload loses the rest.
             ("text".into(), self.text.chars().take(2000).collect()),
         ];
+        // A BiLSTM has no layer, head or query token, so its URL leaves them out.
         if self.model.transformer {
             q.push(("layer".into(), self.head.0.to_string()));
             q.push(("head".into(), self.head.1.to_string()));

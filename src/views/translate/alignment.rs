@@ -4,6 +4,7 @@
 
 use super::step_through::StepThrough;
 use crate::components::figure_plot::FigurePlot;
+use crate::components::notices::trace_message;
 use crate::engine::live::Shown;
 use attnscope_core::trace::StopReason;
 use attnscope_plot::figure::{Figure, Selection, ViewKind};
@@ -11,6 +12,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// Which token the pointer or focus is on.
+///
+/// The two sides light each other up: a Spanish token shades the English chips by its
+/// alignment row, an English token shades the Spanish chips by its column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Hover {
     /// An English (source) token.
@@ -23,8 +27,13 @@ enum Hover {
 #[derive(Properties, PartialEq)]
 pub struct ResultViewsProps {
     /// The result to draw.
+    ///
+    /// The latest translation, possibly for an older text than the box holds.
     pub shown: Rc<Shown>,
     /// The step-through's step (the page resets it when the text changes).
+    ///
+    /// Owned by the page so it survives new results; the step-through clamps it to the
+    /// result's steps.
     pub step: UseStateHandle<usize>,
 }
 
@@ -32,6 +41,8 @@ pub struct ResultViewsProps {
 #[component]
 pub fn ResultViews(props: &ResultViewsProps) -> Html {
     let hover = use_state(|| None::<Hover>);
+    // The chips' shades are `data-css` custom properties applied through the CSSOM: a
+    // `style` attribute would be refused by a strict style-src.
     let chips_root = crate::hooks::data_css::use_data_css();
     // The step-through (below the alignment) follows the typing only while on screen: off
     // screen it keeps the result it last showed, marked stale, and catches up when scrolled in.
@@ -39,22 +50,21 @@ pub fn ResultViews(props: &ResultViewsProps) -> Html {
     let (steps_shown, steps_stale) =
         crate::hooks::screen::use_frozen_off_screen(steps_ref.clone(), props.shown.clone());
     let shown = &props.shown;
+    // Built once per result; hovering chips re-renders this view without rebuilding it.
     let figure = use_memo(shown.clone(), |shown| {
         let trace = &shown.computed.trace;
+        // The alignment has no layer or head to select: the default selection is ignored.
         let figure = Figure::build(trace, ViewKind::Alignment, &Selection::default());
         figure.ok().map(Rc::new)
     });
     let summary = summary(shown);
-    let message = shown
-        .computed
-        .trace
-        .message
-        .as_ref()
-        .map(|m| html! { <p class="notice trace-message" role="status">{ m }</p> });
+    let message = trace_message(shown.computed.trace.message.as_ref());
+    // An empty or unusable text gives a trace without a translation: only its message is
+    // shown, with the hidden summary the tests wait for.
     let (Some((decoding, target, text)), Some(alignment), Some(figure)) =
         (shown.translation(), shown.alignment(), (*figure).clone())
     else {
-        return html! { <>{ summary }{ for message }</> };
+        return html! { <>{ summary }{ message }</> };
     };
     let steps = decoding.ids.len();
     let stop = match decoding.stop {
@@ -67,6 +77,7 @@ pub fn ResultViews(props: &ResultViewsProps) -> Html {
             alignment.rows()
         ),
     };
+    // The alignment is (generated × source): row i is what Spanish token i looked at.
     let source_weight = |j: usize| match *hover {
         Some(Hover::Target(i)) => alignment.get(i, j),
         _ => None,
@@ -75,6 +86,8 @@ pub fn ResultViews(props: &ResultViewsProps) -> Html {
         Some(Hover::Source(j)) => alignment.get(i, j),
         _ => None,
     };
+    // The heatmap marks the hovered token's row or column, so the chips and the plot point
+    // at the same cells.
     let (row, col) = match *hover {
         Some(Hover::Target(i)) => (Some(i), None),
         Some(Hover::Source(j)) => (None, Some(j)),
@@ -83,7 +96,7 @@ pub fn ResultViews(props: &ResultViewsProps) -> Html {
     html! {
         <>
             { summary }
-            { for message }
+            { message }
             <div class="translation-out">
                 <p class="translation" id="translation" lang="es" aria-live="polite">{ text }</p>
                 <p class="muted" id="stop-reason">{ stop }</p>
@@ -97,6 +110,8 @@ pub fn ResultViews(props: &ResultViewsProps) -> Html {
             <div class="plots">
                 <FigurePlot id="alignment" {figure} highlight_cell={Some((row, col))} csv=true zoomable=true />
             </div>
+            // `data-stale` marks the frozen step-through (the end-to-end tests read it);
+            // `aria-busy` tells assistive technology it is not current.
             <div ref={steps_ref} data-stale={steps_stale.then_some("true")} aria-busy={steps_stale.then_some("true")}>
                 <StepThrough shown={steps_shown} step={props.step.clone()} />
             </div>
@@ -137,6 +152,9 @@ fn summary(shown: &Shown) -> Html {
 }
 
 /// A chip's shade: its alignment weight with the hovered token of the other language.
+///
+/// Empty (no shade) when nothing on the other side is hovered. Clamped to [0, 1]: the CSS
+/// uses it as the opacity of the chip's background.
 fn chip_style(weight: Option<f32>) -> String {
     weight.map_or(String::new(), |w| {
         format!("--weight:{:.3}", w.clamp(0.0, 1.0))
@@ -151,6 +169,8 @@ fn chips(
     make: fn(usize) -> Hover,
     hover: &UseStateHandle<Option<Hover>>,
 ) -> Html {
+    // Leaving the whole row clears the hover, not leaving one chip, so moving from chip to
+    // chip does not flicker through "nothing hovered".
     let leave = {
         let hover = hover.clone();
         Callback::from(move |_: MouseEvent| hover.set(None))
@@ -160,6 +180,7 @@ fn chips(
             { for tokens.iter().enumerate().map(|(i, token)| {
                 let enter = { let hover = hover.clone(); Callback::from(move |_: MouseEvent| hover.set(Some(make(i)))) };
                 let focus = { let hover = hover.clone(); Callback::from(move |_: FocusEvent| hover.set(Some(make(i)))) };
+                // The hovered chip itself is marked, on its own side only.
                 let active = **hover == Some(make(i));
                 html! {
                     <span role="listitem" tabindex="0" class={classes!("token-chip", "align-chip", active.then_some("highlight"))}

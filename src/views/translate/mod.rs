@@ -9,34 +9,47 @@
 pub mod alignment;
 pub mod step_through;
 
-use crate::backend::Backend;
 use crate::components::live_text::LiveText;
 use crate::components::notices::Notices;
 use crate::embed::dialog::EmbedButton;
 use crate::embed::options::{EmbedOptions, ViewKind};
+use crate::engine::backend::Backend;
 use crate::engine::catalog::TRANSLATOR;
 use crate::engine::live::{use_live_engine, LiveRequest, LoadState, Slot};
+use crate::hooks::url_sync::use_url_sync;
 use crate::route::{Query, Route};
-use crate::views::url_sync::use_url_sync;
 use alignment::ResultViews;
 use std::rc::Rc;
 use yew::prelude::*;
 
 /// Most characters of the text the URL keeps.
+///
+/// The same limit as the live attention page's; the box keeps everything typed, and the
+/// translator reads only its first `max_len` tokens anyway.
 const URL_TEXT_LIMIT: usize = 2000;
 
 /// Props of [`TranslateView`].
 #[derive(Properties, PartialEq)]
 pub struct TranslateViewProps {
     /// The URL query the page starts from.
+    ///
+    /// Only `text=` means something here; the app's own parameters are already removed.
     pub query: Query,
     /// The backend the app found.
+    ///
+    /// `Detecting` at first; the translator's load starts once it is known.
     pub backend: Backend,
     /// Called when the GPU device is lost.
+    ///
+    /// The app passes `engine::page::device_lost`: every view on the page moves to the CPU,
+    /// and the translation is answered there.
     pub on_device_lost: Callback<String>,
 }
 
 /// Reads `text=` from the URL; anything else is ignored with a notice.
+///
+/// No `text=` gives the translator's first example; an empty `text=` stays empty (the
+/// page then shows core's message for an empty input). A repeated `text=` keeps the last.
 pub fn text_from_query(query: &Query) -> (String, Vec<String>) {
     let mut text = TRANSLATOR.examples[0].to_owned();
     let mut notices = Vec::new();
@@ -52,14 +65,21 @@ pub fn text_from_query(query: &Query) -> (String, Vec<String>) {
 /// What the page itself holds: the text, when it last changed, the notices.
 #[derive(Debug, Clone, PartialEq)]
 struct TranslateState {
+    /// The English text, exactly as typed.
     text: String,
+    /// When the last keystroke arrived (`performance.now()`), for the keystroke → paint record.
     changed_at: Option<f64>,
+    /// Ignored URL parameters and engine notices (a lost GPU), each once, until dismissed.
     notices: Vec<String>,
 }
 
+/// What changes the page's state.
 enum TranslateAction {
+    /// The text box changed, at a time.
     Text(String, f64),
+    /// A sentence from the live-engine hook.
     Notice(String),
+    /// The reader closed the notices.
     DismissNotices,
 }
 
@@ -74,6 +94,7 @@ impl Reducible for TranslateState {
                 next.changed_at = Some(at);
             }
             TranslateAction::Notice(text) => {
+                // The same notice may come once per forward; it is listed once.
                 if !next.notices.contains(&text) {
                     next.notices.push(text);
                 }
@@ -95,11 +116,15 @@ pub fn TranslateView(props: &TranslateViewProps) -> Html {
             notices,
         }
     });
+    // The step-through's step lives here, not in `ResultViews`: a new text starts the replay
+    // at step 1 again (see `on_edit`), whatever result is drawn meanwhile.
     let step = use_state(|| 0usize);
     let url_text = state.text.chars().take(URL_TEXT_LIMIT).collect();
+    // The URL follows the text once typing pauses; the step is not kept in it.
     use_url_sync(Some(Route::Translate), vec![("text".to_owned(), url_text)]);
     let request = LiveRequest {
         text: state.text.clone(),
+        // The translator takes no masks or heads off: the page only shows what it computes.
         interventions: Default::default(),
         input_at: state.changed_at,
     };
@@ -121,6 +146,8 @@ pub fn TranslateView(props: &TranslateViewProps) -> Html {
     let on_edit = {
         let (dispatch, step) = (state.dispatcher(), step.clone());
         Callback::from(move |(text, at): (String, f64)| {
+            // A new sentence decodes to new tokens, so a step kept from the old one would point at
+            // an unrelated token (or past the end).
             step.set(0);
             dispatch.dispatch(TranslateAction::Text(text, at))
         })
@@ -133,6 +160,8 @@ pub fn TranslateView(props: &TranslateViewProps) -> Html {
         <section id="translate-view" class="view live" aria-labelledby="translate-title">
             <div class="view-head">
                 <h1 id="translate-title">{ "Live translation" }</h1>
+                // The alignment is the translator's only embed view, so the dialog has nothing to
+                // pick.
                 <EmbedButton options={EmbedOptions { model: Some(TRANSLATOR.name.to_owned()), text: Some(state.text.clone()), ..EmbedOptions::default() }}
                     views={vec![ViewKind::Alignment]} />
             </div>
@@ -141,8 +170,11 @@ pub fn TranslateView(props: &TranslateViewProps) -> Html {
             <LiveText id="translate-text" label="English" text={state.text.clone()}
                 help="Every keystroke decodes again (greedy: the most likely token at each step)."
                 examples={TRANSLATOR.examples.to_vec()} {on_edit} />
+            // Written straight through the DOM by the live-engine hook's latency record, not by a
+            // render; silent for screen readers.
             <p id="live-perf" class="perf" aria-live="off"></p>
             { status(slot) }
+            // Nothing below the status until the first translation is ready.
             if let Some(shown) = slot.and_then(|s| s.shown.clone()) {
                 <ResultViews {shown} step={step.clone()} />
             }
@@ -151,6 +183,9 @@ pub fn TranslateView(props: &TranslateViewProps) -> Html {
 }
 
 /// Load progress or failure, why the translator runs on the CPU, the latest error.
+///
+/// `None` (no slot yet) means the backend is still being detected. A failed load shows its
+/// reason alone: the note and errors of a model that never loaded add nothing.
 fn status(slot: Option<&Slot>) -> Html {
     let load = match slot.map(|s| &s.load) {
         None => Some(("Waiting for the backend", 0.0)),

@@ -1,6 +1,9 @@
 //! The decoding replayed one token at a time: at each step, what was written so far, the
 //! decoder's attention over the English tokens and its five most likely next tokens (named
 //! by core, a candidate equal to the token just written marked as skipped), with keyboard and
+//!
+//! It reads only the finished result: the decoding, its cross-attention rows and core's
+//! top-5 candidates per step are all in the `Trace`, so replaying never runs the model.
 //! slider navigation.
 
 use crate::engine::live::Shown;
@@ -11,8 +14,14 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct StepThroughProps {
     /// The result to replay.
+    ///
+    /// Frozen by the page while the step-through is off screen, so it may be older than the
+    /// translation above it.
     pub shown: Rc<Shown>,
     /// The step shown (0-based).
+    ///
+    /// May be past the last step of this result (the page keeps it across results); it is
+    /// clamped here, never written back.
     pub step: UseStateHandle<usize>,
 }
 
@@ -20,6 +29,7 @@ pub struct StepThroughProps {
 /// five most likely next tokens at that step.
 #[component]
 pub fn StepThrough(props: &StepThroughProps) -> Html {
+    // The bars' widths are `data-css` styles, applied through the CSSOM after each render.
     let root = crate::hooks::data_css::use_data_css();
     let shown = &props.shown;
     let (Some((decoding, target, _)), Some(alignment)) = (shown.translation(), shown.alignment())
@@ -27,6 +37,7 @@ pub fn StepThrough(props: &StepThroughProps) -> Html {
         return html! {};
     };
     let steps = decoding.ids.len();
+    // Nothing was generated (an empty text): nothing to replay.
     if steps == 0 {
         return html! {};
     }
@@ -35,6 +46,8 @@ pub fn StepThrough(props: &StepThroughProps) -> Html {
         let step = props.step.clone();
         Callback::from(move |_: MouseEvent| step.set(to))
     };
+    // On the whole section, so the keys work from any of its controls. The default is
+    // prevented so the range input does not move a second time on its own.
     let onkeydown = {
         let step = props.step.clone();
         Callback::from(move |event: KeyboardEvent| {
@@ -53,14 +66,18 @@ pub fn StepThrough(props: &StepThroughProps) -> Html {
         let step = props.step.clone();
         Callback::from(move |event: InputEvent| {
             if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
+                // The slider counts from 1 (as the label does); the step is 0-based.
                 if let Ok(v) = input.value().parse::<usize>() {
                     step.set(v.saturating_sub(1));
                 }
             }
         })
     };
+    // Row k of the cross-attention: where the decoder looked while writing token k.
     let attention = alignment.row(k);
+    // One token string per step, so the tokens before step k are what was written so far.
     let written: Vec<&str> = target[..k].iter().map(String::as_str).collect();
+    // A step without candidates shows an empty table rather than failing.
     let candidates = decoding.candidates.get(k).map_or(&[][..], Vec::as_slice);
     // Greedy decoding never writes the token it has just written (attnscope-core's
     // seq2seq): a candidate equal to it is named as skipped.

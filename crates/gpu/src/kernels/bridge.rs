@@ -19,7 +19,11 @@ crate::uniform_params! {
     }
 }
 
-crate::kernel_source!("bridge.wgsl", [Uniform, Read, Read, Read, ReadWrite]);
+crate::kernel_source!(
+    "bridge.wgsl",
+    shared["activations.wgsl"],
+    [Uniform, Read, Read, Read, ReadWrite]
+);
 
 /// Compiles bridge.wgsl for hidden size `h`, writing h₀ and c₀ where `layout` says:
 /// bindings (params, last, [W_bh; W_bc]ᵀ, [b_bh; b_bc], state).

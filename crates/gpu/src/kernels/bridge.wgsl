@@ -5,6 +5,7 @@
 // so that threads read adjacent words);
 // b = [b_bh ; b_bc]; writes state[OFF_H ..] = h_0 and state[OFF_C ..] = c_0.
 //
+// Uses activations.wgsl (tanh_safe), appended when it is compiled.
 // CPU twin (the specification): the bridge in Seq2SeqAttention::forward, attnscope-core src/seq2seq.rs.
 // Held equal by crates/gpu/tests/seq2seq_parity.rs; Rust side: bridge.rs beside this file.
 
@@ -21,10 +22,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read> w: array<f32>;
 @group(0) @binding(3) var<storage, read> b: array<f32>;
 @group(0) @binding(4) var<storage, read_write> state: array<f32>;
-
-fn tanh_safe(v: f32) -> f32 {
-    return tanh(clamp(v, -15.0, 15.0));
-}
 
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) l: u32) {

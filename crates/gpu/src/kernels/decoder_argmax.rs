@@ -13,7 +13,11 @@ use crate::{GpuContext, GpuError};
 /// The uniform this kernel reads (shared with the kernels of the same shape).
 pub use super::StepParams as Params;
 
-crate::kernel_source!("decoder_argmax.wgsl", [Uniform, Read, ReadWrite]);
+crate::kernel_source!(
+    "decoder_argmax.wgsl",
+    shared["decoder_done.wgsl"],
+    [Uniform, Read, ReadWrite]
+);
 
 /// Compiles decoder_argmax.wgsl for `vocab` tokens and end token `eos`: bindings (params,
 /// step logits, state).

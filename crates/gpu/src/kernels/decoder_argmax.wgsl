@@ -3,6 +3,7 @@
 //                                                 step 0; the first of equal maxima)
 //   state[OFF_IDS + step + 1] = y_t;  state[OFF_STEPS] = step + 1;  y_t = eos → state[OFF_DONE] = 1
 //
+// Uses decoder_done.wgsl (the end flag), appended when it is compiled.
 // CPU twin (the specification): ops::argmax_skipping in the greedy loop of attnscope-core src/seq2seq.rs.
 // Held equal by crates/gpu/tests/seq2seq_parity.rs; Rust side: decoder_argmax.rs beside this file.
 
@@ -27,14 +28,10 @@ const WG: u32 = 256u;
 
 var<workgroup> best_value: array<f32, 256>;
 var<workgroup> best_index: array<u32, 256>;
-var<workgroup> done: u32;
 
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) l: u32) {
-    if (l == 0u) {
-        done = u32(state[OFF_DONE]);
-    }
-    if (workgroupUniformLoad(&done) != 0u) {
+    if (decoding_finished(l)) {
         return;
     }
     let previous = u32(state[OFF_IDS + p.step]);

@@ -26,6 +26,7 @@ crate::uniform_params! {
 
 crate::kernel_source!(
     "decoder_attention.wgsl",
+    shared ["activations.wgsl", "decoder_done.wgsl"],
     [Uniform, Read, Read, Read, ReadWrite]
 );
 

@@ -8,6 +8,7 @@
 // Nothing happens once the end token was produced (state[OFF_DONE] ≠ 0). Ids, the step count
 // and the flag are stored as exact f32 integers (vocabularies are far below 2^24).
 //
+// Uses activations.wgsl (tanh_safe) and decoder_done.wgsl (the end flag), appended when it is compiled.
 // CPU twin (the specification): the attention step of attnscope-core src/seq2seq.rs (ops::masked_softmax).
 // Held equal by crates/gpu/tests/seq2seq_parity.rs; Rust side: decoder_attention.rs beside this file.
 
@@ -39,18 +40,10 @@ const WG: u32 = 256u;
 var<workgroup> q: array<f32, 256>;      // a ≤ 256
 var<workgroup> h_s: array<vec4<f32>, 64>; // H ≤ 256
 var<workgroup> alpha: array<f32, 256>;  // S ≤ 256
-var<workgroup> done: u32;
-
-fn tanh_safe(v: f32) -> f32 {
-    return tanh(clamp(v, -15.0, 15.0));
-}
 
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) l: u32) {
-    if (l == 0u) {
-        done = u32(state[OFF_DONE]);
-    }
-    if (workgroupUniformLoad(&done) != 0u) {
+    if (decoding_finished(l)) {
         return;
     }
     for (var k = l; k < 4u * Q_H; k = k + WG) {

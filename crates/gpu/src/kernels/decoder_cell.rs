@@ -13,7 +13,10 @@ use attnscope_core::config::Seq2SeqConfig;
 /// The uniform this kernel reads (shared with the kernels of the same shape).
 pub use super::StepParams as Params;
 
-crate::kernel_source!("decoder_cell.wgsl", [Uniform, Read, Read, Read, ReadWrite]);
+crate::kernel_source!(
+    "decoder_cell.wgsl",
+    shared ["activations.wgsl", "decoder_done.wgsl"],
+    [Uniform, Read, Read, Read, ReadWrite]);
 
 /// Compiles decoder_cell.wgsl for the translator's sizes and state layout: bindings (params,
 /// target embedding, [W_ih | W_hh | W_c] as vec4 rows, [b | b_c], state).

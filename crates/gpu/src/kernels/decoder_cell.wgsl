@@ -11,6 +11,7 @@
 // each, read adjacent vec4s at every q: one coalesced load.
 // cell = [W_ih (Q_IN × 4H) | W_hh (Q_H × 4H) | W_c (Q_3H × E)] vec4s; bias = [b (4H) | b_c (E)].
 //
+// Uses activations.wgsl (σ, tanh_safe) and decoder_done.wgsl (the end flag), appended when it is compiled.
 // CPU twin (the specification): ops::LstmCell::step and the combine layer in attnscope-core src/seq2seq.rs.
 // Held equal by crates/gpu/tests/seq2seq_parity.rs; Rust side: decoder_cell.rs beside this file.
 
@@ -47,22 +48,10 @@ var<workgroup> gates: array<f32, 1024>;       // 4H ≤ 1024
 var<workgroup> x_s: array<vec4<f32>, 192>;    // IN ≤ 768
 var<workgroup> h_s: array<vec4<f32>, 64>;     // H ≤ 256
 var<workgroup> hc_s: array<vec4<f32>, 192>;   // 3H ≤ 768
-var<workgroup> done: u32;
-
-fn sigmoid(v: f32) -> f32 {
-    return 1.0 / (1.0 + exp(-v));
-}
-
-fn tanh_safe(v: f32) -> f32 {
-    return tanh(clamp(v, -15.0, 15.0));
-}
 
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) l: u32) {
-    if (l == 0u) {
-        done = u32(state[OFF_DONE]);
-    }
-    if (workgroupUniformLoad(&done) != 0u) {
+    if (decoding_finished(l)) {
         return;
     }
     let y = u32(state[OFF_IDS + p.step]);

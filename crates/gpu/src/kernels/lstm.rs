@@ -24,7 +24,11 @@ crate::uniform_params! {
     }
 }
 
-crate::kernel_source!("lstm.wgsl", [Uniform, Read, Read, ReadWrite, ReadWrite]);
+crate::kernel_source!(
+    "lstm.wgsl",
+    shared["activations.wgsl"],
+    [Uniform, Read, Read, ReadWrite, ReadWrite]
+);
 
 /// Largest hidden size the kernel holds (`MAX_Q` · 4: one thread per hidden unit).
 pub const MAX_HIDDEN: usize = 256;

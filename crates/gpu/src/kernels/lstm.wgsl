@@ -15,6 +15,7 @@
 // folder — as f16 pairs (HALF: 8 columns a chunk, unpacked with unpack2x16float, which is
 // exact), half the bytes of f32 (4 columns a chunk). The sums are f32 either way.
 //
+// Uses activations.wgsl (σ, tanh_safe), appended when it is compiled.
 // CPU twin (the specification): ops::LstmCell::run in attnscope-core src/ops.rs.
 // Held equal by crates/gpu/tests/bilstm_parity.rs, tests/seq2seq_parity.rs; Rust side: lstm.rs beside this file.
 
@@ -41,14 +42,6 @@ const MAX_Q: u32 = 64u; // H ≤ 256: one thread per hidden unit
 
 var<workgroup> h_shared: array<vec4<f32>, MAX_Q>; // h, zero-padded
 var<workgroup> gates: array<f32, 1024>; // 4 · 256
-
-fn sigmoid(v: f32) -> f32 {
-    return 1.0 / (1.0 + exp(-v));
-}
-
-fn tanh_safe(v: f32) -> f32 {
-    return tanh(clamp(v, -15.0, 15.0)); // tanh(±15) is ±1 in f32; some drivers overflow beyond
-}
 
 // Chunk k of a row · the matching columns of h.
 fn chunk_dot(c: vec4<u32>, k: u32) -> f32 {

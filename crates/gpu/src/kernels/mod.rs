@@ -50,6 +50,13 @@ impl StepParams {
     }
 }
 
+/// The WGSL files several kernels share, (name, text): appended to each kernel that uses
+/// them (`kernel_source!(…, shared [...])`), so they have no Rust module of their own.
+pub const SHARED: &[(&str, &str)] = &[
+    ("activations.wgsl", include_str!("activations.wgsl")),
+    ("decoder_done.wgsl", include_str!("decoder_done.wgsl")),
+];
+
 /// Every kernel's source and uniform layout (the layout test walks this list, and checks that
 /// every `.wgsl` file in this folder is in it, so a new kernel cannot skip the check).
 pub const ALL: &[KernelSource] = &[
