@@ -7,7 +7,8 @@ their PyTorch module names, float32), its inputs (`input.*`) and the expected ou
 The model's config.json and the cases' interventions travel in the safetensors metadata.
 
 Run once, on a machine with PyTorch (the GPU machine has it; CPU is enough):
-    python3 tools/golden/make_fixtures.py crates/core/tests/fixtures
+    python3 tools/golden/make_fixtures.py crates/core/tests/fixtures [name ...]
+(names: only those fixtures are written, the others are left as committed).
 The files are committed; tests never run Python.
 """
 import json
@@ -20,6 +21,7 @@ from torch import nn
 from safetensors.torch import save_file
 
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "crates/core/tests/fixtures")
+ONLY = set(sys.argv[2:])
 OUT.mkdir(parents=True, exist_ok=True)
 F64 = torch.float64
 
@@ -60,6 +62,7 @@ def transformer_forward(model, cfg, ids, token_mask=None, head_mask=None, temper
     """Manual forward of one unpadded sequence with attnscope's interventions (float64).
 
     token_mask: (T,) bool, True = masked as a key; head_mask: (L, H) bool, True = head off.
+    cfg["causal"]: the look-ahead mask, query i sees keys j <= i only (a decoder's attention).
     Returns logits (C,), attention (L, H, T, T), scores of (layer 0, head 0) before softmax.
     """
     d, h = cfg["d_model"], cfg["n_heads"]
@@ -84,6 +87,9 @@ def transformer_forward(model, cfg, ids, token_mask=None, head_mask=None, temper
                 first_scores = scores[0].clone()
             if token_mask is not None:
                 scores = scores.masked_fill(token_mask[None, None, :], float("-inf"))
+            if cfg.get("causal", False):
+                ahead = torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1)
+                scores = scores.masked_fill(ahead[None, :, :], float("-inf"))
             weights = torch.softmax(scores, dim=-1)
             weights = torch.nan_to_num(weights, nan=0.0)  # every key masked → a zero row
             attentions.append(weights)
@@ -109,6 +115,9 @@ def transformer_forward(model, cfg, ids, token_mask=None, head_mask=None, temper
             x = norm(layer.norm2, x + ff_block(x))
     if cfg["final_norm"]:
         x = torch.nn.functional.layer_norm(x, (d,), model["final_norm"].weight.to(F64), model["final_norm"].bias.to(F64), cfg["layer_norm_eps"])
+    if "classifier" not in model:
+        # A decoder: the final hidden state is the output (its logits are E·x, tied).
+        return x, torch.stack(attentions), first_scores
     if cfg["pooling"] == "cls":
         pooled = x[0]
     else:
@@ -119,6 +128,8 @@ def transformer_forward(model, cfg, ids, token_mask=None, head_mask=None, temper
 
 
 def transformer_fixture(name, cfg, seed):
+    if ONLY and name not in ONLY:
+        return
     torch.manual_seed(seed)
     d = cfg["d_model"]
     layers = nn.ModuleList([
@@ -149,7 +160,11 @@ def transformer_fixture(name, cfg, seed):
         x = model["embedding"].weight.to(F64)[batch_ids] * (math.sqrt(d) if cfg["scale_embedding"] else 1.0) + sinusoidal(7, d, cfg["pe_base"])
         pad = batch_ids == 0
         pad[0, :] = False
-        y = enc(x, src_key_padding_mask=pad)
+        if cfg.get("causal", False):
+            causal = nn.Transformer.generate_square_subsequent_mask(7, dtype=F64)
+            y = enc(x, mask=causal, src_key_padding_mask=pad, is_causal=True)
+        else:
+            y = enc(x, src_key_padding_mask=pad)
         for b, n in enumerate(lengths):
             ref_logits, _, _ = transformer_forward(model, cfg, batch_ids[b, :n])
             hid = y[b, :n]
@@ -192,10 +207,66 @@ def transformer_fixture(name, cfg, seed):
     save(name, weights, inputs, expected, cfg, cases)
 
 
+def decoder_fixture(name, cfg, seed):
+    """A decoder-only language model: the causal stack, a final norm, logits = E·x (tied)."""
+    if ONLY and name not in ONLY:
+        return
+    torch.manual_seed(seed)
+    d = cfg["d_model"]
+    layers = nn.ModuleList([
+        nn.TransformerEncoderLayer(d, cfg["n_heads"], cfg["d_ff"], dropout=0.0, activation=cfg["activation"],
+                                   layer_norm_eps=cfg["layer_norm_eps"], batch_first=True, norm_first=True)
+        for _ in range(cfg["n_layers"])
+    ])
+    model = {"embedding": nn.Embedding(cfg["vocab_size"], d), "layers": layers,
+             "final_norm": nn.LayerNorm(d, eps=cfg["layer_norm_eps"])}
+    for m in model.values():
+        randomise(m)
+        m.eval()
+    full = {**cfg, "causal": True, "pooling": "mean"}
+    embedding = model["embedding"].weight.to(F64)
+    # Cross-check against PyTorch's own modules under the causal mask (one batch of 2).
+    with torch.no_grad():
+        enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(d, cfg["n_heads"], cfg["d_ff"], 0.0, cfg["activation"], cfg["layer_norm_eps"], batch_first=True, norm_first=True), cfg["n_layers"], enable_nested_tensor=False)
+        enc.layers = layers
+        enc = enc.to(F64).eval()
+        g = torch.Generator().manual_seed(seed + 1)
+        batch_ids = torch.randint(1, cfg["vocab_size"], (2, 9), generator=g)
+        x = embedding[batch_ids] * (math.sqrt(d) if cfg["scale_embedding"] else 1.0) + sinusoidal(9, d, cfg["pe_base"])
+        y = enc(x, mask=nn.Transformer.generate_square_subsequent_mask(9, dtype=F64), is_causal=True)
+        y = torch.nn.functional.layer_norm(y, (d,), model["final_norm"].weight.to(F64), model["final_norm"].bias.to(F64), cfg["layer_norm_eps"])
+        for b in range(2):
+            hidden, _, _ = transformer_forward(model, full, batch_ids[b])
+            assert torch.allclose(hidden, y[b], atol=1e-9)
+        layers.to(torch.float32)
+    weights = {f"{key}.{pname}": p for key, m in model.items() for pname, p in m.named_parameters()}
+    inputs, expected, cases = {}, {}, []
+    g = torch.Generator().manual_seed(seed + 2)
+    with torch.no_grad():
+        for case, T in [("t1", 1), ("t6", 6), ("t17", 17)]:
+            ids = torch.randint(1, cfg["vocab_size"], (T,), generator=g)
+            hidden, att, scores = transformer_forward(model, full, ids)
+            inputs[f"{case}.ids"] = ids
+            expected.update({f"{case}.logits": hidden @ embedding.T, f"{case}.attention": att, f"{case}.scores_l0h0": scores})
+            cases.append({"name": case})
+        ids = torch.randint(1, cfg["vocab_size"], (8,), generator=g)
+        tmask = torch.zeros(8, dtype=torch.bool)
+        tmask[2] = True
+        hmask = torch.zeros(cfg["n_layers"], cfg["n_heads"], dtype=torch.bool)
+        hmask[1, 0] = True
+        hidden, att, scores = transformer_forward(model, full, ids, tmask, hmask, 1.3)
+        inputs["iv.ids"] = ids
+        expected.update({"iv.logits": hidden @ embedding.T, "iv.attention": att, "iv.scores_l0h0": scores})
+        cases.append({"name": "iv", "masked_tokens": [2], "heads_off": [[1, 0]], "temperature": 1.3})
+    save(name, weights, inputs, expected, cfg, cases)
+
+
 # --------------------------------------------------------------------------------------------
 # BiLSTM + additive attention pooling
 # --------------------------------------------------------------------------------------------
 def bilstm_fixture(name, cfg, seed):
+    if ONLY and name not in ONLY:
+        return
     torch.manual_seed(seed)
     e, hd, a = cfg["embedding_dim"], cfg["hidden_size"], cfg["attention_dim"]
     emb = nn.Embedding(cfg["vocab_size"], e)
@@ -256,6 +327,8 @@ def bilstm_fixture(name, cfg, seed):
 # Seq2seq: BiLSTM encoder, LSTM decoder with Bahdanau attention, greedy decoding
 # --------------------------------------------------------------------------------------------
 def seq2seq_fixture(name, cfg, seed):
+    if ONLY and name not in ONLY:
+        return
     torch.manual_seed(seed)
     e, hd, a = cfg["embedding_dim"], cfg["hidden_size"], cfg["attention_dim"]
     enc_out = 2 * hd
@@ -345,6 +418,12 @@ base_t = {"architecture": "TransformerEncoderClassifier", "vocab_size": 61, "d_m
           "scale_embedding": True, "labels": ["negative", "positive", "neutral"], "pad_id": 0}
 transformer_fixture("transformer_post_gelu_cls", {**base_t, "activation": "gelu", "norm_first": False, "final_norm": False, "pooling": "cls"}, 1)
 transformer_fixture("transformer_pre_relu_mean", {**base_t, "activation": "relu", "norm_first": True, "final_norm": True, "pooling": "mean"}, 2)
+# A decoder's attention: every query sees only itself and the keys before it (look-ahead mask).
+transformer_fixture("transformer_pre_gelu_causal", {**base_t, "activation": "gelu", "norm_first": True, "final_norm": True, "pooling": "mean", "causal": True}, 6)
+decoder_fixture("decoder_lm", {"architecture": "TransformerDecoderLm", "vocab_size": 67, "d_model": 32, "n_heads": 4,
+                               "n_layers": 2, "d_ff": 64, "max_len": 64, "layer_norm_eps": 1e-5, "pe_base": 10000.0,
+                               "scale_embedding": True, "activation": "gelu", "norm_first": True, "final_norm": True,
+                               "pad_id": 0}, 7)
 bilstm_fixture("bilstm_attention", {"architecture": "BiLstmAttentionClassifier", "vocab_size": 57, "embedding_dim": 24,
                                     "hidden_size": 16, "num_layers": 2, "attention_dim": 20, "max_len": 64,
                                     "labels": ["business", "entertainment", "politics", "sport", "tech"], "pad_id": 0}, 3)

@@ -103,6 +103,9 @@ pub struct TransformerConfig {
     pub embedding_norm: bool,
     /// The weights file's naming (optional in config.json: ours).
     pub layout: WeightLayout,
+    /// The look-ahead mask: query i attends to keys j ≤ i only, as in a decoder (optional in
+    /// config.json: false; a `TransformerDecoderLm` is always causal).
+    pub causal: bool,
 }
 
 /// A BiLSTM + attention-pooling classifier's hyper-parameters.
@@ -172,6 +175,9 @@ pub enum ModelConfig {
     BiLstmAttentionClassifier(BiLstmConfig),
     /// See [`crate::seq2seq`].
     Seq2SeqAttention(Seq2SeqConfig),
+    /// See [`crate::decoder`]: the encoder's fields without `labels` and `pooling`, always
+    /// causal.
+    TransformerDecoderLm(TransformerConfig),
 }
 
 /// Read through [`ModelConfig::from_json`]'s reader, so serde users of the type get the same
@@ -208,6 +214,53 @@ fn check_labels(labels: &[String]) -> Result<(), ModelError> {
     Ok(())
 }
 
+/// The size and value checks of a Transformer stack, encoder or decoder.
+fn check_stack(c: &TransformerConfig) -> Result<(), ModelError> {
+    check("vocab_size", c.vocab_size, 1, MAX_VOCAB)?;
+    // The positional encoding's own limits bound the width and the length.
+    check(
+        "d_model",
+        c.d_model,
+        2,
+        crate::positional_encoding::MAX_D_MODEL,
+    )?;
+    check("n_heads", c.n_heads, 1, c.d_model)?;
+    // Heads split d evenly (d_k = d / h), and the sinusoidal encoding pairs
+    // dimensions as (sin, cos), so d must be even.
+    if !c.d_model.is_multiple_of(c.n_heads) || !c.d_model.is_multiple_of(2) {
+        return Err(ModelError::ConfigField {
+            field: "d_model",
+            reason: format!(
+                "{} must be even and divisible by n_heads = {}",
+                c.d_model, c.n_heads
+            ),
+        });
+    }
+    check("n_layers", c.n_layers, 1, MAX_LAYERS)?;
+    check("d_ff", c.d_ff, 1, 4 * MAX_WIDTH)?;
+    check(
+        "max_len",
+        c.max_len,
+        1,
+        crate::positional_encoding::MAX_POSITIONS,
+    )?;
+    // ε = 0 would divide by zero on a constant row; a base ≤ 1 makes every PE
+    // frequency the same or growing, which no longer encodes position.
+    if !(c.layer_norm_eps.is_finite() && c.layer_norm_eps > 0.0) {
+        return Err(ModelError::ConfigField {
+            field: "layer_norm_eps",
+            reason: format!("{} is not a positive number", c.layer_norm_eps),
+        });
+    }
+    if !(c.pe_base.is_finite() && c.pe_base > 1.0) {
+        return Err(ModelError::ConfigField {
+            field: "pe_base",
+            reason: format!("{} is not a number above 1", c.pe_base),
+        });
+    }
+    Ok(())
+}
+
 impl ModelConfig {
     /// Parses and checks config.json.
     /// A Hugging Face `config.json` (one with a `model_type`) is read by [`crate::hf`].
@@ -225,49 +278,14 @@ impl ModelConfig {
     /// Checks every size against the limits and the values against each other.
     pub fn validate(&self) -> Result<(), ModelError> {
         match self {
+            ModelConfig::TransformerDecoderLm(c) => {
+                check_stack(c)?;
+                // The start token ([CLS]) and the output layer index the embedding: a decoder
+                // needs a real vocabulary.
+                check("vocab_size", c.vocab_size, 2, MAX_VOCAB)
+            }
             ModelConfig::TransformerEncoderClassifier(c) => {
-                check("vocab_size", c.vocab_size, 1, MAX_VOCAB)?;
-                // The positional encoding's own limits bound the width and the length.
-                check(
-                    "d_model",
-                    c.d_model,
-                    2,
-                    crate::positional_encoding::MAX_D_MODEL,
-                )?;
-                check("n_heads", c.n_heads, 1, c.d_model)?;
-                // Heads split d evenly (d_k = d / h), and the sinusoidal encoding pairs
-                // dimensions as (sin, cos), so d must be even.
-                if c.d_model % c.n_heads != 0 || c.d_model % 2 != 0 {
-                    return Err(ModelError::ConfigField {
-                        field: "d_model",
-                        reason: format!(
-                            "{} must be even and divisible by n_heads = {}",
-                            c.d_model, c.n_heads
-                        ),
-                    });
-                }
-                check("n_layers", c.n_layers, 1, MAX_LAYERS)?;
-                check("d_ff", c.d_ff, 1, 4 * MAX_WIDTH)?;
-                check(
-                    "max_len",
-                    c.max_len,
-                    1,
-                    crate::positional_encoding::MAX_POSITIONS,
-                )?;
-                // ε = 0 would divide by zero on a constant row; a base ≤ 1 makes every PE
-                // frequency the same or growing, which no longer encodes position.
-                if !(c.layer_norm_eps.is_finite() && c.layer_norm_eps > 0.0) {
-                    return Err(ModelError::ConfigField {
-                        field: "layer_norm_eps",
-                        reason: format!("{} is not a positive number", c.layer_norm_eps),
-                    });
-                }
-                if !(c.pe_base.is_finite() && c.pe_base > 1.0) {
-                    return Err(ModelError::ConfigField {
-                        field: "pe_base",
-                        reason: format!("{} is not a number above 1", c.pe_base),
-                    });
-                }
+                check_stack(c)?;
                 // A Hugging Face encoder may come without a classification head (its
                 // output is the hidden state); our own models always classify.
                 if c.labels.is_empty() && c.layout != WeightLayout::Attnscope {

@@ -102,6 +102,7 @@ pub fn config_from_hf(json: &Value) -> Result<ModelConfig, ModelError> {
         positions: Positions::Learned,
         embedding_norm: true,
         layout,
+        causal: false,
     };
     let mut config = match model_type {
         "bert" => {

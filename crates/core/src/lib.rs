@@ -9,6 +9,7 @@ pub mod activation;
 pub mod attention_math;
 pub mod bilstm;
 pub mod config;
+pub mod decoder;
 mod error;
 pub mod hf;
 pub mod manifest;

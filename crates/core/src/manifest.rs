@@ -12,6 +12,9 @@ pub fn tensors(config: &ModelConfig) -> Vec<(String, Vec<usize>)> {
         ModelConfig::TransformerEncoderClassifier(c) => transformer(c),
         ModelConfig::BiLstmAttentionClassifier(c) => bilstm(c),
         ModelConfig::Seq2SeqAttention(c) => seq2seq(c),
+        // The encoder's tensors without a classifier; the output layer is tied to the
+        // embedding (a folder may add `lm_head.weight`, read when present).
+        ModelConfig::TransformerDecoderLm(c) => transformer(c),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::bilstm::{BiLstmAttentionClassifier, BiLstmOutput};
 use crate::config::ModelConfig;
+use crate::decoder::{DecoderOutput, TransformerDecoderLm};
 use crate::seq2seq::{Seq2SeqAttention, Seq2SeqOutput};
 use crate::tokenizer::{Token, UnknownWords, WordPieceTokenizer};
 use crate::trace::{Attention, Candidate, Decoded, Interventions, Output, Trace};
@@ -21,6 +22,8 @@ pub enum Network {
     BiLstm(Box<BiLstmAttentionClassifier>),
     /// A seq2seq translator.
     Seq2Seq(Box<Seq2SeqAttention>),
+    /// A decoder-only language model.
+    Decoder(Box<TransformerDecoderLm>),
 }
 
 /// What a network's forward returns.
@@ -32,6 +35,8 @@ pub enum NetworkOutput {
     BiLstm(BiLstmOutput),
     /// A translator's decoding.
     Seq2Seq(Seq2SeqOutput),
+    /// A decoder's causal maps and next-token candidates.
+    Decoder(DecoderOutput),
 }
 
 impl Network {
@@ -47,6 +52,9 @@ impl Network {
             ModelConfig::Seq2SeqAttention(c) => {
                 Network::Seq2Seq(Box::new(Seq2SeqAttention::load(c.clone(), store)?))
             }
+            ModelConfig::TransformerDecoderLm(c) => {
+                Network::Decoder(Box::new(TransformerDecoderLm::load(c.clone(), store)?))
+            }
         })
     }
 
@@ -60,6 +68,7 @@ impl Network {
             Network::Transformer(m) => NetworkOutput::Transformer(m.forward(ids, interventions)?),
             Network::BiLstm(m) => NetworkOutput::BiLstm(m.forward(ids, interventions)?),
             Network::Seq2Seq(m) => NetworkOutput::Seq2Seq(m.forward(ids, interventions)?),
+            Network::Decoder(m) => NetworkOutput::Decoder(m.forward(ids, interventions)?),
         })
     }
 }
@@ -117,6 +126,7 @@ impl Model {
         let tokenizer = WordPieceTokenizer::from_json(files.tokenizer)?;
         let (source_vocab, target_vocab) = match &config {
             ModelConfig::TransformerEncoderClassifier(c) => (c.vocab_size, None),
+            ModelConfig::TransformerDecoderLm(c) => (c.vocab_size, None),
             ModelConfig::BiLstmAttentionClassifier(c) => (c.vocab_size, None),
             ModelConfig::Seq2SeqAttention(c) => (c.src_vocab_size, Some(c.tgt_vocab_size)),
         };
@@ -193,6 +203,7 @@ impl Model {
             Network::Transformer(_) => "TransformerEncoderClassifier",
             Network::BiLstm(_) => "BiLstmAttentionClassifier",
             Network::Seq2Seq(_) => "Seq2SeqAttention",
+            Network::Decoder(_) => "TransformerDecoderLm",
         }
     }
 
@@ -200,6 +211,7 @@ impl Model {
     pub fn max_len(&self) -> usize {
         match &self.config {
             ModelConfig::TransformerEncoderClassifier(c) => c.max_len,
+            ModelConfig::TransformerDecoderLm(c) => c.max_len,
             ModelConfig::BiLstmAttentionClassifier(c) => c.max_len,
             ModelConfig::Seq2SeqAttention(c) => c.max_src_len,
         }
@@ -230,7 +242,16 @@ impl Model {
         }
         // Longer inputs are cut to the model's maximum length (special tokens kept), and the
         // trace says so with the full count: typing never fails, it only stops growing.
-        let (tokens, total) = self.tokenizer.encode_truncated(text, self.max_len());
+        let (mut tokens, mut total) = self.tokenizer.encode_truncated(text, self.max_len());
+        // A decoder reads the start token ([CLS]) and the text, and predicts what follows the
+        // last word: the tokenizer's closing [SEP] would make it predict after the end.
+        if matches!(self.network, Network::Decoder(_))
+            && tokens.last().is_some_and(|t| t.special)
+            && tokens.len() > 1
+        {
+            tokens.pop();
+            total -= 1;
+        }
         trace.truncated = total > tokens.len();
         trace.original_token_count = total;
         if trace.truncated {
@@ -272,6 +293,23 @@ impl Model {
                     weights: out.pooling,
                 };
                 trace.pooling_detail = out.detail;
+            }
+            NetworkOutput::Decoder(out) => {
+                let name = |id: u32| self.tokenizer.token(id).unwrap_or("[?]").to_owned();
+                trace.output = Output::NextToken {
+                    position: out.attention.len.saturating_sub(1),
+                    candidates: out
+                        .next
+                        .iter()
+                        .map(|&(id, probability)| Candidate {
+                            id,
+                            token: name(id),
+                            probability,
+                        })
+                        .collect(),
+                };
+                trace.attention = Attention::SelfAttention(Arc::new(out.attention));
+                trace.detail = out.detail.map(|d| *d);
             }
             NetworkOutput::Seq2Seq(out) => {
                 let target = self

@@ -206,6 +206,14 @@ pub enum Output {
         /// The translation as text (special tokens left out, pieces joined).
         text: String,
     },
+    /// A decoder's next token after the last position.
+    NextToken {
+        /// The position (0-based; the start token is 0) whose continuation this is.
+        position: usize,
+        /// The most probable next tokens, best first, with their probabilities under the
+        /// full softmax (`crate::decoder::NEXT_TOKEN_CANDIDATES` of them).
+        candidates: Vec<Candidate>,
+    },
 }
 
 /// The attention a view draws.

@@ -6,7 +6,8 @@
 //! per layer ℓ, with h heads of width d_k = d/h:
 //!   Q, K, V = X·W_qᵀ + b_q, X·W_kᵀ + b_k, X·W_vᵀ + b_v               (T, d) each (in_proj)
 //!   S_j = Q_j·K_jᵀ / √d_k / temperature                                (T, T) per head j
-//!   A_j = softmax over unmasked keys of S_j  (masked keys get exactly 0)
+//!   A_j = softmax over unmasked keys of S_j  (masked keys get exactly 0; with `causal`, the
+//!         look-ahead mask too: query i sees keys j ≤ i only, A_j[i][j > i] = 0 exactly)
 //!   H_j = A_j·V_j, zeroed if head j is switched off                    (T, d_k)
 //!   MHA(X) = [H_1 … H_h]·W_oᵀ + b_o                                    (T, d)
 //!   FF(X) = act(X·W_1ᵀ + b_1)·W_2ᵀ + b_2                              (T, d)
@@ -125,6 +126,11 @@ impl TransformerEncoderClassifier {
         })
     }
 
+    /// The token embedding E (V, d): a decoder's tied output layer reads it.
+    pub fn embedding(&self) -> &Matrix {
+        &self.embedding
+    }
+
     /// Runs the encoder on `ids` (at most `max_len`; the caller truncates).
     pub fn forward(
         &self,
@@ -238,7 +244,11 @@ impl TransformerEncoderClassifier {
         let scale = 1.0 / ((dk as f32).sqrt() * iv.temperature());
         let mut concat = vec![0f32; t_len * d]; // (T, d)
         for head in 0..h {
-            let (scores, maps) = head_weights(&qkv, (d, dk), head, scale, |j| !iv.is_masked(j));
+            // A key is visible unless masked, and — under the look-ahead mask — unless it comes
+            // after the query.
+            let causal = self.config.causal;
+            let visible = |i: usize, j: usize| !iv.is_masked(j) && (!causal || j <= i);
+            let (scores, maps) = head_weights(&qkv, (d, dk), head, scale, visible);
             if !iv.is_off(l, head) {
                 add_head_output(&maps, &qkv, (d, dk), head, &mut concat);
             }
@@ -371,15 +381,15 @@ fn head_part(which: usize, head: usize, (d, dk): (usize, usize)) -> View {
 }
 
 /// One head's scores and weights from the (T, 3d) projection [Q | K | V] (d wide, heads
-/// d_k wide): S = Q_h·K_hᵀ·`scale` and A = softmax of each row of S over the keys j where
-/// `visible(j)` (the others exactly 0), both (T × T) row-major. `scale` is 1/(√d_k·τ). The
+/// d_k wide): S = Q_h·K_hᵀ·`scale` and A = softmax of each row i of S over the keys j where
+/// `visible(i, j)` (the others exactly 0), both (T × T) row-major. `scale` is 1/(√d_k·τ). The
 /// CPU twin of `attention.wgsl` (held equal by the GPU crate's `attention_parity.rs`).
 pub fn head_weights(
     qkv: &Matrix,
     (d, dk): (usize, usize),
     head: usize,
     scale: f32,
-    visible: impl Fn(usize) -> bool,
+    visible: impl Fn(usize, usize) -> bool,
 ) -> (Vec<f32>, Vec<f32>) {
     let t_len = qkv.rows();
     let mut scores = vec![0f32; t_len * t_len]; // S = Q_h·K_hᵀ·scale, (T, T)
@@ -395,10 +405,9 @@ pub fn head_weights(
     );
     let mut maps = Vec::with_capacity(t_len * t_len); // A = softmax over the visible keys
     for i in 0..t_len {
-        maps.extend(masked_softmax(
-            &scores[i * t_len..(i + 1) * t_len],
-            &visible,
-        ));
+        maps.extend(masked_softmax(&scores[i * t_len..(i + 1) * t_len], |j| {
+            visible(i, j)
+        }));
     }
     (scores, maps)
 }

@@ -104,6 +104,7 @@ fn check_transformer(name: &str) {
     let ModelConfig::TransformerEncoderClassifier(config) = f.config else {
         panic!("{name} is not a Transformer")
     };
+    let causal = config.causal;
     let model = TransformerEncoderClassifier::load(config, &store).unwrap();
     for case in &f.cases {
         let case_name = case["name"].as_str().unwrap();
@@ -121,6 +122,17 @@ fn check_transformer(name: &str) {
             &out.attention.weights,
             &expected(&store, case_name, "attention"),
         );
+        if causal {
+            // The look-ahead mask: no query sees a later key, exactly (not merely ≈ 0).
+            let t = out.attention.len;
+            for (n, w) in out.attention.weights.iter().enumerate() {
+                let (i, j) = ((n / t) % t, n % t);
+                assert!(
+                    j <= i || *w == 0.0,
+                    "{name}/{case_name}: weight {w} at ({i}, {j})"
+                );
+            }
+        }
         let detail = out.detail.expect("inspected head");
         assert_close(
             &what("scores"),
@@ -138,6 +150,11 @@ fn transformer_post_norm_gelu_cls_equals_pytorch() {
 #[test]
 fn transformer_pre_norm_relu_mean_equals_pytorch() {
     check_transformer("transformer_pre_relu_mean");
+}
+
+#[test]
+fn causal_transformer_equals_pytorch_with_the_look_ahead_mask() {
+    check_transformer("transformer_pre_gelu_causal");
 }
 
 #[test]

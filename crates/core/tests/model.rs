@@ -30,6 +30,7 @@ fn every_loader_accepts_exactly_its_manifest() {
         transformer_config(true, 32),
         bilstm_config(),
         seq2seq_config(),
+        decoder_config(32),
     ] {
         model(config.clone());
         // Drop any one tensor: the error names it.

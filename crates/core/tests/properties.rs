@@ -103,7 +103,7 @@ proptest! {
 
     #[test]
     fn all_heads_off_and_all_tokens_masked_stay_finite(seed in 0u64..1000, indices in words()) {
-        for config in [transformer_config(true, 64), transformer_config(false, 64), bilstm_config(), seq2seq_config()] {
+        for config in [transformer_config(true, 64), transformer_config(false, 64), bilstm_config(), seq2seq_config(), decoder_config(64)] {
             let m = model(&config, seed);
             let iv = Interventions {
                 heads_off: (0..2).flat_map(|l| (0..4).map(move |h| (l, h))).collect(),
@@ -118,6 +118,10 @@ proptest! {
                     Attention::Cross { weights } => prop_assert!(weights.as_slice().iter().all(|v| v.is_finite())),
                     _ => prop_assert!(false, "a translation has cross-attention"),
                 },
+                Output::NextToken { candidates, .. } => {
+                    prop_assert!(!candidates.is_empty());
+                    prop_assert!(candidates.iter().all(|c| c.probability.is_finite() && c.probability >= 0.0));
+                }
                 Output::None => prop_assert!(false, "ran"),
             }
         }

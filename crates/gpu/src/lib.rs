@@ -21,6 +21,7 @@ pub mod bilstm;
 pub mod buffers;
 mod classifier_io;
 mod context;
+pub mod decoder;
 mod error;
 pub mod kernel;
 pub mod kernels;

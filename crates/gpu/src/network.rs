@@ -3,6 +3,7 @@
 //! `attnscope_core::model::Network`, so a caller holds one value whatever the architecture.
 
 use crate::bilstm::GpuBiLstm;
+use crate::decoder::GpuDecoder;
 use crate::plan::{Loaded, Planned};
 use crate::seq2seq::GpuSeq2Seq;
 use crate::transformer::GpuTransformer;
@@ -20,6 +21,8 @@ pub enum Network {
     BiLstm(GpuBiLstm),
     /// A seq2seq translator.
     Seq2Seq(GpuSeq2Seq),
+    /// A decoder-only language model.
+    Decoder(GpuDecoder),
 }
 
 impl Network {
@@ -42,6 +45,9 @@ impl Network {
             ModelConfig::Seq2SeqAttention(c) => {
                 Network::Seq2Seq(GpuSeq2Seq::load(context, c.clone(), store).await?)
             }
+            ModelConfig::TransformerDecoderLm(c) => {
+                Network::Decoder(GpuDecoder::load(context, c.clone(), store).await?)
+            }
         })
     }
 
@@ -59,6 +65,7 @@ impl Network {
             }
             Network::BiLstm(net) => NetworkOutput::BiLstm(net.forward(ids, interventions).await?),
             Network::Seq2Seq(net) => NetworkOutput::Seq2Seq(net.forward(ids, interventions).await?),
+            Network::Decoder(net) => NetworkOutput::Decoder(net.forward(ids, interventions).await?),
         })
     }
 }
@@ -69,6 +76,7 @@ impl Loaded for Network {
             Network::Transformer(net) => net.planned(),
             Network::BiLstm(net) => net.planned(),
             Network::Seq2Seq(net) => net.planned(),
+            Network::Decoder(net) => net.planned(),
         }
     }
 }

@@ -476,7 +476,7 @@ impl Layer<'_> {
             &b.qkv,
         ];
         push(&k.matmul, 0, &qkv, matmul::plan(d, 3 * d, true));
-        let attend = attention::plan(d, c.n_heads, self.l, c.max_len);
+        let attend = attention::plan(d, c.n_heads, self.l, c.max_len, c.causal);
         push(
             &k.attention,
             0,

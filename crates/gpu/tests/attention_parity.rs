@@ -3,8 +3,9 @@
 //! absolute + relative, over random T (across the 16-query tiles and the key tiles), heads,
 //! head widths d_k from 1 to 128 (each with its own key tile), temperatures, key masks and
 //! heads switched off, on a real device (lavapipe in CI), run as the engines run it: a
-//! planned step, one submit, one readback. Masked keys weigh exactly 0, and a switched-off
-//! head's output is exactly 0.
+//! planned step, one submit, one readback; with and without the look-ahead mask (a decoder's).
+//! Masked keys weigh exactly 0, keys after their query under the look-ahead mask weigh exactly
+//! 0, and a switched-off head's output is exactly 0.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -25,6 +26,7 @@ struct Case {
     scale: f32,
     masked: Vec<bool>,
     off: Vec<bool>,
+    causal: bool,
 }
 
 impl Case {
@@ -40,6 +42,7 @@ impl Case {
             scale: 1.0 / ((dk as f32).sqrt() * temperature),
             masked: (0..t).map(|_| rng.uniform(0.5) > 0.3).collect(),
             off: (0..heads).map(|_| rng.uniform(0.5) > 0.35).collect(),
+            causal: false,
         }
     }
 
@@ -71,7 +74,7 @@ fn run_gpu(case: &Case) -> (Vec<f32>, Vec<f32>) {
     let out = buffers::storage(device, "out", t * d, wgpu::BufferUsages::COPY_SRC);
     let staging = buffers::staging(device, "staging", heads * t * t + t * d);
     let mut steps = Steps::default();
-    let plan = attention::plan(d, heads, 0, t);
+    let plan = attention::plan(d, heads, 0, t, case.causal);
     steps.push(device, &kernel, 0, &[&qkv, &flags, &maps, &out], plan);
     steps.write_uniforms(&context.queue, t as u32, case.scale);
     let mut encoder = context.encoder("attention parity");
@@ -92,7 +95,7 @@ fn reference(case: &Case) -> (Vec<f32>, Vec<f32>) {
     let mut maps = Vec::with_capacity(case.heads * t * t);
     let mut concat = vec![0.0; t * d];
     for head in 0..case.heads {
-        let visible = |j: usize| !case.masked[j];
+        let visible = |i: usize, j: usize| !case.masked[j] && (!case.causal || j <= i);
         let (_, weights) = head_weights(&case.qkv, (d, dk), head, case.scale, visible);
         if !case.off[head] {
             add_head_output(&weights, &case.qkv, (d, dk), head, &mut concat);
@@ -102,17 +105,32 @@ fn reference(case: &Case) -> (Vec<f32>, Vec<f32>) {
     (maps, concat)
 }
 
-fn check(t: usize, heads: usize, dk: usize, seed: u64) -> Result<(), TestCaseError> {
-    let case = Case::random(t, heads, dk, seed);
+fn check(t: usize, heads: usize, dk: usize, seed: u64, causal: bool) -> Result<(), TestCaseError> {
+    let case = Case {
+        causal,
+        ..Case::random(t, heads, dk, seed)
+    };
     let (maps, out) = run_gpu(&case);
     let (want_maps, want_out) = reference(&case);
-    let what = format!("T {t}, {heads} heads × d_k {dk}");
+    let what = format!("T {t}, {heads} heads × d_k {dk}, causal {causal}");
     common::close(&format!("{what}: maps"), &maps, &want_maps)?;
     common::close(&format!("{what}: outputs"), &out, &want_out)?;
     // Masked keys weigh exactly 0; a switched-off head writes exactly 0.
     for (k, &w) in maps.iter().enumerate() {
         if case.masked[k % t] {
             prop_assert_eq!(w, 0.0, "{}: masked key {} weighs {}", what, k % t, w);
+        }
+        let (i, j) = ((k / t) % t, k % t);
+        if causal && j > i {
+            prop_assert_eq!(
+                w,
+                0.0,
+                "{}: query {} sees the later key {}: {}",
+                what,
+                i,
+                j,
+                w
+            );
         }
     }
     for (k, &v) in out.iter().enumerate() {
@@ -137,7 +155,10 @@ fn edge_shapes() {
         (33, 12, 32),
         (40, 1, 128),
     ] {
-        check(t, heads, dk, 5).unwrap();
+        check(t, heads, dk, 5, false).unwrap();
+        // The look-ahead mask, across the skipped key tiles (T 65 and 128: several query
+        // tiles, each visiting only the key tiles up to its last query).
+        check(t, heads, dk, 6, true).unwrap();
     }
 }
 
@@ -154,7 +175,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     #[test]
-    fn equals_the_cpu_twin(t in 1usize..=160, heads in 1usize..=4, dk in 1usize..=128, seed in any::<u64>()) {
-        check(t, heads, dk, seed)?;
+    fn equals_the_cpu_twin(t in 1usize..=160, heads in 1usize..=4, dk in 1usize..=128, seed in any::<u64>(), causal in any::<bool>()) {
+        check(t, heads, dk, seed, causal)?;
     }
 }

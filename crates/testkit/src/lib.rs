@@ -57,6 +57,7 @@ pub fn reference_configs(vocab: usize) -> [ModelConfig; 3] {
             positions: Default::default(),
             embedding_norm: false,
             layout: Default::default(),
+            causal: false,
         }),
         ModelConfig::BiLstmAttentionClassifier(BiLstmConfig {
             vocab_size: vocab,
@@ -84,6 +85,22 @@ pub fn reference_configs(vocab: usize) -> [ModelConfig; 3] {
             eos_id: 3,
         }),
     ]
+}
+
+/// A reference decoder-only language model (the size of the shipped one): d = 128, 4 heads,
+/// 2 pre-norm layers with GELU, d_ff = 512, a final norm, sinusoidal positions, output tied
+/// to the embedding, `max_len` tokens.
+pub fn decoder_config(vocab: usize, max_len: usize) -> ModelConfig {
+    let [ModelConfig::TransformerEncoderClassifier(mut c), ..] = reference_configs(vocab) else {
+        unreachable!("the first reference config is the Transformer")
+    };
+    c.norm_first = true;
+    c.final_norm = true;
+    c.max_len = max_len;
+    c.labels.clear();
+    c.pooling = attnscope_core::config::Pooling::Mean;
+    c.causal = true;
+    ModelConfig::TransformerDecoderLm(c)
 }
 
 /// Uniform random values in [−scale, scale) for every tensor `config` implies, from `seed`:

@@ -31,6 +31,7 @@ pub fn transformer(vocab: usize, labels: &[&str]) -> ModelConfig {
         positions: Default::default(),
         embedding_norm: false,
         layout: Default::default(),
+        causal: false,
     })
 }
 

@@ -127,8 +127,38 @@ impl Fields<'_> {
 }
 
 /// The architectures config.json may name.
-const ARCHITECTURES: &str =
-    "`TransformerEncoderClassifier`, `BiLstmAttentionClassifier`, `Seq2SeqAttention`";
+const ARCHITECTURES: &str = "`TransformerEncoderClassifier`, `BiLstmAttentionClassifier`, \
+     `Seq2SeqAttention`, `TransformerDecoderLm`";
+
+/// The fields every Transformer stack reads (encoder or decoder), with the head's own.
+fn transformer(
+    f: &Fields<'_>,
+    pooling: Pooling,
+    labels: Vec<String>,
+    causal: bool,
+) -> Result<TransformerConfig, String> {
+    Ok(TransformerConfig {
+        vocab_size: f.required("vocab_size")?,
+        d_model: f.required("d_model")?,
+        n_heads: f.required("n_heads")?,
+        n_layers: f.required("n_layers")?,
+        d_ff: f.required("d_ff")?,
+        max_len: f.required("max_len")?,
+        layer_norm_eps: f.required("layer_norm_eps")?,
+        pe_base: f.required("pe_base")?,
+        scale_embedding: f.required("scale_embedding")?,
+        activation: f.required("activation")?,
+        norm_first: f.required("norm_first")?,
+        final_norm: f.required("final_norm")?,
+        pooling,
+        labels,
+        pad_id: f.required("pad_id")?,
+        positions: f.or_default("positions")?,
+        embedding_norm: f.or_default("embedding_norm")?,
+        layout: f.or_default("layout")?,
+        causal,
+    })
+}
 
 /// Reads a parsed config.json (not yet checked: see [`ModelConfig::validate`]).
 pub(super) fn model_config(json: &Value) -> Result<ModelConfig, String> {
@@ -142,27 +172,15 @@ pub(super) fn model_config(json: &Value) -> Result<ModelConfig, String> {
         .ok_or("`architecture` must be a string")?;
     let f = Fields(object);
     Ok(match architecture {
-        "TransformerEncoderClassifier" => {
-            ModelConfig::TransformerEncoderClassifier(TransformerConfig {
-                vocab_size: f.required("vocab_size")?,
-                d_model: f.required("d_model")?,
-                n_heads: f.required("n_heads")?,
-                n_layers: f.required("n_layers")?,
-                d_ff: f.required("d_ff")?,
-                max_len: f.required("max_len")?,
-                layer_norm_eps: f.required("layer_norm_eps")?,
-                pe_base: f.required("pe_base")?,
-                scale_embedding: f.required("scale_embedding")?,
-                activation: f.required("activation")?,
-                norm_first: f.required("norm_first")?,
-                final_norm: f.required("final_norm")?,
-                pooling: f.required("pooling")?,
-                labels: f.required("labels")?,
-                pad_id: f.required("pad_id")?,
-                positions: f.or_default("positions")?,
-                embedding_norm: f.or_default("embedding_norm")?,
-                layout: f.or_default("layout")?,
-            })
+        "TransformerEncoderClassifier" => ModelConfig::TransformerEncoderClassifier(transformer(
+            &f,
+            f.required("pooling")?,
+            f.required("labels")?,
+            f.or_default("causal")?,
+        )?),
+        // A decoder has no classifier (no labels, no pooling) and is causal by definition.
+        "TransformerDecoderLm" => {
+            ModelConfig::TransformerDecoderLm(transformer(&f, Pooling::Mean, Vec::new(), true)?)
         }
         "BiLstmAttentionClassifier" => ModelConfig::BiLstmAttentionClassifier(BiLstmConfig {
             vocab_size: f.required("vocab_size")?,

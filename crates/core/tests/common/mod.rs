@@ -65,6 +65,15 @@ pub fn transformer_config(norm_first: bool, max_len: usize) -> ModelConfig {
     }).to_string()).unwrap()
 }
 
+/// A decoder-only language model over [`WORDS`] (output tied to the embedding).
+pub fn decoder_config(max_len: usize) -> ModelConfig {
+    ModelConfig::from_json(&serde_json::json!({
+        "architecture": "TransformerDecoderLm", "vocab_size": 5 + WORDS.len(), "d_model": 16, "n_heads": 4,
+        "n_layers": 2, "d_ff": 24, "max_len": max_len, "layer_norm_eps": 1e-5, "pe_base": 10000.0,
+        "scale_embedding": true, "activation": "gelu", "norm_first": true, "final_norm": true, "pad_id": 0
+    }).to_string()).unwrap()
+}
+
 /// A BiLSTM config over [`WORDS`].
 pub fn bilstm_config() -> ModelConfig {
     ModelConfig::from_json(&serde_json::json!({

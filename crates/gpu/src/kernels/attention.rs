@@ -1,7 +1,7 @@
 //! `attention.wgsl`, fused scaled dot-product attention of one head over a tile of query
 //! rows, flash-style (key tiles in workgroup memory, a running maximum and sum):
-//! a = softmax over the unmasked keys of (q·kⱼ)/√d_k/temperature, H = Σⱼ aⱼ vⱼ, and every
-//! map a written for the views.
+//! a = softmax over the unmasked keys of (q·kⱼ)/√d_k/temperature (with the look-ahead mask
+//! for a decoder: keys j ≤ i only), H = Σⱼ aⱼ vⱼ, and every map a written for the views.
 //!
 //! CPU twin: `attnscope_core::transformer::head_weights` (a `gemm` for the scores, then
 //! `ops::masked_softmax`) and `add_head_output` (a `gemm` for A·V). Tested alone by
@@ -22,8 +22,8 @@ crate::uniform_params! {
         d: u32,
         /// Heads.
         heads: u32,
-        /// Padding (d_k is the pipeline's `DK`).
-        _pad0: u32,
+        /// 1: the look-ahead mask (query i sees keys j ≤ i only), as in a decoder; 0: none.
+        causal: u32,
         /// 1 / (√d_k · temperature).
         scale: f32,
         /// The layer, to place the maps and read the head mask.
@@ -78,10 +78,10 @@ pub async fn kernel(context: &GpuContext, dk: usize) -> Result<Kernel, GpuError>
 }
 
 /// The plan of layer `layer`'s attention (d wide, `heads` heads; the head mask at
-/// `heads_at` in the flags): one workgroup per (tile of 16 queries, head); the scale comes
-/// per forward.
-pub fn plan(d: usize, heads: usize, layer: usize, heads_at: usize) -> Plan {
-    let (d, heads) = (d as u32, heads as u32);
+/// `heads_at` in the flags; `causal`: the look-ahead mask): one workgroup per (tile of 16
+/// queries, head); the scale comes per forward.
+pub fn plan(d: usize, heads: usize, layer: usize, heads_at: usize, causal: bool) -> Plan {
+    let (d, heads, causal) = (d as u32, heads as u32, causal as u32);
     let (layer, heads_at) = (layer as u32, heads_at as u32);
     // ⌈T/16⌉ × heads groups of 256 threads. The scale (1/(√d_k·temperature)) is the only
     // per-forward value besides T.
@@ -90,6 +90,7 @@ pub fn plan(d: usize, heads: usize, layer: usize, heads_at: usize) -> Plan {
             t,
             d,
             heads,
+            causal,
             scale,
             layer,
             heads_at,

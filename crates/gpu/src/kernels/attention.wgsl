@@ -2,6 +2,9 @@
 // keys are visited in tiles of `bk` held in workgroup memory, with a running maximum and sum
 // per query row (Milakov & Gimelshein 2018, Dao et al. 2022):
 //   s_ij = (q_i · k_j) / √d_k / temperature                       every key j < T
+//   a key j is visible to query i unless masked and, with `causal` (a decoder's look-ahead
+//   mask), unless j > i: invisible keys are "masked" below, so a_ij = 0 exactly; the key
+//   tiles after the tile's last query are not visited at all
 //   per key tile J:  m' = max(m, max_{j∈J unmasked} s_ij),   c = exp(m − m')
 //                    l' = c·l + Σ_{j∈J unmasked} exp(s_ij − m')
 //                    O' = c·O + Σ_{j∈J unmasked} exp(s_ij − m')·v_j
@@ -28,7 +31,7 @@ struct Params {
     t: u32,
     d: u32,
     heads: u32,
-    _pad0: u32,
+    causal: u32,
     scale: f32,
     layer: u32,
     heads_at: u32,
@@ -55,6 +58,12 @@ const POOL: u32 = 3840u;
 const NEG: f32 = -3.0e38;
 var<workgroup> pool: array<f32, 3840>;
 var<workgroup> red: array<f32, 256>; // with the pool, WebGPU's default 16 KiB exactly
+
+// Whether query i attends to key j: the key is not masked and, under the look-ahead mask,
+// does not come after the query.
+fn visible(i: u32, j: u32) -> bool {
+    return flags[j] == 0u && (p.causal == 0u || j <= i);
+}
 
 // The maximum (take_max) or sum of `value` over the sixteen threads of this thread's row.
 fn row_reduce(l: u32, value: f32, take_max: bool) -> f32 {
@@ -88,6 +97,13 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
     let kv_at = BQ * dks;
     let p_at = kv_at + bk * dks;
     let map_row = ((p.layer * p.heads + h) * p.t + min(i, p.t - 1u)) * p.t;
+    // Under the look-ahead mask no query of this tile sees a key past its last query: those
+    // key tiles are skipped (the same bound for the whole workgroup, so the barriers in the
+    // loop stay uniform), and step 5 writes their weights as 0.
+    var keys_end = p.t;
+    if (p.causal != 0u) {
+        keys_end = min(p.t, (g.x + 1u) * BQ);
+    }
 
     // The tile's queries into workgroup memory (rows past T read as 0).
     for (var x = l; x < BQ * dk; x = x + WG) {
@@ -106,7 +122,7 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
         o[u] = 0.0;
     }
 
-    for (var j0 = 0u; j0 < p.t; j0 = j0 + bk) {
+    for (var j0 = 0u; j0 < keys_end; j0 = j0 + bk) {
         // Step 1 — the key tile: k_j for j in [j0, j0 + bk).
         workgroupBarrier();
         for (var x = l; x < bk * dk; x = x + WG) {
@@ -127,7 +143,7 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
             }
             let j = j0 + c;
             var s = NEG;
-            if (j < p.t && flags[j] == 0u) {
+            if (j < p.t && visible(i, j)) {
                 var dot = 0.0;
                 for (var e = 0u; e < dk; e = e + 1u) {
                     dot = dot + pool[r * dks + e] * pool[kv_at + c * dks + e];
@@ -189,7 +205,7 @@ fn main(@builtin(workgroup_id) g: vec3<u32>, @builtin(local_invocation_index) l:
     // Step 5 — the weights a_ij = exp(s_ij − m)/l over this thread's keys, kept for the views.
     for (var j = part; j < p.t; j = j + PARTS) {
         var a = 0.0;
-        if (flags[j] == 0u) {
+        if (visible(i, j)) {
             a = exp(maps[map_row + j] - m) * inv;
         }
         maps[map_row + j] = a;

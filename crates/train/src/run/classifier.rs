@@ -32,7 +32,9 @@ impl Classifier {
                 Self::Transformer(Transformer::new(c, vb, dropout)?)
             }
             ModelConfig::BiLstmAttentionClassifier(c) => Self::BiLstm(BiLstm::new(c, vb, dropout)?),
-            ModelConfig::Seq2SeqAttention(_) => candle_core::bail!("not a classifier"),
+            ModelConfig::Seq2SeqAttention(_) | ModelConfig::TransformerDecoderLm(_) => {
+                candle_core::bail!("not a classifier")
+            }
         })
     }
 
@@ -148,12 +150,12 @@ pub struct ClassifierJob<'a> {
     pub stop_at: Option<Instant>,
 }
 
-/// How many classes a classifier config predicts (0 for a translator).
+/// How many classes a classifier config predicts (0 for a translator or a language model).
 fn labels_of(config: &ModelConfig) -> usize {
     match config {
         ModelConfig::TransformerEncoderClassifier(c) => c.labels.len(),
         ModelConfig::BiLstmAttentionClassifier(c) => c.labels.len(),
-        ModelConfig::Seq2SeqAttention(_) => 0,
+        ModelConfig::Seq2SeqAttention(_) | ModelConfig::TransformerDecoderLm(_) => 0,
     }
 }
 
@@ -168,7 +170,7 @@ pub fn train_classifier(job: &ClassifierJob<'_>) -> Result<ClassifierReport, Tra
     let max_len = match &job.config {
         ModelConfig::TransformerEncoderClassifier(c) => c.max_len,
         ModelConfig::BiLstmAttentionClassifier(c) => c.max_len,
-        ModelConfig::Seq2SeqAttention(_) => 0,
+        ModelConfig::Seq2SeqAttention(_) | ModelConfig::TransformerDecoderLm(_) => 0,
     };
     let classes = labels_of(&job.config);
     let texts: Vec<&str> = job.data.train.iter().map(|e| e.text.as_str()).collect();

@@ -1,0 +1,158 @@
+//! The decoder-only language model: its look-ahead mask is exact, a prefix's forward is the
+//! full forward's first rows (what lets an engine extend a typed text instead of starting
+//! again), and a model folder runs on text to a next-token trace.
+
+mod common;
+
+use attnscope_core::decoder::{top_candidates, TransformerDecoderLm, NEXT_TOKEN_CANDIDATES};
+use attnscope_core::ops::softmax;
+use attnscope_core::trace::{Attention, Output};
+use attnscope_core::weights::WeightStore;
+use attnscope_core::{Interventions, Model, ModelFiles};
+use attnscope_testkit::{decoder_config, SplitMix};
+use common::*;
+
+fn random_decoder(vocab: usize, max_len: usize, seed: u64) -> TransformerDecoderLm {
+    let config = decoder_config(vocab, max_len);
+    let bytes = safetensors_bytes(&random_weights(&config, seed, 0.2));
+    let attnscope_core::config::ModelConfig::TransformerDecoderLm(c) = config else {
+        unreachable!()
+    };
+    TransformerDecoderLm::load(c, &WeightStore::parse(&bytes).unwrap()).unwrap()
+}
+
+fn close(a: f32, b: f32) -> bool {
+    (a - b).abs() <= 1e-5 * (1.0 + b.abs())
+}
+
+#[test]
+fn no_query_sees_a_later_key_and_every_row_sums_to_one() {
+    let model = random_decoder(50, 64, 3);
+    let mut rng = SplitMix(9);
+    for t in [1usize, 2, 7, 33] {
+        let ids: Vec<u32> = (0..t).map(|_| rng.below(50) as u32).collect();
+        let out = model.forward(&ids, &Interventions::default()).unwrap();
+        for layer in 0..out.attention.layers {
+            for head in 0..out.attention.heads {
+                let map = out.attention.map(layer, head);
+                for i in 0..t {
+                    let row = &map[i * t..(i + 1) * t];
+                    assert!(
+                        row[i + 1..].iter().all(|&w| w == 0.0),
+                        "T {t} row {i}: {row:?}"
+                    );
+                    let sum: f32 = row.iter().sum();
+                    assert!((sum - 1.0).abs() < 1e-5, "T {t} row {i} sums to {sum}");
+                }
+            }
+        }
+        assert_eq!(out.next.len(), NEXT_TOKEN_CANDIDATES.min(50));
+    }
+}
+
+#[test]
+fn a_prefix_forward_is_the_full_forwards_first_rows() {
+    // Property over random texts and interventions: for every prefix ids[..=p], its maps are
+    // the top-left block of the full maps and its next-token candidates are those of the full
+    // forward's row p.
+    let model = random_decoder(61, 48, 5);
+    let mut rng = SplitMix(21);
+    for case in 0..12 {
+        let t = 1 + rng.below(30);
+        let ids: Vec<u32> = (0..t).map(|_| rng.below(61) as u32).collect();
+        let iv = Interventions {
+            masked_tokens: if case % 3 == 0 {
+                vec![rng.below(t)]
+            } else {
+                vec![]
+            },
+            heads_off: if case % 4 == 1 {
+                vec![(1, rng.below(4))]
+            } else {
+                vec![]
+            },
+            temperature: if case % 2 == 0 { 1.0 } else { 0.6 },
+            inspect: None,
+        };
+        let full = model.forward(&ids, &iv).unwrap();
+        for p in 0..t {
+            let prefix = model.forward(&ids[..=p], &iv).unwrap();
+            let n = p + 1;
+            for layer in 0..2 {
+                for head in 0..4 {
+                    let (a, b) = (
+                        full.attention.map(layer, head),
+                        prefix.attention.map(layer, head),
+                    );
+                    for i in 0..n {
+                        for j in 0..n {
+                            assert!(close(b[i * n + j], a[i * t + j]), "case {case} p {p}");
+                        }
+                    }
+                }
+            }
+            let from_full = top_candidates(&softmax(&model.logits(full.hidden.row(p))));
+            for ((id, pr), (fid, fpr)) in prefix.next.iter().zip(&from_full) {
+                assert!(close(*pr, *fpr), "case {case} p {p}: {pr} vs {fpr}");
+                // Equal probabilities may swap places; distinct ones may not.
+                assert!(id == fid || close(*pr, *fpr));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_decoder_folder_runs_on_text_to_next_token_candidates() {
+    let config = common::decoder_config(32);
+    let weights = safetensors_bytes(&random_weights(&config, 4, 0.5));
+    let model = Model::from_files(ModelFiles {
+        config: &config_json(&config),
+        weights: &weights,
+        tokenizer: &tokenizer_json(WORDS),
+        target_tokenizer: None,
+    })
+    .unwrap();
+    assert_eq!(model.architecture(), "TransformerDecoderLm");
+    let trace = model
+        .run("the movie was", &Interventions::default())
+        .unwrap();
+    let texts: Vec<&str> = trace.tokens.iter().map(|t| t.text.as_str()).collect();
+    // The start token, the text, and no closing [SEP]: the model predicts after "was".
+    assert_eq!(texts, ["[CLS]", "the", "movie", "was"]);
+    let Output::NextToken {
+        position,
+        candidates,
+    } = &trace.output
+    else {
+        panic!("a next-token output: {:?}", trace.output)
+    };
+    assert_eq!(*position, 3);
+    assert_eq!(
+        candidates.len(),
+        (5 + WORDS.len()).min(NEXT_TOKEN_CANDIDATES)
+    );
+    assert!(candidates
+        .windows(2)
+        .all(|w| w[0].probability >= w[1].probability));
+    let total: f32 = candidates.iter().map(|c| c.probability).sum();
+    assert!(
+        (total - 1.0).abs() < 1e-4,
+        "every token is a candidate here: {total}"
+    );
+    assert!(candidates
+        .iter()
+        .all(|c| !c.token.is_empty() && c.token != "[?]"));
+    let Attention::SelfAttention(maps) = &trace.attention else {
+        panic!("causal maps")
+    };
+    assert_eq!((maps.len, maps.layers, maps.heads), (4, 2, 4));
+    // A long text is cut to max_len, the trace says so, and no [SEP] is left at the end.
+    let long = "the movie was good ".repeat(20);
+    let trace = model.run(&long, &Interventions::default()).unwrap();
+    assert!(
+        trace.truncated && trace.tokens.len() == 31,
+        "{}",
+        trace.tokens.len()
+    );
+    assert!(!trace.tokens.last().unwrap().special);
+}
