@@ -9,6 +9,7 @@
 
 use attnscope_core::bilstm::BiLstmAttentionClassifier;
 use attnscope_core::config::ModelConfig;
+use attnscope_core::decoder::TransformerDecoderLm;
 use attnscope_core::seq2seq::Seq2SeqAttention;
 use attnscope_core::trace::Interventions;
 use attnscope_core::transformer::TransformerEncoderClassifier;
@@ -150,6 +151,48 @@ fn transformer_post_norm_gelu_cls_equals_pytorch() {
 #[test]
 fn transformer_pre_norm_relu_mean_equals_pytorch() {
     check_transformer("transformer_pre_relu_mean");
+}
+
+#[test]
+fn decoder_lm_equals_pytorch_at_every_position() {
+    // The decoder's maps, the inspected head's scores and the logits after every position
+    // (E·x_p, tied) — the last row through the forward's candidates, every other row
+    // through `logits` on the forward's hidden state.
+    let name = "decoder_lm";
+    let f = Fixture::open(name);
+    let store = WeightStore::parse(&f.bytes).unwrap();
+    let ModelConfig::TransformerDecoderLm(config) = f.config else {
+        panic!("{name} is not a decoder")
+    };
+    let vocab = config.vocab_size;
+    let model = TransformerDecoderLm::load(config, &store).unwrap();
+    for case in &f.cases {
+        let case_name = case["name"].as_str().unwrap();
+        let out = model
+            .forward(&ids(&store, case_name), &interventions(case))
+            .unwrap();
+        let what = |part: &str| format!("{name}/{case_name}/{part}");
+        let want = expected(&store, case_name, "logits");
+        let got: Vec<f32> = (0..out.hidden.rows())
+            .flat_map(|p| model.logits(out.hidden.row(p)))
+            .collect();
+        assert_close(&what("logits"), &got, &want);
+        assert_close(
+            &what("attention"),
+            &out.attention.weights,
+            &expected(&store, case_name, "attention"),
+        );
+        let detail = out.detail.expect("inspected head");
+        assert_close(
+            &what("scores"),
+            detail.scores.as_slice(),
+            &expected(&store, case_name, "scores_l0h0"),
+        );
+        // The best candidate is PyTorch's argmax after the last position.
+        let last = &want[want.len() - vocab..];
+        let best = (0..vocab).max_by(|&a, &b| last[a].total_cmp(&last[b])).unwrap();
+        assert_eq!(out.next[0].0 as usize, best, "{}", what("next token"));
+    }
 }
 
 #[test]
