@@ -8,8 +8,8 @@ use crate::hooks::keys::{use_window_keys, KeyPhase};
 use crate::route::{Location, Route};
 use crate::theme::Theme;
 use crate::views::{
-    attention::AttentionView, home::HomeView, not_found::NotFoundView, pe::PeView,
-    translate::TranslateView,
+    attention::AttentionView, generate::GenerateView, home::HomeView, not_found::NotFoundView,
+    pe::PeView, translate::TranslateView,
 };
 use crate::views::{lesson::LessonView, playground::PlaygroundView, steps::StepsView};
 use gloo_events::EventListener;
@@ -154,6 +154,7 @@ pub fn App() -> Html {
                     { nav_link(Route::Home, "Home") }
                     { nav_link(Route::Attention, "Live attention") }
                     { nav_link(Route::Translate, "Translation") }
+                    { nav_link(Route::Generate, "Next token") }
                     { nav_link(Route::PositionalEncoding, "Positional encoding") }
                     { nav_link(Route::Playground, "Playground") }
                     { nav_link(Route::Lesson(1), "Lesson") }
@@ -241,6 +242,10 @@ fn route_view(state: &AppState) -> Html {
         Route::Translate => {
             let on_device_lost = Callback::from(crate::engine::page::device_lost);
             html! { <TranslateView {key} {query} backend={state.backend.clone()} {on_device_lost} /> }
+        }
+        Route::Generate => {
+            let on_device_lost = Callback::from(crate::engine::page::device_lost);
+            html! { <GenerateView {key} {query} backend={state.backend.clone()} {on_device_lost} /> }
         }
         Route::DebugPanic => {
             panic!("deliberate panic from #/debug/panic, to test the error banner")

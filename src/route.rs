@@ -19,6 +19,8 @@ pub enum Route {
     Attention,
     /// `#/translate` – the live translation page.
     Translate,
+    /// `#/generate` – the decoder: next-token prediction under the look-ahead mask.
+    Generate,
     /// `#/embed?view=…` – one view alone, for an iframe in another page.
     Embed,
     /// `#/steps` – one head's computation, step by step, with the real numbers.
@@ -44,6 +46,7 @@ impl Route {
             Route::PositionalEncoding => "/pe".into(),
             Route::Attention => "/attention".into(),
             Route::Translate => "/translate".into(),
+            Route::Generate => "/generate".into(),
             Route::Embed => "/embed".into(),
             Route::Steps => "/steps".into(),
             Route::Playground => "/playground".into(),
@@ -64,6 +67,7 @@ impl Route {
             "/pe" => Route::PositionalEncoding,
             "/attention" => Route::Attention,
             "/translate" => Route::Translate,
+            "/generate" => Route::Generate,
             "/embed" => Route::Embed,
             "/steps" => Route::Steps,
             "/playground" => Route::Playground,

@@ -17,6 +17,7 @@ export function firstModelFiles(hash) {
   if (route === '/translate') {
     return [...FILES, 'target_tokenizer.json'].map((f) => `assets/models/translate-en-es/${f}`);
   }
+  if (route === '/generate') return FILES.map((f) => `assets/models/story-decoder/${f}`);
   if (!CLASSIFIER_ROUTES.includes(route)) return [];
   const asked = new URLSearchParams(query).get('model');
   if (asked !== null && !SHIPPED.includes(asked)) return []; // a visitor's own model, or a typo

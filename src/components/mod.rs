@@ -7,12 +7,14 @@ pub mod head_grid;
 pub mod head_lines;
 pub mod heatmap_plot;
 pub mod live_text;
+pub mod load_status;
 pub mod model_loader;
 pub mod notices;
 pub mod number_field;
 pub mod pooling_view;
 pub mod probability_bars;
 pub mod token_chips;
+pub mod transformer_views;
 pub mod value_table;
 
 use yew::prelude::*;

@@ -9,6 +9,9 @@ pub struct ProbabilityBarsProps {
     pub labels: Vec<String>,
     /// One probability per class.
     pub probabilities: Vec<f32>,
+    /// The list's accessible name.
+    #[prop_or(AttrValue::Static("Class probabilities"))]
+    pub label: AttrValue,
 }
 
 /// One bar per class, the most likely one marked; values as text for every reader.
@@ -27,7 +30,7 @@ pub fn ProbabilityBars(props: &ProbabilityBarsProps) -> Html {
         };
     }
     html! {
-        <ul class="prob-bars" aria-label="Class probabilities" ref={root}>
+        <ul class="prob-bars" aria-label={props.label.clone()} ref={root}>
             { for props.labels.iter().zip(&props.probabilities).enumerate().map(|(i, (label, p))| {
                 // Clamped, so a sum rounded past 1 never draws a bar longer than its track.
                 let percent = (p * 100.0).clamp(0.0, 100.0);

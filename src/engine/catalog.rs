@@ -69,6 +69,22 @@ pub const CLASSIFIERS: &[ModelInfo] = &[
     },
 ];
 
+/// The shipped decoder-only language model (`assets/models/story-decoder`): a GPT-style
+/// Transformer that predicts the next token under the look-ahead mask (`#/generate`).
+pub const DECODER: ModelInfo = ModelInfo {
+    name: "story-decoder",
+    label: "Next token · decoder",
+    task: "generation",
+    transformer: true,
+    partner: "",
+    examples: &[
+        "the film is a",
+        "the government said it would",
+        "i think this movie",
+        "she opened the door and",
+    ],
+};
+
 /// The English → Spanish translator of the translation page. The first example is the source
 /// documents'; the others flip adjective–noun order, so the alignment shows crossings.
 pub const TRANSLATOR: ModelInfo = ModelInfo {
@@ -118,7 +134,7 @@ mod tests {
     #[test]
     fn every_listed_folder_exists() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/models");
-        for info in CLASSIFIERS {
+        for info in CLASSIFIERS.iter().chain([&TRANSLATOR, &DECODER]) {
             assert!(
                 root.join(info.name).join("config.json").exists(),
                 "{}",

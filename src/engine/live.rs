@@ -86,6 +86,17 @@ impl Shown {
         }
     }
 
+    /// A decoder's next-token candidates and the position they follow.
+    pub fn next_token(&self) -> Option<(usize, &[attnscope_core::trace::Candidate])> {
+        match &self.computed.trace.output {
+            Output::NextToken {
+                position,
+                candidates,
+            } => Some((*position, candidates)),
+            _ => None,
+        }
+    }
+
     /// The classification, if the model classified.
     pub fn classification(&self) -> Option<&Classification> {
         match &self.computed.trace.output {

@@ -35,6 +35,10 @@ pub fn HomeView() -> Html {
                     <p>{ "An LSTM encoder–decoder with attention translates English into Spanish as you type; the alignment shows which English words each Spanish word looked at, and a step-through replays the decoding." }</p>
                 </li>
                 <li class="card">
+                    <h2><a href={Route::Generate.href()}>{ "Next token" }</a></h2>
+                    <p>{ "A GPT-style decoder predicts the next token as you type: its maps are empty above the diagonal, because the look-ahead mask hides every later token. Reshape the prediction with temperature, top-k and top-p, and let it write." }</p>
+                </li>
+                <li class="card">
                     <h2><a href={Route::Lesson(1).href()}>{ "A 20-minute lesson" }</a></h2>
                     <p>{ "Nine stops from positional encoding to translation alignment, each with one thing to look at and one to try. Press “Present” for a projector: large type, ← / → to move." }</p>
                 </li>

@@ -5,6 +5,7 @@
 //! The app's views, one per route.
 
 pub mod attention;
+pub mod generate;
 pub mod home;
 pub mod lesson;
 pub mod not_found;

@@ -23,7 +23,7 @@ after(async () => {
 });
 
 const ROUTES = [
-  ['', 'attn-scope.home-live'], ['#/attention', '#summary-sentiment-transformer'], ['#/translate', '#translation'],
+  ['', 'attn-scope.home-live'], ['#/attention', '#summary-sentiment-transformer'], ['#/translate', '#translation'], ['#/generate', '#generate-summary'],
   ['#/pe', '#pe-matrix'], ['#/steps', '#steps-record'], ['#/playground', '#pg-h0-weights-table'],
   ...Array.from({ length: 9 }, (_, i) => [`#/lesson/${i + 1}`, '.lesson-stage canvas, .lesson-stage table, .lesson-stage attn-scope']),
   ['#/embed?model=translate-en-es', '.embed-view canvas'],

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { serveDist, launch, guardedPage, DIST } from './harness.mjs';
 
 const ROUTES = [
-  '#/', '#/attention', '#/attention?model=topic-bilstm&compare=1', '#/translate', '#/pe', '#/steps',
+  '#/', '#/attention', '#/attention?model=topic-bilstm&compare=1', '#/translate', '#/generate', '#/pe', '#/steps',
   '#/steps?model=sentiment-bilstm', '#/playground', ...Array.from({ length: 9 }, (_, i) => `#/lesson/${i + 1}`),
   '#/embed?model=translate-en-es', '#/embed?view=pe', '#/nowhere',
 ];
@@ -116,7 +116,7 @@ test('user text and URL values are never HTML, on every route', async () => {
 });
 
 test('a bad-input matrix on every route with a text box: a message or a view, the text kept, never a panic', async () => {
-  const routes = { '#/attention': '#live-text', '#/translate': '#translate-text', '#/steps': '#steps-text', '#/': null };
+  const routes = { '#/attention': '#live-text', '#/translate': '#translate-text', '#/generate': '#generate-text', '#/steps': '#steps-text', '#/': null };
   for (const [route, selector] of Object.entries(routes)) {
     const { page, context, problems } = await open(route, { width: 360, height: 740 });
     const box = selector ? page.locator(selector) : page.locator('attn-scope.home-live').locator('textarea');

@@ -171,9 +171,137 @@ pub fn top_candidates(probabilities: &[f32]) -> Vec<(u32, f32)> {
         .collect()
 }
 
+/// How the next token is chosen from the candidates (what the page's controls set).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sampling {
+    /// p ∝ p_model^(1/τ): below 1 sharpens, above 1 flattens (clamped to 0.05–5).
+    pub temperature: f32,
+    /// Only the k most probable candidates stay (1 is greedy; at most the candidates there are).
+    pub top_k: usize,
+    /// Then only the most probable candidates whose mass reaches p stay (nucleus sampling,
+    /// Holtzman et al. 2020; 1 keeps them all).
+    pub top_p: f32,
+}
+
+impl Default for Sampling {
+    fn default() -> Self {
+        Self {
+            temperature: 1.0,
+            top_k: NEXT_TOKEN_CANDIDATES,
+            top_p: 1.0,
+        }
+    }
+}
+
+impl Sampling {
+    /// The distribution the next token is drawn from, over `candidates`' probabilities (best
+    /// first, as a forward returns them): reshaped by the temperature, cut to the top k, then
+    /// to the top-p nucleus, renormalised. Cut candidates get exactly 0; the first always
+    /// stays, so the result sums to 1 whatever the settings.
+    ///
+    /// ```
+    /// use attnscope_core::decoder::Sampling;
+    /// let greedy = Sampling { top_k: 1, ..Sampling::default() };
+    /// assert_eq!(greedy.reshape(&[0.5, 0.3, 0.2]), vec![1.0, 0.0, 0.0]);
+    /// let sharp = Sampling { temperature: 0.5, ..Sampling::default() };
+    /// // (0.5², 0.3², 0.2²) / 0.38
+    /// let p = sharp.reshape(&[0.5, 0.3, 0.2]);
+    /// assert!((p[0] - 0.25 / 0.38).abs() < 1e-6 && (p[2] - 0.04 / 0.38).abs() < 1e-6);
+    /// // 0.5 + 0.3 reaches 0.75: the third is cut, (0.5, 0.3) / 0.8.
+    /// let nucleus = Sampling { top_p: 0.75, ..Sampling::default() };
+    /// let p = nucleus.reshape(&[0.5, 0.3, 0.2]);
+    /// assert!((p[0] - 0.625).abs() < 1e-6 && (p[1] - 0.375).abs() < 1e-6 && p[2] == 0.0);
+    /// ```
+    pub fn reshape(&self, candidates: &[f32]) -> Vec<f32> {
+        let tau = if self.temperature.is_finite() {
+            self.temperature.clamp(0.05, 5.0)
+        } else {
+            1.0
+        };
+        let k = self.top_k.clamp(1, candidates.len().max(1));
+        // softmax(log p / τ) over the kept candidates; the largest first keeps exp in range.
+        let logs: Vec<f32> = candidates.iter().map(|p| p.max(1e-30).ln() / tau).collect();
+        let top = logs
+            .iter()
+            .take(k)
+            .copied()
+            .fold(f32::NEG_INFINITY, f32::max);
+        let mut weights: Vec<f32> = logs
+            .iter()
+            .enumerate()
+            .map(|(i, l)| if i < k { (l - top).exp() } else { 0.0 })
+            .collect();
+        let total: f32 = weights.iter().sum();
+        weights.iter_mut().for_each(|w| *w /= total);
+        // The nucleus: candidates in order until their mass reaches p.
+        let p = if self.top_p.is_finite() {
+            self.top_p.clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        if p < 1.0 {
+            let mut mass = 0.0;
+            for (i, w) in weights.iter_mut().enumerate() {
+                if mass >= p && i > 0 {
+                    *w = 0.0;
+                } else {
+                    mass += *w;
+                }
+            }
+            let kept: f32 = weights.iter().sum();
+            weights.iter_mut().for_each(|w| *w /= kept);
+        }
+        weights
+    }
+}
+
+/// The index drawn from `weights` (summing to 1) by `u` uniform in [0, 1): the first whose
+/// cumulative weight passes `u`, so a seeded `u` makes every draw reproducible.
+pub fn draw(weights: &[f32], u: f64) -> usize {
+    let mut cumulative = 0.0f64;
+    let last = weights.iter().rposition(|&w| w > 0.0).unwrap_or(0);
+    for (i, &w) in weights.iter().enumerate() {
+        cumulative += f64::from(w);
+        if u < cumulative {
+            return i;
+        }
+    }
+    last
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reshaping_keeps_a_distribution_and_draws_follow_it() {
+        let candidates = [0.4, 0.25, 0.2, 0.1, 0.05];
+        for (temperature, top_k, top_p) in [
+            (1.0, 50, 1.0),
+            (0.3, 3, 1.0),
+            (2.0, 5, 0.6),
+            (f32::NAN, 0, -1.0),
+        ] {
+            let w = Sampling {
+                temperature,
+                top_k,
+                top_p,
+            }
+            .reshape(&candidates);
+            let sum: f32 = w.iter().sum();
+            assert!((sum - 1.0).abs() < 1e-6, "{w:?}");
+            assert!(w[0] > 0.0 && w.windows(2).all(|p| p[0] >= p[1]), "{w:?}");
+        }
+        let w = Sampling {
+            top_k: 2,
+            ..Sampling::default()
+        }
+        .reshape(&candidates);
+        assert_eq!(&w[2..], &[0.0, 0.0, 0.0]);
+        assert_eq!(draw(&w, 0.0), 0);
+        assert_eq!(draw(&w, 0.99), 1);
+        assert_eq!(draw(&[1.0, 0.0], 0.999_999_9), 0);
+    }
 
     #[test]
     fn top_candidates_are_the_largest_in_order_with_ties_by_id() {

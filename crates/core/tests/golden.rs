@@ -190,7 +190,9 @@ fn decoder_lm_equals_pytorch_at_every_position() {
         );
         // The best candidate is PyTorch's argmax after the last position.
         let last = &want[want.len() - vocab..];
-        let best = (0..vocab).max_by(|&a, &b| last[a].total_cmp(&last[b])).unwrap();
+        let best = (0..vocab)
+            .max_by(|&a, &b| last[a].total_cmp(&last[b]))
+            .unwrap();
         assert_eq!(out.next[0].0 as usize, best, "{}", what("next token"));
     }
 }

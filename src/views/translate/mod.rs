@@ -10,12 +10,13 @@ pub mod alignment;
 pub mod step_through;
 
 use crate::components::live_text::LiveText;
+use crate::components::load_status::load_status;
 use crate::components::notices::Notices;
 use crate::embed::dialog::EmbedButton;
 use crate::embed::options::{EmbedOptions, ViewKind};
 use crate::engine::backend::Backend;
 use crate::engine::catalog::TRANSLATOR;
-use crate::engine::live::{use_live_engine, LiveRequest, LoadState, Slot};
+use crate::engine::live::{use_live_engine, LiveRequest};
 use crate::hooks::url_sync::use_url_sync;
 use crate::route::{Query, Route};
 use alignment::ResultViews;
@@ -173,43 +174,12 @@ pub fn TranslateView(props: &TranslateViewProps) -> Html {
             // Written straight through the DOM by the live-engine hook's latency record, not by a
             // render; silent for screen readers.
             <p id="live-perf" class="perf" aria-live="off"></p>
-            { status(slot) }
+            { load_status(slot, "translate", "The translator") }
             // Nothing below the status until the first translation is ready.
             if let Some(shown) = slot.and_then(|s| s.shown.clone()) {
                 <ResultViews {shown} step={step.clone()} />
             }
         </section>
-    }
-}
-
-/// Load progress or failure, why the translator runs on the CPU, the latest error.
-///
-/// `None` (no slot yet) means the backend is still being detected. A failed load shows its
-/// reason alone: the note and errors of a model that never loaded add nothing.
-fn status(slot: Option<&Slot>) -> Html {
-    let load = match slot.map(|s| &s.load) {
-        None => Some(("Waiting for the backend", 0.0)),
-        Some(LoadState::Loading(stage, fraction)) => Some((stage.as_str(), *fraction)),
-        Some(LoadState::Ready) => None,
-        Some(LoadState::Failed(why)) => {
-            return html! { <p class="field-message error" role="alert">{ why }</p> }
-        }
-    };
-    let note = slot.and_then(Slot::gpu_note);
-    let error = slot.and_then(|s| s.error.clone());
-    html! {
-        <>
-            if let Some((stage, fraction)) = load {
-                <div class="load-state">
-                    <label for="translate-progress">{ format!("{stage}…") }</label>
-                    <progress id="translate-progress" max="1" value={fraction.to_string()}></progress>
-                </div>
-            }
-            if let Some(note) = note {
-                <p class="muted engine-note">{ format!("The translator runs on the CPU: {note}.") }</p>
-            }
-            if let Some(error) = error { <p class="field-message error" role="alert">{ error }</p> }
-        </>
     }
 }
 
