@@ -259,9 +259,16 @@ def main():
         sched.load_state_dict(state["sched"])
         start_epoch, best = state["epoch"], (state["best"], state["best_model"])
         say(f"resumed after epoch {start_epoch}, best dev {best[0]:.4f}")
+    out_of_time = False
     for epoch in range(start_epoch, args.epochs):
         t0 = time.time()
-        for ids in batches(wins["train"], args.batch, pad, device, True, rng):
+        for step, ids in enumerate(batches(wins["train"], args.batch, pad, device, True, rng)):
+            if time.time() - started > args.stop_after:
+                # Mid-epoch on a slow machine: the epoch so far is measured and kept below.
+                out_of_time = True
+                break
+            if step % 100 == 0:
+                say(f"epoch {epoch + 1} step {step}/{steps_per_epoch}, {time.time() - started:.0f} s")
             with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
                 logits = model(ids[:, :-1])
             loss = nn.functional.cross_entropy(logits.float().reshape(-1, vocab), ids[:, 1:].reshape(-1),
@@ -278,7 +285,7 @@ def main():
             f"(best {math.exp(best[0]):.2f}), {time.time() - t0:.1f} s")
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
                     "epoch": epoch + 1, "best": best[0], "best_model": best[1]}, ckpt)
-        if time.time() - started > args.stop_after:
+        if out_of_time or time.time() - started > args.stop_after:
             say("stopping for the deadline (run again with --resume to go on); exporting the best so far")
             break
     model.load_state_dict(best[1])
