@@ -261,6 +261,8 @@ test('keyboard: skip link first, then the navigation, with a visible focus ring'
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Translation');
   await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Next token');
+  await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Positional encoding');
   await page.keyboard.press('Enter');
   await page.waitForSelector('#pe-matrix[data-plot-width]');
