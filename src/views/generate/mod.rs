@@ -19,6 +19,7 @@ use crate::components::transformer_views::TransformerViews;
 use crate::engine::backend::Backend;
 use crate::engine::catalog::DECODER;
 use crate::engine::live::{use_live_engine, LiveRequest, Shown};
+use crate::hooks::dispatch::use_dispatch;
 use crate::hooks::url_sync::use_url_sync;
 use crate::route::{Query, Route};
 use attnscope_core::decoder::{draw, Sampling, NEXT_TOKEN_CANDIDATES};
@@ -202,12 +203,7 @@ pub fn GenerateView(props: &GenerateViewProps) -> Html {
         input_at: state.changed_at,
     };
     let dispatch = state.dispatcher();
-    let on_notice = {
-        let dispatch = dispatch.clone();
-        use_callback((), move |text, ()| {
-            dispatch.dispatch(GenerateAction::Notice(text))
-        })
-    };
+    let on_notice = use_dispatch(&dispatch, GenerateAction::Notice);
     let engine_choice = crate::engine::choice::use_engine_choice();
     let live = use_live_engine(
         &props.backend,
@@ -237,18 +233,14 @@ pub fn GenerateView(props: &GenerateViewProps) -> Html {
             }
         });
     }
-    let on_edit = {
-        let dispatch = dispatch.clone();
-        use_callback((), move |(text, at), ()| {
-            dispatch.dispatch(GenerateAction::Text(text, at))
-        })
-    };
-    let on_dismiss = {
-        let dispatch = dispatch.clone();
-        use_callback((), move |(), ()| {
-            dispatch.dispatch(GenerateAction::DismissNotices)
-        })
-    };
+    let on_edit = use_dispatch(&dispatch, |(text, at): (String, f64)| {
+        GenerateAction::Text(text, at)
+    });
+    let on_dismiss = use_dispatch(&dispatch, |()| GenerateAction::DismissNotices);
+    // Made once, so the Transformer views' props stay equal while nothing they show changed.
+    let on_open = use_dispatch(&dispatch, GenerateAction::Open);
+    let on_toggle_head = use_dispatch(&dispatch, GenerateAction::ToggleHead);
+    let on_highlight = use_dispatch(&dispatch, GenerateAction::Highlight);
     html! {
         <section id="generate-view" class="view live" aria-labelledby="generate-title">
             <div class="view-head">
@@ -269,9 +261,7 @@ pub fn GenerateView(props: &GenerateViewProps) -> Html {
                 <p class="muted">{ "Rows are the tokens that look, columns the tokens they look at. Above the diagonal is the future: masked, exactly 0." }</p>
                 <TransformerViews info={&DECODER} {shown} heads_off={settings.heads_off.clone()}
                     head={settings.head} highlight={state.highlight} steps_link={false}
-                    on_open={dispatch.to_callback().reform(GenerateAction::Open)}
-                    on_toggle_head={dispatch.to_callback().reform(GenerateAction::ToggleHead)}
-                    on_highlight={dispatch.to_callback().reform(GenerateAction::Highlight)} />
+                    {on_open} {on_toggle_head} {on_highlight} />
             }
         </section>
     }
