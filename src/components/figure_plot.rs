@@ -7,6 +7,7 @@ use crate::components::head_grid::HeadGrid;
 use crate::components::head_lines::HeadLines;
 use crate::components::heatmap_plot::HeatmapPlot;
 use crate::components::pooling_view::PoolingView;
+use crate::components::probability_bars::ProbabilityBars;
 use attnscope_plot::figure::{Figure, FigureBody};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -72,7 +73,7 @@ pub fn FigurePlot(props: &FigurePlotProps) -> Html {
                     range={h.range} x_label={h.x_label} y_label={h.y_label} row_name={h.row_name}
                     col_name={h.col_name} css_height={figure.css_height()} {export_name}
                     labels={h.labels.clone()} {highlight_row} {highlight_col}
-                    {on_pick} zoomable={props.zoomable} csv={props.csv} />
+                    {on_pick} zoomable={props.zoomable} csv={props.csv} mask={h.mask} />
             }
         }
         FigureBody::HeadLines {
@@ -90,6 +91,16 @@ pub fn FigurePlot(props: &FigurePlotProps) -> Html {
         } => html! {
             <HeadGrid {id} attention={attention.clone()} heads_off={heads_off.clone()} open={*open}
                 on_open={props.on_open.clone()} on_toggle={props.on_toggle.clone()} />
+        },
+        FigureBody::NextToken {
+            tokens,
+            probabilities,
+            ..
+        } => html! {
+            <div {id} class="next-token-figure">
+                <ProbabilityBars labels={tokens.clone()} probabilities={probabilities.clone()}
+                    label={figure.caption.clone()} />
+            </div>
         },
         // PoolingView takes its own copies: it keeps the last ones it showed while off screen.
         FigureBody::Pooling { tokens, weights } => html! {

@@ -152,29 +152,7 @@ pub fn ModelLoader(props: &ModelLoaderProps) -> Html {
             }
         })
     };
-    let on_url_submit = {
-        let (url, status, on_loaded) = (url.clone(), status.clone(), props.on_loaded.clone());
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            let base = url.trim().to_owned();
-            if base.is_empty() {
-                status.set(Status::Failed("Type the folder's URL first.".into()));
-                return;
-            }
-            // The label is the URL's last path segment (`…/all-MiniLM-L6-v2/` →
-            // `all-MiniLM-L6-v2`).
-            let label = base
-                .trim_end_matches('/')
-                .rsplit('/')
-                .next()
-                .unwrap_or("model")
-                .to_owned();
-            let report = progress(&status);
-            let read = async move { user::from_url(&base, &report).await };
-            status.set(Status::Reading("Fetching".into(), 0.0));
-            load(label, read, status.clone(), on_loaded.clone());
-        })
-    };
+    let on_url_submit = url_submit(url.clone(), status.clone(), props.on_loaded.clone());
     let (message, kind) = match &*status {
         Status::Idle => (String::new(), "idle"),
         Status::Reading(stage, fraction) => (format!("{stage}… {:.0} %", fraction * 100.0), "busy"),
@@ -204,4 +182,31 @@ pub fn ModelLoader(props: &ModelLoaderProps) -> Html {
                 data-state={kind}>{ message }</p>
         </details>
     }
+}
+
+/// The URL form's submit: fetches the folder at the typed URL and loads it.
+fn url_submit(
+    url: UseStateHandle<String>,
+    status: UseStateHandle<Status>,
+    on_loaded: Callback<&'static ModelInfo>,
+) -> Callback<SubmitEvent> {
+    Callback::from(move |event: SubmitEvent| {
+        event.prevent_default();
+        let base = url.trim().to_owned();
+        if base.is_empty() {
+            status.set(Status::Failed("Type the folder's URL first.".into()));
+            return;
+        }
+        // The label is the URL's last path segment (`…/all-MiniLM-L6-v2/` → `all-MiniLM-L6-v2`).
+        let label = base
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("model")
+            .to_owned();
+        let report = progress(&status);
+        let read = async move { user::from_url(&base, &report).await };
+        status.set(Status::Reading("Fetching".into(), 0.0));
+        load(label, read, status.clone(), on_loaded.clone());
+    })
 }

@@ -6,6 +6,7 @@
 use super::options::EmbedSpec;
 use crate::engine::live::Shown;
 use attnscope_core::tokenizer::UnknownWords;
+use attnscope_core::trace::Candidate;
 use attnscope_plot::figure::{Figure, FigureFrame, Selection, ShownMap};
 use serde::Serialize;
 
@@ -41,6 +42,8 @@ pub struct ResultDetail {
     pub translation: Option<String>,
     /// The generated tokens (translator).
     pub translation_tokens: Option<Vec<String>>,
+    /// The most probable next tokens after the text, best first (decoder).
+    pub next_tokens: Option<Vec<Candidate>>,
     /// The model's note for the reader (empty input, truncation, a text it cannot read).
     pub notice: Option<String>,
     /// How many words the vocabulary lacks, when most of them are unknown.
@@ -74,6 +77,9 @@ impl ResultDetail {
             probabilities: classification.map(|c| c.probabilities.clone()),
             translation: translation.map(|(_, _, text)| text.to_owned()),
             translation_tokens: translation.map(|(_, tokens, _)| tokens.to_vec()),
+            next_tokens: shown
+                .next_token()
+                .map(|(_, candidates)| candidates.to_vec()),
             notice: trace.message.clone(),
             unknown_words: trace.unknown_words,
             figure: figure.frame(),
@@ -99,6 +105,7 @@ impl ResultDetail {
             probabilities: None,
             translation: None,
             translation_tokens: None,
+            next_tokens: None,
             notice: None,
             unknown_words: None,
             figure: figure.frame(),

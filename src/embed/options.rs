@@ -4,7 +4,7 @@
 //! Bad options never fail the embed: each problem becomes a readable sentence and the embed
 //! shows the nearest sensible view (the default model, the model's main view, no mask).
 
-use crate::engine::catalog::{self, ModelInfo, CLASSIFIERS, TRANSLATOR};
+use crate::engine::catalog::{self, ModelInfo, CLASSIFIERS, DECODER, TRANSLATOR};
 use crate::route::Query;
 use crate::route::{parse_list, parse_pair, MAX_INDEX, MAX_POSITION};
 use serde::Deserialize;
@@ -25,6 +25,7 @@ pub fn fits(view: ViewKind, model: &ModelInfo) -> bool {
         Needs::BiLstm => !model.transformer && !translator,
         Needs::Translator => translator,
         Needs::Nothing => true,
+        Needs::Decoder => model.task == DECODER.task,
     }
 }
 
@@ -155,15 +156,17 @@ pub struct EmbedSpec {
     pub engine: EngineChoice,
 }
 
-/// Every model an embed may name: the classifiers and the translator.
+/// Every model an embed may name: the classifiers, the translator and the decoder.
 pub fn embeddable(name: &str) -> Option<&'static ModelInfo> {
-    catalog::classifier(name).or((name == TRANSLATOR.name).then_some(&TRANSLATOR))
+    catalog::classifier(name)
+        .or((name == TRANSLATOR.name).then_some(&TRANSLATOR))
+        .or((name == DECODER.name).then_some(&DECODER))
 }
 
 /// The names of every model an embed may name, for messages.
 fn model_names() -> String {
     let mut names: Vec<&str> = CLASSIFIERS.iter().map(|m| m.name).collect();
-    names.push(TRANSLATOR.name);
+    names.extend([TRANSLATOR.name, DECODER.name]);
     names.join(", ")
 }
 
@@ -406,7 +409,7 @@ mod tests {
     #[test]
     fn every_view_fits_some_model_and_names_round_trip() {
         let mut models: Vec<&ModelInfo> = CLASSIFIERS.iter().collect();
-        models.push(&TRANSLATOR);
+        models.extend([&TRANSLATOR, &DECODER]);
         for view in VIEWS {
             assert_eq!(ViewKind::parse(view.name()), Some(view));
             assert!(models.iter().any(|m| fits(view, m)), "{view:?}");

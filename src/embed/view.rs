@@ -147,7 +147,7 @@ pub fn EmbedView(props: &EmbedViewProps) -> Html {
                 <p class="muted engine-note">{ note }</p>
             }
             { summary }
-            { outcome(shown.as_deref()) }
+            { outcome(shown.as_deref(), spec.view == ViewKind::NextToken) }
             { body(spec, figure.as_ref(), &local, &highlight) }
             if let Some(href) = &props.app_link {
                 <p class="embed-credit"><a href={href.clone()} target="_blank" rel="noopener">{ "Open in attnscope" }</a>{ " · runs in your browser, nothing is sent anywhere" }</p>
@@ -330,8 +330,12 @@ fn summary(shown: &Shown) -> Html {
     }
 }
 
-/// What the model said: the class probabilities or the translation, and its note.
-fn outcome(shown: Option<&Shown>) -> Html {
+/// How many next tokens a decoder's embed lists beside a map.
+const OUTCOME_CANDIDATES: usize = 5;
+
+/// What the model said: the class probabilities, the translation or a decoder's next tokens
+/// (unless `next_token_view`, where the view draws them), and its note.
+fn outcome(shown: Option<&Shown>, next_token_view: bool) -> Html {
     let Some(shown) = shown else {
         return html! {};
     };
@@ -340,7 +344,16 @@ fn outcome(shown: Option<&Shown>) -> Html {
             html! { <ProbabilityBars labels={c.labels.clone()} probabilities={c.probabilities.clone()} /> }
         }
         (_, Some((_, _, text))) => html! { <p class="translation" lang="es">{ text }</p> },
-        _ => html! {},
+        // A decoder's most likely next tokens, unless the view itself is their bars.
+        _ => match shown.next_token() {
+            Some((_, candidates)) if !next_token_view => {
+                let top = &candidates[..candidates.len().min(OUTCOME_CANDIDATES)];
+                html! { <ProbabilityBars labels={top.iter().map(|c| c.token.clone()).collect::<Vec<_>>()}
+                probabilities={top.iter().map(|c| c.probability).collect::<Vec<_>>()}
+                label="Most probable next tokens" /> }
+            }
+            _ => html! {},
+        },
     };
     let message = trace_message(shown.computed.trace.message.as_ref());
     html! { <>{ said }{ message }</> }
@@ -357,6 +370,7 @@ fn plot_id(spec: &EmbedSpec) -> String {
         ViewKind::Pooling => format!("{name}-pooling"),
         ViewKind::Alignment => "alignment".to_owned(),
         ViewKind::Pe => "embed-pe".to_owned(),
+        ViewKind::NextToken => format!("{name}-next"),
     }
 }
 

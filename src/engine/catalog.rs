@@ -112,6 +112,22 @@ pub fn classifier(name: &str) -> Option<&'static ModelInfo> {
         .or_else(|| super::user::models().into_iter().find(|m| m.name == name))
 }
 
+/// Every model the step-through offers: the shipped classifiers, the decoder, then the
+/// classifiers the visitor brought.
+pub fn steppable() -> Vec<&'static ModelInfo> {
+    CLASSIFIERS
+        .iter()
+        .chain([&DECODER])
+        .chain(super::user::models())
+        .collect()
+}
+
+/// The model the step-through's `model=` names: a classifier (shipped or brought) or the
+/// decoder.
+pub fn steppable_named(name: &str) -> Option<&'static ModelInfo> {
+    classifier(name).or((name == DECODER.name).then_some(&DECODER))
+}
+
 /// Every classifier a picker offers: the shipped ones, then those the visitor brought.
 pub fn pickable() -> Vec<&'static ModelInfo> {
     CLASSIFIERS.iter().chain(super::user::models()).collect()

@@ -1,7 +1,9 @@
 //! Canvas plumbing: HiDPI sizing, the plotters canvas backend, and image-data cell blits.
 
+use super::colormap::{fill_rgba, mask_rgba};
 use super::fast_canvas::FastCanvas;
-use super::{colormap::fill_rgba, plot_err, PlotRect, PlotResult};
+use super::mask::{draw_mask_hatch, CellMask};
+use super::{plot_err, PlotRect, PlotResult, PlotStyle};
 use attnscope_core::Matrix;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -82,20 +84,27 @@ pub fn detached_canvas(width: u32, height: u32) -> PlotResult<HtmlCanvasElement>
     Ok(canvas)
 }
 
-/// A canvas of `cols × rows` pixels holding one pixel per matrix cell, coloured on `range`.
-pub fn cells_canvas(matrix: &Matrix, (low, high): (f32, f32)) -> PlotResult<HtmlCanvasElement> {
+/// A canvas of `cols × rows` pixels holding one pixel per matrix cell, coloured on `range`
+/// (the cells `mask` hides in grey).
+pub fn cells_canvas(
+    matrix: &Matrix,
+    (low, high): (f32, f32),
+    mask: CellMask,
+) -> PlotResult<HtmlCanvasElement> {
     // Sized by `paint_cells`, which sets `cols × rows`.
     let canvas = detached_canvas(1, 1)?;
-    paint_cells(&canvas, matrix, (low, high))?;
+    paint_cells(&canvas, matrix, (low, high), mask)?;
     Ok(canvas)
 }
 
 /// Makes `canvas` `cols × rows` pixels and paints one pixel per matrix cell, coloured on
-/// `range` (CSS scales it; `image-rendering: pixelated` keeps the cells sharp).
+/// `range` (CSS scales it; `image-rendering: pixelated` keeps the cells sharp); the cells
+/// `mask` hides are grey.
 pub fn paint_cells(
     canvas: &HtmlCanvasElement,
     matrix: &Matrix,
     (low, high): (f32, f32),
+    mask: CellMask,
 ) -> PlotResult<()> {
     let (cols, rows) = (matrix.cols() as u32, matrix.rows() as u32);
     // Setting a canvas's size reallocates and clears it even when unchanged.
@@ -111,6 +120,7 @@ pub fn paint_cells(
     }
     let mut rgba = Vec::new();
     fill_rgba(matrix.as_slice(), low, high, &mut rgba);
+    mask_rgba(&mut rgba, matrix.cols(), mask);
     let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), cols, rows)
         .map_err(plot_err)?;
     context_2d(canvas)?
@@ -131,15 +141,17 @@ pub fn context_for_css_box(
 }
 
 /// Paints the cells of `matrix` into `rect` of `canvas`, nearest-neighbour scaled, so every
-/// cell has exactly its colour whatever the zoom.
+/// cell has exactly its colour whatever the zoom; the cells `mask` hides are grey and hatched
+/// (at `style`'s pixel density).
 pub fn blit_cells(
     canvas: &HtmlCanvasElement,
     matrix: &Matrix,
     range: (f32, f32),
     rect: PlotRect,
+    (mask, style): (CellMask, &PlotStyle),
 ) -> PlotResult<()> {
     // A fresh one-pixel-per-cell canvas on every call, scaled into `rect` below.
-    let cells = cells_canvas(matrix, range)?;
+    let cells = cells_canvas(matrix, range, mask)?;
     let context = context_2d(canvas)?;
     // Else the browser interpolates between cells as it scales up, blurring their edges.
     context.set_image_smoothing_enabled(false);
@@ -151,7 +163,12 @@ pub fn blit_cells(
             rect.width as f64,
             rect.height as f64,
         )
-        .map_err(plot_err)
+        .map_err(plot_err)?;
+    if mask == CellMask::None {
+        return Ok(());
+    }
+    let size = (matrix.rows(), matrix.cols());
+    draw_mask_hatch(&drawing_area(canvas)?, rect, size, mask, style)
 }
 
 /// Writes where the data area is (device pixels) onto the canvas as data attributes, so

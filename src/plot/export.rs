@@ -2,7 +2,8 @@
 //! backend (heatmap cells embedded as one PNG image, not one element per cell).
 
 use super::fast_canvas::Measured;
-use super::{plot_err, PlotRect, PlotResult};
+use super::mask::{look_ahead_hatch, CellMask, HATCH};
+use super::{plot_err, PlotRect, PlotResult, PlotStyle};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_svg::SVGBackend;
@@ -46,6 +47,33 @@ pub fn embed_image(svg: &str, rect: PlotRect, png_data_url: &str) -> String {
     match svg.rfind("</svg>") {
         Some(end) => format!("{}{}\n{}", &svg[..end], image, &svg[end..]),
         None => svg.to_owned(),
+    }
+}
+
+/// Adds `mask`'s hatch over the cells of a `rows × cols` map in `rect` to an SVG document,
+/// as one path before its closing tag (nothing for a map without a mask).
+pub fn append_hatch(
+    svg: &mut String,
+    rect: PlotRect,
+    (rows, cols): (usize, usize),
+    mask: CellMask,
+    style: &PlotStyle,
+) {
+    if mask == CellMask::None {
+        return;
+    }
+    let lines = look_ahead_hatch(rect, rows, cols, style.px(6.0) as i32);
+    let d: String = lines
+        .iter()
+        .map(|((x0, y0), (x1, y1))| format!("M{x0} {y0}L{x1} {y1}"))
+        .collect();
+    let [r, g, b] = HATCH;
+    let path = format!(
+        r#"<path d="{d}" stroke="rgb({r},{g},{b})" stroke-width="{}" fill="none"/>"#,
+        style.px(1.0)
+    );
+    if let Some(end) = svg.rfind("</svg>") {
+        svg.insert_str(end, &(path + "\n"));
     }
 }
 

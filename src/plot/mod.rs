@@ -3,8 +3,8 @@
 //! downloads.
 
 pub use attnscope_plot::{
-    cells, colormap, curves, grid, head_lines, heatmap, plot_err, pooling, PlotRect, PlotResult,
-    PlotStyle,
+    cells, colormap, curves, grid, head_lines, heatmap, mask, plot_err, pooling, PlotRect,
+    PlotResult, PlotStyle,
 };
 
 pub mod canvas;

@@ -9,6 +9,7 @@ use crate::embed::options::EmbedOptions;
 use crate::engine::backend::Backend;
 use crate::hooks::keys::KeyPhase;
 use crate::route::{Location, Query, Route};
+use crate::views::generate::GenerateView;
 use crate::views::playground::PlaygroundView;
 use crate::views::steps::StepsView;
 use yew::prelude::*;
@@ -29,6 +30,8 @@ pub enum StopView {
     /// The step-through with this URL query.
     /// Read as the step-through's own URL parameters, but never written back to the URL.
     Steps(&'static [(&'static str, &'static str)]),
+    /// The decoder's page with this URL query, never written back to the URL.
+    Generate(&'static [(&'static str, &'static str)]),
 }
 
 /// One stop of the lesson.
@@ -102,6 +105,18 @@ pub const STOPS: &[Stop] = &[
         look: "Each row is one Spanish word being written; its bright cells are the English words it attended to. “rojo” looks back at “red” although the order flips.",
         try_this: "Type “the big house” and find the crossing.",
         view: StopView::Embed(&[("model", "translate-en-es"), ("view", "alignment"), ("text", "the red car is fast"), ("editable", "")]),
+    },
+    Stop {
+        title: "Why a decoder may not look ahead",
+        look: "A decoder like GPT learns to predict each next word from the words before it. If “film” could attend to “is”, it would read the answer it must guess; the look-ahead mask sets those scores to −∞, so the later keys get weight exactly 0.",
+        try_this: "Step with → to the weights, then pick the last token as the query: it is the only one that sees the whole sentence.",
+        view: StopView::Steps(&[("model", "story-decoder"), ("text", "the film is a"), ("layer", "0"), ("head", "0"), ("query", "2"), ("step", "4")]),
+    },
+    Stop {
+        title: "Temperature and top-k choose the next word",
+        look: "The bars are the decoder's probabilities for the word after the prompt. Temperature divides the scores before the softmax: below 1 the favourite takes more, above 1 the bars even out; top-k keeps only the k most likely.",
+        try_this: "Set top-k to 1 and press Next token (always the favourite), then raise the temperature to 2 and generate again.",
+        view: StopView::Generate(&[("text", "the film is a"), ("t", "1"), ("k", "20")]),
     },
 ];
 
@@ -196,6 +211,9 @@ pub fn LessonView(props: &LessonProps) -> Html {
             // `sync_url={false}`: the URL belongs to the lesson (`#/lesson/n`); a playground
             // writing its own parameters would turn the address into the playground's.
             html! { <PlaygroundView key={n} query={query(pairs)} sync_url={false} /> }
+        }
+        StopView::Generate(pairs) => {
+            html! { <GenerateView key={n} query={query(pairs)} backend={props.backend.clone()} on_device_lost={Callback::from(crate::engine::page::device_lost)} sync_url={false} /> }
         }
         StopView::Steps(pairs) => {
             html! { <StepsView key={n} query={query(pairs)} backend={props.backend.clone()} on_device_lost={Callback::from(crate::engine::page::device_lost)} sync_url={false} /> }

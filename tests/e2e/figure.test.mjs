@@ -26,6 +26,8 @@ const CASES = [
   ['pooling', 'sentiment-bilstm', 'pooling', 0, 0, ''],
   ['alignment', 'translate-en-es', 'alignment', 0, 0, ''],
   ['pe', 'sentiment-transformer', 'pe', 0, 0, ''],
+  ['causal', 'story-decoder', 'heatmap', 3, 1, ''],
+  ['next', 'story-decoder', 'next-token', 0, 0, ''],
 ];
 
 let attn;
@@ -90,6 +92,14 @@ test('every view of every shipped model: the element shows the figure the CLI pr
       const worst = map.values.reduce((w, v, i) => Math.max(w, Math.abs(v - want[i])), 0);
       assert.ok(worst <= GPU_TOLERANCE, `${id}: ${map.name} differs by ${worst}`);
     });
+    if (id === 'causal') {
+      // The decoder's map in the result: exactly 0 after each query (the look-ahead mask), the
+      // caption naming the mask, and the most probable next tokens beside it.
+      const [{ rows, cols, values }] = shown.maps;
+      for (let i = 0; i < rows; i++) for (let j = i + 1; j < cols; j++) assert.equal(values[i * cols + j], 0, `causal (${i}, ${j})`);
+      assert.match(shown.figure.caption, /look-ahead mask/);
+      assert.ok(shown.nextTokens.length > 0 && shown.nextTokens[0].probability > 0);
+    }
     assert.equal(shown.notice ?? null, cli.notice ?? null, `${id}: notice`);
     if (view !== 'pe') assert.equal(shown.engine, 'gpu', `${id}: the GPU engine ran`);
   }

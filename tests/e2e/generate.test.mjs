@@ -1,6 +1,6 @@
 // The decoder's page (#/generate): typing predicts the next token live on both engines, equal
-// to the CLI (the CPU reference, native); the causal maps are exactly 0 above the diagonal in
-// the one-head heatmap; greedy generation appends the CLI's best token; the settings live in
+// to the CLI (the CPU reference, native); the causal maps' cells above the diagonal are drawn
+// as the look-ahead mask in the one-head heatmap; greedy generation appends the CLI's best token; the settings live in
 // the URL; bad input keeps the page; both themes and 360 px stay clean.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,16 +63,23 @@ for (const webgpu of [true, false]) {
         probabilities.forEach((p, k) => assert.ok(Math.abs(p - want[k].probability) <= 1e-4 + 1e-4 * want[k].probability,
           `“${texts[i]}” candidate ${k}: ${p} vs ${want[k].probability}`));
       });
-      // The one-head heatmap is the causal map: every cell above the diagonal is exactly 0, drawn
-      // as the bottom of the scale (viridis 0, rgb(68, 1, 84)); the diagonal's first cell, a
-      // token's whole weight on itself, is the top.
+      // The one-head heatmap is the causal map: every cell above the diagonal is the look-ahead
+      // mask, drawn neutral grey (the fill, the hatch or a blend of the two: r = g = b, which no
+      // viridis colour is) and read out as masked; the diagonal's first cell, a token's whole
+      // weight on itself, is the top of the scale.
       const t = Number(seen.at(-1).t);
       assert.equal(await page.$eval('#story-decoder-head', (c) => Number(c.dataset.rows)), t);
       await page.$eval('#story-decoder-head', (c) => c.scrollIntoView());
       for (const [row, col] of [[0, t - 1], [0, 1], [t - 2, t - 1]]) {
         const [r, g, b] = await cellPixel(page, 'story-decoder-head', row, col);
-        assert.deepEqual([r, g, b], [68, 1, 84], `cell (${row}, ${col}) above the diagonal`);
+        assert.ok(r === g && g === b && r >= 90 && r <= 160, `cell (${row}, ${col}) above the diagonal is mask grey: ${[r, g, b]}`);
       }
+      for (const [row, col] of [[1, 0], [t - 1, 0], [t - 1, t - 1]]) {
+        const [r, g, b] = await cellPixel(page, 'story-decoder-head', row, col);
+        assert.ok(!(r === g && g === b), `cell (${row}, ${col}) on or below the diagonal is a value: ${[r, g, b]}`);
+      }
+      const caption = await page.$eval('#story-decoder-head', (c) => c.closest('figure')?.textContent ?? '');
+      assert.match(caption, /look-ahead mask/, 'the figure says what the grey cells are');
       assert.deepEqual((await cellPixel(page, 'story-decoder-head', 0, 0)).slice(0, 3), [253, 231, 37], 'row 0 puts all its weight on itself');
       assert.deepEqual(problems.consoleErrors, []);
       assert.deepEqual(problems.foreignRequests, []);

@@ -277,13 +277,41 @@ test('presenter mode: large type, arrows step, both themes at 1280 × 720', asyn
   await context.close();
 });
 
+test('step-through of the decoder: the look-ahead mask sends every later key to −∞ and weight 0, as the CLI computes', async () => {
+  const { page, context, problems } = await guardedPage(browser, server.origin);
+  const text = 'the film is a';
+  await page.goto(server.base + `#/steps?model=story-decoder&text=${encodeURIComponent(text)}&layer=1&head=2&query=2&step=4`);
+  await page.waitForFunction(() => document.getElementById('steps-record')?.dataset.weights, null, { timeout: 60000 });
+  const record = await page.$eval('#steps-record', (e) => ({ ...e.dataset }));
+  const trace = cliInspect('story-decoder', text, 1, 2, '');
+  const t = trace.tokens.length;
+  const weights = parse(record.weights);
+  assert.equal(weights.length, t);
+  // Query 2 ([CLS] the film): keys 3 and after are the future.
+  weights.forEach((w, j) => { if (j > 2) assert.equal(w, 0, `key ${j} after the query`); });
+  assert.ok(Math.abs(weights.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+  const raw = parse(record.raw);
+  row(trace.detail.raw_scores, 2).forEach((v, j) => assert.ok(Math.abs(raw[j] - v) <= 1e-5 * (1 + Math.abs(v)), `q·k[${j}]`));
+  assert.equal(await page.$eval('.step', (e) => e.dataset.step), 'mask');
+  assert.match(await page.textContent('.step h2, .step h3'), /look-ahead mask/i);
+  const cells = await page.$$eval('#steps-masked tbody tr', (rows) => rows.map((r) => r.querySelector('td').textContent));
+  cells.forEach((c, j) => (j > 2 ? assert.equal(c, '−∞', `key ${j}`) : assert.notEqual(c, '−∞', `key ${j}`)));
+  assert.match(await page.textContent('.step'), /may not attend to tokens 3 to/);
+  await screenshot(page, 'steps-decoder.png');
+  assert.deepEqual(problems.consoleErrors, []);
+  await context.close();
+});
+
+/** The lesson's stops (src/views/lesson.rs `STOPS`). */
+const STOP_COUNT = 11;
+
 test('the lesson: every stop from its URL, then first to last by keyboard alone', async () => {
   const { page, context, problems } = await guardedPage(browser, server.origin, { width: 1280, height: 720 });
   const content = () => page.waitForFunction(() => {
     const stage = document.querySelector('.lesson-stage');
     return stage && stage.querySelectorAll('canvas, table, .pooled-token').length > 0;
   }, null, { timeout: 60000 });
-  for (let n = 1; n <= 9; n++) {
+  for (let n = 1; n <= STOP_COUNT; n++) {
     await page.goto(server.base + `#/lesson/${n}`);
     await page.reload();
     await content();
@@ -296,11 +324,11 @@ test('the lesson: every stop from its URL, then first to last by keyboard alone'
   await content();
   for (let presses = 0; presses < 40; presses++) {
     const stop = await page.$eval('#lesson-view', (e) => Number(e.dataset.stop));
-    if (stop === 9) break;
+    if (stop === STOP_COUNT) break;
     await page.keyboard.press('ArrowRight');
     await page.waitForTimeout(150);
   }
-  assert.equal(await page.$eval('#lesson-view', (e) => e.dataset.stop), '9', 'the arrows reach the last stop');
+  assert.equal(await page.$eval('#lesson-view', (e) => e.dataset.stop), String(STOP_COUNT), 'the arrows reach the last stop');
   await content();
   await screenshot(page, 'lesson-last.png');
   assert.deepEqual(problems.consoleErrors, []);

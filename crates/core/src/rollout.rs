@@ -91,6 +91,7 @@ mod tests {
             heads,
             len: t,
             weights,
+            causal: false,
         }
     }
 

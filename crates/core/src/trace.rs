@@ -63,6 +63,10 @@ pub struct SelfAttention {
     pub len: usize,
     /// (layers, heads, T, T), row-major.
     pub weights: Vec<f32>,
+    /// Whether the maps were computed under the look-ahead mask (a decoder): every weight
+    /// of a key after its query is exactly 0, and views draw those cells as masked.
+    #[serde(default)]
+    pub causal: bool,
 }
 
 impl SelfAttention {

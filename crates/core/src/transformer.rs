@@ -220,6 +220,7 @@ impl TransformerEncoderClassifier {
                 heads: h,
                 len: t_len,
                 weights,
+                causal: c.causal,
             },
             detail: detail.map(Box::new),
         })

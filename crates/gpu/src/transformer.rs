@@ -328,6 +328,7 @@ impl GpuTransformer {
                 heads,
                 len: t,
                 weights: read.attention,
+                causal: c.causal,
             },
             detail: None,
             hidden: attnscope_core::Matrix::from_vec(t, c.d_model, hidden)

@@ -2,6 +2,7 @@
 //! canvases blit the same colours as image data instead (`colormap::fill_rgba`).
 
 use crate::colormap::color_for;
+use crate::mask::{CellMask, MASKED};
 use crate::{plot_err, PlotRect, PlotResult};
 use attnscope_core::Matrix;
 use plotters::coord::Shift;
@@ -13,12 +14,13 @@ fn edge(start: i32, len: i32, i: usize, n: usize) -> i32 {
 }
 
 /// Fills the data area `rect` of `root` with `matrix`'s cells, row 0 at the top, coloured by
-/// viridis over `range`.
+/// viridis over `range`; the cells `mask` hides are [`MASKED`] grey.
 pub fn draw_cells<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     matrix: &Matrix,
     (low, high): (f32, f32),
     rect: PlotRect,
+    mask: CellMask,
 ) -> PlotResult<()> {
     let (rows, cols) = (matrix.rows(), matrix.cols());
     for r in 0..rows {
@@ -31,7 +33,11 @@ pub fn draw_cells<DB: DrawingBackend>(
                 edge(rect.left, rect.width, c, cols),
                 edge(rect.left, rect.width, c + 1, cols),
             );
-            let [red, green, blue] = color_for(matrix.get(r, c).unwrap_or(0.0), low, high);
+            let [red, green, blue] = if mask.hides(r, c) {
+                MASKED
+            } else {
+                color_for(matrix.get(r, c).unwrap_or(0.0), low, high)
+            };
             root.draw(&Rectangle::new(
                 [(x0, y0), (x1, y1)],
                 RGBColor(red, green, blue).filled(),

@@ -43,6 +43,21 @@ pub fn fill_rgba(values: &[f32], low: f32, high: f32, rgba: &mut Vec<u8>) {
     }
 }
 
+/// Paints the pixels of `rgba` (a `cols`-wide image, 4 bytes a pixel, one pixel a cell) that
+/// `mask` hides in [`crate::mask::MASKED`] grey.
+pub fn mask_rgba(rgba: &mut [u8], cols: usize, mask: crate::mask::CellMask) {
+    if mask == crate::mask::CellMask::None || cols == 0 {
+        return;
+    }
+    for (row, line) in rgba.chunks_exact_mut(cols * 4).enumerate() {
+        for (col, pixel) in line.chunks_exact_mut(4).enumerate() {
+            if mask.hides(row, col) {
+                pixel[..3].copy_from_slice(&crate::mask::MASKED);
+            }
+        }
+    }
+}
+
 /// Okabe–Ito colours for lines, ordered for contrast on the light or the dark background.
 pub fn line_palette(dark: bool) -> [RGBColor; 6] {
     let blue = if dark {

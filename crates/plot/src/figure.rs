@@ -16,11 +16,12 @@ use crate::cells::draw_cells;
 use crate::grid::draw_head_grid;
 use crate::head_lines::{draw_head_lines, view_height};
 use crate::heatmap::{draw_heatmap_frame, AxisLabels, HeatmapSpec};
-use crate::pooling::{draw_pooling, figure_height};
+use crate::mask::{draw_mask_hatch, CellMask};
+use crate::pooling::{draw_bars, draw_pooling, figure_height};
 use crate::{PlotResult, PlotStyle};
 use attnscope_core::positional_encoding::{positional_encoding, PeParams};
 use attnscope_core::rollout::rollout;
-use attnscope_core::trace::{Attention, Output, SelfAttention, Trace};
+use attnscope_core::trace::{Attention, Candidate, Output, SelfAttention, Trace};
 use attnscope_core::Matrix;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -46,10 +47,12 @@ pub enum ViewKind {
     Alignment,
     /// The sinusoidal positional-encoding matrix (no model runs).
     Pe,
+    /// A decoder's most probable next tokens after the text, with their probabilities.
+    NextToken,
 }
 
 /// Every view, in the order the docs list them.
-pub const VIEWS: [ViewKind; 7] = [
+pub const VIEWS: [ViewKind; 8] = [
     ViewKind::Heatmap,
     ViewKind::Head,
     ViewKind::Model,
@@ -57,6 +60,7 @@ pub const VIEWS: [ViewKind; 7] = [
     ViewKind::Pooling,
     ViewKind::Alignment,
     ViewKind::Pe,
+    ViewKind::NextToken,
 ];
 
 /// What a view needs the model to be.
@@ -70,6 +74,8 @@ pub enum Needs {
     Translator,
     /// No model at all.
     Nothing,
+    /// A decoder's next-token distribution.
+    Decoder,
 }
 
 impl ViewKind {
@@ -83,6 +89,7 @@ impl ViewKind {
             ViewKind::Pooling => "pooling",
             ViewKind::Alignment => "alignment",
             ViewKind::Pe => "pe",
+            ViewKind::NextToken => "next-token",
         }
     }
 
@@ -105,9 +112,13 @@ impl ViewKind {
             ViewKind::Pooling => Needs::BiLstm,
             ViewKind::Alignment => Needs::Translator,
             ViewKind::Pe => Needs::Nothing,
+            ViewKind::NextToken => Needs::Decoder,
         }
     }
 }
+
+/// How many of a decoder's next-token candidates the next-token view shows.
+pub const NEXT_TOKEN_BARS: usize = 10;
 
 /// Positions and dimensions of the positional-encoding view.
 pub const PE_SIZE: (usize, usize) = (64, 128);
@@ -173,6 +184,7 @@ impl fmt::Display for FigureError {
                     Needs::BiLstm => "a BiLSTM",
                     Needs::Translator => "the translator",
                     Needs::Nothing => "no model",
+                    Needs::Decoder => "a decoder",
                 };
                 write!(
                     f,
@@ -214,6 +226,8 @@ pub struct HeatmapFigure {
     pub col_name: &'static str,
     /// The values at the two ends of the colour scale.
     pub range: (f32, f32),
+    /// The cells a mask hides (the look-ahead mask of a decoder's maps and rollout).
+    pub mask: CellMask,
 }
 
 /// What one view of one trace shows, ready for any surface to draw.
@@ -251,6 +265,15 @@ pub enum FigureBody {
         heads_off: Vec<(usize, usize)>,
         /// The head opened in the one-head heatmap.
         open: (usize, usize),
+    },
+    /// A decoder's most probable next tokens, best first.
+    NextToken {
+        /// The position whose continuation they are (0-based; the start token is 0).
+        position: usize,
+        /// The candidates' tokens as the vocabulary writes them.
+        tokens: Vec<String>,
+        /// Their probabilities under the full softmax.
+        probabilities: Vec<f32>,
     },
     /// The BiLSTM's pooling weight of each token.
     Pooling {
@@ -354,6 +377,13 @@ impl Figure {
                     weights: weights.clone(),
                 },
             }),
+            (Needs::Decoder, _) => match &trace.output {
+                Output::NextToken {
+                    position,
+                    candidates,
+                } => Ok(Self::next_token(*position, candidates)),
+                _ => Err(wrong()),
+            },
             (Needs::Translator, Attention::Cross { weights }) => {
                 let Output::Translation { tokens: target, .. } = &trace.output else {
                     return Err(wrong());
@@ -386,10 +416,17 @@ impl Figure {
                 cols: (*tokens).clone(),
             }))
         };
+        // A decoder's maps: the cells after each query are the look-ahead mask, not weights.
+        let mask = CellMask::of(maps.causal);
+        let masked = if maps.causal {
+            " · grey: the look-ahead mask (a token sees only itself and earlier tokens)"
+        } else {
+            ""
+        };
         let (caption, file_stem, body) = match view {
             ViewKind::Heatmap => (
                 format!(
-                    "One head · {}{}",
+                    "One head · {}{}{masked}",
                     head_name(layer, head),
                     if selection.is_off(layer, head) {
                         " (switched off)"
@@ -407,10 +444,11 @@ impl Figure {
                     row_name: "query",
                     col_name: "key",
                     range: (0.0, 1.0),
+                    mask,
                 }),
             ),
             ViewKind::Rollout => (
-                "Attention rollout across layers (Abnar & Zuidema 2020)".to_owned(),
+                format!("Attention rollout across layers (Abnar & Zuidema 2020){masked}"),
                 "rollout".to_owned(),
                 FigureBody::Heatmap(HeatmapFigure {
                     name: "rollout".to_owned(),
@@ -421,6 +459,7 @@ impl Figure {
                     row_name: "position",
                     col_name: "token",
                     range: (0.0, 1.0),
+                    mask,
                 }),
             ),
             ViewKind::Head => (
@@ -450,6 +489,24 @@ impl Figure {
         })
     }
 
+    /// The next-token view: the [`NEXT_TOKEN_BARS`] most probable of `candidates`.
+    pub fn next_token(position: usize, candidates: &[Candidate]) -> Self {
+        let shown = &candidates[..candidates.len().min(NEXT_TOKEN_BARS)];
+        Figure {
+            view: ViewKind::NextToken,
+            caption: format!(
+                "Next token after position {position}: the {} most probable",
+                shown.len()
+            ),
+            file_stem: "next-token".to_owned(),
+            body: FigureBody::NextToken {
+                position,
+                tokens: shown.iter().map(|c| c.token.clone()).collect(),
+                probabilities: shown.iter().map(|c| c.probability).collect(),
+            },
+        }
+    }
+
     /// The translator's cross-attention: generated tokens × source tokens.
     pub fn alignment(weights: Arc<Matrix>, target: Vec<String>, source: Rc<Vec<String>>) -> Self {
         Figure {
@@ -468,6 +525,7 @@ impl Figure {
                 row_name: "step",
                 col_name: "source",
                 range: (0.0, 1.0),
+                mask: CellMask::None,
             }),
         }
     }
@@ -489,6 +547,7 @@ impl Figure {
                 row_name: "pos",
                 col_name: "dim",
                 range: (-1.0, 1.0),
+                mask: CellMask::None,
             }),
         }
     }
@@ -518,6 +577,12 @@ impl Figure {
                     .map(|l| format!("layer {l}"))
                     .collect(),
                 (1..=attention.heads).map(|h| format!("head {h}")).collect(),
+            ),
+            FigureBody::NextToken { tokens, .. } => (
+                "next token",
+                "",
+                vec!["probability".to_owned()],
+                tokens.clone(),
             ),
             FigureBody::Pooling { tokens, .. } => (
                 "token",
@@ -553,6 +618,12 @@ impl Figure {
                 .flat_map(|l| (0..attention.heads).map(move |h| (l, h)))
                 .map(|(l, h)| one(attention, l, h))
                 .collect(),
+            FigureBody::NextToken { probabilities, .. } => vec![ShownMap {
+                name: "next token".into(),
+                rows: 1,
+                cols: probabilities.len(),
+                values: probabilities.clone(),
+            }],
             FigureBody::Pooling { weights, .. } => vec![ShownMap {
                 name: "pooling".into(),
                 rows: 1,
@@ -572,6 +643,7 @@ impl Figure {
             },
             FigureBody::HeadLines { attention, .. } => view_height(attention.len),
             FigureBody::HeadGrid { attention, .. } => 180.0 * attention.layers as f64,
+            FigureBody::NextToken { tokens, .. } => figure_height(tokens.len()),
             FigureBody::Pooling { tokens, .. } => figure_height(tokens.len()),
         }
     }
@@ -582,7 +654,7 @@ impl Figure {
             FigureBody::Heatmap(_) => 760,
             FigureBody::HeadLines { .. } => 560,
             FigureBody::HeadGrid { attention, .. } => 170 * attention.heads as u32,
-            FigureBody::Pooling { .. } => 640,
+            FigureBody::NextToken { .. } | FigureBody::Pooling { .. } => 640,
         };
         (width, self.css_height().round() as u32)
     }
@@ -601,9 +673,12 @@ impl Figure {
                     x_label: h.x_label,
                     y_label: h.y_label,
                     labels: h.labels.as_deref(),
+                    mask: h.mask,
                 };
                 let rect = draw_heatmap_frame(root, &spec, style)?;
-                draw_cells(root, &h.matrix, h.range, rect)
+                draw_cells(root, &h.matrix, h.range, rect, h.mask)?;
+                let size = (h.matrix.rows(), h.matrix.cols());
+                draw_mask_hatch(root, rect, size, h.mask, style)
             }
             FigureBody::HeadLines {
                 attention,
@@ -616,6 +691,11 @@ impl Figure {
                 ..
             } => draw_head_grid(root, attention, heads_off, style),
             FigureBody::Pooling { tokens, weights } => draw_pooling(root, tokens, weights, style),
+            FigureBody::NextToken {
+                tokens,
+                probabilities,
+                ..
+            } => draw_bars(root, "Next-token probability", tokens, probabilities, style),
         }
     }
 }
@@ -654,6 +734,7 @@ mod tests {
             heads,
             len,
             weights,
+            causal: false,
         }));
         trace
     }

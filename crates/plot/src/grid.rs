@@ -2,6 +2,7 @@
 //! switched off marked. (The app draws the same maps into a grid of buttons.)
 
 use crate::cells::draw_cells;
+use crate::mask::CellMask;
 use crate::{plot_err, PlotRect, PlotResult, PlotStyle};
 use attnscope_core::trace::SelfAttention;
 use attnscope_core::Matrix;
@@ -44,7 +45,7 @@ pub fn draw_head_grid<DB: DrawingBackend>(
             width: side,
             height: side,
         };
-        draw_cells(area, &map, (0.0, 1.0), rect)?;
+        draw_cells(area, &map, (0.0, 1.0), rect, CellMask::of(attention.causal))?;
         if off {
             let cross = style.foreground.stroke_width(style.px(2.0));
             let (x0, y0, x1, y1) = (rect.left, rect.top, rect.left + side, rect.top + side);

@@ -1,6 +1,7 @@
 //! A matrix heatmap: rows top to bottom, columns left to right, with a colour bar.
 
 use super::{plot_err, PlotRect, PlotResult, PlotStyle};
+use crate::mask::{draw_mask_legend, CellMask};
 use attnscope_core::Matrix;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -19,6 +20,8 @@ pub struct HeatmapSpec<'a> {
     pub y_label: &'a str,
     /// Names of the rows and columns (tokens), drawn instead of indices and thinned to fit.
     pub labels: Option<&'a AxisLabels>,
+    /// The cells hidden by a mask: the frame draws its legend under the colour bar.
+    pub mask: CellMask,
 }
 
 /// Names of a heatmap's rows and columns.
@@ -139,6 +142,7 @@ pub fn draw_heatmap_frame<DB: DrawingBackend>(
         draw_axis_labels(&main, labels, rect, style)?;
     }
     draw_colorbar(&bar, spec.range, style)?;
+    draw_mask_legend(&bar, spec.mask, style)?;
     Ok(rect)
 }
 

@@ -14,6 +14,7 @@ pub mod figure;
 pub mod grid;
 pub mod head_lines;
 pub mod heatmap;
+pub mod mask;
 pub mod pooling;
 mod viridis_table;
 

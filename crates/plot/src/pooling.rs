@@ -1,6 +1,6 @@
-//! The BiLSTM's attention pooling as a static figure: one row per token, a bar as long as its
-//! weight relative to the largest, and the weight. (The app shows the same as text and a
-//! table.)
+//! Bar figures: the BiLSTM's attention pooling (one row per token, a bar as long as its
+//! weight relative to the largest, and the weight; the app shows the same as text and a
+//! table) and a decoder's next-token candidates.
 
 use crate::{plot_err, PlotResult, PlotStyle};
 use plotters::coord::Shift;
@@ -22,6 +22,24 @@ pub fn draw_pooling<DB: DrawingBackend>(
     weights: &[f32],
     style: &PlotStyle,
 ) -> PlotResult<()> {
+    draw_bars(
+        root,
+        "Attention pooling weight per token",
+        tokens,
+        weights,
+        style,
+    )
+}
+
+/// Draws `header`, then one bar per label with its value, as long as the value relative to
+/// the largest and shaded by it (the pooling weights, a decoder's next tokens).
+pub fn draw_bars<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    header: &str,
+    tokens: &[String],
+    weights: &[f32],
+    style: &PlotStyle,
+) -> PlotResult<()> {
     root.fill(&style.background).map_err(plot_err)?;
     let (w, _) = root.dim_in_pixel();
     let s = style.scale;
@@ -29,10 +47,10 @@ pub fn draw_pooling<DB: DrawingBackend>(
     let label_w = (140.0 * s) as i32;
     let value_w = (70.0 * s) as i32;
     let bar_span = (w as i32 - label_w - value_w - (24.0 * s) as i32).max(1);
-    let header = style.text(13.0).pos(Pos::new(HPos::Left, VPos::Center));
+    let header_style = style.text(13.0).pos(Pos::new(HPos::Left, VPos::Center));
     root.draw_text(
-        "Attention pooling weight per token",
-        &header,
+        header,
+        &header_style,
         ((8.0 * s) as i32, (ROW * 0.5 * s) as i32),
     )
     .map_err(plot_err)?;

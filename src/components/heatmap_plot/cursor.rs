@@ -94,11 +94,16 @@ pub fn readout(props: &HeatmapPlotProps, current: Option<(usize, usize)>) -> Str
     let value = current.and_then(|(r, c)| props.matrix.get(r, c).map(|v| (r, c, v)));
     match value {
         Some((r, c, v)) => format!(
-            "{} {r}{} · {} {c}{} = {v:.6}",
+            "{} {r}{} · {} {c}{} = {v:.6}{}",
             props.row_name,
             name(labels.map(|l| &l.rows), r),
             props.col_name,
-            name(labels.map(|l| &l.cols), c)
+            name(labels.map(|l| &l.cols), c),
+            if props.mask.hides(r, c) {
+                " (masked: a token may not look ahead)"
+            } else {
+                ""
+            }
         ),
         None => format!(
             "Hover a cell, or focus the plot and use the arrow keys, to read {} × {} values.",

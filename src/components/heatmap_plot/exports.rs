@@ -9,6 +9,7 @@ use super::HeatmapPlotProps;
 use crate::components::export_buttons::svg_export_size;
 use crate::components::UiContext;
 use crate::plot::heatmap::{draw_heatmap_frame, AxisLabels, HeatmapSpec};
+use crate::plot::mask::CellMask;
 use crate::plot::{canvas, export, PlotStyle};
 use attnscope_core::Matrix;
 use std::rc::Rc;
@@ -28,6 +29,7 @@ struct Picture {
     x_label: AttrValue,
     y_label: AttrValue,
     labels: Option<Rc<AxisLabels>>,
+    mask: CellMask,
     name: AttrValue,
 }
 
@@ -39,6 +41,7 @@ impl Picture {
             x_label: props.x_label.clone(),
             y_label: props.y_label.clone(),
             labels: props.labels.clone(),
+            mask: props.mask,
             name: props.export_name.clone(),
         }
     }
@@ -51,6 +54,7 @@ impl Picture {
             x_label: &self.x_label,
             y_label: &self.y_label,
             labels: self.labels.as_deref(),
+            mask: self.mask,
         }
     }
 
@@ -60,7 +64,7 @@ impl Picture {
         let copy = canvas::detached_canvas(page.width().max(1), page.height().max(1))?;
         let style = ui.plot_style(canvas::device_ratio());
         let rect = draw_heatmap_frame(&canvas::drawing_area(&copy)?, &self.spec(), &style)?;
-        canvas::blit_cells(&copy, &self.matrix, self.range, rect)?;
+        canvas::blit_cells(&copy, &self.matrix, self.range, rect, (self.mask, &style))?;
         let url = export::png_data_url(&copy)?;
         export::download_url(&url, &format!("{}.png", self.name))
     }
@@ -71,8 +75,11 @@ impl Picture {
         let style = PlotStyle::for_theme(ui.dark, 1.0);
         let (svg, rect) =
             export::svg_document(size, |root| draw_heatmap_frame(root, &self.spec(), &style))?;
-        let cells = export::png_data_url(&canvas::cells_canvas(&self.matrix, self.range)?)?;
-        let document = export::embed_image(&svg, rect, &cells);
+        let cells = canvas::cells_canvas(&self.matrix, self.range, self.mask)?;
+        let mut document = export::embed_image(&svg, rect, &export::png_data_url(&cells)?);
+        // The hatch goes over the embedded cells, as on the page.
+        let size = (self.matrix.rows(), self.matrix.cols());
+        export::append_hatch(&mut document, rect, size, self.mask, &style);
         export::download_text(&document, "image/svg+xml", &format!("{}.svg", self.name))
     }
 

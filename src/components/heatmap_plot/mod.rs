@@ -10,6 +10,7 @@ mod paint;
 use super::export_buttons::ExportButtons;
 use super::use_ui;
 use crate::plot::heatmap::AxisLabels;
+use crate::plot::mask::CellMask;
 use attnscope_core::Matrix;
 use cursor::{readout, use_cell_cursor, CellCursor};
 use exports::exports;
@@ -61,6 +62,10 @@ pub struct HeatmapPlotProps {
     /// Whether zoom buttons are offered (the plot then scrolls to pan).
     #[prop_or_default]
     pub zoomable: bool,
+    /// The cells a mask hides (a decoder's look-ahead mask): drawn grey and hatched, with a
+    /// legend, and read out as masked.
+    #[prop_or_default]
+    pub mask: CellMask,
 }
 
 /// The largest zoom factor.

@@ -56,15 +56,24 @@ pub fn use_paint(
         ui,
         (props.x_label.clone(), props.y_label.clone()),
         css_height,
-        props.labels.clone(),
+        (props.labels.clone(), props.mask),
         zoom,
         on_screen,
         width,
     );
     let (shared, failed) = (geometry.clone(), failure.clone());
     use_effect_with(deps, move |deps| {
-        let (matrix, range, ui, (x_label, y_label), css_height, labels, zoom, on_screen, width) =
-            deps;
+        let (
+            matrix,
+            range,
+            ui,
+            (x_label, y_label),
+            css_height,
+            (labels, mask),
+            zoom,
+            on_screen,
+            width,
+        ) = deps;
         let Some(element) = canvas_ref.cast::<HtmlCanvasElement>() else {
             return;
         };
@@ -91,10 +100,13 @@ pub fn use_paint(
             x_label,
             y_label,
             labels: labels.as_deref(),
+            mask: *mask,
         };
         let painted = canvas::drawing_area(&element)
             .and_then(|root| draw_heatmap_frame(&root, &spec, &style))
-            .and_then(|rect| canvas::blit_cells(&element, matrix, *range, rect).map(|()| rect));
+            .and_then(|rect| {
+                canvas::blit_cells(&element, matrix, *range, rect, (*mask, &style)).map(|()| rect)
+            });
         match painted {
             Ok(rect) => {
                 mark_first_heatmap();

@@ -43,6 +43,10 @@ pub struct GenerateViewProps {
     pub backend: Backend,
     /// Called when the GPU device is lost (the app moves every view to the CPU).
     pub on_device_lost: Callback<String>,
+    /// Whether the page writes its settings to the URL (`false` inside a lesson stop, where
+    /// the URL is the lesson's).
+    #[prop_or(true)]
+    pub sync_url: bool,
 }
 
 /// One token the page generated: what was drawn and with what probability.
@@ -193,7 +197,10 @@ pub fn GenerateView(props: &GenerateViewProps) -> Html {
         }
     });
     let settings = &state.settings;
-    use_url_sync(Some(Route::Generate), settings.to_query());
+    use_url_sync(
+        props.sync_url.then_some(Route::Generate),
+        settings.to_query(),
+    );
     let request = LiveRequest {
         text: settings.text.clone(),
         interventions: Interventions {

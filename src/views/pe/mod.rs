@@ -215,13 +215,7 @@ pub fn PeView(props: &PeViewProps) -> Html {
                 <EmbedButton options={EmbedOptions::default()} views={vec![ViewKind::Pe]} />
             </div>
             <Notices messages={form.notices.clone()} {on_dismiss} />
-            <p class="lede">
-                { "A Transformer sees a bag of tokens unless each position gets its own signature. The sinusoidal encoding gives position " }
-                <var>{ "pos" }</var>{ " the vector " }
-                <code>{ "PE(pos, 2i) = sin(pos / base" }<sup>{ "2i/d" }</sup>{ ")" }</code>{ ", " }
-                <code>{ "PE(pos, 2i+1) = cos(pos / base" }<sup>{ "2i/d" }</sup>{ ")" }</code>
-                { ": each pair of dimensions turns at its own speed, from one radian per position down to one turn in 2π·base positions." }
-            </p>
+            { lede() }
             // Enter in a field would submit the form and reload the page; the fields apply as
             // typed.
             <form class="controls" aria-label="Positional-encoding settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
@@ -254,11 +248,31 @@ pub fn PeView(props: &PeViewProps) -> Html {
                     matrix={data.similarity.clone()} range={data.similarity_range} x_label="position q" y_label="position p"
                     row_name="p" col_name="q" css_height={height(n)} export_name="pe-similarity" />
             </div>
-            <p class="note">
-                { "PE(p)·PE(q) = Σ" }<sub>{ "i" }</sub>{ " cos((p − q)·ω" }<sub>{ "i" }</sub>
-                { ") depends only on the offset p − q: every diagonal of the similarity matrix is constant, which is how attention can read relative position." }
-            </p>
+            { similarity_note() }
         </section>
+    }
+}
+
+/// The page's opening paragraph: what the encoding is and its two equations.
+fn lede() -> Html {
+    html! {
+        <p class="lede">
+            { "A Transformer sees a bag of tokens unless each position gets its own signature. The sinusoidal encoding gives position " }
+            <var>{ "pos" }</var>{ " the vector " }
+            <code>{ "PE(pos, 2i) = sin(pos / base" }<sup>{ "2i/d" }</sup>{ ")" }</code>{ ", " }
+            <code>{ "PE(pos, 2i+1) = cos(pos / base" }<sup>{ "2i/d" }</sup>{ ")" }</code>
+            { ": each pair of dimensions turns at its own speed, from one radian per position down to one turn in 2π·base positions." }
+        </p>
+    }
+}
+
+/// What the similarity matrix shows: PE(p)·PE(q) depends only on p − q.
+fn similarity_note() -> Html {
+    html! {
+        <p class="note">
+            { "PE(p)·PE(q) = Σ" }<sub>{ "i" }</sub>{ " cos((p − q)·ω" }<sub>{ "i" }</sub>
+            { ") depends only on the offset p − q: every diagonal of the similarity matrix is constant, which is how attention can read relative position." }
+        </p>
     }
 }
 

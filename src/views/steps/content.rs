@@ -156,14 +156,16 @@ fn head_steps(settings: &StepSettings, shown: &Shown, d: &HeadDetail) -> Vec<Ste
     // instead of nothing.
     let i = settings.query.min(tokens.len() - 1);
     let mut steps = input_steps(d, tokens);
+    // A decoder's maps were computed under the look-ahead mask: its keys after the query are
+    // masked too.
+    let causal = shown.maps().is_some_and(|m| m.causal);
     // The masks the shown numbers were computed with (not the settings, which lead them by a
     // forward just after a chip is clicked).
-    steps.extend(score_steps(
-        &shown.interventions.masked_tokens,
-        d,
-        tokens,
-        i,
-    ));
+    let masks = Masks {
+        masked: &shown.interventions.masked_tokens,
+        causal,
+    };
+    steps.extend(score_steps(masks, d, tokens, i));
     steps.extend(output_steps(d, tokens, i));
     steps
 }
@@ -212,13 +214,42 @@ fn input_steps(d: &HeadDetail, tokens: &[String]) -> Vec<Step> {
     ]
 }
 
+/// The masks a forward ran under: the keys the reader masked and, for a decoder, the
+/// look-ahead mask.
+#[derive(Clone, Copy)]
+struct Masks<'a> {
+    /// The keys the reader masked.
+    masked: &'a [usize],
+    /// Whether every key after the query is masked too.
+    causal: bool,
+}
+
+impl Masks<'_> {
+    /// Every key of a `t`-token sentence hidden from query `i`, in order.
+    fn keys(self, i: usize, t: usize) -> Vec<usize> {
+        (0..t)
+            .filter(|&j| self.masked.contains(&j) || (self.causal && j > i))
+            .collect()
+    }
+}
+
+/// What the mask step says about `hidden` keys of query `q_token` (`i`).
+fn mask_explanation(masks: Masks<'_>, q_token: &str, i: usize, t: usize) -> String {
+    match (masks.causal, masks.masked.is_empty()) {
+        (true, _) if i + 1 == t => format!("The look-ahead mask: a decoder's token may attend only to itself and earlier tokens. “{q_token}” is the last token, so every key stays{}.", if masks.masked.is_empty() { "" } else { ", but for the masked ones, which get −∞" }),
+        (true, _) => format!("The look-ahead mask: a decoder predicts each next token from what came before it, so “{q_token}” (token {i}) may not attend to tokens {} to {}: their scores become −∞ and their weights exactly 0. Without the mask, training would let every token copy the very word it must predict.", i + 1, t - 1),
+        (false, true) => "No token is masked: every key stays. Click a token above to mask it and its score becomes −∞.".into(),
+        (false, false) => "Masked keys get −∞: after the softmax their weight is exactly 0.".into(),
+    }
+}
+
 /// The query's scores against every key, scaled, masked and through the softmax.
 ///
-/// `i` is the query row, already inside the sentence. `masked` are the keys the forward
-/// masked;
-/// the softmax is `ops::softmax_parts`, the models' own, so every exponential and the sum
-/// shown are the ones the forward used.
-fn score_steps(masked: &[usize], d: &HeadDetail, tokens: &[String], i: usize) -> Vec<Step> {
+/// `i` is the query row, already inside the sentence; `masks` are those the forward ran
+/// under. The softmax is `ops::softmax_parts`, the models' own, so every exponential and the
+/// sum shown are the ones the forward used.
+fn score_steps(masks: Masks<'_>, d: &HeadDetail, tokens: &[String], i: usize) -> Vec<Step> {
+    let masked = &masks.keys(i, tokens.len());
     let q_token = &tokens[i];
     let dk = d.q.cols();
     let raw = d.raw_scores.row(i).to_vec();
@@ -259,9 +290,9 @@ fn score_steps(masked: &[usize], d: &HeadDetail, tokens: &[String], i: usize) ->
         },
         Step {
             id: "mask",
-            title: "The mask".into(),
-            equation: math::MASK,
-            explain: if masked.is_empty() { "No token is masked: every key stays. Click a token above to mask it and its score becomes −∞.".into() } else { "Masked keys get −∞: after the softmax their weight is exactly 0.".into() },
+            title: if masks.causal { "The look-ahead mask".into() } else { "The mask".into() },
+            equation: if masks.causal { math::LOOK_AHEAD } else { math::MASK },
+            explain: mask_explanation(masks, q_token, i, tokens.len()),
             body: key_table("steps-masked", "scores after the mask", tokens, &[("score", with_mask)], masked),
             kernel: kernel("// Step 2", "// Step 3"),
         },

@@ -20,6 +20,8 @@ pub const DOT: &str = r#"<math display="block"><msub><mi>s</mi><mi>j</mi></msub>
 pub const SCALE: &str = r#"<math display="block"><msub><mover><mi>s</mi><mo>~</mo></mover><mi>j</mi></msub><mo>=</mo><mfrac><msub><mi>s</mi><mi>j</mi></msub><mrow><msqrt><msub><mi>d</mi><mi>k</mi></msub></msqrt><mo>·</mo><mi>τ</mi></mrow></mfrac></math>"#;
 /// Masked keys → −∞.
 pub const MASK: &str = r#"<math display="block"><msub><mover><mi>s</mi><mo>~</mo></mover><mi>j</mi></msub><mo>=</mo><mo>−</mo><mi>∞</mi><mspace width="1em"/><mtext>for every masked key </mtext><mi>j</mi></math>"#;
+/// The look-ahead mask: keys after the query → −∞ (and any masked key).
+pub const LOOK_AHEAD: &str = r#"<math display="block"><msub><mover><mi>s</mi><mo>~</mo></mover><mi>j</mi></msub><mo>=</mo><mo>−</mo><mi>∞</mi><mspace width="1em"/><mtext>for every key </mtext><mi>j</mi><mo>&gt;</mo><mi>i</mi><mtext> (and every masked key)</mtext></math>"#;
 /// The softmax with its exponentials and their sum.
 ///
 /// Written max-subtracting, as `ops::softmax_parts` computes it, so the numbers in the

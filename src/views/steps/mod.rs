@@ -102,35 +102,7 @@ pub fn StepsView(props: &StepsProps) -> Html {
     let step = settings.step.min(count.saturating_sub(1));
 
     use_arrow_keys(&settings, step, count);
-    // `LiveText` hands over the text with the time of its input event, so the latency is
-    // measured from the keystroke, not from this render.
-    let on_edit = {
-        let settings = settings.clone();
-        let changed_at = changed_at.clone();
-        Callback::from(move |(text, at): (String, f64)| {
-            changed_at.set(Some(at));
-            settings.set(StepSettings {
-                text,
-                ..(*settings).clone()
-            });
-        })
-    };
-    // A click on a token chip masks it (or unmasks it) and runs the forward again.
-    let on_toggle_mask = {
-        let settings = settings.clone();
-        let changed_at = changed_at.clone();
-        Callback::from(move |t: usize| {
-            let mut next = (*settings).clone();
-            match next.masked.iter().position(|&m| m == t) {
-                Some(i) => {
-                    next.masked.remove(i);
-                }
-                None => next.masked.push(t),
-            }
-            changed_at.set(Some(crate::dom::now_ms()));
-            settings.set(next);
-        })
-    };
+    let (on_edit, on_toggle_mask) = edit_callbacks(&settings, &changed_at);
     let tokens = shown
         .as_ref()
         .map(|s| (*s.tokens).clone())
@@ -164,6 +136,44 @@ pub fn StepsView(props: &StepsProps) -> Html {
             if let Some(shown) = &shown { { record(&settings, shown) } }
         </section>
     }
+}
+
+/// The text's edit callback and a token chip's mask toggle; each records when it happened,
+/// so the keystroke → paint record measures this page too.
+fn edit_callbacks(
+    settings: &UseStateHandle<StepSettings>,
+    changed_at: &UseStateHandle<Option<f64>>,
+) -> (Callback<(String, f64)>, Callback<usize>) {
+    // `LiveText` hands over the text with the time of its input event, so the latency is
+    // measured from the keystroke, not from this render.
+    let on_edit = {
+        let settings = settings.clone();
+        let changed_at = changed_at.clone();
+        Callback::from(move |(text, at): (String, f64)| {
+            changed_at.set(Some(at));
+            settings.set(StepSettings {
+                text,
+                ..(*settings).clone()
+            });
+        })
+    };
+    // A click on a token chip masks it (or unmasks it) and runs the forward again.
+    let on_toggle_mask = {
+        let settings = settings.clone();
+        let changed_at = changed_at.clone();
+        Callback::from(move |t: usize| {
+            let mut next = (*settings).clone();
+            match next.masked.iter().position(|&m| m == t) {
+                Some(i) => {
+                    next.masked.remove(i);
+                }
+                None => next.masked.push(t),
+            }
+            changed_at.set(Some(crate::dom::now_ms()));
+            settings.set(next);
+        })
+    };
+    (on_edit, on_toggle_mask)
 }
 
 /// A callback that shows step `target`.
@@ -269,7 +279,7 @@ fn selectors(settings: &UseStateHandle<StepSettings>, shown: Option<&Shown>) -> 
         }
     };
     // Shipped models and any the visitor brought on another page of this visit.
-    let pickable = catalog::pickable();
+    let pickable = catalog::steppable();
     let models: Vec<String> = pickable.iter().map(|m| m.label.to_owned()).collect();
     let model_index = pickable
         .iter()
@@ -288,7 +298,7 @@ fn selectors(settings: &UseStateHandle<StepSettings>, shown: Option<&Shown>) -> 
         .unwrap_or_default();
     html! {
         <div class="controls steps-controls">
-            { select("steps-model", "Model", model_index, models, |s, i| { s.model = catalog::pickable().get(i).copied().unwrap_or(&CLASSIFIERS[0]); s.step = 0; }) }
+            { select("steps-model", "Model", model_index, models, |s, i| { s.model = catalog::steppable().get(i).copied().unwrap_or(&CLASSIFIERS[0]); s.step = 0; }) }
             if settings.model.transformer {
                 { select("steps-layer", "Layer", settings.head.0, (1..=layers).map(|l| format!("layer {l}")).collect(), |s, v| s.head.0 = v) }
                 { select("steps-head", "Head", settings.head.1, (1..=heads).map(|h| format!("head {h}")).collect(), |s, v| s.head.1 = v) }

@@ -9,8 +9,9 @@ use crate::route::{Query, MAX_POSITION};
 pub struct StepSettings {
     /// The model.
     ///
-    /// Read from the URL through `catalog::classifier`, so a model the visitor brought in this
-    /// tab (`model=user-1`) is found too; after a reload it is not, and the default is shown.
+    /// Read from the URL through `catalog::steppable_named`, so the decoder and a model the
+    /// visitor brought in this tab (`model=user-1`) are found too; after a reload a brought
+    /// one is not, and the default is shown.
     pub model: &'static ModelInfo,
     /// The sentence.
     pub text: String,
@@ -51,7 +52,9 @@ impl StepSettings {
         // parse leaves the default in place and adds one notice.
         for (key, value) in query {
             let ok = match key.as_str() {
-                "model" => catalog::classifier(value).map(|m| s.model = m).is_some(),
+                "model" => catalog::steppable_named(value)
+                    .map(|m| s.model = m)
+                    .is_some(),
                 "text" => {
                     text = Some(value.clone());
                     true
