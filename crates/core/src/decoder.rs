@@ -28,6 +28,7 @@
 //! PyTorch holds this file to account: `tests/golden.rs` (`decoder_lm`, within 1e-5).
 
 use crate::config::TransformerConfig;
+use crate::kv_cache::KvMemory;
 use crate::ops::{softmax, Linear};
 use crate::trace::{HeadDetail, Interventions, SelfAttention};
 use crate::transformer::TransformerEncoderClassifier;
@@ -45,6 +46,9 @@ pub struct TransformerDecoderLm {
     stack: TransformerEncoderClassifier,
     /// The output layer.
     head: LmHead,
+    /// The last forward's keys, values and maps: typing at the end of the text computes only
+    /// the new positions ([`crate::kv_cache`]).
+    memory: KvMemory,
 }
 
 /// A language model's output layer: the embedding itself (tied, as GPT-2 and our models) or
@@ -105,6 +109,9 @@ pub struct DecoderOutput {
     /// The last hidden state (T, d), after the final norm: row p gives the logits after
     /// position p through [`TransformerDecoderLm::logits`].
     pub hidden: Matrix,
+    /// How many leading positions came from the previous forward rather than being computed
+    /// (0 for a full forward).
+    pub reused: usize,
 }
 
 impl TransformerDecoderLm {
@@ -118,7 +125,11 @@ impl TransformerDecoderLm {
         config.labels.clear();
         let head = LmHead::load(store, config.d_model, config.vocab_size)?;
         let stack = TransformerEncoderClassifier::load(config, store)?;
-        Ok(Self { stack, head })
+        Ok(Self {
+            stack,
+            head,
+            memory: KvMemory::default(),
+        })
     }
 
     /// Its hyper-parameters (always causal).
@@ -127,9 +138,13 @@ impl TransformerDecoderLm {
     }
 
     /// Runs the decoder on `ids` (at most `max_len`; the caller truncates): the causal maps
-    /// and the next-token candidates after the last position.
+    /// and the next-token candidates after the last position. The positions the last
+    /// forward already computed (the common prefix, under the same interventions) are
+    /// reused, not recomputed: the result equals a full forward's.
     pub fn forward(&self, ids: &[u32], iv: &Interventions) -> Result<DecoderOutput, ModelError> {
-        let out = self.stack.forward(ids, iv)?;
+        let kept = self.memory.take();
+        let (out, cache, reused) = self.stack.forward_from(ids, iv, kept.as_ref())?;
+        self.memory.keep(cache);
         let next = match out.hidden.rows() {
             0 => Vec::new(),
             t => self
@@ -141,6 +156,7 @@ impl TransformerDecoderLm {
             detail: out.detail,
             next,
             hidden: out.hidden,
+            reused,
         })
     }
 

@@ -43,12 +43,7 @@ impl KvCache {
         if iv.inspect.is_some() || self.interventions != *iv {
             return 0;
         }
-        let common = self
-            .ids
-            .iter()
-            .zip(ids)
-            .take_while(|(a, b)| a == b)
-            .count();
+        let common = self.ids.iter().zip(ids).take_while(|(a, b)| a == b).count();
         common.min(ids.len().saturating_sub(1))
     }
 

@@ -12,6 +12,7 @@ pub mod config;
 pub mod decoder;
 mod error;
 pub mod hf;
+pub mod kv_cache;
 pub mod manifest;
 pub mod matrix;
 pub mod model;

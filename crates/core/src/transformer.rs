@@ -29,6 +29,7 @@
 
 use crate::activation::gelu_in_place;
 use crate::config::{Activation, Pooling, Positions, TransformerConfig};
+use crate::kv_cache::KvCache;
 use crate::ops::{embed, gemm, masked_softmax, softmax, LayerNorm, Linear, View};
 use crate::positional_encoding::{positional_encoding, PeParams};
 use crate::trace::{Classification, HeadDetail, Interventions, SelfAttention};
@@ -137,57 +138,45 @@ impl TransformerEncoderClassifier {
         ids: &[u32],
         interventions: &Interventions,
     ) -> Result<TransformerOutput, ModelError> {
+        Ok(self.forward_from(ids, interventions, None)?.0)
+    }
+
+    /// Runs the stack on `ids` reusing what `kept` (an earlier forward of this causal stack)
+    /// already holds: only the positions after the common prefix are computed
+    /// ([`crate::kv_cache`]). Returns the output, what to keep for the next forward, and how
+    /// many positions were reused. A bidirectional encoder reuses nothing (every row depends
+    /// on every token).
+    pub fn forward_from(
+        &self,
+        ids: &[u32],
+        interventions: &Interventions,
+        kept: Option<&KvCache>,
+    ) -> Result<(TransformerOutput, KvCache, usize), ModelError> {
         let c = &self.config;
-        let (t_len, d, h) = (ids.len(), c.d_model, c.n_heads);
-        // X⁰ = E[ids]·scale + PE: the table is computed for exactly T positions, the same
-        // values the GPU engine uploads once for max_len.
-        let mut x = embed(&self.embedding, ids)?; // (T, d)
-        let scale = if c.scale_embedding {
-            (d as f32).sqrt()
-        } else {
-            1.0
-        };
-        // The teaching views' first step (kept only when a head is inspected).
-        let mut sources = None;
-        if t_len > 0 {
-            let pe = match &self.positions {
-                Some(table) => {
-                    Matrix::from_vec(t_len, d, table.as_slice()[..t_len * d].to_vec()).expect("T·d")
-                }
-                None => positional_encoding(&PeParams::new(t_len, d, c.pe_base).map_err(|e| {
-                    ModelError::ConfigField {
-                        field: "d_model",
-                        reason: e.to_string(),
-                    }
-                })?)
-                .matrix()
-                .clone(),
-            };
-            if interventions.inspect.is_some() {
-                let scaled = zip_rows(&x, &x, |e, _| e * scale);
-                sources = Some((scaled, pe.clone()));
-            }
-            x = zip_rows(&x, &pe, |e, p| e * scale + p);
-            if let Some(norm) = &self.embedding_norm {
-                x = norm.forward(&x);
-            }
-        }
-        // Every layer appends its (H, T, T) maps here, in the order the views index them
-        // (`SelfAttention::map(layer, head)`), the same order the GPU writes its maps buffer.
-        let mut weights = Vec::with_capacity(c.n_layers * h * t_len * t_len); // (L, H, T, T)
+        let (t_len, h) = (ids.len(), c.n_heads);
+        let kept = kept.filter(|_| c.causal);
+        let p = kept.map_or(0, |k| k.reusable(ids, interventions));
+        // The teaching views' first step (kept only when a head is inspected, never reused).
+        let (mut x, sources) = self.input_rows(ids, p, interventions)?; // (T − p, d)
+        let mut new_maps = Vec::with_capacity(c.n_layers); // per layer, per head, (T − p, T)
+        let mut qkv_kept = Vec::with_capacity(c.n_layers);
         let mut detail: Option<HeadDetail> = None;
         for (l, layer) in self.layers.iter().enumerate() {
-            let attend =
-                |input: &Matrix, weights: &mut Vec<f32>, detail: &mut Option<HeadDetail>| {
-                    self.attention(l, layer, input, interventions, weights, detail)
-                };
+            let earlier = kept.filter(|_| p > 0).map_or(&[][..], |k| k.qkv_rows(l, p));
+            let mut attend = |input: &Matrix, detail: &mut Option<HeadDetail>| {
+                let rows = Rows { earlier, first: p };
+                let (a, qkv, maps) = self.attention(l, layer, input, rows, interventions, detail);
+                qkv_kept.push(qkv);
+                new_maps.push(maps);
+                a
+            };
             if c.norm_first {
-                let a = attend(&layer.norm1.forward(&x), &mut weights, &mut detail);
+                let a = attend(&layer.norm1.forward(&x), &mut detail);
                 x = zip_rows(&x, &a, |u, v| u + v);
                 let f = self.feed_forward(layer, &layer.norm2.forward(&x));
                 x = zip_rows(&x, &f, |u, v| u + v);
             } else {
-                let a = attend(&x, &mut weights, &mut detail);
+                let a = attend(&x, &mut detail);
                 x = layer.norm1.forward(&zip_rows(&x, &a, |u, v| u + v));
                 let f = self.feed_forward(layer, &x);
                 x = layer.norm2.forward(&zip_rows(&x, &f, |u, v| u + v));
@@ -202,19 +191,51 @@ impl TransformerEncoderClassifier {
             detail.learned_positions = self.positions.is_some();
             detail.embedding_norm = self.embedding_norm.is_some();
         }
+        // Every layer's (H, T, T) maps, in the order the views index them
+        // (`SelfAttention::map(layer, head)`), the same order the GPU writes its maps buffer:
+        // the kept rows (zero after their query), then the new ones.
+        let mut weights = vec![0f32; c.n_layers * h * t_len * t_len]; // (L, H, T, T)
+        for (l, heads) in new_maps.iter().enumerate() {
+            for (head, maps) in heads.iter().enumerate() {
+                let start = (l * h + head) * t_len * t_len;
+                let map = &mut weights[start..start + t_len * t_len];
+                if let Some(kept) = kept.filter(|_| p > 0) {
+                    for i in 0..p {
+                        map[i * t_len..i * t_len + p]
+                            .copy_from_slice(&kept.map_row((l, head), h, i)[..p]);
+                    }
+                }
+                map[p * t_len..].copy_from_slice(maps);
+            }
+        }
+        let hidden = match kept.filter(|_| p > 0) {
+            Some(kept) => {
+                let mut rows = kept.hidden.as_slice()[..p * c.d_model].to_vec();
+                rows.extend_from_slice(x.as_slice());
+                Matrix::from_vec(t_len, c.d_model, rows).expect("T·d")
+            }
+            None => x,
+        };
         // Pool, classify: the only numbers a classifier's user sees besides the maps.
-        let pooled = self.pool(&x, interventions); // (d)
+        let pooled = self.pool(&hidden, interventions); // (d)
         let logits = match &self.classifier {
             Some(classifier) => classifier.apply(&pooled),
             None => Vec::new(),
         };
-        Ok(TransformerOutput {
+        let cache = KvCache {
+            ids: ids.to_vec(),
+            interventions: interventions.clone(),
+            qkv: qkv_kept,
+            weights: weights.clone(),
+            hidden: hidden.clone(),
+        };
+        let output = TransformerOutput {
             classification: Classification {
                 labels: c.labels.clone(),
                 probabilities: softmax(&logits),
                 logits,
             },
-            hidden: x,
+            hidden,
             attention: SelfAttention {
                 layers: c.n_layers,
                 heads: h,
@@ -223,44 +244,109 @@ impl TransformerEncoderClassifier {
                 causal: c.causal,
             },
             detail: detail.map(Box::new),
-        })
+        };
+        Ok((output, cache, p))
     }
 
-    /// Multi-head self-attention of one layer; appends its (H, T, T) maps to `weights`.
-    /// Each head's Q_j, K_j, V_j are read in place from the (T, 3d) projection.
+    /// X⁰ = E[ids]·scale + PE for the positions `first..T` (the rows a forward computes),
+    /// and — when a head is inspected — the scaled embedding and the positions apart.
+    #[allow(clippy::type_complexity)]
+    fn input_rows(
+        &self,
+        ids: &[u32],
+        first: usize,
+        iv: &Interventions,
+    ) -> Result<(Matrix, Option<(Matrix, Matrix)>), ModelError> {
+        let c = &self.config;
+        let (t_len, d) = (ids.len(), c.d_model);
+        let mut x = embed(&self.embedding, &ids[first..])?; // (T − first, d)
+        let scale = if c.scale_embedding {
+            (d as f32).sqrt()
+        } else {
+            1.0
+        };
+        if t_len == 0 {
+            return Ok((x, None));
+        }
+        // The table is computed for exactly T positions, the same values the GPU engine
+        // uploads once for max_len; a position's row does not depend on T.
+        let pe = match &self.positions {
+            Some(table) => Matrix::from_vec(
+                t_len - first,
+                d,
+                table.as_slice()[first * d..t_len * d].to_vec(),
+            )
+            .expect("T·d"),
+            None => {
+                let params =
+                    PeParams::new(t_len, d, c.pe_base).map_err(|e| ModelError::ConfigField {
+                        field: "d_model",
+                        reason: e.to_string(),
+                    })?;
+                let table = positional_encoding(&params);
+                let rows = table.matrix().as_slice()[first * d..].to_vec();
+                Matrix::from_vec(t_len - first, d, rows).expect("T·d")
+            }
+        };
+        let sources = iv
+            .inspect
+            .is_some()
+            .then(|| (zip_rows(&x, &x, |e, _| e * scale), pe.clone()));
+        x = zip_rows(&x, &pe, |e, p| e * scale + p);
+        if let Some(norm) = &self.embedding_norm {
+            x = norm.forward(&x);
+        }
+        Ok((x, sources))
+    }
+
+    /// Multi-head self-attention of one layer for the new rows `x` (positions `rows.first`..),
+    /// their queries against the kept keys and values and their own. Returns the layer's
+    /// attention output (new rows × d), the whole (T, 3d) projection [Q | K | V] for the
+    /// next forward, and each head's maps (new rows × T). Each head's Q_j, K_j, V_j are read
+    /// in place from the projection.
     fn attention(
         &self,
         l: usize,
         layer: &EncoderLayer,
         x: &Matrix,
+        rows: Rows<'_>,
         iv: &Interventions,
-        weights: &mut Vec<f32>,
         detail: &mut Option<HeadDetail>,
-    ) -> Matrix {
-        let (t_len, d, h) = (x.rows(), self.config.d_model, self.config.n_heads);
+    ) -> (Matrix, Matrix, Vec<Vec<f32>>) {
+        let (n, d, h) = (x.rows(), self.config.d_model, self.config.n_heads);
         let dk = d / h;
         // One product for Q, K and V together (PyTorch's in_proj); each head then reads its
         // d_k columns of each in place through a strided view — no copies per head.
-        let qkv = layer.in_proj.forward(x); // (T, 3d) = [Q | K | V]
+        let new_qkv = layer.in_proj.forward(x); // (T − first, 3d) = [Q | K | V]
+        let qkv = if rows.earlier.is_empty() {
+            new_qkv.clone()
+        } else {
+            let mut all = rows.earlier.to_vec();
+            all.extend_from_slice(new_qkv.as_slice());
+            Matrix::from_vec(rows.first + n, 3 * d, all).expect("T·3d")
+        };
         let scale = 1.0 / ((dk as f32).sqrt() * iv.temperature());
-        let mut concat = vec![0f32; t_len * d]; // (T, d)
+        let mut concat = vec![0f32; n * d]; // (T − first, d)
+        let mut heads = Vec::with_capacity(h);
         for head in 0..h {
             // A key is visible unless masked, and — under the look-ahead mask — unless it comes
             // after the query.
             let causal = self.config.causal;
             let visible = |i: usize, j: usize| !iv.is_masked(j) && (!causal || j <= i);
-            let (scores, maps) = head_weights(&qkv, (d, dk), head, scale, visible);
+            let queries = (&new_qkv, rows.first);
+            let (scores, maps) = head_weights_from(queries, &qkv, (d, dk), head, scale, visible);
             if !iv.is_off(l, head) {
-                add_head_output(&maps, &qkv, (d, dk), head, &mut concat);
+                add_head_output_from(&maps, &qkv, (d, dk), head, &mut concat);
             }
             // The teaching views' "how was this computed": every intermediate of the
-            // inspected head, kept only when asked for (they cost copies).
+            // inspected head, kept only when asked for (they cost copies; never reused, so
+            // these are all T rows).
             if iv.inspect == Some((l, head)) {
                 *detail = Some(inspect_head((l, head), &qkv, (d, dk), x, scores, scale));
             }
-            weights.extend(maps);
+            heads.push(maps);
         }
-        let concat = Matrix::from_vec(t_len, d, concat).expect("T·d");
+        let concat = Matrix::from_vec(n, d, concat).expect("T·d");
         let projected = layer.out_proj.forward(&concat);
         if let Some(detail) = detail.as_mut().filter(|dt| dt.layer == l) {
             let head = detail.head;
@@ -270,7 +356,7 @@ impl TransformerEncoderClassifier {
             detail.concat = concat;
             detail.projected = projected.clone();
         }
-        projected
+        (projected, qkv, heads)
     }
 
     /// FF(X) = act(X·W₁ᵀ + b₁)·W₂ᵀ + b₂, act = ReLU or exact GELU as configured.
@@ -309,6 +395,15 @@ impl TransformerEncoderClassifier {
             }
         }
     }
+}
+
+/// Where a forward's new rows start, and the kept [Q | K | V] rows before them.
+#[derive(Clone, Copy)]
+struct Rows<'a> {
+    /// The kept rows, `first × 3d` values (empty for a full forward).
+    earlier: &'a [f32],
+    /// The position of the first new row.
+    first: usize,
 }
 
 /// Element-wise f(a, b) of two matrices of one shape.
@@ -392,22 +487,36 @@ pub fn head_weights(
     scale: f32,
     visible: impl Fn(usize, usize) -> bool,
 ) -> (Vec<f32>, Vec<f32>) {
-    let t_len = qkv.rows();
-    let mut scores = vec![0f32; t_len * t_len]; // S = Q_h·K_hᵀ·scale, (T, T)
+    head_weights_from((qkv, 0), qkv, (d, dk), head, scale, visible)
+}
+
+/// [`head_weights`] for the queries of `queries` (n rows of a (·, 3d) projection, the
+/// positions `first..first + n`) against every key of `keys` (T, 3d): S and A are (n × T),
+/// and `visible` is asked with the query's position.
+pub fn head_weights_from(
+    (queries, first): (&Matrix, usize),
+    keys: &Matrix,
+    (d, dk): (usize, usize),
+    head: usize,
+    scale: f32,
+    visible: impl Fn(usize, usize) -> bool,
+) -> (Vec<f32>, Vec<f32>) {
+    let (n, t_len) = (queries.rows(), keys.rows());
+    let mut scores = vec![0f32; n * t_len]; // S = Q_h·K_hᵀ·scale, (n, T)
     gemm(
-        t_len,
+        n,
         dk,
         t_len,
         scale,
-        (qkv.as_slice(), head_part(0, head, (d, dk))),
-        (qkv.as_slice(), head_part(1, head, (d, dk)).t()),
+        (queries.as_slice(), head_part(0, head, (d, dk))),
+        (keys.as_slice(), head_part(1, head, (d, dk)).t()),
         0.0,
         (&mut scores, View::rows(0, t_len)),
     );
-    let mut maps = Vec::with_capacity(t_len * t_len); // A = softmax over the visible keys
-    for i in 0..t_len {
+    let mut maps = Vec::with_capacity(n * t_len); // A = softmax over the visible keys
+    for i in 0..n {
         maps.extend(masked_softmax(&scores[i * t_len..(i + 1) * t_len], |j| {
-            visible(i, j)
+            visible(first + i, j)
         }));
     }
     (scores, maps)
@@ -422,9 +531,22 @@ pub fn add_head_output(
     head: usize,
     concat: &mut [f32],
 ) {
+    add_head_output_from(maps, qkv, (d, dk), head, concat);
+}
+
+/// [`add_head_output`] for n query rows: `maps` is (n × T) against the T values of `qkv`,
+/// and `concat` (n × d).
+pub fn add_head_output_from(
+    maps: &[f32],
+    qkv: &Matrix,
+    (d, dk): (usize, usize),
+    head: usize,
+    concat: &mut [f32],
+) {
     let t_len = qkv.rows();
+    let n = maps.len() / t_len.max(1);
     gemm(
-        t_len,
+        n,
         t_len,
         dk,
         1.0,

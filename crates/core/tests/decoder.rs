@@ -51,6 +51,85 @@ fn no_query_sees_a_later_key_and_every_row_sums_to_one() {
 }
 
 #[test]
+fn a_cached_forward_equals_a_full_one_over_random_edits() {
+    // Property over random typing: appending tokens, deleting from the end, changing a token in
+    // the middle, and now and then new interventions. Each forward of the model that keeps its
+    // keys and values equals the forward of a fresh copy (which computes every position), and
+    // reuses exactly the positions before the first change (all but the last when nothing
+    // changed; none when the interventions did).
+    let model = random_decoder(57, 64, 11);
+    let mut rng = SplitMix(77);
+    let mut ids: Vec<u32> = vec![0];
+    let mut iv = Interventions::default();
+    let mut last: Vec<u32> = Vec::new();
+    let mut last_iv = iv.clone();
+    for step in 0..60 {
+        let mut first_change = ids.len();
+        match rng.below(6) {
+            0..=2 => {
+                for _ in 0..1 + rng.below(3) {
+                    if ids.len() < 64 {
+                        ids.push(rng.below(57) as u32);
+                    }
+                }
+            }
+            3 if ids.len() > 2 => {
+                let keep = 1 + rng.below(ids.len() - 1);
+                ids.truncate(keep);
+            }
+            4 if ids.len() > 1 => {
+                let at = 1 + rng.below(ids.len() - 1);
+                ids[at] = (ids[at] + 1 + rng.below(55) as u32) % 57;
+                first_change = at;
+            }
+            _ => {
+                iv.heads_off = if step % 2 == 0 {
+                    vec![(0, rng.below(4))]
+                } else {
+                    vec![]
+                };
+                iv.masked_tokens = if step % 3 == 0 {
+                    vec![rng.below(ids.len())]
+                } else {
+                    vec![]
+                };
+            }
+        }
+        let common = last.iter().zip(&ids).take_while(|(a, b)| a == b).count();
+        let want_reused = if iv == last_iv {
+            common.min(first_change).min(ids.len() - 1)
+        } else {
+            0
+        };
+        let cached = model.forward(&ids, &iv).unwrap();
+        let full = model.clone().forward(&ids, &iv).unwrap();
+        assert_eq!(full.reused, 0, "a fresh copy computes every position");
+        assert_eq!(cached.reused, want_reused, "step {step}: {ids:?}");
+        assert_eq!(cached.attention.len, ids.len());
+        for (k, (a, b)) in cached
+            .attention
+            .weights
+            .iter()
+            .zip(&full.attention.weights)
+            .enumerate()
+        {
+            assert!(close(*a, *b), "step {step} map value {k}: {a} vs {b}");
+        }
+        for (a, b) in cached.hidden.as_slice().iter().zip(full.hidden.as_slice()) {
+            assert!(close(*a, *b), "step {step} hidden: {a} vs {b}");
+        }
+        for ((id, p), (fid, fp)) in cached.next.iter().zip(&full.next) {
+            assert!(
+                close(*p, *fp) && (id == fid || close(*p, *fp)),
+                "step {step} next"
+            );
+        }
+        last = ids.clone();
+        last_iv = iv.clone();
+    }
+}
+
+#[test]
 fn a_prefix_forward_is_the_full_forwards_first_rows() {
     // Property over random texts and interventions: for every prefix ids[..=p], its maps are
     // the top-left block of the full maps and its next-token candidates are those of the full

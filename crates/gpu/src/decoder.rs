@@ -76,6 +76,9 @@ impl GpuDecoder {
             detail: None,
             next,
             hidden: out.hidden,
+            // The GPU engine runs every position each time (a forward at T = 128 is well
+            // under a frame there); keeping keys and values is the CPU reference's.
+            reused: 0,
         })
     }
 }

@@ -1,6 +1,7 @@
 // Benchmark (not a test): keystroke → painted frame while typing at a person's pace (a key
 // every 90 ms) at the end of a long text, as a new user would: #/attention near the model's
-// 128 tokens (Transformer and BiLSTM) and #/translate at 30 words, on the CPU engine (WebGPU
+// 128 tokens (Transformer and BiLSTM), #/translate at 30 words and #/generate (the decoder, which
+// keeps its keys and values while the text grows) near 128 tokens, on the CPU engine (WebGPU
 // off) unless ENGINE=gpu. The page's own record (`window.__attnscopeLatencies`: input event →
 // the animation frame that shows its result). Writes test-output/keystroke.json.
 // PROFILE=1 also records a CPU profile of the typing and prints the functions with the most
@@ -27,6 +28,7 @@ const allCases = [
   { name: 'attention · sentiment-transformer', route: 'attention', model: 'sentiment-transformer', box: '#live-text', text: REVIEW },
   { name: 'attention · sentiment-bilstm', route: 'attention', model: 'sentiment-bilstm', box: '#live-text', text: REVIEW },
   { name: 'translate · 30 words', route: 'translate', model: 'translate', box: '#translate-text', text: TRANSLATE },
+  { name: 'generate · story-decoder', route: 'generate', model: 'story-decoder', box: '#generate-text', text: REVIEW, summary: '#generate-summary' },
 ];
 // BENCH_CASES (a regex) runs only the cases whose name matches, e.g. BENCH_CASES=translate.
 const cases = allCases.filter((c) => new RegExp(process.env.BENCH_CASES ?? '').test(c.name));
@@ -101,7 +103,7 @@ try {
     const { page } = await guardedPage(browser, server.origin);
     const query = c.route === 'attention' ? `?model=${c.model}&text=${encodeURIComponent(c.text)}` : `?text=${encodeURIComponent(c.text)}`;
     await page.goto(server.base + `#/${c.route}` + query);
-    const summary = `#summary-${c.model}`;
+    const summary = c.summary ?? `#summary-${c.model}`;
     await page.waitForFunction(([s, t]) => document.querySelector(s)?.dataset.text === t, [summary, c.text], { timeout: 60000 });
     await page.focus(c.box);
     await page.keyboard.press('End');
