@@ -157,3 +157,30 @@ test('the decoder page is axe-clean in both themes and fits 360 px', async () =>
     await server.close();
   }
 });
+
+test('the encoder beside the decoder: loaded only when asked, its map of the same text has weights above the diagonal', async () => {
+  const server = await serveDist();
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, problems } = await open(browser, server, '?text=the%20film%20is%20a%20good%20one');
+    await summaryFor(page, 'the film is a good one');
+    const asked = () => page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.includes('topic-transformer')));
+    assert.equal(await asked(), false, 'the encoder is not downloaded before the comparison opens');
+    await page.click('#generate-compare summary');
+    const id = 'topic-transformer-compare';
+    await page.waitForFunction((id) => document.getElementById(id)?.dataset.rows, id, { timeout: 60000 });
+    await page.$eval('#' + id, (c) => c.scrollIntoView());
+    // [CLS] the film is a good one [SEP]: the encoder's first row reaches the last token.
+    const rows = await page.$eval('#' + id, (c) => Number(c.dataset.rows));
+    assert.equal(rows, 8);
+    const above = await cellPixel(page, id, 0, rows - 1);
+    assert.ok(!(above[0] === above[1] && above[1] === above[2]), `the encoder's cell (0, ${rows - 1}) is a value, not masked: ${above}`);
+    assert.match(await page.textContent('#generate-compare'), /nothing is masked/);
+    assert.equal(await asked(), true);
+    assert.deepEqual(problems.consoleErrors, []);
+    assert.deepEqual(problems.foreignRequests, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

@@ -9,6 +9,7 @@
 //! hook runs the model (one forward per frame, latest wins, stale results dropped), and
 //! core's `decoder::Sampling` decides what a draw may pick.
 
+pub mod compare;
 pub mod settings;
 
 use crate::components::live_text::LiveText;
@@ -24,6 +25,7 @@ use crate::hooks::url_sync::use_url_sync;
 use crate::route::{Query, Route};
 use attnscope_core::decoder::{draw, Sampling, NEXT_TOKEN_CANDIDATES};
 use attnscope_core::Interventions;
+use compare::EncoderComparison;
 use settings::{append_token, uniform, GenerateSettings};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -248,13 +250,24 @@ pub fn GenerateView(props: &GenerateViewProps) -> Html {
     let on_open = use_dispatch(&dispatch, GenerateAction::Open);
     let on_toggle_head = use_dispatch(&dispatch, GenerateAction::ToggleHead);
     let on_highlight = use_dispatch(&dispatch, GenerateAction::Highlight);
+    // The encoder is loaded only once the reader opens the comparison.
+    let compare = use_state(|| false);
+    let on_compare = {
+        let compare = compare.clone();
+        Callback::from(move |event: Event| {
+            // `toggle` fires once the `open` attribute has changed.
+            if let Some(details) = event.target_dyn_into::<web_sys::Element>() {
+                compare.set(details.has_attribute("open"));
+            }
+        })
+    };
     html! {
         <section id="generate-view" class="view live" aria-labelledby="generate-title">
             <div class="view-head">
                 <h1 id="generate-title">{ "Next token: a decoder" }</h1>
             </div>
             <Notices messages={state.notices.clone()} {on_dismiss} />
-            <p class="lede">{ "A GPT-style decoder (a small Transformer trained by us on news, film reviews and everyday sentences) predicts the next token of your text. Each token may only look at itself and the tokens before it: the look-ahead mask sets every weight on a later token to exactly 0, so the maps below are empty above the diagonal." }</p>
+            <p class="lede">{ "A GPT-style decoder (a small Transformer trained by us on news, film reviews and everyday sentences) predicts the next token of your text. Each token may only look at itself and the tokens before it: the look-ahead mask sets every weight on a later token to exactly 0, so above the diagonal the maps below are masked (grey, hatched)." }</p>
             <LiveText id="generate-text" label="Prompt" text={settings.text.clone()}
                 help="Every keystroke runs the decoder again; the bars show what it expects next."
                 examples={DECODER.examples.to_vec()} {on_edit} />
@@ -265,11 +278,18 @@ pub fn GenerateView(props: &GenerateViewProps) -> Html {
                 { next_token(&shown, settings, &state.drawn) }
                 { trace_message(shown.computed.trace.message.as_ref()) }
                 <h2 class="sub">{ "Where each token looks" }</h2>
-                <p class="muted">{ "Rows are the tokens that look, columns the tokens they look at. Above the diagonal is the future: masked, exactly 0." }</p>
+                <p class="muted">{ "Rows are the tokens that look, columns the tokens they look at. Above the diagonal is the future: masked (grey), exactly 0." }</p>
                 <TransformerViews info={&DECODER} {shown} heads_off={settings.heads_off.clone()}
                     head={settings.head} highlight={state.highlight} steps_link={false}
                     {on_open} {on_toggle_head} {on_highlight} />
             }
+            <details id="generate-compare" class="compare" ontoggle={on_compare}>
+                <summary>{ "Compare with an encoder: the same text, read in both directions" }</summary>
+                if *compare {
+                    <EncoderComparison text={settings.text.clone()} head={settings.head}
+                        backend={props.backend.clone()} on_device_lost={props.on_device_lost.clone()} />
+                }
+            </details>
         </section>
     }
 }
