@@ -4,6 +4,7 @@
 //! without server rewrites: the server only ever sees `index.html`.
 
 use crate::dom;
+use attnscope_core::trace::AttentionEdit;
 
 /// A view of the app.
 ///
@@ -279,9 +280,55 @@ pub fn parse_pair(text: &str) -> Option<(usize, usize)> {
     (a < MAX_INDEX && b < MAX_INDEX).then_some((a, b))
 }
 
+/// An attention edit `layer.head:query.key:weight` such as `0.1:4.1:1` (0-based indices, a
+/// weight from 0 to 1); `None` for anything else.
+pub fn parse_edit(text: &str) -> Option<AttentionEdit> {
+    let mut parts = text.split(':');
+    let (layer, head) = parse_pair(parts.next()?)?;
+    let (query, key) = parts.next()?.split_once('.')?;
+    let (query, key): (usize, usize) = (query.parse().ok()?, key.parse().ok()?);
+    let weight: f32 = parts.next()?.trim().parse().ok()?;
+    let fits = query < MAX_POSITION && key < MAX_POSITION && (0.0..=1.0).contains(&weight);
+    (parts.next().is_none() && fits).then_some(AttentionEdit {
+        layer,
+        head,
+        query,
+        key,
+        weight,
+    })
+}
+
+/// An attention edit as [`parse_edit`] reads it.
+pub fn edit_text(e: &AttentionEdit) -> String {
+    format!("{}.{}:{}.{}:{}", e.layer, e.head, e.query, e.key, e.weight)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attention_edits_round_trip_and_garbage_is_refused() {
+        let edit = parse_edit("0.1:4.1:0.25").unwrap();
+        assert_eq!(
+            (edit.layer, edit.head, edit.query, edit.key, edit.weight),
+            (0, 1, 4, 1, 0.25)
+        );
+        assert_eq!(parse_edit(&edit_text(&edit)), Some(edit));
+        for bad in [
+            "",
+            "0.1",
+            "0.1:4.1",
+            "0.1:4.1:2",
+            "0.1:4.1:-1",
+            "0.1:4:1",
+            "0.1:4.1:1:9",
+            "x.1:4.1:1",
+            "0.1:4.1:NaN",
+        ] {
+            assert_eq!(parse_edit(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn a_views_query_keeps_the_apps_parameters_and_drops_its_own_copies() {

@@ -291,10 +291,11 @@ impl Engine {
         let started = crate::dom::now_ms();
         let (trace, ids) = self.model.encode(text);
         // A teaching view's inspected head comes from the CPU reference, the specification
-        // (the GPU engine keeps no intermediates).
-        let gpu = match iv.inspect {
-            Some(_) => None,
-            None => self.gpu.borrow().clone(),
+        // (the GPU engine keeps no intermediates), and so does a forward with the reader's
+        // attention edits (the GPU kernels do not apply them).
+        let gpu = match (iv.inspect, iv.edits.is_empty()) {
+            (None, true) => self.gpu.borrow().clone(),
+            _ => None,
         };
         // The submit counter is the page's one context's, shared by every network: the difference
         // below is this forward's unless another schedule (a second embed) submits meanwhile.

@@ -184,3 +184,42 @@ test('the encoder beside the decoder: loaded only when asked, its map of the sam
     await server.close();
   }
 });
+
+test('interactive attention: a weight set on a cell moves the row, the later layers and the next token; the URL keeps it; Reset clears it', async () => {
+  const server = await serveDist();
+  const browser = await launch({ webgpu: false });
+  try {
+    const text = 'the film is a good one';
+    const { page, problems } = await open(browser, server, `?text=${encodeURIComponent(text)}`);
+    const plain = await summaryFor(page, text);
+    // [CLS] the film is a good one: query 4 (“a”) pinned to key 1 (“the”) in layer 1 head 1.
+    await page.selectOption('#edit-query', '4');
+    await page.selectOption('#edit-key', '1');
+    await page.fill('#edit-weight', '1');
+    await page.dispatchEvent('#edit-weight', 'change');
+    await page.click('#edit-set');
+    await page.waitForFunction((p) => document.getElementById('generate-summary').dataset.probabilities !== p,
+      plain.probabilities, { timeout: 30000 });
+    const edited = await page.$eval('#generate-summary', (e) => ({ ...e.dataset }));
+    assert.equal(edited.engine, 'cpu');
+    // The URL is written at most every 250 ms.
+    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('edit=0.0:4.1:1'), null, { timeout: 5000 });
+    assert.match(await page.textContent('#edit-list'), /“a” → “the” = 1\.00/);
+    await page.$eval('#story-decoder-head', (c) => c.scrollIntoView());
+    await page.waitForTimeout(300);
+    assert.deepEqual((await cellPixel(page, 'story-decoder-head', 4, 1)).slice(0, 3), [253, 231, 37], 'all of row 4 on key 1');
+    for (const col of [0, 2, 3, 4]) assert.deepEqual((await cellPixel(page, 'story-decoder-head', 4, col)).slice(0, 3), [68, 1, 84], `row 4, key ${col}: 0`);
+    // The URL alone brings the edit back; Reset clears it and the plain forward returns.
+    await page.reload();
+    const again = await summaryFor(page, text);
+    assert.equal(again.probabilities, edited.probabilities);
+    await page.click('#edit-reset');
+    await page.waitForFunction((p) => document.getElementById('generate-summary').dataset.probabilities === p,
+      plain.probabilities, { timeout: 30000 });
+    await page.waitForFunction(() => !location.hash.includes('edit='), null, { timeout: 5000 });
+    assert.deepEqual(problems.consoleErrors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

@@ -17,6 +17,60 @@ pub struct Interventions {
     pub temperature: f32,
     /// The (layer, head) whose Q, K, V and pre-softmax scores the trace keeps.
     pub inspect: Option<(usize, usize)>,
+    /// The reader's own attention weights, applied in order after each head's softmax.
+    #[serde(default)]
+    pub edits: Vec<AttentionEdit>,
+}
+
+/// A reader's edit of one attention weight (source document 000: attention that changes with
+/// the user's feedback): in head (`layer`, `head`), query `query` gives `weight` to key `key`,
+/// and the row's other weights are rescaled to share 1 − `weight` in their proportions, so the
+/// row still sums to 1. A weight of 1 pins the query to that key. An edit of a key the query
+/// cannot see (masked, or after it under the look-ahead mask) is ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AttentionEdit {
+    /// The layer (from 0).
+    pub layer: usize,
+    /// The head (from 0).
+    pub head: usize,
+    /// The query token's position.
+    pub query: usize,
+    /// The key token's position.
+    pub key: usize,
+    /// The weight given to the key, clamped to 0..=1.
+    pub weight: f32,
+}
+
+impl AttentionEdit {
+    /// Applies the edit to one softmax row whose key `key` is visible: row[key] = w and every
+    /// other entry scaled by (1 − w) / (their sum). A row whose other entries are all 0 (the
+    /// key held everything) cannot give weight away and is left as it is.
+    ///
+    /// ```
+    /// use attnscope_core::trace::AttentionEdit;
+    /// let edit = AttentionEdit { layer: 0, head: 0, query: 2, key: 0, weight: 0.5 };
+    /// let mut row = [0.2, 0.2, 0.6];
+    /// edit.apply(&mut row);
+    /// assert_eq!(row, [0.5, 0.125, 0.375]);
+    /// ```
+    pub fn apply(&self, row: &mut [f32]) {
+        let Some(&old) = row.get(self.key) else {
+            return;
+        };
+        let w = if self.weight.is_finite() {
+            self.weight.clamp(0.0, 1.0)
+        } else {
+            old
+        };
+        let others: f32 = row.iter().sum::<f32>() - old;
+        if others <= 0.0 {
+            return;
+        }
+        let scale = (1.0 - w) / others;
+        for (j, value) in row.iter_mut().enumerate() {
+            *value = if j == self.key { w } else { *value * scale };
+        }
+    }
 }
 
 impl Default for Interventions {
@@ -26,6 +80,7 @@ impl Default for Interventions {
             heads_off: Vec::new(),
             temperature: 1.0,
             inspect: None,
+            edits: Vec::new(),
         }
     }
 }

@@ -334,7 +334,9 @@ impl TransformerEncoderClassifier {
             let causal = self.config.causal;
             let visible = |i: usize, j: usize| !iv.is_masked(j) && (!causal || j <= i);
             let queries = (&new_qkv, rows.first);
-            let (scores, maps) = head_weights_from(queries, &qkv, (d, dk), head, scale, visible);
+            let (scores, mut maps) =
+                head_weights_from(queries, &qkv, (d, dk), head, scale, visible);
+            apply_edits(&mut maps, (l, head), (rows.first, qkv.rows()), iv, visible);
             if !iv.is_off(l, head) {
                 add_head_output_from(&maps, &qkv, (d, dk), head, &mut concat);
             }
@@ -394,6 +396,25 @@ impl TransformerEncoderClassifier {
                 sum.into_iter().map(|s| (s / n) as f32).collect()
             }
         }
+    }
+}
+
+/// The reader's edits of head (`l`, `h`) on its maps `maps` (new rows × `t_len` keys, the
+/// first row at position `first`): each edit of a row in range whose key the query can see.
+fn apply_edits(
+    maps: &mut [f32],
+    (l, h): (usize, usize),
+    (first, t_len): (usize, usize),
+    iv: &Interventions,
+    visible: impl Fn(usize, usize) -> bool,
+) {
+    for edit in iv.edits.iter().filter(|e| (e.layer, e.head) == (l, h)) {
+        let in_range = edit.query >= first && edit.query < t_len && edit.key < t_len;
+        if !in_range || !visible(edit.query, edit.key) {
+            continue;
+        }
+        let start = (edit.query - first) * t_len;
+        edit.apply(&mut maps[start..start + t_len]);
     }
 }
 

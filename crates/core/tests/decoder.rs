@@ -6,7 +6,7 @@ mod common;
 
 use attnscope_core::decoder::{top_candidates, TransformerDecoderLm, NEXT_TOKEN_CANDIDATES};
 use attnscope_core::ops::softmax;
-use attnscope_core::trace::{Attention, Output};
+use attnscope_core::trace::{Attention, AttentionEdit, Output};
 use attnscope_core::weights::WeightStore;
 use attnscope_core::{Interventions, Model, ModelFiles};
 use attnscope_testkit::{decoder_config, SplitMix};
@@ -130,6 +130,59 @@ fn a_cached_forward_equals_a_full_one_over_random_edits() {
 }
 
 #[test]
+fn an_attention_edit_sets_its_weight_keeps_the_row_a_distribution_and_moves_what_follows() {
+    let model = random_decoder(40, 32, 8);
+    let ids: Vec<u32> = vec![0, 5, 9, 13, 2, 7];
+    let plain = model
+        .clone()
+        .forward(&ids, &Interventions::default())
+        .unwrap();
+    let edit = |query, key, weight| Interventions {
+        edits: vec![AttentionEdit {
+            layer: 0,
+            head: 1,
+            query,
+            key,
+            weight,
+        }],
+        ..Interventions::default()
+    };
+    // Query 4 pinned to key 1: all its weight there, every other key exactly 0.
+    let pinned = model.clone().forward(&ids, &edit(4, 1, 1.0)).unwrap();
+    let row = &pinned.attention.map(0, 1)[4 * 6..5 * 6];
+    assert_eq!(row, &[0.0, 1.0, 0.0, 0.0, 0.0, 0.0]);
+    // A weight of 0.3: the others keep their proportions and the row sums to 1.
+    let eased = model.clone().forward(&ids, &edit(4, 2, 0.3)).unwrap();
+    let (before, after) = (
+        &plain.attention.map(0, 1)[24..30],
+        &eased.attention.map(0, 1)[24..30],
+    );
+    assert!(close(after[2], 0.3));
+    assert!((after.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+    let ratio = after[0] / before[0];
+    for j in [1, 3, 4] {
+        assert!(close(after[j] / before[j], ratio), "key {j} kept its share");
+    }
+    // Earlier rows and other heads of the layer are untouched; the next layer and the
+    // prediction move.
+    assert_eq!(
+        &pinned.attention.map(0, 1)[..24],
+        &plain.attention.map(0, 1)[..24]
+    );
+    assert_eq!(pinned.attention.map(0, 0), plain.attention.map(0, 0));
+    assert_ne!(
+        pinned.attention.map(1, 0)[24..30],
+        plain.attention.map(1, 0)[24..30]
+    );
+    assert_ne!(pinned.next[0].1, plain.next[0].1);
+    // A key after the query (the look-ahead mask) or outside the text: ignored.
+    for (query, key) in [(2, 4), (4, 9), (9, 1)] {
+        let ignored = model.clone().forward(&ids, &edit(query, key, 1.0)).unwrap();
+        assert_eq!(ignored.attention, plain.attention, "edit ({query}, {key})");
+    }
+}
+
+#[test]
 fn a_prefix_forward_is_the_full_forwards_first_rows() {
     // Property over random texts and interventions: for every prefix ids[..=p], its maps are
     // the top-left block of the full maps and its next-token candidates are those of the full
@@ -152,6 +205,18 @@ fn a_prefix_forward_is_the_full_forwards_first_rows() {
             },
             temperature: if case % 2 == 0 { 1.0 } else { 0.6 },
             inspect: None,
+            // A reader's edit changes its row and what follows, never an earlier row.
+            edits: if case % 5 == 2 {
+                vec![AttentionEdit {
+                    layer: 0,
+                    head: rng.below(4),
+                    query: rng.below(t),
+                    key: 0,
+                    weight: 0.8,
+                }]
+            } else {
+                vec![]
+            },
         };
         let full = model.forward(&ids, &iv).unwrap();
         for p in 0..t {

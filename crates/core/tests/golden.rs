@@ -81,6 +81,8 @@ fn interventions(case: &Value) -> Interventions {
             .and_then(Value::as_f64)
             .unwrap_or(1.0) as f32,
         inspect: Some((0, 0)),
+        // The fixtures are PyTorch's own forwards: no reader edits.
+        edits: Vec::new(),
     }
 }
 

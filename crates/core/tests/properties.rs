@@ -110,6 +110,8 @@ proptest! {
                 masked_tokens: (0..64).collect(),
                 temperature: 0.05,
                 inspect: Some((1, 3)),
+                // An edit of a masked key: ignored, nothing becomes non-finite.
+                edits: vec![attnscope_core::trace::AttentionEdit { layer: 0, head: 1, query: 2, key: 1, weight: 0.7 }],
             };
             let trace = m.run(&text_of(&indices), &iv).unwrap();
             match &trace.output {

@@ -103,7 +103,7 @@ proptest! {
         temperature in prop::sample::select(vec![1.0f32, 0.7, 1.6]),
     ) {
         let heads_off = off.into_iter().filter(|&(_, h)| h < heads).collect();
-        let iv = Interventions { masked_tokens: masked, heads_off, temperature, inspect: None };
+        let iv = Interventions { masked_tokens: masked, heads_off, temperature, inspect: None, edits: Vec::new() };
         check(config(heads, heads * dk, 53), seed, t, iv)?;
     }
 }

@@ -194,6 +194,6 @@ proptest! {
         // Heads 8 to 64 wide: key tiles of 64 down to 32 keys, T across several tiles.
         let d = heads * dk;
         let heads_off = off.into_iter().filter(|&(_, h)| h < heads).collect();
-        check(config(norm_first, gelu, mean, heads, d), seed, t, Interventions { masked_tokens: masked, heads_off, temperature, inspect: None })?;
+        check(config(norm_first, gelu, mean, heads, d), seed, t, Interventions { masked_tokens: masked, heads_off, temperature, inspect: None, edits: Vec::new() })?;
     }
 }

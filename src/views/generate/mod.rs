@@ -10,6 +10,7 @@
 //! core's `decoder::Sampling` decides what a draw may pick.
 
 pub mod compare;
+pub mod editor;
 pub mod settings;
 
 use crate::components::live_text::LiveText;
@@ -24,8 +25,10 @@ use crate::hooks::dispatch::use_dispatch;
 use crate::hooks::url_sync::use_url_sync;
 use crate::route::{Query, Route};
 use attnscope_core::decoder::{draw, Sampling, NEXT_TOKEN_CANDIDATES};
+use attnscope_core::trace::AttentionEdit;
 use attnscope_core::Interventions;
 use compare::EncoderComparison;
+use editor::AttentionEditor;
 use settings::{append_token, uniform, GenerateSettings};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -87,6 +90,10 @@ enum GenerateAction {
     Open((usize, usize)),
     /// Switch a head off or on.
     ToggleHead((usize, usize)),
+    /// Put a weight on a key (replacing an earlier edit of the same head, query and key).
+    Edit(AttentionEdit),
+    /// Clear every attention edit.
+    ClearEdits,
     /// The token under the pointer.
     Highlight(Option<usize>),
     /// Generate this many tokens.
@@ -128,6 +135,20 @@ impl Reducible for GenerateState {
                         off.sort_unstable();
                     }
                 }
+            }
+            GenerateAction::Edit(edit) => {
+                let edits = &mut next.settings.edits;
+                let same = |e: &AttentionEdit| {
+                    (e.layer, e.head, e.query, e.key)
+                        == (edit.layer, edit.head, edit.query, edit.key)
+                };
+                edits.retain(|e| !same(e));
+                edits.push(edit);
+                next.changed_at = Some(now);
+            }
+            GenerateAction::ClearEdits => {
+                next.settings.edits.clear();
+                next.changed_at = Some(now);
             }
             GenerateAction::Highlight(token) => next.highlight = token,
             GenerateAction::Run(n) => next.pending = n,
@@ -207,6 +228,7 @@ pub fn GenerateView(props: &GenerateViewProps) -> Html {
         text: settings.text.clone(),
         interventions: Interventions {
             heads_off: settings.heads_off.clone(),
+            edits: settings.edits.clone(),
             ..Default::default()
         },
         input_at: state.changed_at,
@@ -233,7 +255,9 @@ pub fn GenerateView(props: &GenerateViewProps) -> Html {
             let Some(shown) = shown.as_ref().filter(|s| s.text == settings.text) else {
                 return;
             };
-            if *pending == 0 || shown.interventions.heads_off != settings.heads_off {
+            let current = shown.interventions.heads_off == settings.heads_off
+                && shown.interventions.edits == settings.edits;
+            if *pending == 0 || !current {
                 return;
             }
             match next_step(settings, shown) {
@@ -250,6 +274,8 @@ pub fn GenerateView(props: &GenerateViewProps) -> Html {
     let on_open = use_dispatch(&dispatch, GenerateAction::Open);
     let on_toggle_head = use_dispatch(&dispatch, GenerateAction::ToggleHead);
     let on_highlight = use_dispatch(&dispatch, GenerateAction::Highlight);
+    let on_attention_edit = use_dispatch(&dispatch, GenerateAction::Edit);
+    let on_reset_edits = use_dispatch(&dispatch, |()| GenerateAction::ClearEdits);
     // The encoder is loaded only once the reader opens the comparison.
     let compare = use_state(|| false);
     let on_compare = {
@@ -279,9 +305,11 @@ pub fn GenerateView(props: &GenerateViewProps) -> Html {
                 { trace_message(shown.computed.trace.message.as_ref()) }
                 <h2 class="sub">{ "Where each token looks" }</h2>
                 <p class="muted">{ "Rows are the tokens that look, columns the tokens they look at. Above the diagonal is the future: masked (grey), exactly 0." }</p>
-                <TransformerViews info={&DECODER} {shown} heads_off={settings.heads_off.clone()}
+                <TransformerViews info={&DECODER} shown={shown.clone()} heads_off={settings.heads_off.clone()}
                     head={settings.head} highlight={state.highlight} steps_link={false}
                     {on_open} {on_toggle_head} {on_highlight} />
+                <AttentionEditor tokens={shown.tokens.clone()} head={settings.head}
+                    edits={settings.edits.clone()} on_edit={on_attention_edit} on_reset={on_reset_edits} />
             }
             <details id="generate-compare" class="compare" ontoggle={on_compare}>
                 <summary>{ "Compare with an encoder: the same text, read in both directions" }</summary>

@@ -1,12 +1,13 @@
 //! What the decoder's page keeps in the URL:
-//! `#/generate?text=the%20film%20is&t=0.8&k=10&p=0.9&seed=3&head=1.2&off=0.1`.
+//! `#/generate?text=the%20film%20is&t=0.8&k=10&p=0.9&seed=3&head=1.2&off=0.1&edit=0.1:4.1:1`.
 //!
 //! Pure logic (no DOM), unit-tested natively. A value that cannot be read is ignored with a
 //! notice and its default kept, so a garbage URL still opens a working page.
 
 use crate::engine::catalog::DECODER;
-use crate::route::{parse_list, parse_pair, Query};
+use crate::route::{edit_text, parse_edit, parse_list, parse_pair, Query};
 use attnscope_core::decoder::{Sampling, NEXT_TOKEN_CANDIDATES};
+use attnscope_core::trace::AttentionEdit;
 
 /// Most characters of the text the URL keeps (the box keeps everything typed).
 const URL_TEXT_LIMIT: usize = 2000;
@@ -24,6 +25,8 @@ pub struct GenerateSettings {
     pub head: (usize, usize),
     /// (layer, head) pairs switched off (sorted, unique).
     pub heads_off: Vec<(usize, usize)>,
+    /// The reader's attention edits, applied in order (at most one per head, query and key).
+    pub edits: Vec<AttentionEdit>,
 }
 
 impl Default for GenerateSettings {
@@ -34,6 +37,7 @@ impl Default for GenerateSettings {
             seed: 1,
             head: (0, 0),
             heads_off: Vec::new(),
+            edits: Vec::new(),
         }
     }
 }
@@ -99,6 +103,13 @@ impl GenerateSettings {
                     }
                     None => notices.push(ignored() + " Heads off are layer.head pairs."),
                 },
+                "edit" => match parse_list(value, parse_edit) {
+                    Some(edits) => s.edits = edits,
+                    None => notices.push(
+                        ignored()
+                            + " An edit is layer.head:query.key:weight, the weight from 0 to 1.",
+                    ),
+                },
                 _ => notices.push(format!("Ignored the unknown URL parameter “{key}”.")),
             }
         }
@@ -136,6 +147,10 @@ impl GenerateSettings {
                 .map(|(l, h)| format!("{l}.{h}"))
                 .collect();
             put("off", off.join(","));
+        }
+        if !self.edits.is_empty() {
+            let edits: Vec<String> = self.edits.iter().map(edit_text).collect();
+            put("edit", edits.join(","));
         }
         query
     }

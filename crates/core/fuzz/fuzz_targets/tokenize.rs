@@ -19,7 +19,7 @@ fn model() -> &'static Model {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let (knobs, text) = data.split_at(data.len().min(4));
+    let (knobs, text) = data.split_at(data.len().min(5));
     let text = String::from_utf8_lossy(text);
     let model = model();
     let tokens = model.tokenizer.encode(&text);
@@ -32,6 +32,19 @@ fuzz_target!(|data: &[u8]| {
         heads_off: knobs.get(1).map(|&k| vec![((k % 2) as usize, (k / 2 % 4) as usize)]).unwrap_or_default(),
         temperature: knobs.get(2).map_or(1.0, |&k| k as f32 / 64.0),
         inspect: knobs.get(3).map(|&k| ((k % 2) as usize, (k / 2 % 4) as usize)),
+        // A reader's edit of one weight, of any head, row and key (in range or not).
+        edits: knobs
+            .get(4)
+            .map(|&k| {
+                vec![attnscope_core::trace::AttentionEdit {
+                    layer: (k % 2) as usize,
+                    head: (k / 2 % 4) as usize,
+                    query: (k / 8 % 8) as usize,
+                    key: (k / 64) as usize,
+                    weight: f32::from(k) / 200.0,
+                }]
+            })
+            .unwrap_or_default(),
     };
     // The forward costs ~100× the tokenizer: run it on one input in eight.
     if knobs.first().is_some_and(|k| k % 8 == 0) {
