@@ -246,26 +246,7 @@ pub fn GenerateView(props: &GenerateViewProps) -> Html {
     );
     let slot = live.slot(DECODER.name);
     let shown = slot.and_then(|s| s.shown.clone());
-    // A pending generation steps once the result on screen is the one for the current text
-    // (the forward over everything written so far): each token is drawn from its own forward.
-    {
-        let dispatch = dispatch.clone();
-        let current = (shown.clone(), state.pending, settings.clone());
-        use_effect_with(current, move |(shown, pending, settings)| {
-            let Some(shown) = shown.as_ref().filter(|s| s.text == settings.text) else {
-                return;
-            };
-            let current = shown.interventions.heads_off == settings.heads_off
-                && shown.interventions.edits == settings.edits;
-            if *pending == 0 || !current {
-                return;
-            }
-            match next_step(settings, shown) {
-                Ok((text, drawn)) => dispatch.dispatch(GenerateAction::Drawn(text, drawn)),
-                Err(why) => dispatch.dispatch(GenerateAction::Stop(why)),
-            }
-        });
-    }
+    use_pending_generation(&dispatch, shown.clone(), state.pending, settings);
     let on_edit = use_dispatch(&dispatch, |(text, at): (String, f64)| {
         GenerateAction::Text(text, at)
     });
@@ -277,16 +258,7 @@ pub fn GenerateView(props: &GenerateViewProps) -> Html {
     let on_attention_edit = use_dispatch(&dispatch, GenerateAction::Edit);
     let on_reset_edits = use_dispatch(&dispatch, |()| GenerateAction::ClearEdits);
     // The encoder is loaded only once the reader opens the comparison.
-    let compare = use_state(|| false);
-    let on_compare = {
-        let compare = compare.clone();
-        Callback::from(move |event: Event| {
-            // `toggle` fires once the `open` attribute has changed.
-            if let Some(details) = event.target_dyn_into::<web_sys::Element>() {
-                compare.set(details.has_attribute("open"));
-            }
-        })
-    };
+    let (compare, on_compare) = use_details_open();
     html! {
         <section id="generate-view" class="view live" aria-labelledby="generate-title">
             <div class="view-head">
@@ -313,13 +285,57 @@ pub fn GenerateView(props: &GenerateViewProps) -> Html {
             }
             <details id="generate-compare" class="compare" ontoggle={on_compare}>
                 <summary>{ "Compare with an encoder: the same text, read in both directions" }</summary>
-                if *compare {
+                if compare {
                     <EncoderComparison text={settings.text.clone()} head={settings.head}
                         backend={props.backend.clone()} on_device_lost={props.on_device_lost.clone()} />
                 }
             </details>
         </section>
     }
+}
+
+/// Steps a pending generation once the result on screen is the one for the current text
+/// and interventions (the forward over everything written so far): each token is drawn from
+/// its own forward.
+#[hook]
+fn use_pending_generation(
+    dispatch: &UseReducerDispatcher<GenerateState>,
+    shown: Option<Rc<Shown>>,
+    pending: usize,
+    settings: &GenerateSettings,
+) {
+    let dispatch = dispatch.clone();
+    let current = (shown, pending, settings.clone());
+    use_effect_with(current, move |(shown, pending, settings)| {
+        let Some(shown) = shown.as_ref().filter(|s| s.text == settings.text) else {
+            return;
+        };
+        let current = shown.interventions.heads_off == settings.heads_off
+            && shown.interventions.edits == settings.edits;
+        if *pending == 0 || !current {
+            return;
+        }
+        match next_step(settings, shown) {
+            Ok((text, drawn)) => dispatch.dispatch(GenerateAction::Drawn(text, drawn)),
+            Err(why) => dispatch.dispatch(GenerateAction::Stop(why)),
+        }
+    });
+}
+
+/// Whether a `<details>` is open, and the `toggle` handler that keeps it known.
+#[hook]
+fn use_details_open() -> (bool, Callback<Event>) {
+    let open = use_state(|| false);
+    let on_toggle = {
+        let open = open.clone();
+        Callback::from(move |event: Event| {
+            // `toggle` fires once the `open` attribute has changed.
+            if let Some(details) = event.target_dyn_into::<web_sys::Element>() {
+                open.set(details.has_attribute("open"));
+            }
+        })
+    };
+    (*open, on_toggle)
 }
 
 /// The sampling controls and the generate buttons.
