@@ -8,7 +8,7 @@
 #   installed with their cards and fidelity fixtures by `attnscope-train --distilled`;
 # - the translator: trained from scratch with candle on the CPU (attnscope-train);
 # - the decoder (story-decoder): trained from scratch with tools/lm/train_decoder.py (PyTorch;
-#   about 6 minutes on an H100, its card lists the run), from the same fetched corpora.
+#   about 8 minutes on an H100, resumable with --resume; its card lists the run), from the same fetched corpora.
 # Extra arguments go to the translator's attnscope-train run, e.g. `--resume`,
 # `--stop-after SECONDS`. STUDENT_ARGS go to student.py (e.g. "--task sentiment").
 set -euo pipefail
@@ -38,6 +38,6 @@ python3 tools/distil/trim.py --students "$WORK/students" --name sentiment-transf
 time ./target/release/attnscope-train --data "$DATA" --work "$WORK" --only translate-en-es \
   --out assets/models --fixtures crates/train/tests/fixtures "$@"
 time python3 tools/lm/train_decoder.py --data "$DATA" \
-  --tokenizer assets/models/topic-transformer/tokenizer.json --out "$WORK/decoder" --epochs 16
+  --tokenizer assets/models/topic-transformer/tokenizer.json --out "$WORK/decoder" --epochs 22
 cp "$WORK/decoder/story-decoder/"{config.json,model.safetensors,tokenizer.json} assets/models/story-decoder/
 bash scripts/card-images.sh

@@ -9,6 +9,7 @@ use attnscope::plot::colormap::{color_for, line_palette};
 use attnscope::plot::curves::{draw_curves, CurvesSpec, Series};
 use attnscope::plot::export::{embed_image, svg_document};
 use attnscope::plot::heatmap::{draw_heatmap_frame, HeatmapSpec};
+use attnscope::plot::mask::{CellMask, MASKED};
 use attnscope::plot::{PlotRect, PlotStyle};
 use attnscope_core::{positional_encoding, Matrix, PeParams};
 use wasm_bindgen::JsCast;
@@ -60,6 +61,15 @@ fn draw_heatmap(
     range: (f32, f32),
     dark: bool,
 ) -> PlotRect {
+    draw_masked_heatmap(canvas, matrix, range, (dark, CellMask::None))
+}
+
+fn draw_masked_heatmap(
+    canvas: &HtmlCanvasElement,
+    matrix: &Matrix,
+    range: (f32, f32),
+    (dark, mask): (bool, CellMask),
+) -> PlotRect {
     let scale = fit_to_css_box(canvas, 320.0, None);
     let style = PlotStyle::for_theme(dark, scale);
     let spec = HeatmapSpec {
@@ -68,10 +78,54 @@ fn draw_heatmap(
         x_label: "dimension",
         y_label: "position",
         labels: None,
+        mask,
     };
     let rect = draw_heatmap_frame(&drawing_area(canvas).unwrap(), &spec, &style).unwrap();
-    blit_cells(canvas, matrix, range, rect).unwrap();
+    blit_cells(canvas, matrix, range, rect, (mask, &style)).unwrap();
     rect
+}
+
+#[wasm_bindgen_test]
+fn the_look_ahead_mask_is_grey_and_hatched_and_the_rest_keeps_its_values() {
+    // A causal map: row i spreads its weight over keys 0..=i.
+    let t = 12;
+    let data = (0..t * t)
+        .map(|k| {
+            let (i, j) = (k / t, k % t);
+            if j <= i {
+                1.0 / (i + 1) as f32
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let map = Matrix::from_vec(t, t, data).unwrap();
+    let canvas = new_canvas(480);
+    let rect = draw_masked_heatmap(&canvas, &map, (0.0, 1.0), (false, CellMask::LookAhead));
+    let mut grey = 0;
+    for i in 0..t {
+        for j in 0..t {
+            let (x, y) = cell_centre(rect, &map, i, j);
+            let [r, g, b, _] = pixel(&canvas, x, y);
+            if j > i {
+                // The fill, the hatch or their blend: always a neutral grey.
+                assert!(r == g && g == b, "masked cell ({i}, {j}): {r} {g} {b}");
+                grey += usize::from(r == MASKED[0]);
+            } else {
+                let want = color_for(map.get(i, j).unwrap(), 0.0, 1.0);
+                assert_eq!([r, g, b], want, "cell ({i}, {j})");
+            }
+        }
+    }
+    assert!(grey > 0, "some masked centres show the plain fill");
+    // Across the masked part of the first row the hatch lines cross, darker than the fill.
+    let (x0, y) = cell_centre(rect, &map, 0, 2);
+    let x1 = f64::from(rect.left + rect.width) - 2.0;
+    let crossed = (0..((x1 - x0) as usize))
+        .map(|dx| pixel(&canvas, x0 + dx as f64, y))
+        .filter(|[r, g, b, _]| r == g && g == b && *r < MASKED[0] - 20)
+        .count();
+    assert!(crossed > 0, "hatch lines over the masked cells");
 }
 
 #[wasm_bindgen_test]
@@ -160,6 +214,7 @@ fn svg_export_has_axes_as_text_and_the_cells_as_one_image() {
         x_label: "dimension",
         y_label: "position",
         labels: None,
+        mask: CellMask::None,
     };
     let style = PlotStyle::for_theme(false, 1.0);
     let (svg, rect) =

@@ -54,11 +54,13 @@ Not measured: a teacher's perplexity. The issue's suggested teacher (SmolLM2-135
 weight decay 0.1 on matrices), lr {m['lr']} with warm-up and a cosine decay to 10 %, batch
 {m['batch']}, dropout {m['dropout']}, seed {m['seed']}, next-token cross-entropy at every position,
 the best dev epoch kept, then rounded to f16 and measured. Planned epochs: {m['epochs']};
-{m['seconds']:.0f} s in all. It ran on this project's 2-core CPU machine: the GPU machine's
-session ran out before a GPU run's weights could be brought back (that run, the same script
-on an H100, reached dev perplexity 77.4 after 21 epochs of 24 — a better model than this one,
-waiting for the next GPU session). `scripts/retrain.sh` reproduces it on any machine with
-PyTorch.
+{m['seconds']:.0f} s in all, on {m.get('machine', m['device'])}: one command,
+`python3 tools/lm/train_decoder.py --data … --tokenizer assets/models/topic-transformer/tokenizer.json
+--out OUT --epochs {m['epochs']} --stop-after 450` (it checkpoints after every epoch and, with
+`--resume`, continues from the last one, so an interrupted run loses at most an epoch, about
+20 s there). `scripts/retrain.sh` runs the same script and epochs on any machine; on a
+2-core CPU an epoch takes about 10 minutes, so budget hours (or fewer epochs and a weaker model:
+3 epochs on such a CPU reached test perplexity 136.4).
 
 ## Limits
 
