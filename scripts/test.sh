@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of attnscope (installs missing tools first): formatting and clippy for
 # native and wasm32, native unit tests (core, gpu on Mesa's lavapipe Vulkan, app logic),
-# in-browser tests in headless Chromium (wasm-bindgen-test), the release build, and the
-# end-to-end tests (playwright-core + Debian's Chromium), then the repaint benchmark.
+# in-browser tests in headless Chromium (wasm-bindgen-test), the release build and its
+# artefacts (scripts/release.sh), the Pages workflow's linter, the end-to-end tests
+# (playwright-core + Debian's Chromium), their core in Firefox ESR, the notebook widget in a
+# real JupyterLab with the network cut, then the repaint benchmark and the soak.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -71,7 +73,12 @@ tee -a "$log" < test-output/fuzz-smoke.txt
 printf -- '-- fuzz smoke: done %ss after it started\n' "$((SECONDS - fuzz_started))"
 wasm=$(ls dist/*.wasm)
 printf 'app wasm: %s bytes, %s bytes gzipped\n' "$(stat -c%s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" | tee test-output/wasm-size.txt
+step "release: versioned site, archives, SHA-256 sums, the wheel (scripts/release.sh)" bash scripts/release.sh --no-build
+step "the GitHub Pages workflow passes actionlint (with shellcheck)" .venv/bin/actionlint .github/workflows/pages.yml
 step "end-to-end tests (playwright-core, headless Chromium)" node --test --test-concurrency=1 tests/e2e/
+step "Firefox ESR: routes, typing on the CPU engine, the element on a host page, offline (geckodriver)" \
+  node --test --test-concurrency=1 tests/firefox/
+step "the notebook widget in JupyterLab, network cut (headless Chromium)" bash tests/notebook/run.sh
 step "benchmark: PE repaint at 512 x 512 (report only)" node tests/e2e/bench/pe-repaint.mjs
 step "soak: 2 minutes of classroom use (memory flat, GPU released, no console error)" env SOAK_SECONDS=120 node tests/e2e/bench/soak.mjs
 # One closing line over every runner: cargo's "test result: ok. N passed; M failed" and

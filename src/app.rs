@@ -177,6 +177,7 @@ pub fn App() -> Html {
             <main id="main" tabindex="-1">{ view }</main>
             <footer class="site-footer">
                 { "attnscope runs entirely in your browser; nothing you type leaves this page." }
+                <span class="site-version">{ format!(" · attnscope {}", crate::embed::host::VERSION) }</span>
             </footer>
         </ContextProvider<UiContext>>
     }

@@ -6,7 +6,39 @@
 //   <script type="module" src="https://example.org/attnscope/embed.js"></script>
 //   <attn-scope model="sentiment-transformer" view="heatmap" text="not bad at all" editable></attn-scope>
 
-const BASE = new URL('./', import.meta.url);
+/** The folder this file is served from (a module made from a blob has none: the page's). */
+function folderOf(url) {
+  try {
+    return new URL('./', url);
+  } catch {
+    return new URL('./', location.href);
+  }
+}
+
+let BASE = folderOf(import.meta.url);
+/** The host's fetcher (`configure`), asked for every file instead of the network. */
+let hostFetch = null;
+
+/** For a host without a web server of its own (the Jupyter widget): every file attnscope
+ * loads, from its wasm to the models, is asked of `fetch(url) → Promise<Response>`, with
+ * URLs under `base`. Call before the first element starts. */
+export function configure({ fetch: fetcher, base }) {
+  hostFetch = fetcher ?? null;
+  if (base) BASE = new URL(base);
+}
+
+/** A file of attnscope's folder, through the host's fetcher where one is set. */
+function fetchFile(name) {
+  const url = new URL(name, BASE).href;
+  return hostFetch ? hostFetch(url) : fetch(url);
+}
+
+/** The glue module's URL: beside this file, or a blob of what the host's fetcher gave. */
+async function glueUrl() {
+  if (!hostFetch) return new URL('attnscope.js', BASE).href;
+  const source = await (await fetchFile('attnscope.js')).text();
+  return URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+}
 
 /** Every attribute the element reads; all are reflected as properties and live. */
 const ATTRIBUTES = ['model', 'text', 'view', 'layer', 'head', 'mask', 'off', 'editable', 'theme', 'engine'];
@@ -14,8 +46,10 @@ const ATTRIBUTES = ['model', 'text', 'view', 'layer', 'head', 'mask', 'off', 'ed
 let wasm;
 /** The wasm module, loaded and started once per page (the app's page shares it too). */
 export function attnscope() {
-  wasm ??= import(new URL('attnscope.js', BASE).href).then(async (bindings) => {
-    await bindings.default({ module_or_path: new URL('attnscope_bg.wasm', BASE) });
+  wasm ??= glueUrl().then((url) => import(url)).then(async (bindings) => {
+    const module = hostFetch ? fetchFile('attnscope_bg.wasm') : new URL('attnscope_bg.wasm', BASE);
+    await bindings.default({ module_or_path: module });
+    if (hostFetch) bindings.setFetcher(hostFetch);
     performance.mark('attnscope-wasm-ready'); // compiled and started: the cold start's halfway mark
     return bindings;
   });
@@ -36,7 +70,7 @@ function elementSheet() {
 let appSheet;
 /** The app's stylesheet, fetched once when the first element starts. */
 function appStyleSheet() {
-  appSheet ??= fetch(new URL('style.css', BASE)).then((r) => (r.ok ? r.text() : '')).catch(() => '')
+  appSheet ??= fetchFile('style.css').then((r) => (r.ok ? r.text() : '')).catch(() => '')
     .then((css) => {
       const sheet = new CSSStyleSheet();
       sheet.replaceSync(css);
@@ -69,6 +103,10 @@ function hostIsDark() {
     document.body?.dataset.mdColorScheme, document.body?.dataset.theme];
   if (marks.some((m) => m === 'dark' || m === 'slate')) return true;
   if (marks.some((m) => m === 'light' || m === 'default')) return false;
+  // JupyterLab and Notebook 7 mark the body data-jp-theme-light; VS Code's notebooks a class.
+  const jupyter = document.body?.dataset.jpThemeLight;
+  if (jupyter === 'false' || document.body?.classList.contains('vscode-dark')) return true;
+  if (jupyter === 'true' || document.body?.classList.contains('vscode-light')) return false;
   if (root.classList.contains('dark') || document.body?.classList.contains('dark')) return true;
   const scheme = getComputedStyle(root).colorScheme;
   if (scheme === 'dark') return true;
@@ -91,7 +129,7 @@ function watchHostTheme() {
   const update = () => elements.forEach((e) => e.themeChanged());
   themeWatch = new MutationObserver(update);
   themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'data-theme', 'data-bs-theme', 'data-md-color-scheme', 'data-color-mode', 'style'] });
-  if (document.body) themeWatch.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-theme', 'data-md-color-scheme'] });
+  if (document.body) themeWatch.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-theme', 'data-md-color-scheme', 'data-jp-theme-light'] });
   darkQuery().addEventListener('change', update);
 }
 

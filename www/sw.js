@@ -5,7 +5,10 @@
 // asks (the page says "updated" and reloads), never mixing two versions in one page.
 const VERSION = '__ATTNSCOPE_VERSION__';
 const FILES = __ATTNSCOPE_FILES__;
-const CACHE = `attnscope-${VERSION}`;
+// One cache per version and per folder served: a site that keeps every release beside
+// `latest/` (scripts/release.sh) has one worker per folder, and none deletes another's cache.
+const SCOPE = new URL(self.registration.scope).pathname;
+const CACHE = `attnscope-${VERSION}@${SCOPE}`;
 
 self.addEventListener('install', (event) => {
   // Fetched past the HTTP cache, so the cache holds exactly this build's files.
@@ -15,7 +18,9 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     for (const key of await caches.keys()) {
-      if (key.startsWith('attnscope-') && key !== CACHE) await caches.delete(key);
+      // This folder's older versions, and caches named before folders were (no `@`).
+      const mine = key.endsWith(`@${SCOPE}`) || !key.includes('@');
+      if (key.startsWith('attnscope-') && mine && key !== CACHE) await caches.delete(key);
     }
     await self.clients.claim();
   })());

@@ -14,6 +14,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResultDetail {
+    /// attnscope's version.
+    pub version: &'static str,
     /// The model's name (empty for the positional-encoding view).
     pub model: &'static str,
     /// The view's name.
@@ -63,6 +65,7 @@ impl ResultDetail {
         // the layer and head from `selection`, as the reader may have opened another head.
         let trace = &shown.computed.trace;
         Self {
+            version: super::host::VERSION,
             model: spec.model.name,
             view: spec.view.name(),
             text: shown.text.clone(),
@@ -90,6 +93,7 @@ impl ResultDetail {
     /// The detail of the positional-encoding view (no model runs).
     pub fn positional_encoding(text: &str, figure: &Figure) -> Self {
         Self {
+            version: super::host::VERSION,
             // No model runs: the figure is computed in wasm, hence `cpu` and no tokens.
             model: "",
             view: figure.view.name(),

@@ -4,6 +4,7 @@
 
 pub mod detail;
 pub mod dialog;
+pub mod host;
 pub mod mount;
 pub mod options;
 pub mod page;

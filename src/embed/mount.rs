@@ -52,13 +52,17 @@ pub fn EmbedRoot(props: &EmbedRootProps) -> Html {
     };
     // A new model or engine is a new view (its own load); everything else updates in place.
     let key = format!("{}|{:?}", spec.model.name, spec.engine);
-    let link = app_link(&props.base, &props.options);
+    // Only a base on the web has an app to open (the notebook widget's files have no address).
+    let link = props
+        .base
+        .starts_with("http")
+        .then(|| AttrValue::from(app_link(&props.base, &props.options)));
     html! {
         <ContextProvider<UiContext> context={ui}>
             <div class="attnscope-embed" data-theme={if spec.dark { "dark" } else { "light" }} ref={root}>
                 if props.active {
                     <EmbedView {key} spec={spec.clone()} problems={problems.clone()}
-                        on_event={props.on_event.clone()} app_link={Some(AttrValue::from(link))} />
+                        on_event={props.on_event.clone()} app_link={link} />
                 }
             </div>
         </ContextProvider<UiContext>>

@@ -44,7 +44,9 @@ fn take_prefetched(url: &str) -> Option<js_sys::Promise> {
 /// Fetches `url` (relative to the page) and returns its bytes, calling `progress(received,
 /// expected)` as chunks arrive (`expected` is 0 when the server sends no length).
 pub async fn fetch_bytes(url: &str, progress: &dyn Fn(u64, u64)) -> Result<Vec<u8>, String> {
-    let request = take_prefetched(url).unwrap_or_else(|| crate::dom::window().fetch_with_str(url));
+    let request = take_prefetched(url)
+        .or_else(|| host_fetch(url))
+        .unwrap_or_else(|| crate::dom::window().fetch_with_str(url));
     let response: Response = JsFuture::from(request)
         .await
         .map_err(|e| js_error(&format!("could not fetch {url}"), e))?
@@ -111,6 +113,23 @@ pub async fn fetch_bytes(url: &str, progress: &dyn Fn(u64, u64)) -> Result<Vec<u
     Ok(bytes)
 }
 
+/// The host's fetcher's promise for `url`, when a host set one ([`set_host_fetcher`]).
+fn host_fetch(url: &str) -> Option<js_sys::Promise> {
+    let fetcher = HOST_FETCHER.with(|f| f.borrow().clone())?;
+    let promise = fetcher.call1(&JsValue::NULL, &JsValue::from_str(url));
+    Some(match promise {
+        Ok(value) => js_sys::Promise::resolve(&value),
+        Err(thrown) => js_sys::Promise::reject(&thrown),
+    })
+}
+
+/// Makes every asset request go through `fetcher(url) → Promise<Response>` instead of the
+/// network (`None`: the network again). A host without a web server of its own, the notebook
+/// widget, answers from the files it carries.
+pub fn set_host_fetcher(fetcher: Option<js_sys::Function>) {
+    HOST_FETCHER.with(|f| *f.borrow_mut() = fetcher);
+}
+
 /// A file's bytes, shared by everything on the page that asked for it.
 pub type SharedBytes = Rc<Vec<u8>>;
 
@@ -126,6 +145,8 @@ struct Download {
 thread_local! {
     /// The prefix of every asset URL ([`set_asset_base`]); empty for the app itself.
     static ASSET_BASE: RefCell<String> = const { RefCell::new(String::new()) };
+    /// The host's own fetcher ([`set_host_fetcher`]), asked instead of the network.
+    static HOST_FETCHER: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
     /// Every download of the page, by absolute URL ([`fetch_shared`]).
     static DOWNLOADS: RefCell<HashMap<String, Rc<RefCell<Download>>>> = RefCell::default();
 }

@@ -3,11 +3,10 @@
 // Expected probabilities come from the CLI (the CPU reference, native) on the same text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { serveDist, serveHost, launch, guardedPage, screenshot, axeViolations, ROOT, OUTPUT } from './harness.mjs';
+import { serveDist, serveHost, launch, guardedPage, screenshot, axeViolations, cliProbabilities, OUTPUT } from './harness.mjs';
 
 let attn; // attnscope's dist/, with CORS, on one origin
 let host; // the documentation site, on another
@@ -59,11 +58,7 @@ after(async () => {
 });
 
 /** The CLI's class probabilities for `text`. */
-function cliProbabilities(model, text) {
-  const out = execFileSync('cargo', ['run', '-q', '--release', '-p', 'attnscope-cli', '--',
-    '--model', join(ROOT, 'assets/models', model), '--text', text], { cwd: ROOT, maxBuffer: 1 << 28 });
-  return JSON.parse(out.toString()).output.probabilities;
-}
+const cliProbabilitiesOf = (model, text) => cliProbabilities(model, [text])[0];
 
 /** Records every attnscope event of the page's elements, and CSP violations. */
 async function recordEvents(page) {
@@ -146,7 +141,7 @@ test('three elements on a host page of another origin with a strict CSP', async 
     el.text = text;
   }), text);
   const detail = await fired;
-  assertClose(detail.probabilities, cliProbabilities('sentiment-transformer', text), 1e-4, 'element = CLI');
+  assertClose(detail.probabilities, cliProbabilitiesOf('sentiment-transformer', text), 1e-4, 'element = CLI');
   assert.equal(await page.$eval('#a', (e) => e.getAttribute('text')), text, 'the property reflects the attribute');
 
   // Typing into the editable element follows live.
@@ -255,7 +250,7 @@ test('CPU engine without WebGPU; a lost GPU device moves every element to the CP
     await page.goto(host.origin + '/three');
     const a = await resultFor(page, 'a', 'not bad at all');
     assert.equal(a.engine, 'cpu');
-    assertClose(a.probabilities, cliProbabilities('sentiment-transformer', 'not bad at all'), 1e-5, 'CPU element = CLI');
+    assertClose(a.probabilities, cliProbabilitiesOf('sentiment-transformer', 'not bad at all'), 1e-5, 'CPU element = CLI');
     assert.deepEqual(problems.consoleErrors, []);
     await context.close();
   } finally {

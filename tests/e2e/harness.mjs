@@ -1,6 +1,7 @@
 // Shared harness of the end-to-end tests: a static server for dist/ (under a sub-path, as on
 // GitHub Pages), Debian's Chromium through playwright-core, and guards that record console
 // errors and any request that leaves the page's origin.
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -164,4 +165,16 @@ export async function screenshot(page, name) {
   }
   await page.screenshot({ path: join(OUTPUT, name), fullPage: true });
   if (viewport && height > viewport.height) await page.setViewportSize(viewport);
+}
+
+/** The CLI's (the native CPU reference's) class probabilities for each text, one forward per
+ * line, optionally with interventions (`extra`: CLI flags); `[]` for a non-classifier. */
+export function cliProbabilities(model, texts, extra = []) {
+  const out = execFileSync('cargo', ['run', '-q', '--release', '-p', 'attnscope-cli', '--',
+    '--model', join(ROOT, 'assets/models', model), '--lines', ...extra],
+  { cwd: ROOT, input: texts.join('\n') + '\n', maxBuffer: 1 << 28 }).toString();
+  return out.trim().split('\n').map((line) => {
+    const trace = JSON.parse(line);
+    return trace.output.kind === 'classification' ? trace.output.probabilities : [];
+  });
 }

@@ -2,23 +2,11 @@
 // Expected probabilities come from the CLI (the CPU reference, native) on the same text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launch, guardedPage, backendChip, screenshot, ROOT, OUTPUT } from './harness.mjs';
+import { serveDist, launch, guardedPage, backendChip, screenshot, cliProbabilities, OUTPUT } from './harness.mjs';
 
 const SENTENCE = 'a gripping, funny film';
-
-/** The CLI's probabilities for each text (one forward per line), optionally with interventions. */
-function cliProbabilities(model, texts, extra = []) {
-  const out = execFileSync('cargo', ['run', '-q', '--release', '-p', 'attnscope-cli', '--',
-    '--model', join(ROOT, 'assets/models', model), '--lines', ...extra],
-    { cwd: ROOT, input: texts.join('\n') + '\n', maxBuffer: 1 << 28 }).toString();
-  return out.trim().split('\n').map((line) => {
-    const trace = JSON.parse(line);
-    return trace.output.kind === 'classification' ? trace.output.probabilities : [];
-  });
-}
 
 /** The panel summary of `model` once it shows `text`. */
 async function summaryFor(page, model, text) {

@@ -46,7 +46,7 @@ test('after the first visit every route works with the network off', async () =>
   await page.goto(server.base);
   await page.locator('attn-scope.home-live').waitFor();
   const [cache] = await precached(page);
-  assert.match(cache, /^attnscope-[0-9a-f]{16}-1$/);
+  assert.match(cache, /^attnscope-[0-9a-f]{16}-1@\/attnscope\/$/);
   await context.setOffline(true);
   for (const [hash, ready] of ROUTES) {
     await page.goto(server.base + hash);
@@ -75,7 +75,7 @@ test('a new deploy says "updated" and replaces the old cache; file:// is left al
   await banner.waitFor({ state: 'visible', timeout: 60000 });
   assert.match(await banner.textContent(), /updated/);
   await page.click('#update-reload');
-  await page.waitForFunction((first) => caches.keys().then((keys) => keys.some((k) => k.endsWith('-2')) && !keys.includes(first)), first, { timeout: 60000, polling: 500 });
+  await page.waitForFunction((first) => caches.keys().then((keys) => keys.some((k) => k.includes('-2@')) && !keys.includes(first)), first, { timeout: 60000, polling: 500 });
   await page.locator('#pe-matrix').waitFor({ state: 'attached', timeout: 30000 });
   assert.ok(await page.isHidden('#update-banner'), 'the reloaded page runs the new version');
   assert.deepEqual(problems.consoleErrors, []);

@@ -1,0 +1,155 @@
+// The notebook widget for real: JupyterLab from PyPI (.venv, scripts/setup.sh) with the wheel
+// scripts/release.sh built, the committed notebook opened in headless Chromium, its cells run,
+// the heatmap drawn, typing in the widget read back through a cell as widget.text and
+// widget.result, a trait set from Python followed by the view, and a brought folder run.
+// tests/notebook/run.sh runs this in a network namespace with only loopback: nothing can
+// reach the network, so the widget must get every file from the kernel.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { launch, guardedPage, cliProbabilities, ROOT, OUTPUT } from '../e2e/harness.mjs';
+
+const PORT = 18888 + Math.floor(Math.random() * 1000);
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+let lab;
+let labLog = '';
+let browser;
+let page;
+let problems;
+
+before(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'attnscope-lab-'));
+  await cp(join(ROOT, 'tests/notebook/attnscope.ipynb'), join(dir, 'attnscope.ipynb'));
+  for (const sub of ['config', 'runtime', 'home']) await mkdir(join(dir, sub));
+  lab = spawn(join(ROOT, '.venv/bin/jupyter'), ['lab', '--no-browser', '--allow-root', `--port=${PORT}`,
+    '--ip=127.0.0.1', '--ServerApp.token=', '--ServerApp.password=', '--ServerApp.disable_check_xsrf=True',
+    '--LabApp.expose_app_in_browser=True', '--ServerApp.port_retries=0', `--ServerApp.root_dir=${dir}`,
+    '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate'], {
+    env: {
+      ...process.env, HOME: join(dir, 'home'), JUPYTER_CONFIG_DIR: join(dir, 'config'),
+      JUPYTER_RUNTIME_DIR: join(dir, 'runtime'), PATH: `${join(ROOT, '.venv/bin')}:${process.env.PATH}`,
+      ATTNSCOPE_TEST_FOLDER: join(ROOT, 'crates/core/tests/fixtures/hf/tiny-bert'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (d) => { labLog = (labLog + d).slice(-8000); };
+  lab.stdout.on('data', keep);
+  lab.stderr.on('data', keep);
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${ORIGIN}/api/status`)).ok) break;
+    } catch {}
+    if (i > 300) throw new Error(`JupyterLab did not start:\n${labLog}`);
+    await sleep(200);
+  }
+  browser = await launch({ webgpu: false });
+  ({ page, problems } = await guardedPage(browser, ORIGIN, { width: 1280, height: 1000 }));
+  page.setDefaultTimeout(120000);
+});
+
+after(async () => {
+  await browser?.close();
+  lab?.kill();
+  await mkdir(OUTPUT, { recursive: true });
+  await writeFile(join(OUTPUT, 'jupyterlab.log'), labLog);
+});
+
+/** Runs cell `index` of the open notebook and resolves to its text output. */
+async function runCell(index) {
+  await page.evaluate(async (i) => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    panel.content.activeCellIndex = i;
+    await window.jupyterapp.commands.execute('notebook:run-cell');
+  }, index);
+  await page.waitForFunction((i) => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const cell = panel.content.widgets[i];
+    return cell.model.executionCount !== null && panel.sessionContext.session?.kernel?.status === 'idle'
+      && !cell.promptNode?.textContent.includes('*');
+  }, index, { polling: 200 });
+  return page.evaluate((i) => {
+    const outputs = window.jupyterapp.shell.currentWidget.content.widgets[i].model.outputs.toJSON();
+    return outputs.map((o) => o.text ?? o.traceback?.join('\n') ?? JSON.stringify(o.data ?? {})).join('');
+  }, index);
+}
+
+/** The `RESULT {…}` line a `report(view)` cell printed. */
+function parseReport(output) {
+  const line = output.split('\n').find((l) => l.startsWith('RESULT '));
+  assert.ok(line, `no RESULT line in: ${output}`);
+  return JSON.parse(line.slice('RESULT '.length));
+}
+
+test('the network is cut for the server, the kernel and the browser', async () => {
+  await assert.rejects(fetch('http://pypi.org/simple/', { signal: AbortSignal.timeout(5000) }));
+});
+
+test('the committed notebook runs the widget in JupyterLab: heatmap, typing, traits, a brought folder', async () => {
+  await page.goto(`${ORIGIN}/lab/tree/attnscope.ipynb`);
+  await page.waitForFunction(() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle',
+    null, { polling: 250 });
+
+  // The widget: the element's result arrives and its heatmap is drawn.
+  await runCell(1);
+  await page.waitForFunction(() => document.querySelector('attn-scope')?.trace?.text === 'not bad at all', null, { polling: 250 });
+  const drawnCells = await page.evaluate(() => {
+    const canvas = [...document.querySelector('attn-scope').shadowRoot.querySelectorAll('canvas[data-rows]')][0];
+    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set();
+    for (let i = 0; i < d.length; i += 4 * 97) colours.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+    return { rows: Number(canvas.dataset.rows), colours: colours.size };
+  });
+  assert.equal(drawnCells.rows, 6, 'the heatmap has a row per token ([CLS] not bad at all [SEP])');
+  assert.ok(drawnCells.colours > 8, `the heatmap is drawn (${drawnCells.colours} colours)`);
+  await mkdir(OUTPUT, { recursive: true });
+  await page.screenshot({ path: join(OUTPUT, 'notebook-widget.png') });
+
+  const first = parseReport(await runCell(2));
+  assert.equal(first.text, 'not bad at all');
+  assert.deepEqual(first.tokens, ['[CLS]', 'not', 'bad', 'at', 'all', '[SEP]']);
+  assert.equal(first.map_type, 'ndarray');
+  assert.deepEqual(first.map_shape, [6, 6]);
+  first.row_sums.forEach((s) => assert.ok(Math.abs(s - 1) < 1e-3, `a row of weights sums to ${s}`));
+  assert.match(first.version, /^\d+\.\d+\.\d+$/);
+  assert.equal(first.error, '');
+
+  // Typing in the widget: widget.text and widget.result follow (read back through a cell),
+  // and the notebook's own keyboard shortcuts stay out of the way.
+  const cellsBefore = await page.evaluate(() => window.jupyterapp.shell.currentWidget.content.widgets.length);
+  await page.evaluate(() => document.querySelector('attn-scope').shadowRoot.querySelector('textarea, input[type=text]').focus());
+  await page.keyboard.type(' and a bit dumb');
+  const typed = 'not bad at all and a bit dumb';
+  await page.waitForFunction((t) => document.querySelector('attn-scope')?.trace?.text === t, typed, { polling: 250 });
+  assert.equal(await page.evaluate(() => window.jupyterapp.shell.currentWidget.content.widgets.length), cellsBefore,
+    'typing "a" and "b" in the widget inserted no cell');
+  const afterTyping = parseReport(await runCell(4));
+  assert.equal(afterTyping.text, typed);
+  assert.deepEqual(afterTyping.tokens.slice(1, -1), typed.split(' '));
+  const [want] = cliProbabilities('sentiment-transformer', [typed]);
+  afterTyping.probabilities.forEach((p, i) => assert.ok(Math.abs(p - want[i]) < 1e-4, `class ${i}: ${p} vs ${want[i]}`));
+
+  // Setting the trait from Python: the view follows.
+  await runCell(3);
+  await page.waitForFunction(() => document.querySelector('attn-scope')?.trace?.text === 'a dull and lifeless film', null, { polling: 250 });
+  const fromPython = parseReport(await runCell(4));
+  assert.equal(fromPython.text, 'a dull and lifeless film');
+  assert.ok(fromPython.tokens.includes('dull'));
+
+  // A brought folder: its files go from the kernel to the page, the element runs it.
+  await runCell(5);
+  await page.waitForFunction(() => document.querySelectorAll('attn-scope')[1]?.trace?.text === 'the cat sat', null, { polling: 250 });
+  const mine = parseReport(await runCell(6));
+  assert.equal(mine.model, 'user-1');
+  assert.equal(mine.error, '');
+  assert.equal(mine.map_shape[0], mine.tokens.length);
+  assert.equal(mine.map_shape[1], mine.tokens.length);
+  await page.screenshot({ path: join(OUTPUT, 'notebook-widgets.png'), fullPage: true });
+
+  assert.deepEqual(problems.foreignRequests, []);
+  const errors = problems.consoleErrors.filter((e) => !/favicon|Failed to load resource.*(lab\/api\/(news|update)|translations)/.test(e));
+  assert.deepEqual(errors, [], 'no console error');
+});
