@@ -38,7 +38,10 @@ if [ "${1:-}" != --no-build ]; then
   say "building dist/"
   trunk build --release
 fi
-[ -f dist/embed.js ] && [ -f dist/attnscope_bg.wasm ] || { echo "dist/ is not built" >&2; exit 1; }
+if [ ! -f dist/embed.js ] || [ ! -f dist/attnscope_bg.wasm ]; then
+  echo "dist/ is not built: run scripts/release.sh without --no-build" >&2
+  exit 1
+fi
 scripts/setup.sh python
 
 rm -rf release

@@ -110,9 +110,10 @@ export default {
       if (model.get('text') !== shownText) element.setAttribute('text', model.get('text'));
     };
     const onTraits = () => applyTraits(element, model, modelName);
-    model.on('change:text', onText);
-    model.on('change:view change:layer change:head change:theme change:engine change:editable', onTraits);
-    model.on('change:model change:_folder', resolveModel);
+    // One listener per event name (not every model wrapper splits a list of names).
+    const listeners = [['change:text', onText], ['change:model', resolveModel], ['change:_folder', resolveModel],
+      ...['view', 'layer', 'head', 'theme', 'engine', 'editable'].map((name) => [`change:${name}`, onTraits])];
+    for (const [name, listener] of listeners) model.on(name, listener);
 
     // The folder (if any) is registered before the element first starts.
     if (model.get('_folder')?.files?.length) {
@@ -123,9 +124,7 @@ export default {
     }
     return () => {
       alive = false;
-      model.off('change:text', onText);
-      model.off('change:view change:layer change:head change:theme change:engine change:editable', onTraits);
-      model.off('change:model change:_folder', resolveModel);
+      for (const [name, listener] of listeners) model.off(name, listener);
       element.remove();
     };
   },

@@ -144,12 +144,7 @@ test('Firefox ESR: <attn-scope> on another origin\'s page', async () => {
     assert.match(results[0].version, /^\d+\.\d+\.\d+$/);
     assert.ok(results[1].translation.length > 0);
     // Typing in the element's own box gives a new result.
-    await firefox.evaluate(() => {
-      const box = document.getElementById('a').shadowRoot.querySelector('textarea, input');
-      box.focus();
-    });
-    const active = await firefox.command('GET', '/element/active');
-    await firefox.command('POST', `/element/${Object.values(active)[0]}/value`, { text: ' and funny' });
+    await firefox.type({ id: await firefox.shadowElement('#a', 'textarea') }, ' and funny');
     await firefox.waitFor(() => document.getElementById('a').trace?.text === 'not bad at all and funny', [], { what: 'the typed result' });
     await shot('host-page');
   } finally {
@@ -170,11 +165,14 @@ test('Firefox ESR: after the first visit the site works with the server gone', a
     return entries.some((r) => r.url.endsWith('model.safetensors')) && entries.length >= 20;
   }, [], { timeout: 90000, what: 'the precache' });
   await server.close();
+  // Each route opened afresh, as a reader opens the site with no network.
   for (const [hash, ready] of ROUTES.slice(0, 7)) {
-    await firefox.goto(server.base + hash);
-    await firefox.refresh();
+    await open(server.base + hash);
     await firefox.waitFor((sel) => document.querySelector(sel), [ready], { timeout: 60000, what: `offline ${hash || 'home'}` });
     assert.equal(await panic(), '', hash);
   }
-  await firefox.waitFor(() => document.getElementById('pg-h0-weights-table'));
+  // A reload as the reader makes it (WebDriver's own refresh bypasses service workers).
+  await firefox.evaluate(() => { window.beforeReload = true; location.reload(); });
+  await firefox.waitFor(() => !window.beforeReload && document.getElementById('pg-h0-weights-table'), [], { what: 'the reloaded playground' });
+  assert.equal(await panic(), '');
 });

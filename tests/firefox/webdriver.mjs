@@ -5,7 +5,9 @@ import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The WebDriver reference for element ids in responses and arguments. */
-const ELEMENT = 'element-6066-11e4-a52e-4f735466cecc';
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+/** The same for shadow roots. */
+const SHADOW = 'shadow-6066-11e4-a52e-4f735466cecf';
 
 /** A free port on the loopback interface. */
 async function freePort() {
@@ -81,9 +83,6 @@ export class Session {
   /** Opens `url` and waits for its load event. */
   goto(url) { return this.command('POST', '/url', { url }); }
 
-  /** Reloads the page. */
-  refresh() { return this.command('POST', '/refresh', {}); }
-
   /** Runs `fn(...args)` in the page (a function's source, as WebDriver takes scripts). */
   evaluate(fn, ...args) {
     return this.command('POST', '/execute/sync', { script: `return (${fn}).apply(null, arguments);`, args });
@@ -111,9 +110,18 @@ export class Session {
     return found[ELEMENT];
   }
 
-  /** Sends `text` as key presses to the element matched by `selector`. */
+  /** The element matched by `selector` inside the open shadow root of the element matched by
+   * `host`. */
+  async shadowElement(host, selector) {
+    const root = (await this.command('GET', `/element/${await this.element(host)}/shadow`))[SHADOW];
+    const found = await this.command('POST', `/shadow/${root}/element`, { using: 'css selector', value: selector });
+    return found[ELEMENT];
+  }
+
+  /** Sends `text` as key presses to the element matched by `selector`, or to an element
+   * reference (`{ id }`). */
   async type(selector, text) {
-    const id = await this.element(selector);
+    const id = typeof selector === 'string' ? await this.element(selector) : selector.id;
     await this.command('POST', `/element/${id}/value`, { text });
   }
 

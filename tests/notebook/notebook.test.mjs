@@ -25,15 +25,21 @@ before(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'attnscope-lab-'));
   await cp(join(ROOT, 'tests/notebook/attnscope.ipynb'), join(dir, 'attnscope.ipynb'));
   for (const sub of ['config', 'runtime', 'home']) await mkdir(join(dir, sub));
+  // No "get notified about Jupyter news?" prompt over the output (nothing may be fetched).
+  const settings = join(dir, 'settings/@jupyterlab/apputils-extension');
+  await mkdir(settings, { recursive: true });
+  await writeFile(join(settings, 'notification.jupyterlab-settings'), JSON.stringify({ fetchNews: 'false', checkForUpdates: false }));
   lab = spawn(join(ROOT, '.venv/bin/jupyter'), ['lab', '--no-browser', '--allow-root', `--port=${PORT}`,
     '--ip=127.0.0.1', '--ServerApp.token=', '--ServerApp.password=', '--ServerApp.disable_check_xsrf=True',
     '--LabApp.expose_app_in_browser=True', '--ServerApp.port_retries=0', `--ServerApp.root_dir=${dir}`,
     '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate'], {
     env: {
       ...process.env, HOME: join(dir, 'home'), JUPYTER_CONFIG_DIR: join(dir, 'config'),
-      JUPYTER_RUNTIME_DIR: join(dir, 'runtime'), PATH: `${join(ROOT, '.venv/bin')}:${process.env.PATH}`,
+      JUPYTER_RUNTIME_DIR: join(dir, 'runtime'), JUPYTERLAB_SETTINGS_DIR: join(dir, 'settings'), PATH: `${join(ROOT, '.venv/bin')}:${process.env.PATH}`,
       ATTNSCOPE_TEST_FOLDER: join(ROOT, 'crates/core/tests/fixtures/hf/tiny-bert'),
     },
+    // Out of this repository, whose package.json makes JupyterLab's own node check fail.
+    cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (d) => { labLog = (labLog + d).slice(-8000); };
@@ -77,6 +83,24 @@ async function runCell(index) {
   }, index);
 }
 
+/** Waits until the `index`th widget's element shows a result for `text`; on a timeout the
+ * error says what each element shows instead. */
+async function waitForResult(index, text) {
+  try {
+    // On screen, as the reader sees a cell's output: an element starts near the viewport.
+    await page.waitForFunction(([i, t]) => {
+      const element = document.querySelectorAll('attn-scope')[i];
+      element?.scrollIntoView({ block: 'nearest' });
+      return element?.trace?.text === t;
+    }, [index, text], { polling: 250, timeout: 60000 });
+  } catch (error) {
+    const shown = await page.evaluate(() => [...document.querySelectorAll('attn-scope')].map((e) => ({
+      trace: e.trace?.text ?? null, text: e.shadowRoot?.textContent.slice(0, 400) })));
+    await page.screenshot({ path: join(OUTPUT, 'notebook-failure.png'), fullPage: true });
+    throw new Error(`widget ${index} never showed “${text}”: ${JSON.stringify(shown)} (${error.message})`);
+  }
+}
+
 /** The `RESULT {…}` line a `report(view)` cell printed. */
 function parseReport(output) {
   const line = output.split('\n').find((l) => l.startsWith('RESULT '));
@@ -95,7 +119,7 @@ test('the committed notebook runs the widget in JupyterLab: heatmap, typing, tra
 
   // The widget: the element's result arrives and its heatmap is drawn.
   await runCell(1);
-  await page.waitForFunction(() => document.querySelector('attn-scope')?.trace?.text === 'not bad at all', null, { polling: 250 });
+  await waitForResult(0, 'not bad at all');
   const drawnCells = await page.evaluate(() => {
     const canvas = [...document.querySelector('attn-scope').shadowRoot.querySelectorAll('canvas[data-rows]')][0];
     const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
@@ -123,7 +147,7 @@ test('the committed notebook runs the widget in JupyterLab: heatmap, typing, tra
   await page.evaluate(() => document.querySelector('attn-scope').shadowRoot.querySelector('textarea, input[type=text]').focus());
   await page.keyboard.type(' and a bit dumb');
   const typed = 'not bad at all and a bit dumb';
-  await page.waitForFunction((t) => document.querySelector('attn-scope')?.trace?.text === t, typed, { polling: 250 });
+  await waitForResult(0, typed);
   assert.equal(await page.evaluate(() => window.jupyterapp.shell.currentWidget.content.widgets.length), cellsBefore,
     'typing "a" and "b" in the widget inserted no cell');
   const afterTyping = parseReport(await runCell(4));
@@ -134,14 +158,14 @@ test('the committed notebook runs the widget in JupyterLab: heatmap, typing, tra
 
   // Setting the trait from Python: the view follows.
   await runCell(3);
-  await page.waitForFunction(() => document.querySelector('attn-scope')?.trace?.text === 'a dull and lifeless film', null, { polling: 250 });
+  await waitForResult(0, 'a dull and lifeless film');
   const fromPython = parseReport(await runCell(4));
   assert.equal(fromPython.text, 'a dull and lifeless film');
   assert.ok(fromPython.tokens.includes('dull'));
 
   // A brought folder: its files go from the kernel to the page, the element runs it.
   await runCell(5);
-  await page.waitForFunction(() => document.querySelectorAll('attn-scope')[1]?.trace?.text === 'the cat sat', null, { polling: 250 });
+  await waitForResult(1, 'the cat sat');
   const mine = parseReport(await runCell(6));
   assert.equal(mine.model, 'user-1');
   assert.equal(mine.error, '');
