@@ -54,13 +54,20 @@ test('v<version>/ and latest/ are served side by side, each with its own offline
   const browser = await launch({ webgpu: false });
   try {
     const { page, context, problems } = await guardedPage(browser, server.origin);
-    const cacheOf = (folder) => page.waitForFunction(async (f) => {
-      const keys = await caches.keys();
-      const mine = keys.filter((k) => k.endsWith(`@/attnscope/${f}`));
-      if (mine.length !== 1) return false;
-      const entries = await (await caches.open(mine[0])).keys();
-      return entries.length >= 20 && entries.some((r) => r.url.endsWith('model.safetensors')) && mine[0];
-    }, folder, { timeout: 90000, polling: 500 }).then((h) => h.jsonValue());
+    /** The one cache of `folder`'s worker, once it holds the precache. */
+    const cacheOf = async (folder) => {
+      const keysOf = (f) => caches.keys().then((keys) => keys.filter((k) => k.endsWith(`@/attnscope/${f}`)));
+      await page.waitForFunction(async (f) => {
+        const registration = await navigator.serviceWorker.ready;
+        if (!registration.active || !navigator.serviceWorker.controller) return false;
+        const keys = (await caches.keys()).filter((k) => k.endsWith(`@/attnscope/${f}`));
+        if (keys.length !== 1) return false;
+        const entries = await (await caches.open(keys[0])).keys();
+        return entries.length >= 20 && entries.some((r) => r.url.endsWith('model.safetensors'));
+      }, folder, { timeout: 90000, polling: 500 });
+      const [key] = await page.evaluate(keysOf, folder);
+      return key;
+    };
 
     await page.goto(`${server.base}v${VERSION}/#/pe`);
     await page.locator('#pe-matrix').waitFor({ state: 'attached', timeout: 60000 });
