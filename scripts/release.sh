@@ -64,14 +64,20 @@ cp -r dist "release/$name"
 # Same bytes from the same files: sorted names, no owners, the commit's time.
 stamp=$(git log -1 --format=%ct 2>/dev/null || date +%s)
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$stamp" -C release -czf "release/$name.tar.gz" "$name"
-(cd release && ../.venv/bin/python - "$name" <<'EOF'
-import os, sys, zipfile
-root = sys.argv[1]
+(cd release && ../.venv/bin/python - "$name" "$stamp" <<'EOF'
+import os, sys, time, zipfile
+root, stamp = sys.argv[1], int(sys.argv[2])
+when = time.gmtime(stamp)[:6]
 with zipfile.ZipFile(f"{root}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for file in sorted(files):
-            archive.write(os.path.join(folder, file))
+            path = os.path.join(folder, file)
+            entry = zipfile.ZipInfo(path, date_time=when)
+            entry.external_attr = 0o644 << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with open(path, "rb") as data:
+                archive.writestr(entry, data.read())
 EOF
 )
 rm -rf "release/$name"

@@ -86,9 +86,10 @@ fi
 
 # Debian packages: headless Chromium + its driver (browser tests), Firefox ESR (the Firefox
 # run), Mesa's Vulkan (lavapipe), DejaVu Sans (the text of attnscope-cli's SVG and PNG
-# figures), shellcheck (actionlint checks the workflow's shell steps with it), python3-venv.
+# figures), shellcheck (actionlint checks the workflow's shell steps with it), iproute2 (the
+# notebook test's network namespace), python3-venv (.venv, below).
 missing=()
-for pkg in chromium chromium-driver firefox-esr mesa-vulkan-drivers fonts-dejavu-core shellcheck iproute2; do
+for pkg in chromium chromium-driver firefox-esr mesa-vulkan-drivers fonts-dejavu-core shellcheck iproute2 python3-venv; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

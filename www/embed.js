@@ -52,6 +52,9 @@ export function attnscope() {
     if (hostFetch) bindings.setFetcher(hostFetch);
     performance.mark('attnscope-wasm-ready'); // compiled and started: the cold start's halfway mark
     return bindings;
+  }).catch((error) => {
+    wasm = undefined; // the next element tries again (a host's fetcher may answer next time)
+    throw error;
   });
   return wasm;
 }

@@ -40,9 +40,21 @@ def _module_source() -> str:
 
 
 def _inside(root: pathlib.Path, relative: str) -> pathlib.Path | None:
-    """``root / relative`` if that is a file inside ``root`` (no ``..`` escapes)."""
+    """``root / relative`` if that is a file inside ``root`` (no ``..`` or link escapes)."""
     path = (root / relative).resolve()
     return path if path.is_file() and path.is_relative_to(root.resolve()) else None
+
+
+def _source_of(model: str) -> tuple[pathlib.Path | None, dict]:
+    """What ``model`` names: a folder (its path, and the files the page may ask for, with a
+    stamp that changes with their contents) or a shipped model's name."""
+    path = pathlib.Path(model).expanduser()
+    if not path.is_dir():
+        return None, {"kind": "shipped", "name": model}
+    files = [name for name in FOLDER_FILES if (path / name).is_file()]
+    stats = [(path / name).stat() for name in files]
+    stamp = f"{max((s.st_mtime_ns for s in stats), default=0)}-{sum(s.st_size for s in stats)}"
+    return path, {"kind": "folder", "label": path.resolve().name, "files": files, "stamp": stamp}
 
 
 class View(anywidget.AnyWidget):
@@ -73,16 +85,26 @@ class View(anywidget.AnyWidget):
     """The element's last error message (empty when the last result came)."""
 
     _result = traitlets.Dict().tag(sync=True)
-    _folder = traitlets.Dict().tag(sync=True)
+    # What the page runs, set after every change of `model`: {kind: "shipped", name} or
+    # {kind: "folder", label, files, stamp} (the page follows this trait, not `model`).
+    _source = traitlets.Dict().tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         if not self._esm:
             _module_source()  # raises, naming what is missing
-        super().__init__(**kwargs)
-        self._folder_path: pathlib.Path | None = None
-        self._bring(self.model)
+        # The first state the page gets names the source already (no default model shown first).
+        self._folder_path, source = _source_of(kwargs.get("model", type(self).model.default_value))
+        super().__init__(_source=source, **kwargs)
         self.observe(lambda change: self._bring(change["new"]), names="model")
         self.on_msg(self._answer)
+
+    @traitlets.validate("model")
+    def _check_model(self, proposal: dict) -> str:
+        """A folder is checked before it becomes the model: one without config.json is refused."""
+        path = pathlib.Path(proposal["value"]).expanduser()
+        if path.is_dir() and not (path / "config.json").is_file():
+            raise traitlets.TraitError(f"{path} has no config.json: not a model folder")
+        return proposal["value"]
 
     @traitlets.validate("view")
     def _check_view(self, proposal: dict) -> str:
@@ -107,17 +129,8 @@ class View(anywidget.AnyWidget):
         return detail
 
     def _bring(self, model: str) -> None:
-        """A folder path as ``model``: its files are offered to the page (``_folder``)."""
-        path = pathlib.Path(model).expanduser()
-        if not path.is_dir():
-            self._folder_path = None
-            self._folder = {}
-            return
-        files = [name for name in FOLDER_FILES if (path / name).is_file()]
-        if "config.json" not in files:
-            raise ValueError(f"{path} has no config.json: not a model folder")
-        self._folder_path = path
-        self._folder = {"label": path.resolve().name, "files": files}
+        """A new `model`: what it names, for the page (``_source``)."""
+        self._folder_path, self._source = _source_of(model)
 
     def _file(self, path: str) -> bytes | None:
         """The bytes of a file the page asked for: ``folder/<name>`` of the brought folder,
@@ -126,7 +139,10 @@ class View(anywidget.AnyWidget):
             name = path.removeprefix("folder/")
             if self._folder_path is None or name not in FOLDER_FILES:
                 return None
-            found = _inside(self._folder_path, name)
+            # The names are a fixed list, so nothing escapes the folder; its files may be
+            # links (a Hugging Face cache's snapshot links into blobs/).
+            found = self._folder_path / name
+            found = found if found.is_file() else None
         else:
             found = _inside(STATIC, path)
         return found.read_bytes() if found else None
@@ -136,7 +152,10 @@ class View(anywidget.AnyWidget):
         if not isinstance(content, dict) or content.get("kind") != "file":
             return
         path = str(content.get("path", ""))
-        data = self._file(path)
+        try:
+            data = self._file(path)
+        except OSError:
+            data = None  # unreadable: the page is told the file is missing, never left waiting
         kind = _TYPES.get(pathlib.PurePosixPath(path).suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
         reply = {"kind": "file", "id": content.get("id"), "ok": data is not None, "type": kind}
         self.send(reply, buffers=[data] if data is not None else None)

@@ -7,39 +7,68 @@
 /** URLs attnscope asks for: a name space of their own, answered by `askKernel`. */
 const WIDGET_BASE = 'attnscope-widget:/';
 
-// Shared by every widget of the page, whichever evaluation of this module made it: the
-// element class, its one wasm instance and the kernels able to answer for files.
-const shared = (globalThis.attnscopeWidget ??= { kernels: new Set(), next: 0, configured: false, attnscope, configure });
+/** How long a file may take to come from the kernel before the request fails (a busy kernel
+ * answers only between cells; a dead one never). */
+const FILE_TIMEOUT_MS = 120000;
 
-/** A file's `Response`, asked of a widget's kernel that is still there. */
-function askKernel(url) {
+// Shared by every widget of the page, whichever evaluation of this module made it: the
+// element class, its one wasm instance, the widgets able to answer for files (each with its
+// requests in flight), and each brought folder's registration.
+const shared = (globalThis.attnscopeWidget ??= {
+  kernels: new Map(), next: 0, configured: false, brought: new Map(), attnscope, configure,
+});
+
+/** A file's `Response`, asked of `model`'s kernel (by default any widget's that is still
+ * there: attnscope's own files are in every widget's package). Settles within
+ * FILE_TIMEOUT_MS, and at once if the widget closes. */
+function askKernel(url, model = [...shared.kernels.keys()].at(-1)) {
   const path = String(url).startsWith(WIDGET_BASE) ? String(url).slice(WIDGET_BASE.length) : String(url);
-  const model = [...shared.kernels].at(-1);
-  if (!model) return Promise.reject(new Error(`no attnscope widget is left to send ${path}`));
+  const pending = shared.kernels.get(model);
+  if (!pending) return Promise.reject(new Error(`no attnscope widget is left to send ${path}`));
   const id = ++shared.next;
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      model.off('msg:custom', answer);
+      clearTimeout(timer);
+      pending.delete(id);
+    };
     const answer = (message, buffers) => {
       if (message?.kind !== 'file' || message.id !== id) return;
-      model.off('msg:custom', answer);
+      done();
       const body = message.ok && buffers?.length ? buffers[0] : null;
       resolve(body
         ? new Response(body, { status: 200, headers: { 'content-type': message.type } })
         : new Response(`attnscope's kernel has no file ${path}`, { status: 404, statusText: 'Not Found' }));
     };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`the kernel did not send ${path} within ${FILE_TIMEOUT_MS / 1000} s (is it busy or stopped?)`));
+    }, FILE_TIMEOUT_MS);
+    pending.set(id, (why) => { done(); reject(why); });
     model.on('msg:custom', answer);
     model.send({ kind: 'file', id, path });
   });
 }
 
-/** A brought folder's files, read from the kernel, registered with the wasm: its model name. */
-async function bring(folder) {
-  const files = await Promise.all(folder.files.map(async (name) => {
-    const response = await askKernel(`${WIDGET_BASE}folder/${name}`);
-    if (!response.ok) throw new Error(`the kernel could not send ${name}`);
-    return new File([await response.arrayBuffer()], name);
-  }));
-  const bindings = await shared.attnscope();
-  return bindings.bringModel(folder.label, files);
+/** A brought folder's files, read from its own widget's kernel and registered with the wasm
+ * once per folder and content (`source.stamp`): its model name (`user-N`). */
+function bring(model, source) {
+  const key = JSON.stringify(source);
+  if (!shared.brought.has(key)) {
+    const registered = (async () => {
+      const files = await Promise.all(source.files.map(async (name) => {
+        const response = await askKernel(`${WIDGET_BASE}folder/${name}`, model);
+        if (!response.ok) throw new Error(`the kernel could not send ${name}`);
+        return new File([await response.arrayBuffer()], name);
+      }));
+      const bindings = await shared.attnscope();
+      return bindings.bringModel(source.label, files);
+    })();
+    // A failure is not kept: the next render tries again.
+    registered.catch(() => shared.brought.delete(key));
+    shared.brought.set(key, registered);
+  }
+  return shared.brought.get(key);
 }
 
 /** The element's attributes from the widget's traits (the model as resolved). */
@@ -59,27 +88,41 @@ function applyTraits(element, model, modelName) {
 
 export default {
   initialize({ model }) {
-    shared.kernels.add(model);
+    shared.kernels.set(model, new Map());
     if (!shared.configured) {
       shared.configured = true;
       shared.configure({ fetch: askKernel, base: WIDGET_BASE });
     }
-    return () => shared.kernels.delete(model);
+    return () => {
+      // Its requests in flight fail now rather than wait for an answer that cannot come.
+      const pending = shared.kernels.get(model);
+      shared.kernels.delete(model);
+      for (const fail of pending?.values() ?? []) fail(new Error('the attnscope widget was closed'));
+    };
   },
 
   render({ model, el }) {
     const element = document.createElement('attn-scope');
     element.setAttribute('text', model.get('text'));
     let shownText = model.get('text');
-    let modelName = model.get('model');
+    let modelName = null;
+    let generation = 0;
     let alive = true;
 
+    // `_source` names what to run: a shipped model, or a folder whose files the kernel holds.
+    // The kernel sets it after `model`, so it alone is followed; only the newest answer counts.
     const resolveModel = async () => {
-      const folder = model.get('_folder');
+      const mine = ++generation;
+      const source = model.get('_source') ?? {};
+      if (source.kind !== 'folder' && !source.name) return; // not known yet
       try {
-        modelName = folder?.files?.length ? await bring(folder) : model.get('model');
-        if (alive) applyTraits(element, model, modelName);
+        const name = source.kind === 'folder' ? await bring(model, source) : source.name;
+        if (!alive || mine !== generation) return;
+        modelName = name;
+        applyTraits(element, model, modelName);
+        if (!element.isConnected) el.append(element);
       } catch (error) {
+        if (!alive || mine !== generation) return;
         model.set('error', `attnscope could not read the folder: ${error?.message ?? error}`);
         model.save_changes();
       }
@@ -109,19 +152,14 @@ export default {
       // Only a text the view does not show already: the reader's own typing comes back here.
       if (model.get('text') !== shownText) element.setAttribute('text', model.get('text'));
     };
-    const onTraits = () => applyTraits(element, model, modelName);
+    const onTraits = () => modelName && applyTraits(element, model, modelName);
     // One listener per event name (not every model wrapper splits a list of names).
-    const listeners = [['change:text', onText], ['change:model', resolveModel], ['change:_folder', resolveModel],
+    const listeners = [['change:text', onText], ['change:_source', resolveModel],
       ...['view', 'layer', 'head', 'theme', 'engine', 'editable'].map((name) => [`change:${name}`, onTraits])];
     for (const [name, listener] of listeners) model.on(name, listener);
 
-    // The folder (if any) is registered before the element first starts.
-    if (model.get('_folder')?.files?.length) {
-      resolveModel().then(() => alive && el.append(element));
-    } else {
-      applyTraits(element, model, modelName);
-      el.append(element);
-    }
+    // The element joins the page once its model is known (a folder registered first).
+    resolveModel();
     return () => {
       alive = false;
       for (const [name, listener] of listeners) model.off(name, listener);

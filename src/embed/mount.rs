@@ -52,10 +52,8 @@ pub fn EmbedRoot(props: &EmbedRootProps) -> Html {
     };
     // A new model or engine is a new view (its own load); everything else updates in place.
     let key = format!("{}|{:?}", spec.model.name, spec.engine);
-    // Only a base on the web has an app to open (the notebook widget's files have no address).
-    let link = props
-        .base
-        .starts_with("http")
+    // The notebook widget's files have no address: no app to open from there.
+    let link = (!props.base.starts_with("attnscope-widget:"))
         .then(|| AttrValue::from(app_link(&props.base, &props.options)));
     html! {
         <ContextProvider<UiContext> context={ui}>

@@ -100,7 +100,7 @@ test('v<version>/ and latest/ are served side by side, each with its own offline
   }
 });
 
-test('scripts/pages-site.sh adds a version, replaces latest/, and never changes a published version', async () => {
+test('scripts/pages-site.sh adds a version, replaces latest/ only for the newest, and never changes a published version', async () => {
   const published = await mkdtemp(join(tmpdir(), 'attnscope-pages-'));
   try {
     await cp(join(RELEASE, 'site', `v${VERSION}`), join(published, 'v0.0.9'), { recursive: true });
@@ -113,6 +113,13 @@ test('scripts/pages-site.sh adds a version, replaces latest/, and never changes 
     await writeFile(join(published, `v${VERSION}`, 'embed.js'), '// changed\n');
     assert.throws(() => execFileSync('bash', [join(ROOT, 'scripts/pages-site.sh'), published], { cwd: ROOT, stdio: 'pipe' }),
       /a published version never changes/);
+    // A release older than one already published keeps latest/ on the newer one.
+    await rm(join(published, `v${VERSION}`), { recursive: true });
+    await cp(join(RELEASE, 'site', 'latest'), join(published, 'v99.0.0'), { recursive: true });
+    await writeFile(join(published, 'latest', 'marker'), 'v99.0.0');
+    execFileSync('bash', [join(ROOT, 'scripts/pages-site.sh'), published], { cwd: ROOT });
+    assert.equal(await readFile(join(published, 'latest', 'marker'), 'utf8'), 'v99.0.0');
+    assert.deepEqual((await readFile(join(published, 'versions.txt'), 'utf8')).trim().split('\n'), ['v99.0.0', `v${VERSION}`, 'v0.0.9']);
   } finally {
     await rm(published, { recursive: true, force: true });
   }

@@ -190,6 +190,14 @@ async function runTheNotebook(app, origin, problems) {
   assert.equal(mine.map_shape[1], mine.tokens.length);
   await page.screenshot({ path: join(OUTPUT, `notebook-${app}-widgets.png`), fullPage: true });
 
+  // A new model for a live widget: the view runs it on the same text.
+  await runCell(7);
+  await page.waitForFunction(() => document.querySelector('attn-scope')?.trace?.model === 'topic-transformer', null, { polling: 250, timeout: 60000 });
+  const topic = parseReport(await runCell(8));
+  assert.equal(topic.model, 'topic-transformer');
+  assert.equal(topic.text, 'a dull and lifeless film');
+  assert.equal(topic.probabilities.length, 5, 'five topics');
+
   // The notebook's dark theme: the view follows it.
   await page.evaluate(() => window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Dark' }));
   await page.waitForFunction(() => [...document.querySelectorAll('attn-scope')].every((e) => e.dataset.theme === 'dark'), null, { polling: 250, timeout: 30000 });

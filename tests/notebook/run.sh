@@ -4,7 +4,7 @@
 # namespace whose only interface is loopback. Needs root (or unprivileged user namespaces).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-wheel=$(ls release/attnscope-*-py3-none-any.whl 2>/dev/null | head -n 1)
+wheel=$(ls release/attnscope-*-py3-none-any.whl 2>/dev/null | head -n 1 || true)
 [ -n "$wheel" ] || { echo "no wheel in release/: run scripts/release.sh first" >&2; exit 1; }
 .venv/bin/pip install --quiet --no-deps --force-reinstall --disable-pip-version-check "$wheel"
 if [ "$(id -u)" -eq 0 ]; then

@@ -144,7 +144,9 @@ impl TransformerDecoderLm {
     pub fn forward(&self, ids: &[u32], iv: &Interventions) -> Result<DecoderOutput, ModelError> {
         let kept = self.memory.take();
         let (out, cache, reused) = self.stack.forward_from(ids, iv, kept.as_ref())?;
-        self.memory.keep(cache);
+        if let Some(cache) = cache {
+            self.memory.keep(cache);
+        }
         let next = match out.hidden.rows() {
             0 => Vec::new(),
             t => self

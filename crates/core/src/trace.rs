@@ -62,13 +62,24 @@ impl AttentionEdit {
         } else {
             old
         };
-        let others: f32 = row.iter().sum::<f32>() - old;
+        // Summed apart, in f64: `sum − old` cancels to 0 (or to rounding noise, a huge scale)
+        // when the key already holds nearly everything.
+        let others: f64 = row
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != self.key)
+            .map(|(_, &v)| f64::from(v))
+            .sum();
         if others <= 0.0 {
             return;
         }
-        let scale = (1.0 - w) / others;
+        let scale = f64::from(1.0 - w) / others;
         for (j, value) in row.iter_mut().enumerate() {
-            *value = if j == self.key { w } else { *value * scale };
+            *value = if j == self.key {
+                w
+            } else {
+                (f64::from(*value) * scale) as f32
+            };
         }
     }
 }
@@ -342,5 +353,33 @@ impl Trace {
             message: None,
             unknown_words: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AttentionEdit;
+
+    /// A key holding nearly the whole row still gives weight away, and the row sums to 1.
+    #[test]
+    fn an_edit_of_a_nearly_saturated_row_rescales_the_tiny_rest() {
+        let edit = AttentionEdit {
+            layer: 0,
+            head: 0,
+            query: 2,
+            key: 0,
+            weight: 0.5,
+        };
+        let mut row = [1.0, 2e-9, 2e-9];
+        edit.apply(&mut row);
+        assert_eq!(row[0], 0.5);
+        assert!(
+            (row[1] - 0.25).abs() < 1e-6 && (row[2] - 0.25).abs() < 1e-6,
+            "{row:?}"
+        );
+        // Nothing else to give weight to: the row is left as it is.
+        let mut alone = [1.0, 0.0, 0.0];
+        edit.apply(&mut alone);
+        assert_eq!(alone, [1.0, 0.0, 0.0]);
     }
 }

@@ -143,15 +143,15 @@ impl TransformerEncoderClassifier {
 
     /// Runs the stack on `ids` reusing what `kept` (an earlier forward of this causal stack)
     /// already holds: only the positions after the common prefix are computed
-    /// ([`crate::kv_cache`]). Returns the output, what to keep for the next forward, and how
-    /// many positions were reused. A bidirectional encoder reuses nothing (every row depends
-    /// on every token).
+    /// ([`crate::kv_cache`]). Returns the output, what to keep for the next forward (a causal
+    /// stack's only: a bidirectional encoder reuses nothing, as every row depends on every
+    /// token, so it copies nothing either), and how many positions were reused.
     pub fn forward_from(
         &self,
         ids: &[u32],
         interventions: &Interventions,
         kept: Option<&KvCache>,
-    ) -> Result<(TransformerOutput, KvCache, usize), ModelError> {
+    ) -> Result<(TransformerOutput, Option<KvCache>, usize), ModelError> {
         let c = &self.config;
         let (t_len, h) = (ids.len(), c.n_heads);
         let kept = kept.filter(|_| c.causal);
@@ -222,13 +222,13 @@ impl TransformerEncoderClassifier {
             Some(classifier) => classifier.apply(&pooled),
             None => Vec::new(),
         };
-        let cache = KvCache {
+        let cache = c.causal.then(|| KvCache {
             ids: ids.to_vec(),
             interventions: interventions.clone(),
             qkv: qkv_kept,
             weights: weights.clone(),
             hidden: hidden.clone(),
-        };
+        });
         let output = TransformerOutput {
             classification: Classification {
                 labels: c.labels.clone(),

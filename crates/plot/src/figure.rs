@@ -123,6 +123,15 @@ pub const NEXT_TOKEN_BARS: usize = 10;
 /// Positions and dimensions of the positional-encoding view.
 pub const PE_SIZE: (usize, usize) = (64, 128);
 
+/// The head `(layer, head)` brought inside `maps`' layers and heads (a head asked for by the
+/// URL, or by another model, may not exist in this one).
+pub fn clamp_head((layer, head): (usize, usize), maps: &SelfAttention) -> (usize, usize) {
+    (
+        layer.min(maps.layers.saturating_sub(1)),
+        head.min(maps.heads.saturating_sub(1)),
+    )
+}
+
 /// What the reader picked: the layer and head drawn, and the heads switched off (they are
 /// left out of the rollout and marked in the model view).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -139,9 +148,10 @@ impl Selection {
     /// The same selection with its layer and head kept inside `maps` (a surface that must
     /// always draw something clamps; the CLI refuses instead).
     pub fn clamped(&self, maps: &SelfAttention) -> Self {
+        let (layer, head) = clamp_head((self.layer, self.head), maps);
         Self {
-            layer: self.layer.min(maps.layers.saturating_sub(1)),
-            head: self.head.min(maps.heads.saturating_sub(1)),
+            layer,
+            head,
             heads_off: self.heads_off.clone(),
         }
     }

@@ -52,8 +52,8 @@ pub const MASKED: [u8; 3] = [158, 158, 158];
 pub const HATCH: [u8; 3] = [96, 96, 96];
 
 /// Hatch lines ("/" at 45°), `spacing` pixels apart, inside the triangle of a `rows × cols`
-/// map's masked cells drawn in `rect`; each as its two end points. Empty for a map with no
-/// masked cell (one row or one column).
+/// map's masked cells drawn in `rect`; each as its two end points. Empty below two rows or
+/// two columns (a causal map is square, and a 1 × 1 one has no masked cell).
 pub fn look_ahead_hatch(
     rect: PlotRect,
     rows: usize,

@@ -27,6 +27,7 @@ use crate::route::{Query, Route};
 use attnscope_core::decoder::{draw, Sampling, NEXT_TOKEN_CANDIDATES};
 use attnscope_core::trace::AttentionEdit;
 use attnscope_core::Interventions;
+use attnscope_plot::figure::clamp_head;
 use compare::EncoderComparison;
 use editor::AttentionEditor;
 use settings::{append_token, uniform, GenerateSettings};
@@ -280,7 +281,9 @@ pub fn GenerateView(props: &GenerateViewProps) -> Html {
                 <TransformerViews info={&DECODER} shown={shown.clone()} heads_off={settings.heads_off.clone()}
                     head={settings.head} highlight={state.highlight} steps_link={false}
                     {on_open} {on_toggle_head} {on_highlight} />
-                <AttentionEditor tokens={shown.tokens.clone()} head={settings.head}
+                // The head the views draw (the URL's, kept inside the model's heads).
+                <AttentionEditor tokens={shown.tokens.clone()}
+                    head={shown.maps().map_or(settings.head, |maps| clamp_head(settings.head, &maps))}
                     edits={settings.edits.clone()} on_edit={on_attention_edit} on_reset={on_reset_edits} />
             }
             <details id="generate-compare" class="compare" ontoggle={on_compare}>
