@@ -86,22 +86,31 @@ function applyTraits(element, model, modelName) {
   element.toggleAttribute('editable', Boolean(model.get('editable')));
 }
 
+/** Lets `model` answer file requests until the returned function is called (the widget or
+ * its view closed): then its requests in flight fail rather than wait for an answer that
+ * cannot come. (A view's model may be another wrapper of the widget's than `initialize`'s.) */
+function enlist(model) {
+  if (shared.kernels.has(model)) return () => {};
+  shared.kernels.set(model, new Map());
+  return () => {
+    const pending = shared.kernels.get(model);
+    shared.kernels.delete(model);
+    for (const fail of pending?.values() ?? []) fail(new Error('the attnscope widget was closed'));
+  };
+}
+
 export default {
   initialize({ model }) {
-    shared.kernels.set(model, new Map());
+    const leave = enlist(model);
     if (!shared.configured) {
       shared.configured = true;
       shared.configure({ fetch: askKernel, base: WIDGET_BASE });
     }
-    return () => {
-      // Its requests in flight fail now rather than wait for an answer that cannot come.
-      const pending = shared.kernels.get(model);
-      shared.kernels.delete(model);
-      for (const fail of pending?.values() ?? []) fail(new Error('the attnscope widget was closed'));
-    };
+    return leave;
   },
 
   render({ model, el }) {
+    const leave = enlist(model);
     const element = document.createElement('attn-scope');
     element.setAttribute('text', model.get('text'));
     let shownText = model.get('text');
@@ -164,6 +173,7 @@ export default {
       alive = false;
       for (const [name, listener] of listeners) model.off(name, listener);
       element.remove();
+      leave();
     };
   },
 };
