@@ -178,3 +178,15 @@ export function cliProbabilities(model, texts, extra = []) {
     return trace.output.kind === 'classification' ? trace.output.probabilities : [];
   });
 }
+
+/** Evaluated in the page (by playwright or WebDriver): whether a service worker controls it and
+ * its one cache (the one of `scope`, a folder path such as `/attnscope/v0.1.0/`, when given)
+ * holds the precache, the models included. */
+export async function precachedInPage(scope) {
+  const registration = await navigator.serviceWorker.ready;
+  if (!registration.active || !navigator.serviceWorker.controller) return false;
+  const keys = (await caches.keys()).filter((k) => k.startsWith('attnscope-') && (!scope || k.endsWith(`@${scope}`)));
+  if (keys.length !== 1) return false;
+  const entries = await (await caches.open(keys[0])).keys();
+  return entries.some((r) => r.url.endsWith('model.safetensors')) && entries.length >= 20;
+}

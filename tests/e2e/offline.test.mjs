@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { serveDist, launch, guardedPage, DIST } from './harness.mjs';
+import { serveDist, launch, guardedPage, precachedInPage, DIST } from './harness.mjs';
 
 let server;
 let browser;
@@ -30,14 +30,7 @@ const ROUTES = [
 ];
 
 async function precached(page) {
-  await page.waitForFunction(async () => {
-    const reg = await navigator.serviceWorker.ready;
-    if (!reg.active || !navigator.serviceWorker.controller) return false;
-    const keys = (await caches.keys()).filter((k) => k.startsWith('attnscope-'));
-    if (keys.length !== 1) return false;
-    const entries = await (await caches.open(keys[0])).keys();
-    return entries.some((r) => r.url.endsWith('model.safetensors')) && entries.length >= 20;
-  }, null, { timeout: 60000, polling: 500 });
+  await page.waitForFunction(precachedInPage, null, { timeout: 60000, polling: 500 });
   return page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('attnscope-')));
 }
 

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveDist, launch, guardedPage, ROOT, DIST } from './harness.mjs';
+import { serveDist, launch, guardedPage, precachedInPage, ROOT, DIST } from './harness.mjs';
 
 const RELEASE = join(ROOT, 'release');
 const VERSION = /\[workspace\.package\][^[]*?\nversion = "([^"]+)"/.exec(await readFile(join(ROOT, 'Cargo.toml'), 'utf8'))[1];
@@ -57,14 +57,7 @@ test('v<version>/ and latest/ are served side by side, each with its own offline
     /** The one cache of `folder`'s worker, once it holds the precache. */
     const cacheOf = async (folder) => {
       const keysOf = (f) => caches.keys().then((keys) => keys.filter((k) => k.endsWith(`@/attnscope/${f}`)));
-      await page.waitForFunction(async (f) => {
-        const registration = await navigator.serviceWorker.ready;
-        if (!registration.active || !navigator.serviceWorker.controller) return false;
-        const keys = (await caches.keys()).filter((k) => k.endsWith(`@/attnscope/${f}`));
-        if (keys.length !== 1) return false;
-        const entries = await (await caches.open(keys[0])).keys();
-        return entries.length >= 20 && entries.some((r) => r.url.endsWith('model.safetensors'));
-      }, folder, { timeout: 90000, polling: 500 });
+      await page.waitForFunction(precachedInPage, `/attnscope/${folder}`, { timeout: 90000, polling: 500 });
       const [key] = await page.evaluate(keysOf, folder);
       return key;
     };

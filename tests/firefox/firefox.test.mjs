@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, serveHost, cliProbabilities, OUTPUT } from '../e2e/harness.mjs';
+import { serveDist, serveHost, cliProbabilities, precachedInPage, OUTPUT } from '../e2e/harness.mjs';
 import { startFirefox } from './webdriver.mjs';
 
 let firefox;
@@ -156,14 +156,7 @@ test('Firefox ESR: <attn-scope> on another origin\'s page', async () => {
 test('Firefox ESR: after the first visit the site works with the server gone', async () => {
   const server = await serveDist();
   await open(server.base);
-  await firefox.waitFor(async () => {
-    const reg = await navigator.serviceWorker.ready;
-    if (!reg.active || !navigator.serviceWorker.controller) return false;
-    const keys = (await caches.keys()).filter((k) => k.startsWith('attnscope-'));
-    if (keys.length !== 1) return false;
-    const entries = await (await caches.open(keys[0])).keys();
-    return entries.some((r) => r.url.endsWith('model.safetensors')) && entries.length >= 20;
-  }, [], { timeout: 90000, what: 'the precache' });
+  await firefox.waitFor(precachedInPage, [], { timeout: 90000, what: 'the precache' });
   await server.close();
   // Each route opened afresh, as a reader opens the site with no network.
   for (const [hash, ready] of ROUTES.slice(0, 7)) {
