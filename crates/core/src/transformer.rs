@@ -191,9 +191,8 @@ impl TransformerEncoderClassifier {
             detail.learned_positions = self.positions.is_some();
             detail.embedding_norm = self.embedding_norm.is_some();
         }
-        // Every layer's (H, T, T) maps, in the order the views index them
-        // (`SelfAttention::map(layer, head)`), the same order the GPU writes its maps buffer:
-        // the kept rows (zero after their query), then the new ones.
+        // Every layer's (H, T, T) maps in the views' order (`SelfAttention::map(layer, head)`,
+        // the GPU's maps buffer's): the kept rows (zero after their query), then the new ones.
         let mut weights = vec![0f32; c.n_layers * h * t_len * t_len]; // (L, H, T, T)
         for (l, heads) in new_maps.iter().enumerate() {
             for (head, maps) in heads.iter().enumerate() {
