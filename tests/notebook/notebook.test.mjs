@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { launch, guardedPage, cliProbabilities, ROOT, OUTPUT } from '../e2e/harness.mjs';
 
-let labLog = '';
 let page;
 
 /** How each front end is started and where it opens the notebook. */
@@ -39,7 +38,7 @@ async function startJupyter(app) {
   if (app === 'lab') {
     await writeFile(join(settings, 'notification.jupyterlab-settings'), JSON.stringify({ fetchNews: 'false', checkForUpdates: false }));
   }
-  labLog = '';
+  let labLog = '';
   const server = spawn(join(ROOT, '.venv/bin/jupyter'), [app, '--no-browser', '--allow-root', `--port=${port}`,
     '--ip=127.0.0.1', '--ServerApp.token=', '--ServerApp.password=', '--ServerApp.disable_check_xsrf=True',
     '--ServerApp.port_retries=0', `--ServerApp.root_dir=${dir}`, ...FRONT_ENDS[app].args], {
